@@ -1,0 +1,182 @@
+// The Report: what a gradient-flow check found. Produced by src/analysis, consumed by the CLI, the
+// extension and the webview (media/). Fields marked "stable" are relied on by tests and by users of
+// `gradlens check --json`; everything else may grow. Lines and columns are 1-based, in the user's
+// TypeScript source.
+
+export const REPORT_VERSION = 1 as const;
+
+export type ParamStatus = "updated" | "grad-not-applied" | "frozen" | "cut" | "unused";
+export type CauseKind =
+  | "detach"
+  | "no-grad"
+  | "requires-grad-false"
+  | "not-in-optimizer"
+  | "lr-zero"
+  | "unreachable";
+export type Severity = "error" | "warning" | "info";
+export type CutKind = "detach" | "no-grad" | "requires-grad-false";
+
+export interface SourceSite {
+  file: string;
+  line: number;
+  column: number;
+}
+
+export interface Cause extends SourceSite {
+  kind: CauseKind;
+  /** One sentence for people, e.g. "x2.detach() at model.ts:14 stops every gradient to lin0.weight". */
+  message: string;
+}
+
+export interface OptimizerMembership {
+  optimizer: string;
+  group: number;
+  lr: number;
+}
+
+export interface ParameterReport {
+  /** stable */ name: string;
+  /** stable */ shape: number[];
+  numel: number;
+  dtype: string;
+  /** stable */ requiresGrad: boolean;
+  /** stable: a backward() accumulated a gradient into it */ gotGrad: boolean;
+  /** L2 norm of the last gradient it held, or null */ gradNorm: number | null;
+  /** stable: names of the optimizers that hold it */ optimizers: string[];
+  groups: OptimizerMembership[];
+  /** stable: an optimizer step changed its value */ updated: boolean;
+  /** stable */ status: ParamStatus;
+  /** stable: why it was not updated; null when updated */ cause: Cause | null;
+  /** qualified module path it belongs to ("G.fc1"), or null for a free leaf */ module: string | null;
+  /** where it was created */ site: SourceSite | null;
+  /** indices into Report.backwards of the backward() calls that sent it gradient */ reachedBy: number[];
+}
+
+export interface RelatedSite extends SourceSite {
+  message: string;
+}
+
+export interface Finding extends SourceSite {
+  /** stable, e.g. "GL001"; documented in docs/findings.md */ code: string;
+  severity: Severity;
+  message: string;
+  parameters: string[];
+  related: RelatedSite[];
+}
+
+export interface BackwardReport extends SourceSite {
+  index: number;
+  /** stable: parameters it sent gradient to */ reached: string[];
+  /** reached parameter counts by top-level module ("D": 4, "G": 0) */
+  byModule: Record<string, number>;
+}
+
+export interface CutReport extends SourceSite {
+  /** stable */ kind: CutKind;
+  /** stable: parameters whose gradient this site blocked */ blocked: string[];
+  /** of those, the ones that got gradient another way */ gotGradElsewhere: string[];
+  /** for regions (noGrad), the last line of the region */ endLine?: number;
+}
+
+export interface OptimizerGroupReport {
+  index: number;
+  lr: number;
+  params: string[];
+}
+
+export interface OptimizerReport extends SourceSite {
+  name: string;
+  /** "SGD", "Adam", ... */ type: string;
+  groups: OptimizerGroupReport[];
+  steps: number;
+}
+
+export interface StopInfo {
+  reason:
+    | "end-of-file"
+    | "step-budget"
+    | "backward-budget"
+    | "error"
+    | "timeout"
+    | "memory"
+    | "cancelled";
+  message: string;
+  file?: string;
+  line?: number;
+  column?: number;
+}
+
+export interface RunError extends SourceSite {
+  kind: "syntax" | "exception" | "rejection" | "timeout" | "memory" | "missing-import" | "cancelled";
+  message: string;
+  stack?: string;
+}
+
+export interface MemoryReport {
+  /** bytes held for backward by the whole graph, counted once per tensor */
+  totalSavedBytes: number;
+  byModule: Array<{ module: string; savedBytes: number }>;
+  /** what freezing each top-level module would save */
+  freezingSaves: Array<{ module: string; bytes: number }>;
+}
+
+export type GraphNodeKind = "param" | "leaf" | "op";
+
+export interface GraphNode {
+  id: string;
+  kind: GraphNodeKind;
+  /** parameter or leaf name, or the op's gradFn name ("MulBackward0"), or the op name when no grad was recorded */
+  label: string;
+  shape: number[];
+  dtype: string;
+  /** qualified module path the op ran in or the parameter belongs to */
+  module: string | null;
+  site: SourceSite | null;
+  savedBytes: number;
+  gradNorm: number | null;
+  /** for parameters */
+  status?: ParamStatus;
+  requiresGrad: boolean;
+  /** false when computed with grad disabled (inside noGrad) */
+  gradEnabled: boolean;
+  /** indices into Report.backwards that reached this node */
+  backwards: number[];
+}
+
+export interface GraphEdge {
+  from: string;
+  to: string;
+  /** "detach": the value flowed on but the gradient was cut here */
+  kind: "data" | "detach";
+  site?: SourceSite;
+}
+
+export interface GraphModule {
+  /** qualified path, "G.fc1" */ path: string;
+  /** class name, "Linear" */ type: string;
+  parent: string | null;
+}
+
+export interface GraphReport {
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+  modules: GraphModule[];
+  /** set when the graph was truncated to keep the report small */
+  truncated?: boolean;
+}
+
+export interface Report {
+  /** stable */ version: typeof REPORT_VERSION;
+  /** the checked file, as given */ file: string;
+  /** stable */ parameters: ParameterReport[];
+  /** stable */ findings: Finding[];
+  /** stable */ backwards: BackwardReport[];
+  /** stable */ cuts: CutReport[];
+  optimizers: OptimizerReport[];
+  memory: MemoryReport;
+  graph: GraphReport;
+  /** stable */ stopped: StopInfo;
+  error: RunError | null;
+  console: string[];
+  durationMs: number;
+}
