@@ -1,0 +1,137 @@
+import type { Tensor } from "../tensor";
+import { AccumulateGrad, Node } from "./node";
+import { IMPLICIT_SCALAR, NO_GRAD_FN } from "../errors";
+import { isGradEnabled, setGradEnabledQuietly } from "../gradMode";
+import { observer } from "../observer";
+import { formatShape, shapesEqual } from "../shape";
+import { add } from "../ops/binary";
+import { makeTensor } from "../ops/kernel";
+import { allocate } from "../dtype";
+
+export interface BackwardOptions {
+  retainGraph?: boolean;
+  createGraph?: boolean;
+}
+
+// Reverse sweep over the graph below `root` (micrograd's topological sweep, with PyTorch's rules):
+// gradients for a node are summed before it runs, leaves accumulate into `.grad`, and saved tensors
+// are freed afterwards unless retainGraph.
+export function runBackward(root: Tensor, gradient: Tensor | null, options: BackwardOptions = {}): void {
+  const createGraph = options.createGraph ?? false;
+  const retainGraph = options.retainGraph ?? createGraph;
+  if (!root.requiresGrad) throw new Error(NO_GRAD_FN);
+  let seed: Tensor;
+  if (gradient === null) {
+    if (root.numel() !== 1) throw new Error(IMPLICIT_SCALAR);
+    seed = makeTensor(allocate(root.dtype, 1).fill(1), root.shape, root.dtype);
+  } else {
+    if (!shapesEqual(gradient.shape, root.shape)) {
+      throw new Error(
+        `Mismatch in shape: grad_output[0] has a shape of torch.Size(${formatShape(gradient.shape)}) and output[0] has a shape of torch.Size(${formatShape(root.shape)}).`,
+      );
+    }
+    seed = gradient;
+  }
+  const rootNode = root.gradFn ?? root.gradAccumulator();
+  if (observer !== null) observer.onBackwardStart?.(root, { retainGraph, createGraph });
+  const prevMode = isGradEnabled();
+  setGradEnabledQuietly(createGraph);
+  let error: unknown = null;
+  try {
+    sweep(rootNode, seed, retainGraph, createGraph);
+  } catch (e) {
+    error = e;
+    throw e;
+  } finally {
+    setGradEnabledQuietly(prevMode);
+    if (observer !== null) observer.onBackwardEnd?.(root, error);
+  }
+}
+
+function sweep(rootNode: Node, seed: Tensor, retainGraph: boolean, createGraph: boolean): void {
+  const dependencies = countDependencies(rootNode);
+  const buffers = new Map<Node, Tensor>([[rootNode, seed]]);
+  const ready: Node[] = [rootNode];
+  while (ready.length > 0) {
+    const node = popLatest(ready);
+    let grad = buffers.get(node);
+    buffers.delete(node);
+    if (grad === undefined) {
+      // Every path into this node carried no gradient: nothing to run, but its inputs still wait on it.
+      for (const [next] of node.nextFunctions) if (next !== null) markInputDone(next, dependencies, ready);
+      continue;
+    }
+    for (const hook of node.preHooks) {
+      const replaced = hook(grad);
+      if (replaced) grad = replaced;
+    }
+    if (node instanceof AccumulateGrad) {
+      accumulate(node.variable, grad, createGraph);
+      continue;
+    }
+    const inputGrads = node.apply(grad);
+    node.nextFunctions.forEach(([next], i) => {
+      if (next === null) return;
+      const g = inputGrads[i];
+      if (g !== null && g !== undefined) {
+        const prev = buffers.get(next);
+        buffers.set(next, prev === undefined ? g : add(prev, g));
+      }
+      markInputDone(next, dependencies, ready);
+    });
+    if (!retainGraph) node.release();
+  }
+}
+
+function markInputDone(next: Node, dependencies: Map<Node, number>, ready: Node[]): void {
+  const left = dependencies.get(next)! - 1;
+  dependencies.set(next, left);
+  if (left === 0) ready.push(next);
+}
+
+function countDependencies(root: Node): Map<Node, number> {
+  const deps = new Map<Node, number>([[root, 0]]);
+  const stack = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    for (const [next] of node.nextFunctions) {
+      if (next === null) continue;
+      const seen = deps.has(next);
+      deps.set(next, (deps.get(next) ?? 0) + 1);
+      if (!seen) stack.push(next);
+    }
+  }
+  return deps;
+}
+
+/** PyTorch runs the most recently created ready node first; any topological order gives the same values. */
+function popLatest(ready: Node[]): Node {
+  let best = 0;
+  for (let i = 1; i < ready.length; i++) if (ready[i].sequenceNr > ready[best].sequenceNr) best = i;
+  const node = ready[best];
+  ready[best] = ready[ready.length - 1];
+  ready.pop();
+  return node;
+}
+
+function accumulate(leaf: Tensor, grad: Tensor, createGraph: boolean): void {
+  for (const hook of leaf._leafHooks) {
+    const replaced = hook(grad);
+    if (replaced) grad = replaced;
+  }
+  if (!shapesEqual(grad.shape, leaf.shape)) {
+    throw new Error(
+      `Function AccumulateGrad returned an invalid gradient - got ${formatShape(grad.shape)} but expected shape compatible with ${formatShape(leaf.shape)}`,
+    );
+  }
+  if (grad.dtype !== leaf.dtype) grad = grad.to(leaf.dtype);
+  if (leaf.grad === null) {
+    // Never alias: one gradient tensor may flow to several leaves (e.g. both inputs of an add).
+    leaf.grad = createGraph ? grad : grad.detach().clone();
+  } else if (createGraph) {
+    leaf.grad = add(leaf.grad, grad);
+  } else {
+    leaf.grad._addInPlaceRaw(grad);
+  }
+  if (observer !== null) observer.onAccumulateGrad?.(leaf, grad);
+}

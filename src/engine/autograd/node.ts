@@ -1,0 +1,88 @@
+import type { Tensor } from "../tensor";
+import { BACKWARD_TWICE, inplaceModified } from "../errors";
+import { torchTypeName, elementSize } from "../dtype";
+import { formatShape } from "../shape";
+
+/** Computes the gradients of a node's inputs from the gradient of its output. */
+export type BackwardFn = (grad: Tensor, node: Node) => Array<Tensor | null>;
+export type GradHook = (grad: Tensor) => Tensor | void | undefined;
+
+let nextSequence = 0;
+
+interface SavedTensor {
+  tensor: Tensor;
+  version: number;
+  /** the tensor is this node's own output (PyTorch reports it as "output 0 of <node>") */
+  isOutput: boolean;
+}
+
+// A node of the backward graph (PyTorch's grad_fn). Saved tensors are freed by a backward without
+// retainGraph; reading them afterwards raises PyTorch's "backward through the graph a second time".
+export class Node {
+  readonly sequenceNr = nextSequence++;
+  readonly nextFunctions: Array<[Node | null, number]>;
+  readonly needsInputGrad: boolean[];
+  /** tensor hooks (registerHook / retainGrad on a non-leaf output), run on the incoming gradient */
+  readonly preHooks: GradHook[] = [];
+  private savedTensors: SavedTensor[] | null;
+  readonly savedBytes: number;
+
+  constructor(
+    readonly name: string,
+    inputs: readonly Tensor[],
+    private readonly backwardFn: BackwardFn,
+    saved: readonly Tensor[] = [],
+    savedOutputs: readonly Tensor[] = [],
+  ) {
+    this.needsInputGrad = inputs.map((t) => t.requiresGrad);
+    this.nextFunctions = inputs.map((t) => (t.requiresGrad ? [t.gradFn ?? t.gradAccumulator(), 0] : [null, 0]));
+    this.savedTensors = [
+      ...saved.map((t) => ({ tensor: t, version: t.version, isOutput: false })),
+      ...savedOutputs.map((t) => ({ tensor: t, version: t.version, isOutput: true })),
+    ];
+    let bytes = 0;
+    for (const s of this.savedTensors) bytes += s.tensor.numel() * elementSize(s.tensor.dtype);
+    this.savedBytes = bytes;
+  }
+
+  /** The i-th saved tensor (inputs first, then outputs), checked against in-place changes. */
+  saved(i: number): Tensor {
+    if (this.savedTensors === null) throw new Error(BACKWARD_TWICE);
+    const s = this.savedTensors[i];
+    if (s.tensor.version !== s.version) {
+      const producer = s.isOutput ? this.name : s.tensor.gradFn?.name ?? null;
+      throw new Error(
+        inplaceModified(torchTypeName(s.tensor.dtype), formatShape(s.tensor.shape), producer, s.tensor.version, s.version),
+      );
+    }
+    return s.tensor;
+  }
+
+  get released(): boolean {
+    return this.savedTensors === null;
+  }
+
+  /** The saved tensors, for observers (memory accounting); empty once freed. */
+  savedForBackward(): Tensor[] {
+    return this.savedTensors === null ? [] : this.savedTensors.map((s) => s.tensor);
+  }
+
+  release(): void {
+    this.savedTensors = null;
+  }
+
+  apply(grad: Tensor): Array<Tensor | null> {
+    return this.backwardFn(grad, this);
+  }
+
+  toString(): string {
+    return `<${this.name}>`;
+  }
+}
+
+/** The node that adds incoming gradient into a leaf's `.grad`. */
+export class AccumulateGrad extends Node {
+  constructor(readonly variable: Tensor) {
+    super("AccumulateGrad", [], () => []);
+  }
+}

@@ -1,0 +1,19 @@
+// The public API users write their models against: `import { tensor, nn, optim, F } from "gradlens"`.
+
+export { Tensor, isTensor, type NestedArray } from "./tensor";
+export { type DType, float32, float64, int64, bool } from "./dtype";
+export {
+  tensor, zeros, ones, full, arange, eye, rand, randn, randint,
+  zerosLike, onesLike, fullLike, randLike, randnLike, type TensorOptions,
+} from "./creation";
+export { manualSeed } from "./random";
+export { noGrad, enableGrad, setGradEnabled, isGradEnabled } from "./gradMode";
+export { Node, AccumulateGrad } from "./autograd/node";
+export { type BackwardOptions } from "./autograd/backward";
+export { add, sub, mul, div, pow, neg, maximum, minimum, where } from "./ops/binary";
+export { exp, log, sqrt, abs, tanh, sigmoid, relu, leakyRelu, gelu, clamp } from "./ops/unary";
+export { sum, mean } from "./ops/reduce";
+export { matmul, mm, bmm } from "./ops/matmul";
+export { reshape, flatten, squeeze, unsqueeze, transpose, permute, narrow, select } from "./ops/shapeOps";
+export { cat, stack, split, chunk, indexSelect, gather } from "./ops/indexing";
+export { softmax, logSoftmax } from "./ops/softmax";

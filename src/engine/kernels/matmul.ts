@@ -1,0 +1,237 @@
+/**
+ * Matmul dispatcher used by the engine.
+ *
+ *   matmulInto(a, b, out, m, k, n, transA, transB, accumulate?, aOff?, bOff?, outOff?)
+ *   bmmInto(a, b, out, batch, m, k, n, transA, transB, strideA, strideB, strideOut,
+ *           accumulate?, aOff?, bOff?, outOff?)
+ *
+ * Same semantics as ./matmulRef (see there for layouts). Large float32/float64
+ * products run in the embedded wasm SIMD kernel (copied into wasm memory,
+ * packed, multiplied, copied out); small ones, mixed dtypes, and everything
+ * when WebAssembly is unavailable run in the TypeScript kernels.
+ *
+ * Backend switch for tests/benchmarks: setKernelBackend("js" | "wasm").
+ * Inputs must not alias `out`.
+ */
+import {
+  bmmInto as jsBmmInto,
+  checkBatchArgs,
+  matmulIntoUnchecked as jsMatmulUnchecked,
+  type FloatArray,
+} from "./matmulRef";
+import { loadGemm, type GemmExports, type GemmVariant } from "./wasm/loader";
+
+export type { FloatArray } from "./matmulRef";
+export type KernelBackend = "js" | "wasm";
+export type WasmVariantRequest = "auto" | GemmVariant;
+
+/** Below this m·k·n the copy/packing overhead outweighs wasm (measured crossover ≈ 8–16³). */
+const DEFAULT_WASM_MIN_WORK = 4096;
+
+let requested: KernelBackend | undefined; // undefined = auto (wasm when available)
+let variantRequest: WasmVariantRequest = "auto";
+let wasmMinWork = DEFAULT_WASM_MIN_WORK;
+
+interface WasmState {
+  ex: GemmExports;
+  variant: GemmVariant;
+  base: number;
+  buffer: ArrayBuffer | null;
+  f32: Float32Array;
+  f64: Float64Array;
+}
+
+let state: WasmState | null | undefined;
+
+function wasmState(): WasmState | null {
+  if (state !== undefined) return state;
+  const loaded = loadGemm(variantRequest);
+  if (!loaded) return (state = null);
+  const ex = loaded.exports;
+  state = {
+    ex,
+    variant: loaded.variant,
+    base: align(ex.heapBase(), 64),
+    buffer: null,
+    f32: new Float32Array(0),
+    f64: new Float64Array(0),
+  };
+  refreshViews(state);
+  return state;
+}
+
+function align(x: number, q: number): number {
+  return Math.ceil(x / q) * q;
+}
+
+function refreshViews(s: WasmState): void {
+  const buf = s.ex.memory.buffer;
+  if (buf !== s.buffer) {
+    s.buffer = buf;
+    s.f32 = new Float32Array(buf);
+    s.f64 = new Float64Array(buf);
+  }
+}
+
+/** Grow wasm memory to at least `bytes`; false if the engine refuses. */
+function ensureMemory(s: WasmState, bytes: number): boolean {
+  const have = s.ex.memory.buffer.byteLength;
+  if (bytes > have) {
+    if (bytes > 0xffff0000) return false;
+    try {
+      s.ex.memory.grow(Math.ceil((bytes - have) / 65536));
+    } catch {
+      return false;
+    }
+  }
+  refreshViews(s);
+  return true;
+}
+
+/** True when the wasm kernels can be instantiated in this realm. */
+export function isWasmAvailable(): boolean {
+  return wasmState() !== null;
+}
+
+/** Which wasm build is in use ("relaxed-simd" = FMA, "simd"), or null. */
+export function getWasmVariant(): GemmVariant | null {
+  return wasmState()?.variant ?? null;
+}
+
+/**
+ * Select the kernel backend. "wasm" throws if WebAssembly SIMD is unavailable.
+ * `variant` (tests/benchmarks) forces a specific wasm build.
+ */
+export function setKernelBackend(backend: KernelBackend, options?: { variant?: WasmVariantRequest }): void {
+  if (backend !== "js" && backend !== "wasm") throw new TypeError(`unknown kernel backend ${String(backend)}`);
+  if (options?.variant !== undefined && options.variant !== variantRequest) {
+    variantRequest = options.variant;
+    state = undefined;
+  }
+  if (backend === "wasm" && !wasmState()) {
+    throw new Error("setKernelBackend('wasm'): WebAssembly SIMD is not available here");
+  }
+  requested = backend;
+}
+
+export function getKernelBackend(): KernelBackend {
+  if (requested) return requested;
+  return wasmState() ? "wasm" : "js";
+}
+
+/** m·k·n below which the wasm backend still uses JS (0 = always wasm). */
+export function setWasmMinWork(work: number): void {
+  wasmMinWork = Math.max(0, work);
+}
+
+export function getWasmMinWork(): number {
+  return wasmMinWork;
+}
+
+function useWasm(a: FloatArray, b: FloatArray, out: FloatArray, m: number, k: number, n: number): WasmState | null {
+  if (requested === "js") return null;
+  if (m === 0 || n === 0 || k === 0) return null;
+  if (m * k * n < wasmMinWork) return null;
+  const is32 = a instanceof Float32Array;
+  if (is32) {
+    if (!(b instanceof Float32Array && out instanceof Float32Array)) return null;
+  } else if (!(a instanceof Float64Array && b instanceof Float64Array && out instanceof Float64Array)) {
+    return null;
+  }
+  return wasmState();
+}
+
+/**
+ * Runs the batch in wasm. Returns false (without touching `out`) if memory
+ * could not be grown, so the caller can fall back to JS.
+ */
+function wasmBmm(
+  s: WasmState, a: FloatArray, b: FloatArray, out: FloatArray,
+  batch: number, m: number, k: number, n: number,
+  transA: boolean, transB: boolean,
+  strideA: number, strideB: number, strideOut: number,
+  accumulate: boolean, aOff: number, bOff: number, outOff: number,
+): boolean {
+  const is32 = a instanceof Float32Array;
+  const es = is32 ? 4 : 8;
+  const aLen = m * k;
+  const bLen = k * n;
+  const cLen = m * n;
+  const aPtr = s.base;
+  const bPtr = align(aPtr + aLen * es, 64);
+  const cPtr = align(bPtr + bLen * es, 64);
+  const wPtr = align(cPtr + cLen * es, 64);
+  const end = wPtr + s.ex.gemmWorkBytes(m, k, n, es);
+  if (!ensureMemory(s, end)) return false;
+  const view: FloatArray = is32 ? s.f32 : s.f64;
+  const gemm = is32 ? s.ex.sgemm : s.ex.dgemm;
+  const tA = transA ? 1 : 0;
+  const tB = transB ? 1 : 0;
+  // strideOut 0 + accumulate: keep the sum resident in wasm, copy out once.
+  const reduceOut = strideOut === 0 && batch > 1;
+  for (let t = 0; t < batch; t++) {
+    if (t === 0 || strideA !== 0) {
+      const o = aOff + t * strideA;
+      view.set(a.subarray(o, o + aLen), aPtr / es);
+    }
+    if (t === 0 || strideB !== 0) {
+      const o = bOff + t * strideB;
+      view.set(b.subarray(o, o + bLen), bPtr / es);
+    }
+    const oo = outOff + t * strideOut;
+    let acc = accumulate;
+    if (reduceOut) {
+      if (t === 0 && accumulate) view.set(out.subarray(oo, oo + cLen), cPtr / es);
+      acc = accumulate || t > 0;
+    } else if (accumulate) {
+      view.set(out.subarray(oo, oo + cLen), cPtr / es);
+    }
+    gemm(aPtr, bPtr, cPtr, m, k, n, tA, tB, acc ? 1 : 0, wPtr);
+    if (!reduceOut || t === batch - 1) {
+      const base = cPtr / es;
+      out.set(view.subarray(base, base + cLen), oo);
+    }
+  }
+  return true;
+}
+
+/**
+ * out[outOff..] (= | +=) op(a)·op(b); op(a) is m×k (a stored k×m if transA),
+ * op(b) is k×n (b stored n×k if transB).
+ */
+export function matmulInto(
+  a: FloatArray, b: FloatArray, out: FloatArray,
+  m: number, k: number, n: number,
+  transA: boolean, transB: boolean, accumulate = false,
+  aOff = 0, bOff = 0, outOff = 0,
+): void {
+  checkBatchArgs(a, b, out, 1, m, k, n, 0, 0, 0, aOff, bOff, outOff, accumulate);
+  const s = useWasm(a, b, out, m, k, n);
+  if (s && wasmBmm(s, a, b, out, 1, m, k, n, transA, transB, 0, 0, 0, accumulate, aOff, bOff, outOff)) return;
+  jsMatmulUnchecked(a, b, out, m, k, n, transA, transB, accumulate, aOff, bOff, outOff);
+}
+
+/**
+ * Batched matmul: for t in [0, batch):
+ *   out[outOff + t*strideOut] (= | +=) op(a[aOff + t*strideA]) · op(b[bOff + t*strideB])
+ * strideA/strideB = 0 broadcast one matrix; strideOut = 0 requires accumulate
+ * and sums the batch into one matrix.
+ */
+export function bmmInto(
+  a: FloatArray, b: FloatArray, out: FloatArray,
+  batch: number, m: number, k: number, n: number,
+  transA: boolean, transB: boolean,
+  strideA: number, strideB: number, strideOut: number,
+  accumulate = false, aOff = 0, bOff = 0, outOff = 0,
+): void {
+  checkBatchArgs(a, b, out, batch, m, k, n, strideA, strideB, strideOut, aOff, bOff, outOff, accumulate);
+  if (batch === 0) return;
+  const s = useWasm(a, b, out, m, k, n);
+  if (
+    s &&
+    wasmBmm(s, a, b, out, batch, m, k, n, transA, transB, strideA, strideB, strideOut, accumulate, aOff, bOff, outOff)
+  ) {
+    return;
+  }
+  jsBmmInto(a, b, out, batch, m, k, n, transA, transB, strideA, strideB, strideOut, accumulate, aOff, bOff, outOff);
+}

@@ -1,0 +1,337 @@
+// @ts-nocheck -- AssemblyScript source (compiled by scripts/build-wasm.mjs), not plain TypeScript.
+//
+// Blocked, packed GEMM for f32 (f32x4) and f64 (f64x2) with 128-bit wasm SIMD.
+//
+//   C[m×n] (=|+=) op(A)[m×k] · op(B)[k×n]
+//   op(A) = A (m×k row-major) or Aᵀ (A stored k×m) when transA
+//   op(B) = B (k×n row-major) or Bᵀ (B stored n×k) when transB
+//
+// Goto/BLIS structure: B is packed into KC×NR column panels, A into MR×KC row
+// panels; the transposes are absorbed by the packing routines so the micro
+// kernel always sees the same layout (no penalty for transposed operands).
+// The micro kernel keeps an MR×(2 vectors) block of C in 12 v128 registers.
+//
+// Memory: all pointers are byte offsets chosen by the JS host. The host lays
+// out A, B, C and a workspace of `gemmWorkBytes(...)` bytes above heapBase().
+// When compiled with relaxed-simd enabled, the kernel uses relaxed_madd (FMA).
+
+// Rows per micro tile. 12 accumulators fit V8's 15 allocatable xmm registers
+// only with FMA (no temporary for the product); with mul+add use 5 rows.
+const MR: i32 = ASC_FEATURE_RELAXED_SIMD ? 6 : 5;
+// One packed B row is two v128 vectors: NR = 32 / sizeof<T>() (8 for f32, 4 for f64).
+const PANEL_BYTES: i32 = 32;
+
+let MC: i32 = MR * 16; // rows of A per block (multiple of MR)
+let KC: i32 = 256; // depth per block
+let NC: i32 = 2048; // columns of B per block (multiple of 8)
+
+// Scratch tile for partial (edge) micro tiles: MR rows × 32 bytes.
+const TILE: usize = memory.data(MR * PANEL_BYTES, 16);
+
+export function heapBase(): usize {
+  return (__heap_base + 15) & ~(15 as usize);
+}
+
+/** Tune cache blocking (for benchmarks). Values are rounded to legal multiples. */
+export function setBlocking(mc: i32, kc: i32, nc: i32): void {
+  MC = max(MR, (mc / MR) * MR);
+  KC = max(1, kc);
+  NC = max(8, (nc / 8) * 8);
+}
+
+export function blockMC(): i32 {
+  return MC;
+}
+export function blockKC(): i32 {
+  return KC;
+}
+export function blockNC(): i32 {
+  return NC;
+}
+
+@inline
+function roundUp(x: i32, q: i32): i32 {
+  return ((x + q - 1) / q) * q;
+}
+
+/** Workspace bytes needed by sgemm/dgemm for these sizes (elemBytes 4 or 8). */
+export function gemmWorkBytes(m: i32, k: i32, n: i32, elemBytes: i32): i32 {
+  const nr = PANEL_BYTES / elemBytes;
+  const mc = roundUp(min(MC, m), MR);
+  const kc = min(KC, k);
+  const nc = roundUp(min(NC, n), nr);
+  return (mc * kc + kc * nc) * elemBytes + 64;
+}
+
+// ---------------------------------------------------------------------------
+// Packing
+
+// Pack op(A)[ic:ic+mc, pc:pc+kc] into MR-row panels: panel q, depth p, row r at
+// dst[(q*kc + p)*MR + r]. Rows beyond mc are zero.
+@inline
+function packA<T>(
+  a: usize, transA: bool, m: i32, k: i32, ic: i32, pc: i32, mc: i32, kc: i32, dst: usize,
+): void {
+  const es = sizeof<T>();
+  for (let ir = 0; ir < mc; ir += MR) {
+    const mr = min(MR, mc - ir);
+    const panel = dst + <usize>(ir * kc) * es;
+    if (!transA) {
+      // A is m×k row-major: row i = ic+ir+r, contiguous along p.
+      for (let r = 0; r < MR; r++) {
+        let d = panel + <usize>r * es;
+        if (r < mr) {
+          let s = a + (<usize>(ic + ir + r) * <usize>k + <usize>pc) * es;
+          for (let p = 0; p < kc; p++) {
+            store<T>(d, load<T>(s));
+            s += es;
+            d += <usize>MR * es;
+          }
+        } else {
+          for (let p = 0; p < kc; p++) {
+            store<T>(d, <T>0);
+            d += <usize>MR * es;
+          }
+        }
+      }
+    } else {
+      // A stored k×m: op(A)[i][p] = A[p*m + i]; the MR rows are contiguous.
+      let d = panel;
+      let s = a + (<usize>pc * <usize>m + <usize>(ic + ir)) * es;
+      const rowStride = <usize>m * es;
+      if (mr == MR) {
+        for (let p = 0; p < kc; p++) {
+          for (let r = 0; r < MR; r++) store<T>(d + <usize>r * es, load<T>(s + <usize>r * es));
+          s += rowStride;
+          d += <usize>MR * es;
+        }
+      } else {
+        for (let p = 0; p < kc; p++) {
+          for (let r = 0; r < MR; r++) {
+            store<T>(d + <usize>r * es, r < mr ? load<T>(s + <usize>r * es) : <T>0);
+          }
+          s += rowStride;
+          d += <usize>MR * es;
+        }
+      }
+    }
+  }
+}
+
+// Pack op(B)[pc:pc+kc, jc:jc+nc] into NR-column panels: panel q, depth p, col j
+// at dst[(q*kc + p)*NR + j]. Columns beyond nc are zero.
+@inline
+function packB<T>(
+  b: usize, transB: bool, k: i32, n: i32, pc: i32, jc: i32, kc: i32, nc: i32, dst: usize,
+): void {
+  const es = sizeof<T>();
+  const NR = PANEL_BYTES / <i32>es;
+  for (let jr = 0; jr < nc; jr += NR) {
+    const nr = min(NR, nc - jr);
+    const panel = dst + <usize>(jr * kc) * es;
+    if (!transB) {
+      // B is k×n row-major: NR columns contiguous in row p.
+      let s = b + (<usize>pc * <usize>n + <usize>(jc + jr)) * es;
+      let d = panel;
+      const rowStride = <usize>n * es;
+      if (nr == NR) {
+        for (let p = 0; p < kc; p++) {
+          v128.store(d, v128.load(s));
+          v128.store(d, v128.load(s, 16), 16);
+          s += rowStride;
+          d += PANEL_BYTES;
+        }
+      } else {
+        for (let p = 0; p < kc; p++) {
+          for (let j = 0; j < NR; j++) {
+            store<T>(d + <usize>j * es, j < nr ? load<T>(s + <usize>j * es) : <T>0);
+          }
+          s += rowStride;
+          d += PANEL_BYTES;
+        }
+      }
+    } else {
+      // B stored n×k: op(B)[p][j] = B[j*k + p]; column j is contiguous along p.
+      for (let j = 0; j < NR; j++) {
+        let d = panel + <usize>j * es;
+        if (j < nr) {
+          let s = b + (<usize>(jc + jr + j) * <usize>k + <usize>pc) * es;
+          for (let p = 0; p < kc; p++) {
+            store<T>(d, load<T>(s));
+            s += es;
+            d += PANEL_BYTES;
+          }
+        } else {
+          for (let p = 0; p < kc; p++) {
+            store<T>(d, <T>0);
+            d += PANEL_BYTES;
+          }
+        }
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Micro kernel: C[mr×nr] (=|+=) Apanel[MR×kc] · Bpanel[kc×NR]
+
+@inline
+function fma<T>(acc: v128, a: v128, b: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) {
+    return v128.relaxed_madd<T>(a, b, acc);
+  } else {
+    return v128.add<T>(acc, v128.mul<T>(a, b));
+  }
+}
+
+@inline
+function storeRow<T>(c: usize, v0: v128, v1: v128, add: bool): void {
+  if (add) {
+    v128.store(c, v128.add<T>(v128.load(c), v0));
+    v128.store(c, v128.add<T>(v128.load(c, 16), v1), 16);
+  } else {
+    v128.store(c, v0);
+    v128.store(c, v1, 16);
+  }
+}
+
+@inline
+function kernel<T>(
+  kc: i32, pa: usize, pb: usize, c: usize, ldc: usize, mr: i32, nr: i32, add: bool,
+): void {
+  const es = sizeof<T>();
+  const z = v128.splat<T>(<T>0);
+  let c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z;
+  let c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
+  // Not unrolled on purpose: unrolling lets binaryen interleave the two steps,
+  // which raises register pressure and makes V8 spill accumulators.
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb, 16);
+    let a = v128.load_splat<T>(pa);
+    c00 = fma<T>(c00, a, b0); c01 = fma<T>(c01, a, b1);
+    a = v128.load_splat<T>(pa, es);
+    c10 = fma<T>(c10, a, b0); c11 = fma<T>(c11, a, b1);
+    a = v128.load_splat<T>(pa, 2 * es);
+    c20 = fma<T>(c20, a, b0); c21 = fma<T>(c21, a, b1);
+    a = v128.load_splat<T>(pa, 3 * es);
+    c30 = fma<T>(c30, a, b0); c31 = fma<T>(c31, a, b1);
+    if (MR > 4) {
+      a = v128.load_splat<T>(pa, 4 * es);
+      c40 = fma<T>(c40, a, b0); c41 = fma<T>(c41, a, b1);
+    }
+    if (MR > 5) {
+      a = v128.load_splat<T>(pa, 5 * es);
+      c50 = fma<T>(c50, a, b0); c51 = fma<T>(c51, a, b1);
+    }
+    pa += MR * es;
+    pb += PANEL_BYTES;
+  }
+  const NR = PANEL_BYTES / <i32>es;
+  if (mr == MR && nr == NR) {
+    storeRow<T>(c, c00, c01, add);
+    storeRow<T>(c + ldc, c10, c11, add);
+    storeRow<T>(c + 2 * ldc, c20, c21, add);
+    storeRow<T>(c + 3 * ldc, c30, c31, add);
+    if (MR > 4) storeRow<T>(c + 4 * ldc, c40, c41, add);
+    if (MR > 5) storeRow<T>(c + 5 * ldc, c50, c51, add);
+  } else {
+    storeRow<T>(TILE, c00, c01, false);
+    storeRow<T>(TILE + 32, c10, c11, false);
+    storeRow<T>(TILE + 64, c20, c21, false);
+    storeRow<T>(TILE + 96, c30, c31, false);
+    if (MR > 4) storeRow<T>(TILE + 128, c40, c41, false);
+    if (MR > 5) storeRow<T>(TILE + 160, c50, c51, false);
+    for (let r = 0; r < mr; r++) {
+      const crow = c + <usize>r * ldc;
+      const trow = TILE + <usize>r * PANEL_BYTES;
+      for (let j = 0; j < nr; j++) {
+        const cp = crow + <usize>j * es;
+        const v = load<T>(trow + <usize>j * es);
+        store<T>(cp, add ? load<T>(cp) + v : v);
+      }
+    }
+  }
+}
+
+// The micro kernels are exported only so that binaryen does not inline them
+// into the driver: inlined, V8's register allocator spills the accumulators
+// (measured: ~28 vs ~50 GFLOP/s). They are not meant to be called by the host.
+export function microKernelF32(
+  kc: i32, pa: usize, pb: usize, c: usize, ldc: usize, mr: i32, nr: i32, add: bool,
+): void {
+  kernel<f32>(kc, pa, pb, c, ldc, mr, nr, add);
+}
+export function microKernelF64(
+  kc: i32, pa: usize, pb: usize, c: usize, ldc: usize, mr: i32, nr: i32, add: bool,
+): void {
+  kernel<f64>(kc, pa, pb, c, ldc, mr, nr, add);
+}
+
+@inline
+function microKernel<T>(
+  kc: i32, pa: usize, pb: usize, c: usize, ldc: usize, mr: i32, nr: i32, add: bool,
+): void {
+  if (sizeof<T>() == 4) microKernelF32(kc, pa, pb, c, ldc, mr, nr, add);
+  else microKernelF64(kc, pa, pb, c, ldc, mr, nr, add);
+}
+
+// ---------------------------------------------------------------------------
+// Driver
+
+@inline
+function gemm<T>(
+  a: usize, b: usize, c: usize, m: i32, k: i32, n: i32,
+  transA: bool, transB: bool, accumulate: bool, work: usize,
+): void {
+  const es = sizeof<T>();
+  const NR = PANEL_BYTES / <i32>es;
+  const ldc = <usize>n * es;
+  if (k <= 0) {
+    if (!accumulate) memory.fill(c, 0, <usize>m * <usize>n * es);
+    return;
+  }
+  const mcMax = roundUp(min(MC, m), MR);
+  const kcMax = min(KC, k);
+  const pA = (work + 15) & ~(15 as usize);
+  const pB = pA + <usize>(mcMax * kcMax) * es;
+  for (let jc = 0; jc < n; jc += NC) {
+    const nc = min(NC, n - jc);
+    for (let pc = 0; pc < k; pc += KC) {
+      const kc = min(KC, k - pc);
+      const add = accumulate || pc > 0;
+      packB<T>(b, transB, k, n, pc, jc, kc, nc, pB);
+      for (let ic = 0; ic < m; ic += MC) {
+        const mc = min(MC, m - ic);
+        packA<T>(a, transA, m, k, ic, pc, mc, kc, pA);
+        for (let jr = 0; jr < nc; jr += NR) {
+          const nr = min(NR, nc - jr);
+          const pb = pB + <usize>(jr * kc) * es;
+          const cBase = c + (<usize>ic * <usize>n + <usize>(jc + jr)) * es;
+          for (let ir = 0; ir < mc; ir += MR) {
+            const mr = min(MR, mc - ir);
+            microKernel<T>(
+              kc, pA + <usize>(ir * kc) * es, pb, cBase + <usize>ir * ldc, ldc, mr, nr, add,
+            );
+          }
+        }
+      }
+    }
+  }
+}
+
+/** f32 GEMM. Pointers are byte offsets into this module's memory. */
+export function sgemm(
+  a: usize, b: usize, c: usize, m: i32, k: i32, n: i32,
+  transA: bool, transB: bool, accumulate: bool, work: usize,
+): void {
+  gemm<f32>(a, b, c, m, k, n, transA, transB, accumulate, work);
+}
+
+/** f64 GEMM. Pointers are byte offsets into this module's memory. */
+export function dgemm(
+  a: usize, b: usize, c: usize, m: i32, k: i32, n: i32,
+  transA: bool, transB: bool, accumulate: bool, work: usize,
+): void {
+  gemm<f64>(a, b, c, m, k, n, transA, transB, accumulate, work);
+}

@@ -1,0 +1,108 @@
+/**
+ * Synchronous instantiation of the embedded GEMM wasm module.
+ *
+ * No Node-only APIs: the bytes come from a generated TS module (base64), are
+ * decoded with `atob` (or a small decoder when atob is missing) and compiled
+ * with `new WebAssembly.Module`. Works in Node (main thread and
+ * worker_threads) and in browser workers. (Browsers refuse synchronous
+ * compilation of modules > 4 KB on the main thread; we then report the module
+ * as unavailable and callers fall back to JS.)
+ */
+import { GEMM_RELAXED_BASE64, GEMM_SIMD_BASE64 } from "./kernels.generated";
+
+export interface GemmExports {
+  memory: WebAssembly.Memory;
+  heapBase(): number;
+  gemmWorkBytes(m: number, k: number, n: number, elemBytes: number): number;
+  setBlocking(mc: number, kc: number, nc: number): void;
+  blockMC(): number;
+  blockKC(): number;
+  blockNC(): number;
+  sgemm(
+    a: number, b: number, c: number, m: number, k: number, n: number,
+    transA: number, transB: number, accumulate: number, work: number,
+  ): void;
+  dgemm(
+    a: number, b: number, c: number, m: number, k: number, n: number,
+    transA: number, transB: number, accumulate: number, work: number,
+  ): void;
+}
+
+export type GemmVariant = "relaxed-simd" | "simd";
+
+export interface LoadedGemm {
+  exports: GemmExports;
+  variant: GemmVariant;
+}
+
+const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+export function decodeBase64(s: string): Uint8Array {
+  const atobFn = (globalThis as { atob?: (s: string) => string }).atob;
+  if (typeof atobFn === "function") {
+    const bin = atobFn(s);
+    const out = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+    return out;
+  }
+  const lut = new Uint8Array(128);
+  for (let i = 0; i < B64.length; i++) lut[B64.charCodeAt(i)] = i;
+  let len = s.length;
+  while (len > 0 && s[len - 1] === "=") len--;
+  const out = new Uint8Array((len * 3) >> 2);
+  let o = 0;
+  for (let i = 0; i < len; i += 4) {
+    const c0 = lut[s.charCodeAt(i)];
+    const c1 = lut[s.charCodeAt(i + 1)];
+    const c2 = i + 2 < len ? lut[s.charCodeAt(i + 2)] : 0;
+    const c3 = i + 3 < len ? lut[s.charCodeAt(i + 3)] : 0;
+    const v = (c0 << 18) | (c1 << 12) | (c2 << 6) | c3;
+    if (o < out.length) out[o++] = (v >> 16) & 255;
+    if (o < out.length) out[o++] = (v >> 8) & 255;
+    if (o < out.length) out[o++] = v & 255;
+  }
+  return out;
+}
+
+function instantiate(bytes: Uint8Array): GemmExports {
+  const mod = new WebAssembly.Module(bytes);
+  const inst = new WebAssembly.Instance(mod, {
+    env: {
+      abort(): never {
+        throw new Error("gradlens wasm kernel abort");
+      },
+    },
+  });
+  return inst.exports as unknown as GemmExports;
+}
+
+const cache = new Map<string, LoadedGemm | null>();
+
+/**
+ * Returns the instantiated module, or null when WebAssembly or SIMD is not
+ * available. "auto" picks the relaxed-SIMD (FMA) build when the engine
+ * validates it and the plain SIMD build otherwise; a specific variant can be
+ * requested (tests run both). Cached per realm (each worker gets its own).
+ */
+export function loadGemm(mode: "auto" | GemmVariant = "auto"): LoadedGemm | null {
+  const hit = cache.get(mode);
+  if (hit !== undefined) return hit;
+  let result: LoadedGemm | null = null;
+  if (typeof WebAssembly === "object" && typeof WebAssembly.Module === "function") {
+    const candidates: Array<[GemmVariant, string]> = [];
+    if (mode !== "simd") candidates.push(["relaxed-simd", GEMM_RELAXED_BASE64]);
+    if (mode !== "relaxed-simd") candidates.push(["simd", GEMM_SIMD_BASE64]);
+    for (const [variant, b64] of candidates) {
+      try {
+        const bytes = decodeBase64(b64);
+        if (!WebAssembly.validate(bytes)) continue;
+        result = { exports: instantiate(bytes), variant };
+        break;
+      } catch {
+        // try the next variant / fall back to JS
+      }
+    }
+  }
+  cache.set(mode, result);
+  return result;
+}

@@ -1,0 +1,79 @@
+import { Tensor } from "../tensor";
+import { allocate, type DType, type TypedArray } from "../dtype";
+import { Storage } from "../storage";
+import { contiguousStrides, numelOf } from "../shape";
+
+// Low-level helpers the ops share: reading a tensor as a flat row-major array and making results.
+
+export function makeTensor(data: TypedArray, shape: readonly number[], dtype: DType): Tensor {
+  return new Tensor(new Storage(data), [...shape], contiguousStrides(shape), 0, dtype);
+}
+
+export function emptyTensor(shape: readonly number[], dtype: DType): Tensor {
+  return makeTensor(allocate(dtype, numelOf(shape)), shape, dtype);
+}
+
+/** The tensor's elements in row-major order: a view of the storage when contiguous, else a copy. */
+export function contiguousData(t: Tensor): TypedArray {
+  const n = t.numel();
+  if (t.isContiguous()) return t.storage.data.subarray(t.offset, t.offset + n);
+  const out = allocate(t.dtype, n);
+  gatherStrided(t.storage.data, t.offset, t.shape, t.strides, out);
+  return out;
+}
+
+/** Copies a strided view into a dense array (row-major over `shape`). */
+export function gatherStrided(src: TypedArray, offset: number, shape: readonly number[], strides: readonly number[], out: TypedArray): void {
+  const nd = shape.length;
+  const n = out.length;
+  if (nd === 0) {
+    if (n > 0) out[0] = src[offset];
+    return;
+  }
+  const last = nd - 1;
+  const lastSize = shape[last], lastStride = strides[last];
+  const idx = new Array<number>(nd).fill(0);
+  let base = offset;
+  for (let o = 0; o < n; o += lastSize) {
+    for (let j = 0, p = base; j < lastSize; j++, p += lastStride) out[o + j] = src[p];
+    // advance the outer index
+    for (let d = last - 1; d >= 0; d--) {
+      idx[d]++;
+      base += strides[d];
+      if (idx[d] < shape[d]) break;
+      base -= strides[d] * shape[d];
+      idx[d] = 0;
+    }
+  }
+}
+
+/** Writes dense row-major values into a strided view (for in-place ops on views). */
+export function scatterStrided(values: TypedArray, dst: TypedArray, offset: number, shape: readonly number[], strides: readonly number[]): void {
+  const nd = shape.length;
+  const n = values.length;
+  if (nd === 0) {
+    if (n > 0) dst[offset] = values[0];
+    return;
+  }
+  const last = nd - 1;
+  const lastSize = shape[last], lastStride = strides[last];
+  const idx = new Array<number>(nd).fill(0);
+  let base = offset;
+  for (let o = 0; o < n; o += lastSize) {
+    for (let j = 0, p = base; j < lastSize; j++, p += lastStride) dst[p] = values[o + j];
+    for (let d = last - 1; d >= 0; d--) {
+      idx[d]++;
+      base += strides[d];
+      if (idx[d] < shape[d]) break;
+      base -= strides[d] * shape[d];
+      idx[d] = 0;
+    }
+  }
+}
+
+export function toTensor(v: Tensor | number, like: Tensor): Tensor {
+  if (v instanceof Tensor) return v;
+  const data = allocate(like.dtype, 1);
+  data[0] = v;
+  return makeTensor(data, [], like.dtype);
+}

@@ -1,0 +1,188 @@
+import { Tensor } from "../tensor";
+import { allocate } from "../dtype";
+import { contiguousStrides, formatShape, normalizeDim, numelOf, shapesEqual } from "../shape";
+import { record } from "../autograd/record";
+import { contiguousData, makeTensor, scatterStrided } from "./kernel";
+import { unbroadcast } from "./broadcast";
+import { registerOp } from "./registry";
+
+// Shape ops. Views share storage with their base (as in PyTorch); each backward maps the gradient
+// back to the input's shape.
+
+function viewOf(x: Tensor, shape: number[], strides: number[], offset = x.offset): Tensor {
+  const out = new Tensor(x.storage, shape, strides, offset, x.dtype);
+  out.base = x.base ?? x;
+  return out;
+}
+
+function inferShape(shape: number[], numel: number): number[] {
+  const free = shape.indexOf(-1);
+  if (free >= 0) {
+    const known = numelOf(shape.filter((_, i) => i !== free));
+    if (known === 0 || numel % known !== 0) throw new Error(`shape '${formatShape(shape)}' is invalid for input of size ${numel}`);
+    shape = shape.map((s, i) => (i === free ? numel / known : s));
+  }
+  if (numelOf(shape) !== numel) throw new Error(`shape '${formatShape(shape)}' is invalid for input of size ${numel}`);
+  return shape;
+}
+
+registerOp("view");
+export function view(x: Tensor, shape: number[]): Tensor {
+  const target = inferShape(shape, x.numel());
+  if (!x.isContiguous()) {
+    throw new Error(
+      "view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead.",
+    );
+  }
+  const out = viewOf(x, target, contiguousStrides(target));
+  const from = [...x.shape];
+  return record("view", "ViewBackward0", [x], out, (g) => [reshape(g, from)]);
+}
+
+registerOp("reshape");
+export function reshape(x: Tensor, shape: number[]): Tensor {
+  if (x.isContiguous()) return view(x, shape);
+  const target = inferShape(shape, x.numel());
+  const out = makeTensor(contiguousData(x), target, x.dtype);
+  const from = [...x.shape];
+  return record("reshape", "UnsafeViewBackward0", [x], out, (g) => [reshape(g, from)]);
+}
+
+registerOp("flatten");
+export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
+  if (x.dim() === 0) return reshape(x, [1]);
+  const s = normalizeDim(startDim, x.dim()), e = normalizeDim(endDim, x.dim());
+  if (s > e) throw new Error("flatten() has invalid args: start_dim cannot come after end_dim");
+  const shape = [...x.shape.slice(0, s), numelOf(x.shape.slice(s, e + 1)), ...x.shape.slice(e + 1)];
+  return reshape(x, shape);
+}
+
+registerOp("squeeze");
+export function squeeze(x: Tensor, dim?: number): Tensor {
+  const keep = (i: number) => (dim === undefined ? x.shape[i] !== 1 : i !== normalizeDim(dim, x.dim()) || x.shape[i] !== 1);
+  const idx = x.shape.map((_, i) => i).filter(keep);
+  const out = viewOf(x, idx.map((i) => x.shape[i]), idx.map((i) => x.strides[i]));
+  const from = [...x.shape];
+  return record("squeeze", dim === undefined ? "SqueezeBackward0" : "SqueezeBackward1", [x], out, (g) => [reshape(g, from)]);
+}
+
+registerOp("unsqueeze");
+export function unsqueeze(x: Tensor, dim: number): Tensor {
+  const d = normalizeDim(dim, x.dim() + 1);
+  const shape = [...x.shape], strides = [...x.strides];
+  const stride = d < x.dim() ? x.strides[d] * x.shape[d] : 1;
+  shape.splice(d, 0, 1);
+  strides.splice(d, 0, stride);
+  const out = viewOf(x, shape, strides);
+  return record("unsqueeze", "UnsqueezeBackward0", [x], out, (g) => [squeeze(g, d)]);
+}
+
+registerOp("expand");
+export function expand(x: Tensor, shape: number[]): Tensor {
+  const lead = shape.length - x.dim();
+  if (lead < 0) {
+    throw new Error(
+      `expand(torch.FloatTensor{${formatShape(x.shape)}}, size=${formatShape(shape)}): the number of sizes provided (${shape.length}) must be greater or equal to the number of dimensions in the tensor (${x.dim()})`,
+    );
+  }
+  const target = shape.map((s, i) => (s === -1 ? x.shape[i - lead] : s));
+  const strides = target.map((s, i) => {
+    if (i < lead) return 0;
+    const own = x.shape[i - lead];
+    if (own === s) return x.strides[i - lead];
+    if (own !== 1) {
+      throw new Error(
+        `The expanded size of the tensor (${s}) must match the existing size (${own}) at non-singleton dimension ${i}.  Target sizes: ${formatShape(target)}.  Tensor sizes: ${formatShape(x.shape)}`,
+      );
+    }
+    return 0;
+  });
+  if (shapesEqual(target, x.shape)) return x;
+  const out = viewOf(x, target, strides);
+  const from = [...x.shape];
+  return record("expand", "ExpandBackward0", [x], out, (g) => [unbroadcast(g, from)]);
+}
+
+registerOp("transpose");
+export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
+  const a = normalizeDim(dim0, x.dim()), b = normalizeDim(dim1, x.dim());
+  const shape = [...x.shape], strides = [...x.strides];
+  [shape[a], shape[b]] = [shape[b], shape[a]];
+  [strides[a], strides[b]] = [strides[b], strides[a]];
+  const out = viewOf(x, shape, strides);
+  return record("transpose", "TransposeBackward0", [x], out, (g) => [transpose(g, a, b)]);
+}
+
+registerOp("permute");
+export function permute(x: Tensor, dims: number[]): Tensor {
+  if (dims.length !== x.dim()) {
+    throw new Error(
+      `permute(sparse_coo): number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = ${x.dim()} is not equal to len(dims) = ${dims.length}`,
+    );
+  }
+  const d = dims.map((v) => normalizeDim(v, x.dim()));
+  if (new Set(d).size !== d.length) throw new Error("permute(): duplicate dims are not allowed.");
+  const out = viewOf(x, d.map((i) => x.shape[i]), d.map((i) => x.strides[i]));
+  const inverse = new Array<number>(d.length);
+  d.forEach((p, i) => (inverse[p] = i));
+  return record("permute", "PermuteBackward0", [x], out, (g) => [permute(g, inverse)]);
+}
+
+registerOp("narrow");
+export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
+  const d = normalizeDim(dim, x.dim());
+  const size = x.shape[d];
+  const s = start < 0 ? start + size : start;
+  if (s < 0 || s + length > size || length < 0) {
+    throw new Error(`start (${start}) + length (${length}) exceeds dimension size (${size}).`);
+  }
+  return sliceView(x, d, s, s + length, "narrow");
+}
+
+registerOp("slice");
+export function slice(x: Tensor, dim: number, start = 0, end?: number): Tensor {
+  const d = normalizeDim(dim, x.dim());
+  const size = x.shape[d];
+  const clampIndex = (i: number) => Math.min(Math.max(i < 0 ? i + size : i, 0), size);
+  const s = clampIndex(start), e = Math.max(s, clampIndex(end ?? size));
+  return sliceView(x, d, s, e, "slice");
+}
+
+/** A view of [s, e) along dim d; `gradFnName` lets split/chunk name their nodes as PyTorch does. */
+export function sliceView(x: Tensor, d: number, s: number, e: number, op: string, gradFnName = "SliceBackward0"): Tensor {
+  const shape = [...x.shape];
+  shape[d] = e - s;
+  const out = viewOf(x, shape, [...x.strides], x.offset + s * x.strides[d]);
+  const from = [...x.shape];
+  return record(op, gradFnName, [x], out, (g) => [embed(g, from, d, s)]);
+}
+
+registerOp("select");
+export function select(x: Tensor, dim: number, index: number): Tensor {
+  const d = normalizeDim(dim, x.dim());
+  const size = x.shape[d];
+  if (index < -size || index >= size) {
+    throw new Error(`select(): index ${index} out of range for tensor of size ${formatShape(x.shape)} at dimension ${d}`);
+  }
+  const i = index < 0 ? index + size : index;
+  const shape = x.shape.filter((_, k) => k !== d);
+  const strides = x.strides.filter((_, k) => k !== d);
+  const out = viewOf(x, shape, strides, x.offset + i * x.strides[d]);
+  const from = [...x.shape];
+  return record("select", "SelectBackward0", [x], out, (g) => [embed(unsqueeze(g, d), from, d, i)]);
+}
+
+/** Zeros of `shape` with `g` written at positions [start, start + g.shape[d]) along dim d. */
+function embed(g: Tensor, shape: number[], d: number, start: number): Tensor {
+  const data = allocate(g.dtype, numelOf(shape));
+  const strides = contiguousStrides(shape);
+  scatterStrided(contiguousData(g), data, start * strides[d], g.shape, strides);
+  return makeTensor(data, shape, g.dtype);
+}
+
+registerOp("clone");
+export function clone(x: Tensor): Tensor {
+  const src = contiguousData(x);
+  const out = makeTensor(src === x.storage.data || x.isContiguous() ? src.slice() : src, x.shape, x.dtype);
+  return record("clone", "CloneBackward0", [x], out, (g) => [g]);
+}

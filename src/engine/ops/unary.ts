@@ -1,0 +1,142 @@
+import type { Tensor } from "../tensor";
+import type { DType } from "../dtype";
+import { record } from "../autograd/record";
+import { mapUnary } from "./elementwise";
+import { mul, div } from "./binary";
+import { registerOp } from "./registry";
+
+// Elementwise functions. Backward formulas are written with differentiable ops where the derivative
+// is a product with the incoming gradient, so createGraph works through them.
+
+function floatDtype(x: Tensor): DType {
+  return x.dtype === "float64" ? "float64" : "float32";
+}
+
+registerOp("exp");
+export function exp(x: Tensor): Tensor {
+  const out = mapUnary(x, Math.exp, floatDtype(x));
+  return record("exp", "ExpBackward0", [x], out, (g, node) => [mul(g, node.saved(0))], { savedOutputs: [out] });
+}
+
+registerOp("log");
+export function log(x: Tensor): Tensor {
+  const out = mapUnary(x, Math.log, floatDtype(x));
+  return record("log", "LogBackward0", [x], out, (g, node) => [div(g, node.saved(0))], { saved: [x] });
+}
+
+registerOp("sqrt");
+export function sqrt(x: Tensor): Tensor {
+  const out = mapUnary(x, Math.sqrt, floatDtype(x));
+  return record("sqrt", "SqrtBackward0", [x], out, (g, node) => [div(g, mul(node.saved(0), 2))], { savedOutputs: [out] });
+}
+
+registerOp("abs");
+export function abs(x: Tensor): Tensor {
+  const out = mapUnary(x, Math.abs);
+  return record("abs", "AbsBackward0", [x], out, (g, node) => [mul(g, mapUnary(node.saved(0), Math.sign, g.dtype))], {
+    saved: [x],
+  });
+}
+
+registerOp("tanh");
+export function tanh(x: Tensor): Tensor {
+  const out = mapUnary(x, Math.tanh, floatDtype(x));
+  return record("tanh", "TanhBackward0", [x], out, (g, node) => [mul(g, mapUnary(node.saved(0), (t) => 1 - t * t, g.dtype))], {
+    savedOutputs: [out],
+  });
+}
+
+registerOp("sigmoid");
+export function sigmoid(x: Tensor): Tensor {
+  const out = mapUnary(x, sigmoidScalar, floatDtype(x));
+  return record("sigmoid", "SigmoidBackward0", [x], out, (g, node) => [mul(g, mapUnary(node.saved(0), (s) => s * (1 - s), g.dtype))], {
+    savedOutputs: [out],
+  });
+}
+
+export function sigmoidScalar(v: number): number {
+  return v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v));
+}
+
+registerOp("relu");
+export function relu(x: Tensor): Tensor {
+  const out = mapUnary(x, (v) => (v > 0 ? v : 0));
+  return record("relu", "ReluBackward0", [x], out, (g, node) => [mul(g, mapUnary(node.saved(0), (v) => (v > 0 ? 1 : 0), g.dtype))], {
+    savedOutputs: [out],
+  });
+}
+
+registerOp("leakyRelu");
+export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
+  const out = mapUnary(x, (v) => (v > 0 ? v : v * negativeSlope));
+  return record("leakyRelu", "LeakyReluBackward0", [x], out, (g, node) => [
+    mul(g, mapUnary(node.saved(0), (v) => (v > 0 ? 1 : negativeSlope), g.dtype)),
+  ], { saved: [x] });
+}
+
+const SQRT1_2 = Math.SQRT1_2;
+const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
+
+registerOp("gelu");
+export function gelu(x: Tensor, approximate: "none" | "tanh" = "none"): Tensor {
+  const f = approximate === "tanh"
+    ? (v: number) => 0.5 * v * (1 + Math.tanh(SQRT_2_OVER_PI * (v + 0.044715 * v * v * v)))
+    : (v: number) => 0.5 * v * (1 + erf(v * SQRT1_2));
+  const df = approximate === "tanh"
+    ? (v: number) => {
+        const inner = SQRT_2_OVER_PI * (v + 0.044715 * v * v * v);
+        const t = Math.tanh(inner);
+        return 0.5 * (1 + t) + 0.5 * v * (1 - t * t) * SQRT_2_OVER_PI * (1 + 3 * 0.044715 * v * v);
+      }
+    : (v: number) => 0.5 * (1 + erf(v * SQRT1_2)) + (v * Math.exp(-0.5 * v * v)) / Math.sqrt(2 * Math.PI);
+  const out = mapUnary(x, f, floatDtype(x));
+  return record("gelu", "GeluBackward0", [x], out, (g, node) => [mul(g, mapUnary(node.saved(0), df, g.dtype))], { saved: [x] });
+}
+
+/** erf with ~1e-16 accuracy (series for small |x|, continued fraction via erfc for large). */
+export function erf(x: number): number {
+  const ax = Math.abs(x);
+  if (ax < 2.5) {
+    // Maclaurin series: erf(x) = 2/sqrt(pi) * sum (-1)^n x^(2n+1) / (n! (2n+1))
+    let term = ax, sum = ax;
+    const x2 = ax * ax;
+    for (let n = 1; n < 100; n++) {
+      term *= -x2 / n;
+      const add = term / (2 * n + 1);
+      sum += add;
+      if (Math.abs(add) < 1e-17 * Math.abs(sum)) break;
+    }
+    return Math.sign(x) * sum * (2 / Math.sqrt(Math.PI));
+  }
+  // Lentz continued fraction for erfc
+  let f = ax, c = ax, d = 0;
+  for (let i = 1; i < 200; i++) {
+    const an = i / 2;
+    d = ax + an * d;
+    d = 1 / d;
+    c = ax + an / c;
+    const delta = c * d;
+    f *= delta;
+    if (Math.abs(delta - 1) < 1e-16) break;
+  }
+  const erfc = Math.exp(-ax * ax) / (f * Math.sqrt(Math.PI));
+  return Math.sign(x) * (1 - erfc);
+}
+
+registerOp("clamp");
+export function clamp(x: Tensor, min: number | null = null, max: number | null = null): Tensor {
+  if (min === null && max === null) throw new Error("torch.clamp: At least one of 'min' or 'max' must not be None");
+  const lo = min ?? -Infinity, hi = max ?? Infinity;
+  const out = mapUnary(x, (v) => (v < lo ? lo : v > hi ? hi : v));
+  return record("clamp", "ClampBackward1", [x], out, (g, node) => [
+    mul(g, mapUnary(node.saved(0), (v) => (v >= lo && v <= hi ? 1 : 0), g.dtype)),
+  ], { saved: [x] });
+}
+
+export function toDtype(x: Tensor, dtype: DType): Tensor {
+  if (x.dtype === dtype) return x;
+  const out = mapUnary(x, dtype === "int64" ? Math.trunc : dtype === "bool" ? (v) => (v !== 0 ? 1 : 0) : (v) => v, dtype);
+  const from = x.dtype;
+  return record("to", "ToCopyBackward0", [x], out, (g) => [g.to(from)]);
+}
+

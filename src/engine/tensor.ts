@@ -1,0 +1,464 @@
+import { type DType, type TypedArray, isFloating } from "./dtype";
+import { Storage } from "./storage";
+import { numelOf, normalizeDim, parseShapeArgs } from "./shape";
+import { AccumulateGrad, type GradHook, type Node } from "./autograd/node";
+import { runBackward, type BackwardOptions } from "./autograd/backward";
+import { INT_REQUIRES_GRAD, NON_LEAF_REQUIRES_GRAD } from "./errors";
+import { observer } from "./observer";
+import { formatTensor } from "./format";
+import { contiguousData, makeTensor } from "./ops/kernel";
+import * as binary from "./ops/binary";
+import * as unary from "./ops/unary";
+import * as reduce from "./ops/reduce";
+import * as shapeOps from "./ops/shapeOps";
+import * as indexing from "./ops/indexing";
+import * as softmaxOps from "./ops/softmax";
+import * as compare from "./ops/compare";
+import * as inplace from "./ops/inplace";
+import { matmul, mm, bmm } from "./ops/matmul";
+
+let nextTensorId = 1;
+
+type Scalar = Tensor | number;
+export type NestedArray = number | boolean | NestedArray[];
+
+// A strided view over a Storage, with PyTorch's autograd fields. Ops live in src/engine/ops; the
+// methods here only forward to them so that `x.mul(2)` reads like PyTorch.
+export class Tensor {
+  readonly id = nextTensorId++;
+  /** set by nn for parameters and buffers (qualified name), and by tools that name leaves */
+  name: string | null = null;
+  grad: Tensor | null = null;
+  gradFn: Node | null = null;
+  /** the tensor this one is a view of (shares storage), if any */
+  base: Tensor | null = null;
+  private _requiresGrad = false;
+  private _accumulator: AccumulateGrad | null = null;
+  private _retainsGrad = false;
+  /** hooks registered on a leaf, run before its gradient is accumulated */
+  readonly _leafHooks: GradHook[] = [];
+
+  constructor(
+    public storage: Storage,
+    public shape: number[],
+    public strides: number[],
+    public offset: number,
+    public readonly dtype: DType,
+  ) {}
+
+  // ---- metadata ----------------------------------------------------------------------------
+  dim(): number {
+    return this.shape.length;
+  }
+  get ndim(): number {
+    return this.shape.length;
+  }
+  numel(): number {
+    return numelOf(this.shape);
+  }
+  size(dim?: number): number | number[] {
+    return dim === undefined ? [...this.shape] : this.shape[normalizeDim(dim, this.dim())];
+  }
+  get version(): number {
+    return this.storage.version;
+  }
+  isContiguous(): boolean {
+    let expected = 1;
+    for (let i = this.shape.length - 1; i >= 0; i--) {
+      if (this.shape[i] !== 1 && this.strides[i] !== expected) return false;
+      expected *= this.shape[i];
+    }
+    return true;
+  }
+  isFloatingPoint(): boolean {
+    return isFloating(this.dtype);
+  }
+
+  // ---- autograd fields ---------------------------------------------------------------------
+  get requiresGrad(): boolean {
+    return this._requiresGrad;
+  }
+  set requiresGrad(flag: boolean) {
+    this.setRequiresGrad(flag, "requiresGrad");
+  }
+  requiresGrad_(flag = true): this {
+    this.setRequiresGrad(flag, "requiresGrad_");
+    return this;
+  }
+  private setRequiresGrad(flag: boolean, via: "requiresGrad" | "requiresGrad_"): void {
+    if (!this.isLeaf) {
+      if (!flag) throw new Error(NON_LEAF_REQUIRES_GRAD);
+      return;
+    }
+    if (flag && !isFloating(this.dtype)) throw new Error(INT_REQUIRES_GRAD);
+    this._requiresGrad = flag;
+    if (observer !== null) observer.onRequiresGradChange?.(this, flag, via);
+  }
+  get isLeaf(): boolean {
+    return this.gradFn === null;
+  }
+  get retainsGrad(): boolean {
+    return this._retainsGrad;
+  }
+  /** The AccumulateGrad node of a leaf that requires grad (created once, as in PyTorch). */
+  gradAccumulator(): AccumulateGrad {
+    if (this._accumulator === null) this._accumulator = new AccumulateGrad(this);
+    return this._accumulator;
+  }
+  /** For ops: makes this freshly computed tensor the output of `node`. */
+  _setGradFn(node: Node | null): void {
+    this.gradFn = node;
+    this._requiresGrad = node !== null;
+  }
+  /** For the engine: marks a fresh leaf as requiring grad without observer noise or checks. */
+  _initRequiresGrad(flag: boolean): this {
+    if (flag && !isFloating(this.dtype)) throw new Error(INT_REQUIRES_GRAD);
+    this._requiresGrad = flag;
+    return this;
+  }
+
+  backward(gradientOrOptions?: Tensor | BackwardOptions | null, options?: BackwardOptions): void {
+    if (gradientOrOptions instanceof Tensor) runBackward(this, gradientOrOptions, options);
+    else if (gradientOrOptions === null || gradientOrOptions === undefined) runBackward(this, null, options);
+    else runBackward(this, null, gradientOrOptions);
+  }
+
+  /** Keeps `.grad` for a non-leaf after backward (a no-op on leaves). */
+  retainGrad(): void {
+    if (this.isLeaf || this._retainsGrad) return;
+    if (!this.requiresGrad) throw new Error("can't retain_grad on Tensor that has requires_grad=False");
+    this._retainsGrad = true;
+    this.gradFn!.preHooks.push((g) => {
+      this.grad = this.grad === null ? g.detach().clone() : binary.add(this.grad, g);
+      return undefined;
+    });
+  }
+
+  /** Registers a hook called with this tensor's gradient; it may return a replacement. Returns a handle. */
+  registerHook(hook: GradHook): { remove(): void } {
+    if (!this.requiresGrad) throw new Error("cannot register a hook on a tensor that doesn't require gradient");
+    const list = this.isLeaf ? this._leafHooks : this.gradFn!.preHooks;
+    list.push(hook);
+    return {
+      remove: () => {
+        const i = list.indexOf(hook);
+        if (i >= 0) list.splice(i, 1);
+      },
+    };
+  }
+
+  /** A new tensor sharing storage, cut from the graph. */
+  detach(): Tensor {
+    const out = new Tensor(this.storage, [...this.shape], [...this.strides], this.offset, this.dtype);
+    out.base = this.base ?? this;
+    if (observer !== null) observer.onDetach?.(this, out, false);
+    return out;
+  }
+  /** Cuts this tensor from the graph in place: it becomes a leaf that does not require grad. */
+  detach_(): this {
+    this.gradFn = null;
+    this._requiresGrad = false;
+    if (observer !== null) observer.onDetach?.(this, this, true);
+    return this;
+  }
+
+  // ---- data access -------------------------------------------------------------------------
+  /** The elements in row-major order (a copy when the tensor is a non-contiguous view). */
+  dataSync(): TypedArray {
+    return contiguousData(this);
+  }
+  item(): number {
+    if (this.numel() !== 1) {
+      throw new Error(`a Tensor with ${this.numel()} elements cannot be converted to Scalar`);
+    }
+    const v = this.storage.data[this.offset];
+    return this.dtype === "bool" ? Number(v !== 0) : v;
+  }
+  tolist(): NestedArray {
+    const data = contiguousData(this);
+    const asValue = (v: number): number | boolean => (this.dtype === "bool" ? v !== 0 : v);
+    if (this.shape.length === 0) return asValue(data[0]) as NestedArray;
+    const build = (dim: number, start: number): NestedArray[] => {
+      const size = this.shape[dim];
+      const step = numelOf(this.shape.slice(dim + 1));
+      const out: NestedArray[] = [];
+      for (let i = 0; i < size; i++) {
+        out.push(dim === this.shape.length - 1 ? (asValue(data[start + i]) as NestedArray) : build(dim + 1, start + i * step));
+      }
+      return out;
+    };
+    return build(0, 0);
+  }
+  toString(): string {
+    return formatTensor(this);
+  }
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+
+  // ---- conversions -------------------------------------------------------------------------
+  to(dtype: DType): Tensor {
+    return unary.toDtype(this, dtype);
+  }
+  float(): Tensor {
+    return this.to("float32");
+  }
+  double(): Tensor {
+    return this.to("float64");
+  }
+  long(): Tensor {
+    return this.to("int64");
+  }
+  clone(): Tensor {
+    return shapeOps.clone(this);
+  }
+  contiguous(): Tensor {
+    return this.isContiguous() ? this : shapeOps.clone(this);
+  }
+
+  // ---- elementwise -------------------------------------------------------------------------
+  add(other: Scalar, options?: { alpha?: number }): Tensor {
+    return binary.add(this, other, options?.alpha);
+  }
+  sub(other: Scalar, options?: { alpha?: number }): Tensor {
+    return binary.sub(this, other, options?.alpha);
+  }
+  mul(other: Scalar): Tensor {
+    return binary.mul(this, other);
+  }
+  div(other: Scalar): Tensor {
+    return binary.div(this, other);
+  }
+  pow(exponent: Scalar): Tensor {
+    return binary.pow(this, exponent);
+  }
+  maximum(other: Tensor): Tensor {
+    return binary.maximum(this, other);
+  }
+  minimum(other: Tensor): Tensor {
+    return binary.minimum(this, other);
+  }
+  where(condition: Tensor, other: Scalar): Tensor {
+    return binary.where(condition, this, other);
+  }
+  neg(): Tensor {
+    return binary.neg(this);
+  }
+  exp(): Tensor {
+    return unary.exp(this);
+  }
+  log(): Tensor {
+    return unary.log(this);
+  }
+  sqrt(): Tensor {
+    return unary.sqrt(this);
+  }
+  abs(): Tensor {
+    return unary.abs(this);
+  }
+  tanh(): Tensor {
+    return unary.tanh(this);
+  }
+  sigmoid(): Tensor {
+    return unary.sigmoid(this);
+  }
+  relu(): Tensor {
+    return unary.relu(this);
+  }
+  leakyRelu(negativeSlope = 0.01): Tensor {
+    return unary.leakyRelu(this, negativeSlope);
+  }
+  gelu(approximate: "none" | "tanh" = "none"): Tensor {
+    return unary.gelu(this, approximate);
+  }
+  clamp(min: number | null = null, max: number | null = null): Tensor {
+    return unary.clamp(this, min, max);
+  }
+
+  // ---- matmul ------------------------------------------------------------------------------
+  matmul(other: Tensor): Tensor {
+    return matmul(this, other);
+  }
+  mm(other: Tensor): Tensor {
+    return mm(this, other);
+  }
+  bmm(other: Tensor): Tensor {
+    return bmm(this, other);
+  }
+
+  // ---- reductions --------------------------------------------------------------------------
+  sum(dim?: number | number[] | null, keepdim = false): Tensor {
+    return reduce.sum(this, dim, keepdim);
+  }
+  mean(dim?: number | number[] | null, keepdim = false): Tensor {
+    return reduce.mean(this, dim, keepdim);
+  }
+  max(): Tensor;
+  max(dim: number, keepdim?: boolean): { values: Tensor; indices: Tensor };
+  max(dim?: number, keepdim = false): Tensor | { values: Tensor; indices: Tensor } {
+    return dim === undefined ? reduce.maxAll(this, "max") : reduce.maxDim(this, dim, keepdim, "max");
+  }
+  min(): Tensor;
+  min(dim: number, keepdim?: boolean): { values: Tensor; indices: Tensor };
+  min(dim?: number, keepdim = false): Tensor | { values: Tensor; indices: Tensor } {
+    return dim === undefined ? reduce.maxAll(this, "min") : reduce.maxDim(this, dim, keepdim, "min");
+  }
+  amax(dim: number | number[] = [], keepdim = false): Tensor {
+    return reduce.amax(this, dim, keepdim, "max");
+  }
+  amin(dim: number | number[] = [], keepdim = false): Tensor {
+    return reduce.amax(this, dim, keepdim, "min");
+  }
+  var(dim?: number | number[] | null, options?: { unbiased?: boolean; correction?: number; keepdim?: boolean }): Tensor {
+    return reduce.variance(this, dim, options, false);
+  }
+  std(dim?: number | number[] | null, options?: { unbiased?: boolean; correction?: number; keepdim?: boolean }): Tensor {
+    return reduce.variance(this, dim, options, true);
+  }
+  argmax(dim?: number, keepdim = false): Tensor {
+    return reduce.argmax(this, dim, keepdim, "max");
+  }
+  argmin(dim?: number, keepdim = false): Tensor {
+    return reduce.argmax(this, dim, keepdim, "min");
+  }
+
+  // ---- shape -------------------------------------------------------------------------------
+  reshape(...shape: Array<number | number[]>): Tensor {
+    return shapeOps.reshape(this, parseShapeArgs(shape));
+  }
+  view(...shape: Array<number | number[]>): Tensor {
+    return shapeOps.view(this, parseShapeArgs(shape));
+  }
+  flatten(startDim = 0, endDim = -1): Tensor {
+    return shapeOps.flatten(this, startDim, endDim);
+  }
+  squeeze(dim?: number): Tensor {
+    return shapeOps.squeeze(this, dim);
+  }
+  unsqueeze(dim: number): Tensor {
+    return shapeOps.unsqueeze(this, dim);
+  }
+  expand(...shape: Array<number | number[]>): Tensor {
+    return shapeOps.expand(this, parseShapeArgs(shape));
+  }
+  expandAs(other: Tensor): Tensor {
+    return shapeOps.expand(this, other.shape);
+  }
+  transpose(dim0: number, dim1: number): Tensor {
+    return shapeOps.transpose(this, dim0, dim1);
+  }
+  permute(...dims: Array<number | number[]>): Tensor {
+    return shapeOps.permute(this, parseShapeArgs(dims));
+  }
+  get T(): Tensor {
+    return shapeOps.permute(this, this.shape.map((_, i) => this.shape.length - 1 - i));
+  }
+  narrow(dim: number, start: number, length: number): Tensor {
+    return shapeOps.narrow(this, dim, start, length);
+  }
+  select(dim: number, index: number): Tensor {
+    return shapeOps.select(this, dim, index);
+  }
+  /** `x.slice(dim, start, end)`: like `x[:, start:end]` in PyTorch (no step). */
+  slice(dim: number, start = 0, end?: number): Tensor {
+    return shapeOps.slice(this, dim, start, end);
+  }
+  indexSelect(dim: number, index: Tensor): Tensor {
+    return indexing.indexSelect(this, dim, index);
+  }
+  gather(dim: number, index: Tensor): Tensor {
+    return indexing.gather(this, dim, index);
+  }
+  split(splitSize: number | number[], dim = 0): Tensor[] {
+    return indexing.split(this, splitSize, dim);
+  }
+  chunk(chunks: number, dim = 0): Tensor[] {
+    return indexing.chunk(this, chunks, dim);
+  }
+  softmax(dim: number): Tensor {
+    return softmaxOps.softmax(this, dim);
+  }
+  logSoftmax(dim: number): Tensor {
+    return softmaxOps.logSoftmax(this, dim);
+  }
+
+  // ---- comparisons (no gradient) -----------------------------------------------------------
+  eq(other: Scalar): Tensor {
+    return compare.compare(this, other, "eq");
+  }
+  ne(other: Scalar): Tensor {
+    return compare.compare(this, other, "ne");
+  }
+  gt(other: Scalar): Tensor {
+    return compare.compare(this, other, "gt");
+  }
+  lt(other: Scalar): Tensor {
+    return compare.compare(this, other, "lt");
+  }
+  ge(other: Scalar): Tensor {
+    return compare.compare(this, other, "ge");
+  }
+  le(other: Scalar): Tensor {
+    return compare.compare(this, other, "le");
+  }
+
+  // ---- in place ----------------------------------------------------------------------------
+  add_(other: Scalar, options?: { alpha?: number }): this {
+    return inplace.applyInPlace(this, "add_", (self) => binary.add(self, other, options?.alpha));
+  }
+  sub_(other: Scalar, options?: { alpha?: number }): this {
+    return inplace.applyInPlace(this, "sub_", (self) => binary.sub(self, other, options?.alpha));
+  }
+  mul_(other: Scalar): this {
+    return inplace.applyInPlace(this, "mul_", (self) => binary.mul(self, other));
+  }
+  div_(other: Scalar): this {
+    return inplace.applyInPlace(this, "div_", (self) => binary.div(self, other));
+  }
+  pow_(exponent: Scalar): this {
+    return inplace.applyInPlace(this, "pow_", (self) => binary.pow(self, exponent));
+  }
+  clamp_(min: number | null = null, max: number | null = null): this {
+    return inplace.applyInPlace(this, "clamp_", (self) => unary.clamp(self, min, max));
+  }
+  relu_(): this {
+    return inplace.applyInPlace(this, "relu_", (self) => unary.relu(self));
+  }
+  neg_(): this {
+    return inplace.applyInPlace(this, "neg_", (self) => binary.neg(self));
+  }
+  sqrt_(): this {
+    return inplace.applyInPlace(this, "sqrt_", (self) => unary.sqrt(self));
+  }
+  copy_(src: Tensor): this {
+    return inplace.applyInPlace(this, "copy_", (self) => inplace.copyFrom(self, src));
+  }
+  fill_(value: number): this {
+    return inplace.fillInPlace(this, "fill_", () => value);
+  }
+  zero_(): this {
+    return inplace.fillInPlace(this, "zero_", () => 0);
+  }
+  /** Fills with U(low, high) from the seeded generator; records no graph. */
+  uniform_(low = 0, high = 1): this {
+    return inplace.fillInPlace(this, "uniform_", inplace.uniformSampler(low, high));
+  }
+  /** Fills with N(mean, std²) from the seeded generator; records no graph. */
+  normal_(mean = 0, std = 1): this {
+    return inplace.fillInPlace(this, "normal_", inplace.normalSampler(mean, std));
+  }
+
+  /** Raw in-place add of a same-shaped tensor's values, no autograd bookkeeping (gradient accumulation). */
+  _addInPlaceRaw(other: Tensor): void {
+    inplace.addRaw(this, other);
+  }
+
+  static fromArray(data: TypedArray, shape: readonly number[], dtype: DType): Tensor {
+    return makeTensor(data, shape, dtype);
+  }
+}
+
+export function isTensor(v: unknown): v is Tensor {
+  return v instanceof Tensor;
+}
+
