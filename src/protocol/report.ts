@@ -12,6 +12,8 @@ export type CauseKind =
   | "requires-grad-false"
   | "not-in-optimizer"
   | "lr-zero"
+  /** it is in an optimizer with a non-zero lr, but that optimizer never stepped while it held a gradient */
+  | "not-stepped"
   | "unreachable";
 export type Severity = "error" | "warning" | "info";
 export type CutKind = "detach" | "no-grad" | "requires-grad-false";
@@ -26,6 +28,11 @@ export interface Cause extends SourceSite {
   kind: CauseKind;
   /** One sentence for people, e.g. "x2.detach() at model.ts:14 stops every gradient to lin0.weight". */
   message: string;
+  /**
+   * Other cuts on the same path that must also go for the gradient to arrive (when cuts sit one
+   * after the other); absent when removing this cause alone is enough.
+   */
+  alsoNeeded?: Array<SourceSite & { kind: CauseKind }>;
 }
 
 export interface OptimizerMembership {
@@ -116,6 +123,8 @@ export interface MemoryReport {
   /** bytes held for backward by the whole graph, counted once per tensor */
   totalSavedBytes: number;
   byModule: Array<{ module: string; savedBytes: number }>;
+  /** of totalSavedBytes, the part that is not parameter storage (activations) */
+  activationBytes?: number;
   /** what freezing each top-level module would save */
   freezingSaves: Array<{ module: string; bytes: number }>;
 }
