@@ -1,0 +1,33 @@
+import type { Tensor } from "../tensor";
+import { allocate } from "../dtype";
+import { record } from "../autograd/record";
+import { contiguousData, makeTensor } from "../ops/kernel";
+
+/** torch.nn.functional.embedding: rows of `weight` picked by integer `input`; paddingIdx's row gets no gradient. */
+export function embedding(input: Tensor, weight: Tensor, paddingIdx: number | null = null): Tensor {
+  if (input.dtype !== "int64") {
+    throw new Error(`Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; but got ${input.dtype} instead (while checking arguments for embedding)`);
+  }
+  if (weight.dim() !== 2) throw new Error("'weight' must be 2-D");
+  const [V, D] = weight.shape;
+  const pad = paddingIdx === null ? null : paddingIdx < 0 ? paddingIdx + V : paddingIdx;
+  const idx = contiguousData(input);
+  for (const i of idx) if (i < 0 || i >= V) throw new Error("index out of range in self");
+  const w = contiguousData(weight);
+  const out = allocate(weight.dtype, idx.length * D);
+  for (let k = 0; k < idx.length; k++) {
+    const from = idx[k] * D, to = k * D;
+    for (let j = 0; j < D; j++) out[to + j] = w[from + j];
+  }
+  return record("embedding", "EmbeddingBackward0", [weight], makeTensor(out, [...input.shape, D], weight.dtype), (grad, node) => {
+    const ix = contiguousData(node.saved(0));
+    const gd = contiguousData(grad);
+    const gw = allocate(grad.dtype, V * D);
+    for (let k = 0; k < ix.length; k++) {
+      if (ix[k] === pad) continue;
+      const to = ix[k] * D, from = k * D;
+      for (let j = 0; j < D; j++) gw[to + j] += gd[from + j];
+    }
+    return [makeTensor(gw, [V, D], grad.dtype)];
+  }, { saved: [input] });
+}

@@ -1,0 +1,129 @@
+import { Tensor } from "../tensor";
+import { allocate, promote, type TypedArray } from "../dtype";
+import { record } from "../autograd/record";
+import { isGradEnabled } from "../gradMode";
+import { contiguousData, makeTensor } from "../ops/kernel";
+import { unbroadcast } from "../ops/broadcast";
+import { mm, matmul } from "../ops/matmul";
+import { add } from "../ops/binary";
+import { reshape, transpose } from "../ops/shapeOps";
+import { matmulInto } from "../kernels/matmul";
+import type { FloatArray } from "../kernels/matmulRef";
+import { broadcastValues } from "./raw";
+
+// Linear as PyTorch builds it: addmm(bias, input, weight.t()) — one AddmmBackward0 node whose inputs
+// are the bias, the input and a TBackward0 view of the weight. Like PyTorch, addmm saves mat1 only
+// when mat2 needs a gradient and mat2 only when mat1 does (memory accounting depends on it).
+
+/** weight.t(): the transposed view of a ≤2-D tensor, recorded as TBackward0. */
+export function t(x: Tensor): Tensor {
+  if (x.dim() > 2) throw new Error(`t() expects a tensor with <= 2 dimensions, but self is ${x.dim()}D`);
+  if (x.dim() < 2) return x;
+  const out = new Tensor(x.storage, [x.shape[1], x.shape[0]], [x.strides[1], x.strides[0]], x.offset, x.dtype);
+  out.base = x.base ?? x;
+  return record("t", "TBackward0", [x], out, (g) => [t(g)]);
+}
+
+interface MatrixOperand {
+  data: FloatArray;
+  offset: number;
+  /** the storage holds the matrix transposed (row-major [cols, rows]) */
+  trans: boolean;
+}
+
+/** A 2-D tensor as gemm input: its own storage when row-major or transposed row-major, else a copy. */
+function matrixOperand(x: Tensor, dtype: string): MatrixOperand {
+  const [rows, cols] = x.shape;
+  const [rs, cs] = x.strides;
+  if (x.dtype === dtype) {
+    const data = x.storage.data as FloatArray;
+    if ((cs === 1 || cols === 1) && (rs === cols || rows === 1)) return { data, offset: x.offset, trans: false };
+    if ((rs === 1 || rows === 1) && (cs === rows || cols === 1)) return { data, offset: x.offset, trans: true };
+  }
+  const copy = allocate(dtype as "float32", x.numel()) as FloatArray;
+  copy.set(contiguousData(x));
+  return { data: copy, offset: 0, trans: false };
+}
+
+/** out = bias + mat1 @ mat2 (torch.addmm with beta = alpha = 1). */
+export function addmm(bias: Tensor, mat1: Tensor, mat2: Tensor): Tensor {
+  if (mat1.dim() !== 2) throw new Error("mat1 must be a matrix, got " + mat1.dim() + "-D tensor");
+  if (mat2.dim() !== 2) throw new Error("mat2 must be a matrix, got " + mat2.dim() + "-D tensor");
+  const [m, k] = mat1.shape;
+  const n = mat2.shape[1];
+  if (mat2.shape[0] !== k) {
+    throw new Error(`mat1 and mat2 shapes cannot be multiplied (${m}x${k} and ${mat2.shape[0]}x${n})`);
+  }
+  const dtype = promote(promote(mat1.dtype, mat2.dtype), bias.dtype) === "float64" ? "float64" : "float32";
+  const out = allocate(dtype, m * n) as FloatArray;
+  const A = matrixOperand(mat1, dtype), B = matrixOperand(mat2, dtype);
+  matmulInto(A.data, B.data, out, m, k, n, A.trans, B.trans, false, A.offset, B.offset, 0);
+  addBias(out, bias, m, n);
+  const saved: Tensor[] = [];
+  if (mat2.requiresGrad) saved.push(mat1);
+  if (mat1.requiresGrad) saved.push(mat2);
+  const biasShape = [...bias.shape];
+  return record("addmm", "AddmmBackward0", [bias, mat1, mat2], makeTensor(out, [m, n], dtype), (g, node) => {
+    const savedMat1 = mat2.requiresGrad ? node.saved(0) : null;
+    const savedMat2 = mat1.requiresGrad ? node.saved(savedMat1 === null ? 0 : 1) : null;
+    const [needBias, need1, need2] = node.needsInputGrad;
+    if (isGradEnabled()) {
+      // createGraph: differentiable formulas
+      return [
+        needBias ? unbroadcast(g, biasShape) : null,
+        need1 ? mm(g, transpose(savedMat2!, 0, 1)) : null,
+        need2 ? mm(transpose(savedMat1!, 0, 1), g) : null,
+      ];
+    }
+    const gd = contiguousData(g) as FloatArray;
+    const gdt = g.dtype === "float64" ? "float64" : "float32";
+    let gradMat1: Tensor | null = null, gradMat2: Tensor | null = null;
+    if (need1) {
+      // [m,k] = g[m,n] · mat2ᵀ
+      const B2 = matrixOperand(savedMat2!, gdt);
+      const res = allocate(gdt, m * k) as FloatArray;
+      matmulInto(gd, B2.data, res, m, n, k, false, !B2.trans, false, 0, B2.offset, 0);
+      gradMat1 = makeTensor(res, [m, k], gdt);
+    }
+    if (need2) {
+      // [k,n] = mat1ᵀ · g[m,n]
+      const A1 = matrixOperand(savedMat1!, gdt);
+      const res = allocate(gdt, k * n) as FloatArray;
+      matmulInto(A1.data, gd, res, k, m, n, !A1.trans, false, false, A1.offset, 0, 0);
+      gradMat2 = makeTensor(res, [k, n], gdt);
+    }
+    return [needBias ? unbroadcast(g, biasShape) : null, gradMat1, gradMat2];
+  }, { saved });
+}
+
+function addBias(out: TypedArray, bias: Tensor, m: number, n: number): void {
+  if (bias.dim() === 1 && bias.shape[0] === n) {
+    const b = contiguousData(bias);
+    for (let i = 0; i < m; i++) {
+      const row = i * n;
+      for (let j = 0; j < n; j++) out[row + j] += b[j];
+    }
+    return;
+  }
+  const b = broadcastValues(bias, [m, n]);
+  for (let i = 0; i < m * n; i++) out[i] += b[i];
+}
+
+/** y = x Wᵀ + b (torch.nn.functional.linear). */
+export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
+  const inFeatures = weight.shape[weight.dim() - 1];
+  const last = input.shape[input.dim() - 1];
+  if (input.dim() >= 2 && last !== inFeatures) {
+    const rows = input.numel() / Math.max(last, 1);
+    throw new Error(`mat1 and mat2 shapes cannot be multiplied (${rows}x${last} and ${inFeatures}x${weight.shape[0]})`);
+  }
+  if (input.dim() === 2) return bias !== null ? addmm(bias, input, t(weight)) : mm(input, t(weight));
+  if (input.dim() > 2) {
+    // fold the leading dims into rows, as PyTorch does for contiguous inputs
+    const lead = input.shape.slice(0, -1);
+    const out = linear(reshape(input, [-1, last]), weight, bias);
+    return reshape(out, [...lead, weight.shape[0]]);
+  }
+  const out = matmul(input, t(weight));
+  return bias !== null ? add(out, bias) : out;
+}
