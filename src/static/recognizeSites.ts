@@ -18,7 +18,12 @@ export interface RecognizedSite {
   node: ts.Node;
 }
 
-const METHOD_KINDS = { detach: "detach", detach_: "detach_", step: "step", zeroGrad: "zero-grad" } as const;
+const METHOD_KINDS: ReadonlyMap<string, "detach" | "detach_" | "step" | "zero-grad"> = new Map([
+  ["detach", "detach"],
+  ["detach_", "detach_"],
+  ["step", "step"],
+  ["zeroGrad", "zero-grad"],
+]);
 
 export interface SiteRecognizer extends TreeVisitor {
   /** Call after the walk. */
@@ -65,8 +70,8 @@ export function recognizeSites(sourceFile: ts.SourceFile, bindings: EngineBindin
     if (!ts.isPropertyAccessExpression(callee)) return;
     const method = callee.name.text;
     const receiver = callee.expression;
-    if (method in METHOD_KINDS) {
-      const kind = METHOD_KINDS[method as keyof typeof METHOD_KINDS];
+    const kind = METHOD_KINDS.get(method);
+    if (kind) {
       found.push({ node: call, site: { kind, ...base(call, anchor, receiver) } });
     } else if (method === "backward") {
       found.push({ node: call, site: { kind: "backward", ...base(call, anchor, receiver), retainGraph: retainsGraph(call) } });

@@ -323,6 +323,10 @@ describe("scanSource: site details", () => {
     expect(s.sites).toMatchObject([{ kind: "requires-grad-false", receiver: "p", iterates: "enc.parameters()", form: "method" }]);
   });
 
+  it("methods inherited from Object are not mistaken for sites", () => {
+    expect(scanSource('x.toString();\ny.constructor();\nz.hasOwnProperty("a");\nw.valueOf();', "a.ts").sites).toEqual([]);
+  });
+
   it("requiresGrad assignments of anything but the literal false are not cuts", () => {
     const s = scanSource("a.requiresGrad = true;\nb.requiresGrad = flag;\nc.requiresGrad == false;", "a.ts");
     expect(s.sites).toEqual([]);
