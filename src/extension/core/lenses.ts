@@ -1,0 +1,223 @@
+// CodeLens titles. Before a check, every cut site in training code, every optimizer construction and
+// every backward() gets a lens from the static scan, so lenses are there at once and nothing jumps
+// when a run finishes; after a check the same lenses state what the run saw there.
+import type { BackwardReport, CutReport, OptimizerReport, Report } from "../../protocol/report";
+import { isCutSite } from "../../static/queries";
+import type { SourceRange, StaticScan, StaticSite } from "../../static/types";
+import { reportIsFor } from "./files";
+import {
+  backwardName,
+  byLineInFile,
+  listNames,
+  parametersByName,
+  plural,
+  staticSiteFor,
+  topLevelModuleOf,
+  topLevelModules,
+  unique,
+} from "./reportQueries";
+
+export type LensKind = "cut" | "optimizer" | "backward";
+
+export interface LensSpec extends SourceRange {
+  kind: LensKind;
+  title: string;
+  tooltip: string;
+  /** "check" before any report (run the check), "showGraph" after (open the graph at focusLine). */
+  command: "check" | "showGraph";
+  focusLine: number;
+}
+
+const CUT_LABEL: Record<string, string> = {
+  detach: "detach",
+  detach_: "detach_",
+  "no-grad": "noGrad",
+  "set-grad-enabled-false": "setGradEnabled(false)",
+  "requires-grad-false": "requiresGrad = false",
+};
+
+const CUT_KINDS = ["detach", "detach_", "no-grad", "set-grad-enabled-false", "requires-grad-false"] as const;
+const REPORT_CUT_LABEL: Record<CutReport["kind"], string> = {
+  detach: "detach",
+  "no-grad": "noGrad",
+  "requires-grad-false": "requiresGrad = false",
+};
+
+function cutLabel(site: StaticSite | null, cuts: readonly CutReport[]): string {
+  if (site) {
+    if (site.kind === "requires-grad-false" && "form" in site && site.form === "method") return "requiresGrad_(false)";
+    return CUT_LABEL[site.kind] ?? site.kind;
+  }
+  return REPORT_CUT_LABEL[cuts[0]!.kind];
+}
+
+function wantsStaticLens(site: StaticSite): LensKind | null {
+  if (site.kind === "optimizer") return "optimizer";
+  if (site.kind === "backward") return "backward";
+  if (isCutSite(site) && site.inTrainingCode) return "cut";
+  return null;
+}
+
+function staticTitle(kind: LensKind, site: StaticSite): string {
+  if (kind === "optimizer") {
+    const name = site.kind === "optimizer" && site.variable ? ` \`${site.variable}\`` : "";
+    return `optimizer${name} — run the gradient-flow check to see what it steps`;
+  }
+  if (kind === "backward") return "backward — run the gradient-flow check to see what it reaches";
+  return `${cutLabel(site, [])} — run the gradient-flow check to see what it cuts`;
+}
+
+function wholeLine(line: number, column: number): SourceRange {
+  return { line, column, endLine: line, endColumn: column + 1 };
+}
+
+export interface CutFacts {
+  title: string;
+  tooltip: string;
+}
+
+/** What a cut site did in the run (all report records of the site merged: a loop runs it often). */
+export function cutFacts(label: string, cuts: readonly CutReport[], report: Report, scan: StaticScan | null): CutFacts {
+  const params = parametersByName(report);
+  const blocked = unique(cuts.flatMap((c) => c.blocked));
+  const elsewhere = new Set(cuts.flatMap((c) => c.gotGradElsewhere).filter((n) => blocked.includes(n)));
+  const lost = blocked.filter((n) => !elsewhere.has(n));
+  if (blocked.length === 0) {
+    return { title: `${label} — cuts no parameter's gradient`, tooltip: "No parameter lost gradient at this site in the checked steps." };
+  }
+  if (lost.length === 0) {
+    const losses = unique(
+      [...elsewhere].flatMap((n) => (params.get(n)?.reachedBy ?? []).map((i) => report.backwards.find((b) => b.index === i))),
+    )
+      .filter((b): b is BackwardReport => b !== undefined)
+      .map((b) => backwardName(b, scan));
+    const from = unique(losses);
+    const they = blocked.length === 1 ? "it gets" : "they get";
+    return {
+      title: `cuts gradient to ${listNames(blocked)} — ${they} gradient from ${from.length ? from.join(", ") : "another path"} ✓`,
+      tooltip: `This ${label} stops gradient to ${blocked.join(", ")}, which still get gradient elsewhere.`,
+    };
+  }
+  const optimizers = unique(lost.flatMap((n) => params.get(n)?.optimizers ?? []));
+  const stepped = lost.filter((n) => (params.get(n)?.optimizers.length ?? 0) > 0);
+  if (stepped.length > 0) {
+    const which = optimizers.length === 1 ? `optimizer \`${optimizers[0]}\`` : `optimizers ${optimizers.map((o) => `\`${o}\``).join(", ")}`;
+    return {
+      title: `cuts ${plural(stepped.length, "parameter")} that ${which} steps ✗`,
+      tooltip: `No gradient reaches ${stepped.join(", ")} past this ${label}, so ${which} never trains them.`,
+    };
+  }
+  return {
+    title: `cuts gradient to ${listNames(lost)} — no optimizer steps ${lost.length === 1 ? "it" : "them"}`,
+    tooltip: `This ${label} stops every gradient to ${lost.join(", ")}; no optimizer holds ${lost.length === 1 ? "it" : "them"}.`,
+  };
+}
+
+export function optimizerFacts(optimizers: readonly OptimizerReport[], report: Report): CutFacts {
+  const params = parametersByName(report);
+  const names = unique(optimizers.flatMap((o) => o.groups.flatMap((g) => g.params)));
+  const steps = optimizers.reduce((n, o) => n + o.steps, 0);
+  const label = unique(optimizers.map((o) => `\`${o.name}\``)).join(", ");
+  if (steps === 0) {
+    return {
+      title: `never stepped — holds ${plural(names.length, "parameter")} ✗`,
+      tooltip: `${label} (${optimizers[0]!.type}) was built but step() was never called in the checked run.`,
+    };
+  }
+  const ps = names.map((n) => params.get(n)).filter((p) => p !== undefined);
+  const updated = ps.filter((p) => p.updated).length;
+  const frozen = ps.filter((p) => !p.requiresGrad).length;
+  const noGrad = ps.filter((p) => p.requiresGrad && !p.gotGrad).length;
+  const notApplied = ps.filter((p) => p.requiresGrad && p.gotGrad && !p.updated).length;
+  const head = `steps ${plural(names.length, "parameter")}`;
+  const tooltip = `${label} (${optimizers[0]!.type}), ${plural(steps, "step")} in the checked run.`;
+  if (updated === names.length) return { title: `${head}: all updated ✓`, tooltip };
+  const parts = [`${updated} updated`];
+  if (noGrad) parts.push(`${noGrad} never got a gradient`);
+  if (notApplied) parts.push(`${notApplied} got a gradient but ${notApplied === 1 ? "was" : "were"} not updated`);
+  if (frozen) parts.push(`${frozen} frozen`);
+  return { title: `${head}: ${parts.join(", ")}`, tooltip };
+}
+
+export function backwardFacts(backwards: readonly BackwardReport[], report: Report): CutFacts {
+  const reached = unique(backwards.flatMap((b) => b.reached));
+  const modules = topLevelModules(report);
+  const counts = new Map<string, number>(modules.map((m) => [m, 0]));
+  for (const name of reached) {
+    const m = topLevelModuleOf(name, modules);
+    if (m !== null) counts.set(m, counts.get(m)! + 1);
+  }
+  const sorted = [...counts].sort((a, b) => b[1] - a[1]);
+  const tooltip = reached.length ? `Gradient reaches ${reached.join(", ")}.` : "This backward() reached no parameter.";
+  if (reached.length === 0) return { title: "reaches no parameter ✗", tooltip };
+  if (sorted.length <= 1) {
+    const where = sorted.length === 1 && sorted[0]![1] === reached.length ? ` in ${sorted[0]![0]}` : "";
+    return { title: `reaches ${plural(reached.length, "parameter")}${where}`, tooltip };
+  }
+  const [first, ...rest] = sorted;
+  const text = [`${plural(first![1], "parameter")} in ${first![0]}`, ...rest.map(([m, n]) => `${n} in ${m}`)].join(", ");
+  return { title: `reaches ${text}`, tooltip };
+}
+
+interface Group<T> {
+  site: StaticSite | null;
+  line: number;
+  column: number;
+  items: T[];
+}
+
+function groupBySite<T extends CutReport | OptimizerReport | BackwardReport>(
+  items: readonly T[],
+  report: Report,
+  filePath: string,
+  scan: StaticScan | null,
+  kinds: readonly StaticSite["kind"][],
+): Group<T>[] {
+  const groups = new Map<StaticSite | number, Group<T>>();
+  for (const [line, list] of byLineInFile(items, report, filePath)) {
+    for (const item of list) {
+      const site = staticSiteFor(scan, item, kinds);
+      const key = site ?? line;
+      const g = groups.get(key) ?? { site, line: site?.line ?? line, column: site?.column ?? item.column, items: [] };
+      g.items.push(item);
+      groups.set(key, g);
+    }
+  }
+  return [...groups.values()];
+}
+
+/** All lenses of a file: from the scan alone, or with the facts of a report about this file. */
+export function buildLenses(scan: StaticScan | null, report: Report | null, filePath: string): LensSpec[] {
+  const specs = new Map<StaticSite | string, LensSpec>();
+  const ranged = (site: StaticSite | null, line: number, column: number): SourceRange =>
+    site ? { line: site.line, column: site.column, endLine: site.endLine, endColumn: site.endColumn } : wholeLine(line, column);
+
+  for (const site of scan?.sites ?? []) {
+    const kind = wantsStaticLens(site);
+    if (!kind) continue;
+    specs.set(site, { ...ranged(site, 0, 0), kind, title: staticTitle(kind, site), tooltip: "GradLens", command: "check", focusLine: site.line });
+  }
+  if (report && reportIsFor(report, filePath)) {
+    // A site the scan knows but the run never reported did nothing in the checked steps.
+    for (const [site, spec] of specs) {
+      if (typeof site === "string") continue;
+      const title =
+        spec.kind === "cut"
+          ? `${cutLabel(site, [])} — cut no parameter's gradient during the check`
+          : spec.kind === "optimizer"
+            ? `${staticTitle("optimizer", site).split(" — ")[0]} — not built during the check`
+            : "backward — did not run during the check";
+      specs.set(site, { ...spec, title, tooltip: "The check did not see this site do anything.", command: "showGraph" });
+    }
+    const put = (kind: LensKind, g: Group<unknown>, facts: CutFacts) => {
+      const key = g.site ?? `${kind}:${g.line}`;
+      specs.set(key, { ...ranged(g.site, g.line, g.column), kind, ...facts, command: "showGraph", focusLine: g.line });
+    };
+    for (const g of groupBySite(report.cuts, report, filePath, scan, CUT_KINDS)) {
+      put("cut", g, cutFacts(cutLabel(g.site, g.items), g.items, report, scan));
+    }
+    for (const g of groupBySite(report.optimizers, report, filePath, scan, ["optimizer"])) put("optimizer", g, optimizerFacts(g.items, report));
+    for (const g of groupBySite(report.backwards, report, filePath, scan, ["backward"])) put("backward", g, backwardFacts(g.items, report));
+  }
+  return [...specs.values()].sort((a, b) => a.line - b.line || a.column - b.column);
+}

@@ -1,0 +1,95 @@
+import { describe, expect, it } from "vitest";
+import { buildLenses, cutFacts } from "../../src/extension/core/lenses";
+import { scanSource } from "../../src/static";
+import type { Report } from "../../src/protocol/report";
+import { BUGGY_FILE, GOOD_FILE, buggyGanReport, fixtureSource, goodGanReport } from "../fixtures/extension/ganReports";
+
+const goodScan = scanSource(fixtureSource("gan-good"), GOOD_FILE);
+const buggyScan = scanSource(fixtureSource("gan-buggy"), BUGGY_FILE);
+const titles = (specs: ReturnType<typeof buildLenses>) => specs.map((s) => [s.line, s.title]);
+
+describe("CodeLens before a check (static scan only)", () => {
+  it("puts a lens on each optimizer, cut in training code and backward, asking to run the check", () => {
+    const specs = buildLenses(goodScan, null, GOOD_FILE);
+    expect(titles(specs)).toEqual([
+      [23, "optimizer `optG` — run the gradient-flow check to see what it steps"],
+      [24, "optimizer `optD` — run the gradient-flow check to see what it steps"],
+      [32, "detach — run the gradient-flow check to see what it cuts"],
+      [34, "backward — run the gradient-flow check to see what it reaches"],
+      [39, "backward — run the gradient-flow check to see what it reaches"],
+    ]);
+    expect(specs.every((s) => s.command === "check")).toBe(true);
+    expect(specs[2]).toMatchObject({ line: 32, column: 46, endLine: 32, endColumn: 59 });
+  });
+
+  it("ignores a report about another file", () => {
+    expect(buildLenses(goodScan, buggyGanReport(), GOOD_FILE).every((s) => s.command === "check")).toBe(true);
+  });
+});
+
+describe("CodeLens after a check", () => {
+  it("good GAN: the detach is harmless, optimizers update all, backwards reach D / both", () => {
+    const specs = buildLenses(goodScan, goodGanReport(), GOOD_FILE);
+    expect(titles(specs)).toEqual([
+      [23, "steps 4 parameters: all updated ✓"],
+      [24, "steps 4 parameters: all updated ✓"],
+      [32, "cuts gradient to G.fc1.weight, G.fc1.bias (+2) — they get gradient from lossG ✓"],
+      [34, "reaches 4 parameters in D, 0 in G"],
+      [39, "reaches 4 parameters in D, 4 in G"],
+    ]);
+    // Same positions as before the run: nothing jumps.
+    expect(specs.map((s) => [s.line, s.column])).toEqual(buildLenses(goodScan, null, GOOD_FILE).map((s) => [s.line, s.column]));
+    expect(specs.every((s) => s.command === "showGraph" && s.focusLine === s.line)).toBe(true);
+  });
+
+  it("matches a report that names the file relatively", () => {
+    const report = goodGanReport("gan-good.ts");
+    expect(buildLenses(goodScan, report, GOOD_FILE)[2]!.title).toMatch(/^cuts gradient to/);
+  });
+
+  it("buggy GAN: lossD.backward reaches G too", () => {
+    const specs = buildLenses(buggyScan, buggyGanReport(), BUGGY_FILE);
+    expect(titles(specs)).toEqual([
+      [23, "steps 4 parameters: all updated ✓"],
+      [24, "steps 4 parameters: all updated ✓"],
+      [34, "reaches 4 parameters in D, 4 in G"],
+      [38, "reaches 4 parameters in D, 4 in G"],
+    ]);
+  });
+
+  it("a cut that leaves stepped parameters without gradient is flagged, and the optimizer counts them", () => {
+    const report: Report = goodGanReport();
+    report.cuts[0]!.gotGradElsewhere = [];
+    for (const p of report.parameters.filter((p) => p.name.startsWith("G."))) {
+      Object.assign(p, { gotGrad: false, updated: false, status: "cut", gradNorm: null, reachedBy: [] });
+    }
+    report.backwards[1]!.reached = report.backwards[1]!.reached.filter((n) => n.startsWith("D."));
+    const specs = buildLenses(goodScan, report, GOOD_FILE);
+    expect(titles(specs)).toEqual([
+      [23, "steps 4 parameters: 0 updated, 4 never got a gradient"],
+      [24, "steps 4 parameters: all updated ✓"],
+      [32, "cuts 4 parameters that optimizer `optG` steps ✗"],
+      [34, "reaches 4 parameters in D, 0 in G"],
+      [39, "reaches 4 parameters in D, 0 in G"],
+    ]);
+  });
+
+  it("a static site the run did not report says so; an unscanned report site still gets a lens", () => {
+    const report = goodGanReport();
+    report.cuts = [];
+    report.backwards.push({ file: GOOD_FILE, line: 9, column: 5, index: 2, reached: [], byModule: { D: 0, G: 0 } });
+    const specs = buildLenses(goodScan, report, GOOD_FILE);
+    expect(specs.find((s) => s.line === 32)!.title).toBe("detach — cut no parameter's gradient during the check");
+    expect(specs.find((s) => s.line === 9)).toMatchObject({ title: "reaches no parameter ✗", column: 5, command: "showGraph" });
+  });
+
+  it("cut facts: a cut of unoptimized parameters, and one of nothing", () => {
+    const report = goodGanReport();
+    for (const p of report.parameters) p.optimizers = [];
+    const cut = { ...report.cuts[0]!, gotGradElsewhere: [] };
+    expect(cutFacts("noGrad", [cut], report, goodScan).title).toBe(
+      "cuts gradient to G.fc1.weight, G.fc1.bias (+2) — no optimizer steps them",
+    );
+    expect(cutFacts("noGrad", [{ ...cut, blocked: [] }], report, goodScan).title).toBe("noGrad — cuts no parameter's gradient");
+  });
+});
