@@ -37,11 +37,11 @@ export interface LoadedGemm {
 
 const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-export function decodeBase64(s: string): Uint8Array {
+export function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
   const atobFn = (globalThis as { atob?: (s: string) => string }).atob;
   if (typeof atobFn === "function") {
     const bin = atobFn(s);
-    const out = new Uint8Array(bin.length);
+    const out = new Uint8Array(new ArrayBuffer(bin.length));
     for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
     return out;
   }
@@ -49,7 +49,7 @@ export function decodeBase64(s: string): Uint8Array {
   for (let i = 0; i < B64.length; i++) lut[B64.charCodeAt(i)] = i;
   let len = s.length;
   while (len > 0 && s[len - 1] === "=") len--;
-  const out = new Uint8Array((len * 3) >> 2);
+  const out = new Uint8Array(new ArrayBuffer((len * 3) >> 2));
   let o = 0;
   for (let i = 0; i < len; i += 4) {
     const c0 = lut[s.charCodeAt(i)];
@@ -64,7 +64,7 @@ export function decodeBase64(s: string): Uint8Array {
   return out;
 }
 
-function instantiate(bytes: Uint8Array): GemmExports {
+function instantiate(bytes: Uint8Array<ArrayBuffer>): GemmExports {
   const mod = new WebAssembly.Module(bytes);
   const inst = new WebAssembly.Instance(mod, {
     env: {

@@ -224,7 +224,7 @@ function kernel<T>(
       a = v128.load_splat<T>(pa, 5 * es);
       c50 = fma<T>(c50, a, b0); c51 = fma<T>(c51, a, b1);
     }
-    pa += MR * es;
+    pa += <usize>MR * es;
     pb += PANEL_BYTES;
   }
   const NR = PANEL_BYTES / <i32>es;

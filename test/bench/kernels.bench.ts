@@ -1,0 +1,198 @@
+// Benchmark of the matmul kernels (issue "Performance"):
+//  - GFLOP/s of our matmul at 512×512×512 float32 for NN / TN / NT / TT, JS and wasm backends;
+//  - the same shapes on TensorFlow.js (cpu backend and wasm backend, loaded from
+//    node_modules/@tensorflow/tfjs-backend-wasm/dist on disk — nothing is downloaded);
+//  - transpose slowdown ratios (target ≤ 1.5×) and the matmuls of one MLP training step
+//    (784-512-512-10, batch 64).
+// Reports the median of warm runs. Run from the repository root.
+import { createRequire } from "node:module";
+import { dirname, join, sep } from "node:path";
+import { performance } from "node:perf_hooks";
+import {
+  getKernelBackend,
+  getWasmVariant,
+  isWasmAvailable,
+  matmulInto,
+  setKernelBackend,
+} from "../../src/engine/kernels/matmul";
+
+type Row = { name: string; value: number; unit: string; target: string };
+
+const N = 512;
+const FLOP = 2 * N * N * N;
+
+function rand(n: number, seed: number): Float32Array {
+  const a = new Float32Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    a[i] = s / 4294967296 - 0.5;
+  }
+  return a;
+}
+
+/** Median wall time (ms) of `runs` calls after `warmup` calls, stopping early after `budgetMs`. */
+function timeIt(fn: () => void, warmup: number, runs: number, budgetMs = 4000): number {
+  for (let i = 0; i < warmup; i++) fn();
+  const times: number[] = [];
+  const start = performance.now();
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    fn();
+    times.push(performance.now() - t);
+    if (performance.now() - start > budgetMs && times.length >= 3) break;
+  }
+  times.sort((x, y) => x - y);
+  return times[Math.floor(times.length / 2)]!;
+}
+
+const gflops = (ms: number, flop = FLOP) => Number((flop / ms / 1e6).toFixed(2));
+const VARIANTS = [
+  ["NN", false, false],
+  ["TN", true, false],
+  ["NT", false, true],
+  ["TT", true, true],
+] as const;
+
+function benchOurs(rows: Row[], backend: "js" | "wasm"): Record<string, number> {
+  setKernelBackend(backend);
+  const a = rand(N * N, 1);
+  const b = rand(N * N, 2);
+  const out = new Float32Array(N * N);
+  const label = backend === "wasm" ? `wasm-${getWasmVariant()}` : "js";
+  const res: Record<string, number> = {};
+  for (const [name, tA, tB] of VARIANTS) {
+    const ms = timeIt(() => matmulInto(a, b, out, N, N, N, tA, tB), backend === "wasm" ? 10 : 2, backend === "wasm" ? 30 : 7);
+    res[name] = gflops(ms);
+    rows.push({
+      name: `gradlens matmul ${label} f32 512³ ${name}`,
+      value: res[name]!,
+      unit: "GFLOP/s",
+      target: backend === "wasm" ? "≥ 40 GFLOP/s" : "fallback (info)",
+    });
+  }
+  for (const name of ["TN", "NT", "TT"]) {
+    rows.push({
+      name: `gradlens matmul ${label} ${name} slowdown vs NN`,
+      value: Number((res.NN! / res[name]!).toFixed(3)),
+      unit: "×",
+      target: "≤ 1.5×",
+    });
+  }
+  return res;
+}
+
+function benchOursF64(rows: Row[]): void {
+  setKernelBackend("wasm");
+  const a = Float64Array.from(rand(N * N, 3));
+  const b = Float64Array.from(rand(N * N, 4));
+  const out = new Float64Array(N * N);
+  const ms = timeIt(() => matmulInto(a, b, out, N, N, N, false, false), 5, 15);
+  rows.push({ name: `gradlens matmul wasm-${getWasmVariant()} f64 512³ NN`, value: gflops(ms), unit: "GFLOP/s", target: "info" });
+}
+
+/** The eight matmuls of one training step of a 784-512-512-10 MLP at batch 64. */
+function benchMlpStep(rows: Row[], backend: "js" | "wasm"): void {
+  setKernelBackend(backend);
+  const B = 64;
+  const dims = [784, 512, 512, 10];
+  const x = rand(B * 784, 5);
+  const W = dims.slice(1).map((o, l) => rand(o * dims[l]!, 10 + l)); // torch layout [out, in]
+  const acts = dims.map((d) => new Float32Array(B * d));
+  acts[0]!.set(x);
+  const grads = dims.map((d) => new Float32Array(B * d));
+  const dW = W.map((w) => new Float32Array(w.length));
+  let flop = 0;
+  for (let l = 0; l < 3; l++) flop += 2 * B * dims[l]! * dims[l + 1]! * (l === 0 ? 2 : 3);
+  const step = () => {
+    for (let l = 0; l < 3; l++) {
+      // y = x · Wᵀ
+      matmulInto(acts[l]!, W[l]!, acts[l + 1]!, B, dims[l]!, dims[l + 1]!, false, true);
+    }
+    for (let l = 2; l >= 0; l--) {
+      const g = grads[l + 1]!;
+      // dW = gᵀ · x   ([out, B] · [B, in])
+      matmulInto(g, acts[l]!, dW[l]!, dims[l + 1]!, B, dims[l]!, true, false);
+      // dx = g · W    ([B, out] · [out, in])
+      if (l > 0) matmulInto(g, W[l]!, grads[l]!, B, dims[l + 1]!, dims[l]!, false, false);
+    }
+  };
+  grads[3]!.set(rand(B * 10, 99));
+  const ms = timeIt(step, backend === "wasm" ? 20 : 3, backend === "wasm" ? 50 : 10);
+  const label = backend === "wasm" ? `wasm-${getWasmVariant()}` : "js";
+  rows.push({
+    name: `MLP 784-512-512-10 batch 64: matmuls of one training step (${label}, ${(flop / 1e6).toFixed(0)} MFLOP)`,
+    value: Number(ms.toFixed(3)),
+    unit: "ms",
+    target: "whole step ≤ 20 ms",
+  });
+}
+
+async function benchTfjs(rows: Row[], ours: Record<string, number> | null): Promise<void> {
+  let tf: typeof import("@tensorflow/tfjs");
+  let tfwasm: typeof import("@tensorflow/tfjs-backend-wasm");
+  try {
+    tf = await import("@tensorflow/tfjs");
+    tfwasm = await import("@tensorflow/tfjs-backend-wasm");
+  } catch (e) {
+    rows.push({ name: `tfjs not loadable: ${String(e)}`, value: Number.NaN, unit: "", target: "info" });
+    return;
+  }
+  const req = createRequire(join(process.cwd(), "package.json"));
+  const dist = join(dirname(req.resolve("@tensorflow/tfjs-backend-wasm/package.json")), "dist") + sep;
+  tfwasm.setWasmPaths(dist); // a file path: in Node the .wasm files are read from disk
+  for (const backend of ["cpu", "wasm"] as const) {
+    const ok = await tf.setBackend(backend);
+    await tf.ready();
+    if (!ok) {
+      rows.push({ name: `tfjs ${backend} backend unavailable`, value: Number.NaN, unit: "", target: "info" });
+      continue;
+    }
+    const a = tf.tensor2d(rand(N * N, 1), [N, N]);
+    const b = tf.tensor2d(rand(N * N, 2), [N, N]);
+    const res: Record<string, number> = {};
+    for (const [name, tA, tB] of VARIANTS.slice(0, 3)) {
+      const run = () => {
+        const c = tf.matMul(a, b, tA, tB);
+        c.dataSync();
+        c.dispose();
+      };
+      const ms = backend === "cpu" ? timeIt(run, 1, 3, 3000) : timeIt(run, 3, 15, 4000);
+      res[name] = gflops(ms);
+      const threads = backend === "wasm" ? `, ${tfwasm.getThreadsCount()} thread(s)` : "";
+      rows.push({ name: `tfjs ${backend} f32 512³ ${name}${threads}`, value: res[name]!, unit: "GFLOP/s", target: "peer" });
+      if (ours?.[name]) {
+        rows.push({
+          name: `gradlens wasm / tfjs ${backend} speed ratio ${name}`,
+          value: Number((ours[name]! / res[name]!).toFixed(2)),
+          unit: "×",
+          target: backend === "wasm" ? "≥ 1 (as fast as the peer)" : "info",
+        });
+      }
+    }
+    a.dispose();
+    b.dispose();
+  }
+}
+
+export async function benchKernels(): Promise<Row[]> {
+  const rows: Row[] = [];
+  const previous = getKernelBackend();
+  try {
+    const js = benchOurs(rows, "js");
+    void js;
+    let wasm: Record<string, number> | null = null;
+    if (isWasmAvailable()) {
+      wasm = benchOurs(rows, "wasm");
+      benchOursF64(rows);
+      benchMlpStep(rows, "wasm");
+    } else {
+      rows.push({ name: "wasm kernels unavailable in this runtime", value: Number.NaN, unit: "", target: "info" });
+    }
+    benchMlpStep(rows, "js");
+    await benchTfjs(rows, wasm);
+  } finally {
+    setKernelBackend(previous);
+  }
+  return rows;
+}

@@ -1,0 +1,73 @@
+// Shared helpers for the kernel tests.
+import { expect } from "vitest";
+
+export type FloatArray = Float32Array | Float64Array;
+
+/** Deterministic PRNG (mulberry32). */
+export function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function randArray(ctor: Float32ArrayConstructor | Float64ArrayConstructor, n: number, seed: number): FloatArray {
+  const r = rng(seed);
+  const a = new ctor(n);
+  for (let i = 0; i < n; i++) a[i] = r() * 2 - 1;
+  return a;
+}
+
+/**
+ * Naive strided triple loop in float64: returns the product and, per element,
+ * Σ|a||b| (the scale the rounding error is relative to).
+ */
+export function naiveMatmul(
+  a: ArrayLike<number>, b: ArrayLike<number>, m: number, k: number, n: number,
+  transA: boolean, transB: boolean, aOff = 0, bOff = 0,
+): { value: Float64Array; scale: Float64Array } {
+  const value = new Float64Array(m * n);
+  const scale = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      let sc = 0;
+      for (let p = 0; p < k; p++) {
+        const x = a[aOff + (transA ? p * m + i : i * k + p)];
+        const y = b[bOff + (transB ? j * k + p : p * n + j)];
+        s += x * y;
+        sc += Math.abs(x * y);
+      }
+      value[i * n + j] = s;
+      scale[i * n + j] = sc;
+    }
+  }
+  return { value, scale };
+}
+
+/** |got − want| ≤ rel·(scale + |want|) + abs, elementwise, with a readable failure. */
+export function expectClose(
+  got: ArrayLike<number>, want: ArrayLike<number>, scale: ArrayLike<number> | null,
+  rel: number, abs = 1e-30, label = "",
+): void {
+  expect(got.length).toBe(want.length);
+  let worst = -1;
+  let worstErr = 0;
+  for (let i = 0; i < want.length; i++) {
+    const tol = rel * ((scale ? scale[i] : 0) + Math.abs(want[i])) + abs;
+    const err = Math.abs(got[i] - want[i]);
+    if (!(err <= tol)) {
+      if (worst < 0 || err / tol > worstErr) {
+        worst = i;
+        worstErr = err / tol;
+      }
+    }
+  }
+  if (worst >= 0) {
+    expect.fail(`${label}: element ${worst} got ${got[worst]} want ${want[worst]} (err/tol ${worstErr.toFixed(2)})`);
+  }
+}
