@@ -1,0 +1,117 @@
+// Diagnostics: one per finding (on its primary line, related information on the other sites, the
+// code linking to docs/findings.md#<code>), and one for a failed run at the line where it failed.
+import type { Finding, RelatedSite, Report, RunError, Severity } from "../../protocol/report";
+import type { SourceRange, StaticScan } from "../../static/types";
+import { staticSiteFor } from "./reportQueries";
+
+export const DIAGNOSTIC_SOURCE = "GradLens";
+
+export interface DiagnosticSpec {
+  file: string;
+  range: SourceRange;
+  severity: Severity;
+  message: string;
+  /** The finding's code ("GL006") or the run failure's ("run-timeout"). */
+  code: string;
+  /** Anchor in docs/findings.md ("gl006"), or null when the code is not documented there. */
+  docsFragment: string | null;
+  related: RelatedSite[];
+}
+
+/** What the builders may ask about files: a line's text and a file's scan, when known. */
+export interface SourceLookup {
+  lineText?(file: string, line: number): string | undefined;
+  scan?(file: string): StaticScan | null;
+}
+
+/**
+ * The range to underline for a position: the static site anchored there (its first line), else from
+ * the column (or the first non-blank character) to the end of the line's text.
+ */
+export function rangeAt(file: string, line: number, column: number, lookup: SourceLookup = {}): SourceRange {
+  const text = lookup.lineText?.(file, line);
+  const site = staticSiteFor(lookup.scan?.(file) ?? null, { file, line, column }, [
+    "detach", "detach_", "no-grad", "set-grad-enabled-false", "requires-grad-false", "backward", "optimizer", "step", "zero-grad",
+  ]);
+  const lineEnd = text === undefined ? column + 1 : text.trimEnd().length + 1;
+  if (site && site.line === line) {
+    return { line, column: site.column, endLine: line, endColumn: site.endLine === line ? site.endColumn : Math.max(lineEnd, site.column + 1) };
+  }
+  if (text === undefined) return { line, column, endLine: line, endColumn: column + 1 };
+  const firstNonBlank = text.length - text.trimStart().length + 1;
+  const start = Math.min(Math.max(column, firstNonBlank), Math.max(lineEnd - 1, 1));
+  return { line, column: start, endLine: line, endColumn: Math.max(lineEnd, start + 1) };
+}
+
+export function findingDiagnostic(finding: Finding, lookup: SourceLookup = {}): DiagnosticSpec {
+  const line = Math.max(1, finding.line);
+  return {
+    file: finding.file,
+    range: rangeAt(finding.file, line, Math.max(1, finding.column), lookup),
+    severity: finding.severity,
+    message: finding.message,
+    code: finding.code,
+    docsFragment: /^GL\d+$/i.test(finding.code) ? finding.code.toLowerCase() : null,
+    related: finding.related,
+  };
+}
+
+/** Diagnostics for the report's findings of the chosen severities, in report order. */
+export function buildFindingDiagnostics(report: Report, severities: readonly Severity[], lookup: SourceLookup = {}): DiagnosticSpec[] {
+  return report.findings.filter((f) => severities.includes(f.severity)).map((f) => findingDiagnostic(f, lookup));
+}
+
+const RUN_ERROR_TITLE: Record<RunError["kind"], string> = {
+  syntax: "the model file has a syntax error",
+  exception: "the model threw an exception",
+  rejection: "the model left a promise rejection unhandled",
+  timeout: "the check timed out",
+  memory: "the check ran out of memory",
+  "missing-import": "an import could not be resolved",
+  cancelled: "the check was cancelled",
+};
+
+const RUN_ERROR_HINT: Partial<Record<RunError["kind"], string>> = {
+  timeout: "Raise the setting gradlens.timeoutSeconds or lower gradlens.stepBudget.",
+  memory: "Raise the setting gradlens.memoryLimitMb, or use smaller tensors for the check.",
+  "missing-import": 'Model files import the engine as "gradlens"; other imports must resolve from the file.',
+};
+
+/** One message for a failed run: what happened, the runner's words, what to do. */
+export function runErrorMessage(error: Pick<RunError, "kind" | "message">): string {
+  const title = RUN_ERROR_TITLE[error.kind];
+  const hint = RUN_ERROR_HINT[error.kind];
+  const text = `GradLens could not finish the check: ${title}: ${error.message.trim()}`;
+  return hint ? `${text}\n${hint}` : text;
+}
+
+/** The diagnostic of a failed run, or null when the run did not fail (a cancelled run shows nothing). */
+export function buildRunErrorDiagnostic(report: Report, lookup: SourceLookup = {}): DiagnosticSpec | null {
+  const error = report.error;
+  if (!error || error.kind === "cancelled") return null;
+  const file = error.file || report.file;
+  const line = error.line >= 1 ? error.line : 1;
+  return {
+    file,
+    range: rangeAt(file, line, Math.max(1, error.column), lookup),
+    severity: "error",
+    message: runErrorMessage(error),
+    code: `run-${error.kind}`,
+    docsFragment: null,
+    related: [],
+  };
+}
+
+/** The diagnostic when the runner itself failed (rejected) instead of returning a report. */
+export function runnerFailureDiagnostic(file: string, failure: unknown): DiagnosticSpec {
+  const message = failure instanceof Error ? failure.message : String(failure);
+  return {
+    file,
+    range: { line: 1, column: 1, endLine: 1, endColumn: 2 },
+    severity: "error",
+    message: `GradLens could not run the check: ${message}`,
+    code: "run-failed",
+    docsFragment: null,
+    related: [],
+  };
+}

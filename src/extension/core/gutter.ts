@@ -1,0 +1,73 @@
+// Gutter marks: one icon per line that defines parameters or holds a cut site, coloured by the worst
+// status on that line; the hover says what the icon means.
+import type { ParamStatus, Report } from "../../protocol/report";
+import { siteInFile } from "./files";
+import { listNames, plural, unique } from "./reportQueries";
+
+export type GutterStatus = ParamStatus;
+
+export interface GutterMark {
+  line: number;
+  status: GutterStatus;
+  /** Markdown: what the icon means, and which parameters or which cut it stands for. */
+  hover: string;
+}
+
+/** Every status, worst first: the order in which statuses win a shared line. */
+export const GUTTER_STATUSES: readonly GutterStatus[] = ["cut", "grad-not-applied", "unused", "frozen", "updated"];
+
+/** What each icon means (the words of docs/findings.md "Parameter statuses"). */
+export const STATUS_MEANING: Record<GutterStatus, string> = {
+  updated: "got a gradient and an optimizer step applied it",
+  "grad-not-applied": "got a gradient, but no optimizer applied it (in no optimizer, lr 0, or never stepped)",
+  frozen: "requiresGrad is false",
+  cut: "trainable, but a detach(), noGrad or requiresGrad = false stopped every gradient on its way",
+  unused: "no backward() reached it and no cut is responsible",
+};
+
+const STATUS_TITLE: Record<GutterStatus, string> = {
+  updated: "updated",
+  "grad-not-applied": "gradient not applied",
+  frozen: "frozen",
+  cut: "cut",
+  unused: "unused",
+};
+
+function worst(statuses: Iterable<GutterStatus>): GutterStatus {
+  const set = new Set(statuses);
+  return GUTTER_STATUSES.find((s) => set.has(s)) ?? "updated";
+}
+
+export function buildGutterMarks(report: Report, filePath: string): GutterMark[] {
+  const params = new Map<number, Array<{ name: string; status: GutterStatus }>>();
+  for (const p of report.parameters) {
+    if (!p.site || !siteInFile(p.site, report, filePath)) continue;
+    const list = params.get(p.site.line) ?? [];
+    list.push({ name: p.name, status: p.status });
+    params.set(p.site.line, list);
+  }
+  const cuts = new Map<number, string[]>();
+  for (const c of report.cuts) {
+    if (!siteInFile(c, report, filePath)) continue;
+    cuts.set(c.line, unique([...(cuts.get(c.line) ?? []), ...c.blocked]));
+  }
+  const lines = unique([...params.keys(), ...cuts.keys()]).sort((a, b) => a - b);
+  return lines.map((line) => {
+    const defined = params.get(line) ?? [];
+    const blocked = cuts.get(line);
+    const status = worst([...defined.map((d) => d.status), ...(blocked ? ["cut" as const] : [])]);
+    const parts = [`**GradLens** — icon: *${STATUS_TITLE[status]}*`];
+    if (blocked) {
+      parts.push(
+        blocked.length
+          ? `A cut site: it stops gradient to ${plural(blocked.length, "parameter")} (${listNames(blocked, 4)}).`
+          : "A cut site: it stopped no parameter's gradient in the checked run.",
+      );
+    }
+    for (const s of GUTTER_STATUSES) {
+      const names = defined.filter((d) => d.status === s).map((d) => d.name);
+      if (names.length) parts.push(`${STATUS_TITLE[s]}: ${listNames(names, 4)} — ${STATUS_MEANING[s]}.`);
+    }
+    return { line, status, hover: parts.join("\n\n") };
+  });
+}

@@ -1,0 +1,76 @@
+import { describe, expect, it } from "vitest";
+import { buildGutterMarks } from "../../src/extension/core/gutter";
+import { buildHover } from "../../src/extension/core/hover";
+import { buildStatus } from "../../src/extension/core/statusBar";
+import type { Report } from "../../src/protocol/report";
+import { GOOD_FILE, buggyGanReport, fixtureSource, goodGanReport } from "../fixtures/extension/ganReports";
+
+/** The good GAN with G cut off by its detach (as if lossG had been computed from fake.detach() too). */
+function cutReport(): Report {
+  const report = goodGanReport();
+  report.cuts[0]!.gotGradElsewhere = [];
+  for (const p of report.parameters.filter((p) => p.name.startsWith("G.fc1"))) {
+    Object.assign(p, {
+      gotGrad: false, updated: false, status: "cut", gradNorm: null, reachedBy: [],
+      cause: { file: GOOD_FILE, line: 32, column: 51, kind: "detach", message: "fake.detach() at gan-good.ts:32 stops every gradient to G.fc1" },
+    });
+  }
+  const fc2w = report.parameters.find((p) => p.name === "G.fc2.weight")!;
+  Object.assign(fc2w, { updated: false, status: "grad-not-applied", groups: [{ optimizer: "optG", group: 0, lr: 0 }] });
+  return report;
+}
+
+describe("status bar", () => {
+  it("counts what was not updated", () => {
+    expect(buildStatus({ kind: "done", report: cutReport() })).toMatchObject({ text: "$(info) GradLens: 2 cut · 1 not applied", tone: "normal", opensReport: true });
+  });
+  it("all updated; findings set the tone", () => {
+    expect(buildStatus({ kind: "done", report: goodGanReport() }).text).toBe("$(check) GradLens: 8 updated");
+    expect(buildStatus({ kind: "done", report: buggyGanReport() })).toMatchObject({ text: "$(error) GradLens: 8 updated", tone: "error" });
+  });
+  it("running, failed, cancelled", () => {
+    expect(buildStatus({ kind: "running", file: "/ws/a/model.ts" }).text).toBe("$(sync~spin) GradLens: checking…");
+    expect(buildStatus({ kind: "failed", file: "/ws/m.ts", message: "boom" })).toMatchObject({ text: "$(error) GradLens: run failed", tooltip: "boom" });
+    const failed = { ...goodGanReport(), error: { file: GOOD_FILE, line: 3, column: 1, kind: "timeout" as const, message: "no result after 30 s" } };
+    expect(buildStatus({ kind: "done", report: failed }).tooltip).toContain("the check timed out: no result after 30 s");
+  });
+});
+
+describe("gutter marks", () => {
+  it("one mark per defining line and cut site, worst status wins, hover explains the icon", () => {
+    const marks = buildGutterMarks(cutReport(), GOOD_FILE);
+    expect(marks.map((m) => [m.line, m.status])).toEqual([
+      [6, "cut"],
+      [7, "grad-not-applied"],
+      [14, "updated"],
+      [15, "updated"],
+      [32, "cut"],
+    ]);
+    expect(marks[1]!.hover).toContain("gradient not applied: G.fc2.weight — got a gradient, but no optimizer applied it");
+    expect(marks[1]!.hover).toContain("updated: G.fc2.bias — got a gradient and an optimizer step applied it");
+    expect(marks[4]!.hover).toContain("A cut site: it stops gradient to 4 parameters (G.fc1.weight, G.fc1.bias, G.fc2.weight, G.fc2.bias)");
+  });
+  it("nothing for another file", () => {
+    expect(buildGutterMarks(goodGanReport(), "/ws/other.ts")).toEqual([]);
+  });
+});
+
+describe("hover", () => {
+  const lines = fixtureSource("gan-good").split("\n");
+  it("a parameter definition line: status, shape, grad norm, cause", () => {
+    const md = buildHover(cutReport(), GOOD_FILE, 6, lines[5])!;
+    expect(md).toContain("**GradLens** — 2 parameters defined here (`G.fc1`, Linear)");
+    expect(md).toContain("| `G.fc1.weight` | ✗ cut | [16, 4] | — |");
+    expect(md).toContain("- `G.fc1.weight`: fake\\.detach\\(\\) at gan\\-good\\.ts:32 stops every gradient to G\\.fc1 (gan\\-good\\.ts:32)");
+    expect(buildHover(goodGanReport(), GOOD_FILE, 14, lines[13])).toContain("| `D.fc1.bias` | ✓ updated | [16] | 0.25 |");
+  });
+  it("a module declaration line summarizes the module", () => {
+    const md = buildHover(cutReport(), GOOD_FILE, 21, lines[20])!;
+    expect(lines[20]).toBe("const G = new Generator();");
+    expect(md).toContain("module `G` (Generator): 4 parameters — 2 ✗ cut, 1 ⚠ gradient not applied, 1 ✓ updated");
+  });
+  it("nothing on other lines", () => {
+    expect(buildHover(goodGanReport(), GOOD_FILE, 27, lines[26])).toBeNull();
+    expect(buildHover(goodGanReport(), GOOD_FILE, 23, lines[22])).toBeNull();
+  });
+});
