@@ -45,7 +45,9 @@ function filled(shape: number[], options: TensorOptions, factory: string, value:
 export function tensor(data: NestedArray | TypedArray | Tensor, options: TensorOptions = {}): Tensor {
   if (data instanceof Tensor) {
     const dtype = options.dtype ?? data.dtype;
-    return leaf(allocate(dtype, data.numel()).map((_, i) => data.dataSync()[i]) as TypedArray, data.shape, options, "tensor", dtype);
+    const copy = allocate(dtype, data.numel());
+    copy.set(data.dataSync());
+    return leaf(copy, data.shape, options, "tensor", dtype);
   }
   if (ArrayBuffer.isView(data)) {
     const dtype = options.dtype ?? (data instanceof Float64Array ? "float64" : "float32");
@@ -96,12 +98,20 @@ export function ones(...args: ShapeArgs): Tensor {
   return filled(shape, options, "ones", () => 1);
 }
 
-export function full(shape: number[], value: number, options: TensorOptions = {}): Tensor {
-  return filled(shape, options, "full", () => value);
+/** full(size, fillValue, options?): size as one array or a single number. */
+export function full(shape: number[] | number, value: number, options: TensorOptions = {}): Tensor {
+  const { shape: dims } = splitArgs([shape]);
+  return filled(dims, options, "full", () => value);
 }
 
-/** arange(end) or arange(start, end, step?); integer arguments give int64, as in PyTorch. */
-export function arange(startOrEnd: number, end?: number, step = 1, options: TensorOptions = {}): Tensor {
+function isOptions(v: unknown): v is TensorOptions {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** arange(end) or arange(start, end, step?), each optionally followed by options; integer arguments give int64, as in PyTorch. */
+export function arange(startOrEnd: number, ...rest: Array<number | TensorOptions>): Tensor {
+  const options = isOptions(rest[rest.length - 1]) ? (rest.pop() as TensorOptions) : {};
+  const [end, step = 1] = rest as number[];
   const start = end === undefined ? 0 : startOrEnd;
   const stop = end === undefined ? startOrEnd : end;
   if (step === 0) throw new Error("step must be nonzero");
@@ -110,8 +120,11 @@ export function arange(startOrEnd: number, end?: number, step = 1, options: Tens
   return filled([n], { dtype: integral ? "int64" : "float32", ...options }, "arange", (i) => start + i * step);
 }
 
-export function eye(n: number, m: number = n, options: TensorOptions = {}): Tensor {
-  return filled([n, m], options, "eye", (i) => (Math.floor(i / m) === i % m ? 1 : 0));
+/** eye(n), eye(n, m), each optionally followed by options. */
+export function eye(n: number, mOrOptions?: number | TensorOptions, options: TensorOptions = {}): Tensor {
+  const m = typeof mOrOptions === "number" ? mOrOptions : n;
+  const opts = isOptions(mOrOptions) ? mOrOptions : options;
+  return filled([n, m], opts, "eye", (i) => (Math.floor(i / m) === i % m ? 1 : 0));
 }
 
 export function rand(...args: ShapeArgs): Tensor {
@@ -124,8 +137,14 @@ export function randn(...args: ShapeArgs): Tensor {
   return filled(shape, options, "randn", randomNormal);
 }
 
-/** Integers in [low, high) as int64 (torch.randint(low, high, size)). */
-export function randint(low: number, high: number, shape: number[], options: TensorOptions = {}): Tensor {
+/** Integers in [low, high) as int64: randint(low, high, size, options?) or randint(high, size, options?). */
+export function randint(lowOrHigh: number, highOrShape: number | number[], ...rest: Array<number[] | TensorOptions>): Tensor {
+  const [low, high] = Array.isArray(highOrShape) ? [0, lowOrHigh] : [lowOrHigh, highOrShape];
+  const shapeArg = Array.isArray(highOrShape) ? highOrShape : (rest.shift() as number[] | undefined);
+  if (!Array.isArray(shapeArg)) throw new Error("randint(): missing the size argument, e.g. randint(0, 10, [2, 3])");
+  const options = isOptions(rest[0]) ? rest[0] : {};
+  if (!(high > low)) throw new Error(`random_ expects 'from' to be less than 'to', but got from=${low} >= to=${high}`);
+  const { shape } = splitArgs([shapeArg]);
   return filled(shape, { dtype: "int64", ...options }, "randint", () => randomInt(low, high));
 }
 

@@ -36,6 +36,21 @@ export function promote(a: DType, b: DType): DType {
   return rank[a] >= rank[b] ? a : b;
 }
 
+function category(d: DType): number {
+  return d === "bool" ? 0 : d === "int64" ? 1 : 2;
+}
+
+/**
+ * Result dtype of a binary op between two tensors, with PyTorch's rule for 0-dim operands: a 0-dim
+ * tensor only decides the dtype when it is of a higher category (bool < int < float) than the
+ * dimensioned one, so `float32 [3] + float64 0-dim` stays float32.
+ */
+export function promoteOperands(a: DType, aDim: number, b: DType, bDim: number): DType {
+  if ((aDim === 0) === (bDim === 0)) return promote(a, b);
+  const [dimmed, zero] = aDim === 0 ? [b, a] : [a, b];
+  return category(zero) > category(dimmed) ? zero : dimmed;
+}
+
 /** Result dtype of a tensor with a JS number: the number only lifts integer/bool tensors. */
 export function promoteWithScalar(a: DType, scalar: number): DType {
   if (isFloating(a)) return a;
@@ -46,4 +61,9 @@ export function promoteWithScalar(a: DType, scalar: number): DType {
 /** PyTorch's legacy type name, used in error messages ("torch.FloatTensor"). */
 export function torchTypeName(dtype: DType): string {
   return { float32: "torch.FloatTensor", float64: "torch.DoubleTensor", int64: "torch.LongTensor", bool: "torch.BoolTensor" }[dtype];
+}
+
+/** PyTorch's C++ scalar type name, used in its error messages ("Float", "Long"). */
+export function scalarTypeName(dtype: DType): string {
+  return { float32: "Float", float64: "Double", int64: "Long", bool: "Bool" }[dtype];
 }

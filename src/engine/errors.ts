@@ -13,7 +13,11 @@ export const NON_LEAF_REQUIRES_GRAD =
   "you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph " +
   "that doesn't require differentiation use var_no_grad = var.detach().";
 
+export const NON_LEAF_REQUIRES_GRAD_SHORT = "you can only change requires_grad flags of leaf variables.";
+
 export const LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation.";
+
+export const VIEW_OF_LEAF_INPLACE = "a view of a leaf Variable that requires grad is being used in an in-place operation.";
 
 export const INT_REQUIRES_GRAD = "only Tensors of floating point and complex dtype can require gradients";
 
@@ -22,7 +26,6 @@ export function inplaceModified(typeName: string, shape: string, producer: strin
   return (
     `one of the variables needed for gradient computation has been modified by an inplace operation: ` +
     `[${typeName} ${shape}]${of} is at version ${version}; expected version ${expected} instead. ` +
-    `Hint: the backtrace further above can point to the operation that failed to compute its gradient. ` +
-    `The variable in question was changed in there or anywhere later. Good luck!`
+    `Hint: enable anomaly detection to find the operation that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True).`
   );
 }

@@ -3,7 +3,7 @@ import { Storage } from "./storage";
 import { numelOf, normalizeDim, parseShapeArgs } from "./shape";
 import { AccumulateGrad, type GradHook, type Node } from "./autograd/node";
 import { runBackward, type BackwardOptions } from "./autograd/backward";
-import { INT_REQUIRES_GRAD, NON_LEAF_REQUIRES_GRAD } from "./errors";
+import { INT_REQUIRES_GRAD, NON_LEAF_REQUIRES_GRAD, NON_LEAF_REQUIRES_GRAD_SHORT } from "./errors";
 import { observer } from "./observer";
 import { formatTensor } from "./format";
 import { contiguousData, makeTensor } from "./ops/kernel";
@@ -32,6 +32,8 @@ export class Tensor {
   gradFn: Node | null = null;
   /** the tensor this one is a view of (shares storage), if any */
   base: Tensor | null = null;
+  /** a view made by a shape op (not detach): in-place changes to it must reach its base's history */
+  _differentiableView = false;
   private _requiresGrad = false;
   private _accumulator: AccumulateGrad | null = null;
   private _retainsGrad = false;
@@ -87,7 +89,9 @@ export class Tensor {
   }
   private setRequiresGrad(flag: boolean, via: "requiresGrad" | "requiresGrad_"): void {
     if (!this.isLeaf) {
+      // As PyTorch: requires_grad_(True) on a non-leaf is a no-op; any assignment to the property throws.
       if (!flag) throw new Error(NON_LEAF_REQUIRES_GRAD);
+      if (via === "requiresGrad") throw new Error(NON_LEAF_REQUIRES_GRAD_SHORT);
       return;
     }
     if (flag && !isFloating(this.dtype)) throw new Error(INT_REQUIRES_GRAD);
@@ -123,14 +127,14 @@ export class Tensor {
     else runBackward(this, null, gradientOrOptions);
   }
 
-  /** Keeps `.grad` for a non-leaf after backward (a no-op on leaves). */
+  /** Keeps `.grad` for a non-leaf after backward (a no-op on leaves). As in PyTorch 2.x it sees the
+   * gradient after every hook registered with registerHook, whatever the order of registration. */
   retainGrad(): void {
-    if (this.isLeaf || this._retainsGrad) return;
     if (!this.requiresGrad) throw new Error("can't retain_grad on Tensor that has requires_grad=False");
+    if (this.isLeaf || this._retainsGrad) return;
     this._retainsGrad = true;
-    this.gradFn!.preHooks.push((g) => {
-      this.grad = this.grad === null ? g.detach().clone() : binary.add(this.grad, g);
-      return undefined;
+    this.gradFn!.retainGradHooks.push((g) => {
+      this.grad = this.grad === null ? g.clone() : binary.add(this.grad, g);
     });
   }
 
@@ -156,6 +160,9 @@ export class Tensor {
   }
   /** Cuts this tensor from the graph in place: it becomes a leaf that does not require grad. */
   detach_(): this {
+    if (this._differentiableView && this.requiresGrad) {
+      throw new Error("Can't detach views in-place. Use detach() instead.");
+    }
     this.gradFn = null;
     this._requiresGrad = false;
     if (observer !== null) observer.onDetach?.(this, this, true);
@@ -244,8 +251,29 @@ export class Tensor {
   neg(): Tensor {
     return binary.neg(this);
   }
+  square(): Tensor {
+    return binary.square(this);
+  }
   exp(): Tensor {
     return unary.exp(this);
+  }
+  log1p(): Tensor {
+    return unary.log1p(this);
+  }
+  rsqrt(): Tensor {
+    return unary.rsqrt(this);
+  }
+  sin(): Tensor {
+    return unary.sin(this);
+  }
+  cos(): Tensor {
+    return unary.cos(this);
+  }
+  sign(): Tensor {
+    return unary.sign(this);
+  }
+  maskedFill(mask: Tensor, value: number | Tensor): Tensor {
+    return binary.maskedFill(this, mask, value);
   }
   log(): Tensor {
     return unary.log(this);
@@ -350,6 +378,10 @@ export class Tensor {
   permute(...dims: Array<number | number[]>): Tensor {
     return shapeOps.permute(this, parseShapeArgs(dims));
   }
+  /** x.t(): the transpose of a tensor of at most 2 dims (TBackward0). */
+  t(): Tensor {
+    return shapeOps.t(this);
+  }
   get T(): Tensor {
     return shapeOps.permute(this, this.shape.map((_, i) => this.shape.length - 1 - i));
   }
@@ -368,6 +400,12 @@ export class Tensor {
   }
   gather(dim: number, index: Tensor): Tensor {
     return indexing.gather(this, dim, index);
+  }
+  unbind(dim = 0): Tensor[] {
+    return indexing.unbind(this, dim);
+  }
+  scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor {
+    return indexing.scatterAdd(this, dim, index, src);
   }
   split(splitSize: number | number[], dim = 0): Tensor[] {
     return indexing.split(this, splitSize, dim);
@@ -432,6 +470,9 @@ export class Tensor {
   }
   copy_(src: Tensor): this {
     return inplace.applyInPlace(this, "copy_", (self) => inplace.copyFrom(self, src));
+  }
+  maskedFill_(mask: Tensor, value: number): this {
+    return inplace.applyInPlace(this, "maskedFill_", (self) => binary.maskedFill(self, mask, value));
   }
   fill_(value: number): this {
     return inplace.fillInPlace(this, "fill_", () => value);

@@ -65,6 +65,7 @@ function sweep(rootNode: Node, seed: Tensor, retainGraph: boolean, createGraph: 
       const replaced = hook(grad);
       if (replaced) grad = replaced;
     }
+    for (const retain of node.retainGradHooks) retain(grad);
     if (node instanceof AccumulateGrad) {
       accumulate(node.variable, grad, createGraph);
       continue;

@@ -24,6 +24,8 @@ export class Node {
   readonly needsInputGrad: boolean[];
   /** tensor hooks (registerHook / retainGrad on a non-leaf output), run on the incoming gradient */
   readonly preHooks: GradHook[] = [];
+  /** retainGrad() of the output: runs after every preHook (PyTorch 2.x runs retains_grad hooks last) */
+  readonly retainGradHooks: Array<(grad: Tensor) => void> = [];
   private savedTensors: SavedTensor[] | null;
   readonly savedBytes: number;
 

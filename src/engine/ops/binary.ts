@@ -1,10 +1,12 @@
 import { Tensor } from "../tensor";
-import { promote, promoteWithScalar, type DType } from "../dtype";
+import { promoteOperands, promoteWithScalar, type DType } from "../dtype";
 import { record } from "../autograd/record";
 import { mapUnary, zipBinary, zipTernary } from "./elementwise";
 import { makeTensor, toTensor } from "./kernel";
 import { unbroadcast } from "./broadcast";
 import { registerOp } from "./registry";
+import { formatShape, shapesEqual } from "../shape";
+import { scalarTypeName } from "../dtype";
 
 // Broadcasting binary ops. Each backward sits next to its forward and reduces gradients back to each
 // input's shape. A JS number operand acts like a 0-dim tensor that does not require grad.
@@ -12,7 +14,7 @@ import { registerOp } from "./registry";
 type Operand = Tensor | number;
 
 function resultDtype(a: Tensor, b: Operand): DType {
-  return b instanceof Tensor ? promote(a.dtype, b.dtype) : promoteWithScalar(a.dtype, b);
+  return b instanceof Tensor ? promoteOperands(a.dtype, a.dim(), b.dtype, b.dim()) : promoteWithScalar(a.dtype, b);
 }
 
 /** A number operand as a float64 0-dim tensor: it carries the exact value, the result dtype is decided apart. */
@@ -59,10 +61,11 @@ export function mul(a: Tensor, b: Operand): Tensor {
     return record("mul", "MulBackward0", [a], out, (g) => [mul(g, b)]);
   }
   // PyTorch saves `other` only when self needs grad, and `self` only when other does.
-  const saved = [b.requiresGrad ? a : null, a.requiresGrad ? b : null].filter((t): t is Tensor => t !== null);
+  const saveA = b.requiresGrad, saveB = a.requiresGrad;
+  const saved = [saveA ? a : null, saveB ? b : null].filter((t): t is Tensor => t !== null);
   return record("mul", "MulBackward0", [a, b], out, (g, node) => {
-    const savedA = b.requiresGrad ? node.saved(0) : null;
-    const savedB = a.requiresGrad ? node.saved(savedA === null ? 0 : 1) : null;
+    const savedA = saveA ? node.saved(0) : null;
+    const savedB = saveB ? node.saved(saveA ? 1 : 0) : null;
     return [
       node.needsInputGrad[0] ? unbroadcast(mul(g, savedB!), a.shape) : null,
       node.needsInputGrad[1] ? unbroadcast(mul(g, savedA!), b.shape) : null,
@@ -79,10 +82,11 @@ export function div(a: Tensor, b: Operand): Tensor {
   if (!(b instanceof Tensor)) {
     return record("div", "DivBackward0", [a], out, (g) => [div(g, b)]);
   }
-  const saved = b.requiresGrad ? [a, b] : [b];
+  const saveA = b.requiresGrad;
+  const saved = saveA ? [a, b] : [b];
   return record("div", "DivBackward0", [a, b], out, (g, node) => {
-    const savedA = b.requiresGrad ? node.saved(0) : null;
-    const savedB = node.saved(b.requiresGrad ? 1 : 0);
+    const savedA = saveA ? node.saved(0) : null;
+    const savedB = node.saved(saveA ? 1 : 0);
     return [
       node.needsInputGrad[0] ? unbroadcast(div(g, savedB), a.shape) : null,
       node.needsInputGrad[1] ? unbroadcast(div(mul(neg(g), savedA!), mul(savedB, savedB)), b.shape) : null,
@@ -97,7 +101,12 @@ export function neg(a: Tensor): Tensor {
 }
 
 registerOp("pow");
-export function pow(a: Tensor, exponent: Operand): Tensor {
+/** x ** e for a tensor or number exponent, and `pow(2, x)` (a number base) as torch.pow allows. */
+export function pow(a: Tensor | number, exponent: Operand): Tensor {
+  if (!(a instanceof Tensor)) {
+    if (!(exponent instanceof Tensor)) throw new Error("pow(): at least one of base and exponent must be a Tensor");
+    return powScalarBase(a, exponent);
+  }
   if (!(exponent instanceof Tensor)) {
     const e = exponent;
     const dtype = promoteWithScalar(a.dtype, e);
@@ -108,7 +117,7 @@ export function pow(a: Tensor, exponent: Operand): Tensor {
       return [mul(g, mul(pow(x, e - 1), e))];
     }, { saved: [a] });
   }
-  const dtype = promote(a.dtype, exponent.dtype);
+  const dtype = promoteOperands(a.dtype, a.dim(), exponent.dtype, exponent.dim());
   const out = zipBinary(a, exponent, (p, q) => Math.pow(p, q), dtype, "pow");
   return record("pow", "PowBackward1", [a, exponent], out, (g, node) => {
     const x = node.saved(0), e = node.saved(1), result = node.saved(2);
@@ -126,7 +135,19 @@ export function pow(a: Tensor, exponent: Operand): Tensor {
 }
 
 function logSafe(x: Tensor, e: Tensor): Tensor {
-  return zipTernary(x, e, x, (xv, ev) => (xv === 0 && ev >= 0 ? 0 : Math.log(xv)), promote(x.dtype, e.dtype), "pow");
+  return zipTernary(x, e, x, (xv, ev) => (xv === 0 && ev >= 0 ? 0 : Math.log(xv)), promoteOperands(x.dtype, x.dim(), e.dtype, e.dim()), "pow");
+}
+
+/** base ** e for a number base: d/de = base^e · log(base) (0 where base == 0 and e >= 0, as PyTorch). */
+function powScalarBase(base: number, e: Tensor): Tensor {
+  const dtype = e.isFloatingPoint() ? e.dtype : Number.isInteger(base) ? e.dtype : "float32";
+  const out = zipBinary(scalarTensor(base), e, (p, q) => Math.pow(p, q), dtype, "pow");
+  const logBase = Math.log(base);
+  return record("pow", "PowBackward2", [e], out, (g, node) => {
+    const result = node.saved(0);
+    if (base === 0) return [mul(g, zipBinary(e, e, (q) => (q >= 0 ? 0 : Math.log(0)), g.dtype, "pow"))];
+    return [mul(g, mul(result, logBase))];
+  }, { savedOutputs: [out] });
 }
 
 registerOp("maximum");
@@ -139,7 +160,7 @@ export function minimum(a: Tensor, b: Tensor): Tensor {
 }
 
 function extremum(a: Tensor, b: Tensor, which: "maximum" | "minimum"): Tensor {
-  const dtype = promote(a.dtype, b.dtype);
+  const dtype = promoteOperands(a.dtype, a.dim(), b.dtype, b.dim());
   const pick = which === "maximum" ? (p: number, q: number) => (p >= q ? p : q) : (p: number, q: number) => (p <= q ? p : q);
   const out = zipBinary(a, b, (p, q) => (Number.isNaN(p) || Number.isNaN(q) ? NaN : pick(p, q)), dtype, which);
   const name = which === "maximum" ? "MaximumBackward0" : "MinimumBackward0";
@@ -161,7 +182,8 @@ export function where(condition: Tensor, a: Operand, b: Operand): Tensor {
   const ref = a instanceof Tensor ? a : b instanceof Tensor ? b : null;
   const at = a instanceof Tensor ? a : toTensor(a, ref ?? makeTensor(new Float32Array(1), [], "float32"));
   const bt = b instanceof Tensor ? b : toTensor(b, ref ?? at);
-  const dtype = promote(at.dtype, bt.dtype);
+  if (condition.dtype !== "bool") throw new Error(`where expected condition to be a boolean tensor, but got a tensor with dtype ${scalarTypeName(condition.dtype)}`);
+  const dtype = promoteOperands(at.dtype, a instanceof Tensor ? at.dim() : 0, bt.dtype, b instanceof Tensor ? bt.dim() : 0);
   const out = zipTernary(condition, at, bt, (c, x, y) => (c ? x : y), dtype, "where");
   const inputs = [at, bt];
   return record("where", "WhereBackward0", inputs, out, (g, node) => {
@@ -171,4 +193,21 @@ export function where(condition: Tensor, a: Operand, b: Operand): Tensor {
       node.needsInputGrad[1] ? unbroadcast(where(cond, 0, g), bt.shape) : null,
     ];
   }, { saved: [condition] });
+}
+
+registerOp("maskedFill");
+/** x.masked_fill(mask, value): value where mask is true; the gradient flows where it is false. */
+export function maskedFill(x: Tensor, mask: Tensor, value: number | Tensor): Tensor {
+  if (mask.dtype !== "bool") throw new Error(`masked_fill_ only supports boolean masks, but got mask with dtype ${scalarTypeName(mask.dtype)}`);
+  const v = value instanceof Tensor ? value.item() : value;
+  const out = zipBinary(x, mask, (p, m) => (m ? v : p), x.dtype, "masked_fill");
+  if (!shapesEqual(out.shape, x.shape)) {
+    throw new Error(`masked_fill: the mask of shape ${formatShape(mask.shape)} does not broadcast to the input's shape ${formatShape(x.shape)}`);
+  }
+  return record("maskedFill", "MaskedFillBackward0", [x], out, (g, node) => [where(node.saved(0), 0, g)], { saved: [mask] });
+}
+
+/** x.square() is x ** 2, recorded as PyTorch does (PowBackward0). */
+export function square(x: Tensor): Tensor {
+  return pow(x, 2);
 }

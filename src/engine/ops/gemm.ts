@@ -12,7 +12,6 @@ export function gemm(
       const o = outOff + i * n;
       for (let p = 0; p < k; p++) {
         const av = transA ? a[aOff + p * m + i] : a[aOff + i * k + p];
-        if (av === 0) continue;
         const bRow = bOff + p * n;
         for (let j = 0; j < n; j++) out[o + j] += av * b[bRow + j];
       }

@@ -3,7 +3,7 @@ import { allocate, promote } from "../dtype";
 import { formatShape, normalizeDim, numelOf } from "../shape";
 import { record } from "../autograd/record";
 import { contiguousData, makeTensor } from "./kernel";
-import { narrow, select, sliceView } from "./shapeOps";
+import { narrow, select, selectView, sliceView } from "./shapeOps";
 import { registerOp } from "./registry";
 
 // Index-based ops and joining/splitting.
@@ -92,9 +92,15 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   const d = normalizeDim(dim, ref.dim());
   const dtype = tensors.reduce((acc, t) => promote(acc, t.dtype), ref.dtype);
   tensors.forEach((t, n) => {
-    if (t.dim() !== ref.dim() || t.shape.some((s, i) => i !== d && s !== ref.shape[i])) {
+    if (t.dim() !== ref.dim()) {
       throw new Error(
-        `Sizes of tensors must match except in dimension ${d}. Expected size ${ref.shape[d === 0 ? 1 : 0] ?? ""} but got size ${t.shape[d === 0 ? 1 : 0] ?? ""} for tensor number ${n} in the list (shapes ${formatShape(ref.shape)} and ${formatShape(t.shape)}).`,
+        `Tensors must have same number of dimensions: got ${ref.dim()} and ${t.dim()} (cat: shapes ${formatShape(ref.shape)} and ${formatShape(t.shape)} for tensor number ${n})`,
+      );
+    }
+    const bad = t.shape.findIndex((s, i) => i !== d && s !== ref.shape[i]);
+    if (bad >= 0) {
+      throw new Error(
+        `Sizes of tensors must match except in dimension ${d}. Expected size ${ref.shape[bad]} but got size ${t.shape[bad]} for tensor number ${n} in the list. (cat: shapes ${formatShape(ref.shape)} and ${formatShape(t.shape)})`,
       );
     }
   });
@@ -159,6 +165,7 @@ function joinRaw(parts: Tensor[], d: number): Tensor {
   return makeTensor(out, shape, dtype);
 }
 
+registerOp("split");
 export function split(x: Tensor, splitSize: number | number[], dim = 0): Tensor[] {
   const d = normalizeDim(dim, x.dim());
   const size = x.shape[d];
@@ -174,14 +181,73 @@ export function split(x: Tensor, splitSize: number | number[], dim = 0): Tensor[
     if (sizes.length === 0) sizes.push(0);
   }
   let start = 0;
+  const name = Array.isArray(splitSize) ? "SplitWithSizesBackward0" : "SplitBackward0";
   return sizes.map((s) => {
-    const part = sliceView(x, d, start, start + s, "split", "SplitBackward0");
+    const part = sliceView(x, d, start, start + s, "split", name);
     start += s;
     return part;
   });
 }
 
+registerOp("chunk");
 export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
+  if (!(chunks > 0)) throw new Error("chunk expects `chunks` to be greater than 0, got: " + chunks);
   const d = normalizeDim(dim, x.dim());
   return split(x, Math.ceil(x.shape[d] / chunks), d);
+}
+
+registerOp("unbind");
+/** x.unbind(dim): the slices along dim, as views (each recorded as an UnbindBackward0 node). */
+export function unbind(x: Tensor, dim = 0): Tensor[] {
+  const d = normalizeDim(dim, x.dim());
+  return Array.from({ length: x.shape[d] }, (_, i) => selectView(x, d, i, "unbind", "UnbindBackward0"));
+}
+
+registerOp("scatterAdd");
+/** self.scatter_add(dim, index, src): a copy of self with src[i] added at index[i] along dim (out of place). */
+export function scatterAdd(self: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
+  checkIndex(index, "scatter_add");
+  const d = normalizeDim(dim, self.dim());
+  if (index.dim() !== self.dim() || src.dim() !== self.dim()) {
+    throw new Error("Index tensor must have the same number of dimensions as self tensor");
+  }
+  if (index.shape.some((s, i) => s > src.shape[i])) {
+    throw new Error(`Expected index ${formatShape(index.shape)} to be smaller than src ${formatShape(src.shape)} in every dimension`);
+  }
+  const positions = gatherPositions(self.shape, d, index);
+  const srcPositions = positionsIn(src.shape, index.shape);
+  const dtype = promote(self.dtype, src.dtype);
+  const out = allocate(dtype, self.numel());
+  out.set(contiguousData(self));
+  const sd = contiguousData(src);
+  for (let n = 0; n < positions.length; n++) out[positions[n]] += sd[srcPositions[n]];
+  const srcShape = [...src.shape];
+  return record("scatterAdd", "ScatterAddBackward0", [self, src], makeTensor(out, self.shape, dtype), (g, node) => {
+    let gradSrc: Tensor | null = null;
+    if (node.needsInputGrad[1]) {
+      const gd = contiguousData(g);
+      const res = allocate(g.dtype, numelOf(srcShape));
+      for (let n = 0; n < positions.length; n++) res[srcPositions[n]] = gd[positions[n]];
+      gradSrc = makeTensor(res, srcShape, g.dtype);
+    }
+    return [node.needsInputGrad[0] ? g : null, gradSrc];
+  }, { saved: [index] });
+}
+
+/** Flat positions in a contiguous tensor of `shape` of every coordinate of `sub` (row-major), sub <= shape. */
+function positionsIn(shape: number[], sub: number[]): Int32Array {
+  const n = numelOf(sub);
+  const out = new Int32Array(n);
+  const strides = shape.map((_, i) => numelOf(shape.slice(i + 1)));
+  const coord = new Array<number>(sub.length).fill(0);
+  for (let k = 0; k < n; k++) {
+    let pos = 0;
+    for (let i = 0; i < sub.length; i++) pos += coord[i] * strides[i];
+    out[k] = pos;
+    for (let i = sub.length - 1; i >= 0; i--) {
+      if (++coord[i] < sub[i]) break;
+      coord[i] = 0;
+    }
+  }
+  return out;
 }

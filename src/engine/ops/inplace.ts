@@ -1,8 +1,9 @@
 import { Tensor } from "../tensor";
 import { isGradEnabled } from "../gradMode";
-import { LEAF_INPLACE } from "../errors";
+import { LEAF_INPLACE, VIEW_OF_LEAF_INPLACE } from "../errors";
 import { observer } from "../observer";
-import { shapesEqual, formatShape } from "../shape";
+import { shapesEqual, formatShape, numelOf } from "../shape";
+import { allocate } from "../dtype";
 import { record } from "../autograd/record";
 import { contiguousData, scatterStrided } from "./kernel";
 import { expandRaw } from "./elementwise";
@@ -15,7 +16,10 @@ import { randomNormal, randomUniform } from "../random";
 // snapshot of the old values carrying the old gradFn, and the tensor takes the new node as its gradFn.
 
 function checkLeaf(t: Tensor): void {
-  if (isGradEnabled() && t.isLeaf && t.requiresGrad) throw new Error(LEAF_INPLACE);
+  if (!isGradEnabled() || !t.requiresGrad) return;
+  if (t.isLeaf) throw new Error(LEAF_INPLACE);
+  const base = t.base;
+  if (t._differentiableView && base !== null && base.isLeaf && base.requiresGrad) throw new Error(VIEW_OF_LEAF_INPLACE);
 }
 
 function writeInto(t: Tensor, values: Tensor): void {
@@ -41,9 +45,49 @@ export function applyInPlace<T extends Tensor>(t: T, op: string, compute: (self:
     throw new Error(`result type ${result.dtype} can't be cast to the desired output type ${t.dtype}`);
   }
   writeInto(t, result);
-  if (result.gradFn !== null) t._setGradFn(result.gradFn);
+  if (result.gradFn !== null) rebaseHistory(t, result);
   if (observer !== null) observer.onInplace?.(t, op);
   return t;
+}
+
+/**
+ * Makes `result` (the recorded op on the old values) the history of `t`. When t is a view of a graph
+ * tensor, its base takes a CopySlices node (gradient outside the view goes to the base's old history,
+ * inside it through the op) and t becomes a view of the new base, as PyTorch does.
+ */
+function rebaseHistory(t: Tensor, result: Tensor): void {
+  const base = t.base;
+  if (!t._differentiableView || base === null) {
+    t._setGradFn(result.gradFn);
+    return;
+  }
+  if (!base.isContiguous()) throw new Error("in-place operation on a view of a non-contiguous tensor is not supported");
+  const geometry = { shape: [...t.shape], strides: [...t.strides], offset: t.offset - base.offset };
+  const oldBase = new Tensor(base.storage, base.shape, base.strides, base.offset, base.dtype);
+  oldBase.gradFn = base.gradFn;
+  if (base.isLeaf) oldBase._initRequiresGrad(base.requiresGrad);
+  else oldBase._setGradFn(base.gradFn);
+  const baseShape = [...base.shape];
+  record("copySlices", "CopySlices", [oldBase, result], base, (g, node) => {
+    const outside = Tensor.fromArray(contiguousData(g).slice(), baseShape, g.dtype);
+    const region = regionOf(outside, geometry);
+    const inside = Tensor.fromArray(contiguousData(region).slice(), geometry.shape, g.dtype);
+    scatterStrided(allocate(g.dtype, inside.numel()), outside.storage.data, geometry.offset, geometry.shape, geometry.strides);
+    return [node.needsInputGrad[0] ? outside : null, node.needsInputGrad[1] ? inside : null];
+  });
+  record("asStrided", "AsStridedBackward0", [base], t, (g) => {
+    const out = Tensor.fromArray(allocateLike(g, baseShape), baseShape, g.dtype);
+    scatterStrided(contiguousData(g), out.storage.data, geometry.offset, geometry.shape, geometry.strides);
+    return [out];
+  });
+}
+
+function regionOf(x: Tensor, geometry: { shape: number[]; strides: number[]; offset: number }): Tensor {
+  return new Tensor(x.storage, geometry.shape, geometry.strides, geometry.offset, x.dtype);
+}
+
+function allocateLike(g: Tensor, shape: number[]): Float32Array | Float64Array | Uint8Array {
+  return allocate(g.dtype, numelOf(shape));
 }
 
 /** fill_/zero_/uniform_/normal_: values from `next()`, no graph (the old values no longer matter). */
@@ -57,13 +101,13 @@ export function fillInPlace<T extends Tensor>(t: T, op: string, next: () => numb
     result = record(op, fillNodeName[op] ?? "FillBackward0", [snapshot(t)], result, (g) => [mul(g, 0)]);
   }
   writeInto(t, result);
-  if (result.gradFn !== null) t._setGradFn(result.gradFn);
+  if (result.gradFn !== null) rebaseHistory(t, result);
   if (observer !== null) observer.onInplace?.(t, op);
   return t;
 }
 
 const fillNodeName: Record<string, string> = {
-  fill_: "FillBackward0",
+  fill_: "FillBackward2",
   zero_: "ZeroBackward0",
   uniform_: "UniformBackward0",
   normal_: "NormalBackward0",

@@ -1,5 +1,5 @@
 import type { Tensor } from "../tensor";
-import { allocate, type DType } from "../dtype";
+import { allocate, scalarTypeName, type DType } from "../dtype";
 import { normalizeDim, numelOf } from "../shape";
 import { record, recordNonDifferentiable } from "../autograd/record";
 import { gatherStrided, makeTensor } from "./kernel";
@@ -72,7 +72,7 @@ export function sum(x: Tensor, dim?: number | number[] | null, keepdim = false):
 registerOp("mean");
 export function mean(x: Tensor, dim?: number | number[] | null, keepdim = false): Tensor {
   if (x.dtype === "int64" || x.dtype === "bool") {
-    throw new Error("mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: Long");
+    throw new Error(`mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${scalarTypeName(x.dtype)}`);
   }
   const l = layout(x, dim, keepdim);
   const out = reduceRaw(x, l, (d, s, n) => sumRun(d, s, n) / n, x.dtype);

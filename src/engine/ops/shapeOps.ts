@@ -12,37 +12,71 @@ import { registerOp } from "./registry";
 function viewOf(x: Tensor, shape: number[], strides: number[], offset = x.offset): Tensor {
   const out = new Tensor(x.storage, shape, strides, offset, x.dtype);
   out.base = x.base ?? x;
+  out._differentiableView = true;
   return out;
 }
 
-function inferShape(shape: number[], numel: number): number[] {
+function inferShape(shape: number[], numel: number, op: string, from: readonly number[]): number[] {
+  const invalid = () => new Error(`shape '${formatShape(shape)}' is invalid for input of size ${numel} (${op}: input shape ${formatShape(from)})`);
   const free = shape.indexOf(-1);
+  if (shape.indexOf(-1, free + 1) > free && free >= 0) throw new Error("only one dimension can be inferred");
   if (free >= 0) {
     const known = numelOf(shape.filter((_, i) => i !== free));
-    if (known === 0 || numel % known !== 0) throw new Error(`shape '${formatShape(shape)}' is invalid for input of size ${numel}`);
+    if (known === 0 || numel % known !== 0) throw invalid();
     shape = shape.map((s, i) => (i === free ? numel / known : s));
   }
-  if (numelOf(shape) !== numel) throw new Error(`shape '${formatShape(shape)}' is invalid for input of size ${numel}`);
+  if (numelOf(shape) !== numel) throw invalid();
   return shape;
+}
+
+/**
+ * Strides that let a tensor of (shape, strides) be viewed as `target` without copying, or null when
+ * some target dim would span two non-mergeable runs (ATen's computeStride).
+ */
+function viewStrides(shape: readonly number[], strides: readonly number[], target: readonly number[]): number[] | null {
+  if (shape.length === 0) return target.map(() => 1);
+  if (numelOf(shape) === 0) return contiguousStrides(target);
+  const out = new Array<number>(target.length);
+  let viewD = target.length - 1;
+  let chunkBaseStride = strides[strides.length - 1];
+  let tensorNumel = 1, viewNumel = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    tensorNumel *= shape[d];
+    if (d === 0 || (shape[d - 1] !== 1 && strides[d - 1] !== tensorNumel * chunkBaseStride)) {
+      while (viewD >= 0 && (viewNumel < tensorNumel || target[viewD] === 1)) {
+        out[viewD] = viewNumel * chunkBaseStride;
+        viewNumel *= target[viewD];
+        viewD--;
+      }
+      if (viewNumel !== tensorNumel) return null;
+      if (d > 0) {
+        chunkBaseStride = strides[d - 1];
+        tensorNumel = 1;
+        viewNumel = 1;
+      }
+    }
+  }
+  return viewD === -1 ? out : null;
 }
 
 registerOp("view");
 export function view(x: Tensor, shape: number[]): Tensor {
-  const target = inferShape(shape, x.numel());
-  if (!x.isContiguous()) {
+  const target = inferShape(shape, x.numel(), "view", x.shape);
+  const strides = x.isContiguous() ? contiguousStrides(target) : viewStrides(x.shape, x.strides, target);
+  if (strides === null) {
     throw new Error(
-      "view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead.",
+      `view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead. (view: shape ${formatShape(x.shape)} with strides ${formatShape(x.strides)} to ${formatShape(target)})`,
     );
   }
-  const out = viewOf(x, target, contiguousStrides(target));
+  const out = viewOf(x, target, strides);
   const from = [...x.shape];
   return record("view", "ViewBackward0", [x], out, (g) => [reshape(g, from)]);
 }
 
 registerOp("reshape");
 export function reshape(x: Tensor, shape: number[]): Tensor {
-  if (x.isContiguous()) return view(x, shape);
-  const target = inferShape(shape, x.numel());
+  const target = inferShape(shape, x.numel(), "reshape", x.shape);
+  if (x.isContiguous() || viewStrides(x.shape, x.strides, target) !== null) return view(x, target);
   const out = makeTensor(contiguousData(x), target, x.dtype);
   const from = [...x.shape];
   return record("reshape", "UnsafeViewBackward0", [x], out, (g) => [reshape(g, from)]);
@@ -113,6 +147,15 @@ export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
   return record("transpose", "TransposeBackward0", [x], out, (g) => [transpose(g, a, b)]);
 }
 
+registerOp("t");
+/** x.t(): transposes a 2-D tensor, returns 0-D and 1-D tensors as views of themselves (TBackward0). */
+export function t(x: Tensor): Tensor {
+  if (x.dim() > 2) throw new Error(`t() expects a tensor with <= 2 dimensions, but self is ${x.dim()}D`);
+  const shape = [...x.shape].reverse(), strides = [...x.strides].reverse();
+  const out = viewOf(x, shape, strides);
+  return record("t", "TBackward0", [x], out, (g) => [t(g)]);
+}
+
 registerOp("permute");
 export function permute(x: Tensor, dims: number[]): Tensor {
   if (dims.length !== x.dim()) {
@@ -164,12 +207,16 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
   if (index < -size || index >= size) {
     throw new Error(`select(): index ${index} out of range for tensor of size ${formatShape(x.shape)} at dimension ${d}`);
   }
-  const i = index < 0 ? index + size : index;
+  return selectView(x, d, index < 0 ? index + size : index, "select", "SelectBackward0");
+}
+
+/** The view at position i along dim d (dims already checked); unbind reuses it with its own node name. */
+export function selectView(x: Tensor, d: number, i: number, op: string, gradFnName: string): Tensor {
   const shape = x.shape.filter((_, k) => k !== d);
   const strides = x.strides.filter((_, k) => k !== d);
   const out = viewOf(x, shape, strides, x.offset + i * x.strides[d]);
   const from = [...x.shape];
-  return record("select", "SelectBackward0", [x], out, (g) => [embed(unsqueeze(g, d), from, d, i)]);
+  return record(op, gradFnName, [x], out, (g) => [embed(unsqueeze(g, d), from, d, i)]);
 }
 
 /** Zeros of `shape` with `g` written at positions [start, start + g.shape[d]) along dim d. */

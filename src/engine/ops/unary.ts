@@ -2,7 +2,7 @@ import type { Tensor } from "../tensor";
 import type { DType } from "../dtype";
 import { record } from "../autograd/record";
 import { mapUnary } from "./elementwise";
-import { mul, div } from "./binary";
+import { add, mul, div, neg } from "./binary";
 import { registerOp } from "./registry";
 
 // Elementwise functions. Backward formulas are written with differentiable ops where the derivative
@@ -28,6 +28,41 @@ registerOp("sqrt");
 export function sqrt(x: Tensor): Tensor {
   const out = mapUnary(x, Math.sqrt, floatDtype(x));
   return record("sqrt", "SqrtBackward0", [x], out, (g, node) => [div(g, mul(node.saved(0), 2))], { savedOutputs: [out] });
+}
+
+registerOp("log1p");
+export function log1p(x: Tensor): Tensor {
+  const out = mapUnary(x, Math.log1p, floatDtype(x));
+  return record("log1p", "Log1PBackward0", [x], out, (g, node) => [div(g, add(node.saved(0), 1))], { saved: [x] });
+}
+
+registerOp("rsqrt");
+export function rsqrt(x: Tensor): Tensor {
+  const out = mapUnary(x, (v) => 1 / Math.sqrt(v), floatDtype(x));
+  // d/dx x^-1/2 = -1/2 · out^3
+  return record("rsqrt", "RsqrtBackward0", [x], out, (g, node) => {
+    const y = node.saved(0);
+    return [mul(g, mul(mul(y, mul(y, y)), -0.5))];
+  }, { savedOutputs: [out] });
+}
+
+registerOp("sin");
+export function sin(x: Tensor): Tensor {
+  const out = mapUnary(x, Math.sin, floatDtype(x));
+  return record("sin", "SinBackward0", [x], out, (g, node) => [mul(g, cos(node.saved(0)))], { saved: [x] });
+}
+
+registerOp("cos");
+export function cos(x: Tensor): Tensor {
+  const out = mapUnary(x, Math.cos, floatDtype(x));
+  return record("cos", "CosBackward0", [x], out, (g, node) => [mul(g, neg(sin(node.saved(0))))], { saved: [x] });
+}
+
+registerOp("sign");
+/** sign(x) in {-1, 0, 1}; its gradient is zero everywhere (SignBackward0), as in PyTorch. */
+export function sign(x: Tensor): Tensor {
+  const out = mapUnary(x, (v) => (v > 0 ? 1 : v < 0 ? -1 : Number.isNaN(v) ? NaN : 0));
+  return record("sign", "SignBackward0", [x], out, (g) => [mul(g, 0)]);
 }
 
 registerOp("abs");
