@@ -1,0 +1,385 @@
+import type { Finding, ParameterReport, RelatedSite, Severity } from "../protocol/report";
+import type { Site } from "../trace/schema";
+import type { TraceIndex } from "./traceIndex";
+import { describeCut, type CutSiteRegistry } from "./cutSites";
+import type { BackwardReach } from "./reach";
+import type { GradTimeline } from "./gradTimeline";
+import type { ParamFacts } from "./paramStatus";
+import type { MemoryAnalysis } from "./memory";
+import { listNames, toSourceSite, where } from "./sites";
+
+// The rules behind the finding codes. Each rule is documented (meaning, example, fix) in
+// docs/findings.md under a heading that starts with its code. Codes are stable: never renumber.
+
+export interface FindingContext {
+  index: TraceIndex;
+  registry: CutSiteRegistry;
+  reaches: BackwardReach[];
+  timeline: GradTimeline;
+  facts: ParamFacts[];
+  parameters: ParameterReport[];
+  memory: MemoryAnalysis;
+}
+
+/** Collects findings that share a key (same code and sites) into one, listing every parameter. */
+class FindingSet {
+  private readonly byKey = new Map<string, Finding & { params: Set<string> }>();
+
+  add(
+    key: string, code: string, severity: Severity, site: Site | null, file: string,
+    message: (params: string[]) => string, params: string[], related: RelatedSite[],
+  ): void {
+    const k = `${code}|${key}`;
+    let f = this.byKey.get(k);
+    if (f === undefined) {
+      f = { ...toSourceSite(site, file), code, severity, message: "", parameters: [], related, params: new Set() };
+      (f as { render?: (p: string[]) => string }).render = message;
+      this.byKey.set(k, f);
+    }
+    for (const p of params) f.params.add(p);
+  }
+
+  list(): Finding[] {
+    const out: Finding[] = [];
+    for (const f of this.byKey.values()) {
+      const params = [...f.params];
+      const render = (f as unknown as { render: (p: string[]) => string }).render;
+      out.push({
+        file: f.file, line: f.line, column: f.column, code: f.code, severity: f.severity,
+        message: render(params), parameters: params, related: dedupeRelated(f.related),
+      });
+    }
+    const rank: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+    return out.sort((a, b) => rank[a.severity] - rank[b.severity] || a.code.localeCompare(b.code) || a.line - b.line);
+  }
+}
+
+function dedupeRelated(related: RelatedSite[]): RelatedSite[] {
+  const seen = new Set<string>();
+  return related.filter((r) => {
+    const k = `${r.file}:${r.line}:${r.column}:${r.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+const siteKey = (s: Site | null) => (s === null ? "?" : `${s.file}:${s.line}:${s.column}`);
+
+function related(site: Site | null, file: string, message: string): RelatedSite[] {
+  return site === null ? [] : [{ ...toSourceSite(site, file), message }];
+}
+
+export function buildFindings(ctx: FindingContext): Finding[] {
+  const set = new FindingSet();
+  const gl001 = neverGetGradient(ctx, set);
+  gradNotApplied(ctx, set);
+  frozenInOptimizer(ctx, set);
+  notInOptimizer(ctx, set);
+  accumulation(ctx, set);
+  cutInTraining(ctx, set, gl001);
+  frozenBatchNorm(ctx, set);
+  movedWithoutGradient(ctx, set);
+  frozenModuleMemory(ctx, set);
+  wastedBackward(ctx, set);
+  return set.list();
+}
+
+const isIn = (v: string[]) => (v.length === 1 ? "is" : "are");
+
+/** GL001: trainable, in an optimizer, never gets a gradient. Returns the parameter indices reported. */
+function neverGetGradient(ctx: FindingContext, set: FindingSet): Set<number> {
+  const { index, timeline, facts, parameters } = ctx;
+  const trace = index.trace;
+  const reported = new Set<number>();
+  parameters.forEach((p, i) => {
+    if ((p.status !== "cut" && p.status !== "unused") || timeline.memberships[i].length === 0) return;
+    reported.add(i);
+    const opt = trace.optimizers[timeline.memberships[i][0].optimizer];
+    const cut = facts[i].cut;
+    const optRelated = related(opt.site, trace.file, `${opt.name} steps them`);
+    if (p.status === "cut" && cut !== null) {
+      const also = cut.also.flatMap((c) => related(c.site, trace.file, `${describeCut(c)} also cuts them`));
+      set.add(
+        `${cut.primary.id}|${opt.id}`, "GL001", "error", cut.primary.site, trace.file,
+        (names) =>
+          `${listNames(names)} ${isIn(names)} in ${opt.name} (${where(opt.site)}) but never receive${names.length === 1 ? "s" : ""} a gradient: ` +
+          `${describeCut(cut.primary)} at ${where(cut.primary.site)} stops it`,
+        [p.name], [...optRelated, ...also],
+      );
+    } else {
+      set.add(
+        `unused|${opt.id}`, "GL001", "error", opt.site, trace.file,
+        (names) =>
+          `${listNames(names)} ${isIn(names)} in ${opt.name} but never receive${names.length === 1 ? "s" : ""} a gradient: ` +
+          (trace.backwards.length === 0 ? "no backward() was called" : "no backward() reaches them (not used, or not on the way to the loss)"),
+        [p.name], related(index.params[i].leaf.site, trace.file, `${p.name} is created here`),
+      );
+    }
+  });
+  return reported;
+}
+
+/** GL002: a gradient is computed but its optimizer group has lr 0 or never stepped. */
+function gradNotApplied(ctx: FindingContext, set: FindingSet): void {
+  const { index, parameters } = ctx;
+  const trace = index.trace;
+  for (const p of parameters) {
+    if (p.status !== "grad-not-applied" || p.cause === null) continue;
+    if (p.cause.kind !== "lr-zero" && p.cause.kind !== "not-stepped") continue;
+    const g = p.groups.find((x) => (p.cause!.kind === "lr-zero" ? x.lr === 0 : x.lr !== 0))!;
+    const opt = trace.optimizers.find((o) => o.name === g.optimizer)!;
+    const why = p.cause.kind === "lr-zero" ? `group ${g.group} of ${g.optimizer} has lr = 0` : `${g.optimizer}.step() never ran while they held one`;
+    set.add(
+      `${p.cause.kind}|${opt.id}|${g.group}`, "GL002", "warning", opt.site, trace.file,
+      (names) =>
+        `backward() computes a gradient for ${listNames(names)} that is never applied (${why}); ` +
+        `if they are meant to stay fixed, freeze them with requiresGrad_(false) or run them under noGrad`,
+      [p.name], [],
+    );
+  }
+}
+
+/** GL003: frozen parameters handed to an optimizer. */
+function frozenInOptimizer(ctx: FindingContext, set: FindingSet): void {
+  const { index, parameters, timeline } = ctx;
+  const trace = index.trace;
+  parameters.forEach((p, i) => {
+    if (p.status !== "frozen") return;
+    for (const m of timeline.memberships[i]) {
+      const opt = trace.optimizers[m.optimizer];
+      const freeze = index.lastFreeze(index.params[i].leaf.id);
+      set.add(
+        `${opt.id}`, "GL003", "info", opt.site, trace.file,
+        (names) => `${opt.name} holds frozen parameters (${listNames(names)}); they get no gradient and the optimizer skips them`,
+        [p.name], related(freeze?.site ?? null, trace.file, "frozen here"),
+      );
+    }
+  });
+}
+
+/** GL004: trainable parameters in no optimizer while other parameters are in one. */
+function notInOptimizer(ctx: FindingContext, set: FindingSet): void {
+  const { index, parameters, timeline } = ctx;
+  const trace = index.trace;
+  const anyHeld = timeline.memberships.some((m) => m.length > 0);
+  if (!anyHeld) return;
+  const opt = trace.optimizers.find((o) => o.groups.some((g) => g.params.length > 0))!;
+  parameters.forEach((p, i) => {
+    if (!p.requiresGrad || timeline.memberships[i].length > 0 || index.params[i].leaf.kind !== "parameter") return;
+    const names = opt.name;
+    set.add(
+      "", "GL004", "warning", opt.site, trace.file,
+      (list) =>
+        `${listNames(list)} require${list.length === 1 ? "s" : ""} grad but no optimizer holds ${list.length === 1 ? "it" : "them"} ` +
+        `(${names} trains the others); add ${list.length === 1 ? "it" : "them"} to the optimizer, or freeze with requiresGrad_(false) so no gradient is computed`,
+      [p.name], related(index.params[i].leaf.site, trace.file, `${p.name} is created here`),
+    );
+  });
+}
+
+/** GL005 and GL006: what an optimizer step (or the end of the run) read from .grad. */
+function accumulation(ctx: FindingContext, set: FindingSet): void {
+  const { index, timeline } = ctx;
+  const trace = index.trace;
+  const bw = (b: number) => trace.backwards[b];
+  for (const use of timeline.uses) {
+    const name = index.params[use.param].leaf.name;
+    const contributions = use.contributions;
+    if (contributions.length === 0) continue;
+    if (use.step !== null) {
+      const stepOpt = use.step.optimizer;
+      const stale = contributions.filter((b) => timeline.ownerOf[b] !== null && timeline.ownerOf[b] !== stepOpt);
+      if (stale.length > 0) {
+        const opt = trace.optimizers[stepOpt];
+        const others = [...new Set(stale.map((b) => timeline.ownerOf[b]!))].map((o) => trace.optimizers[o]);
+        const staleSites = [...new Map(stale.map((b) => [siteKey(bw(b).site), bw(b)])).values()];
+        const rel = [
+          ...staleSites.flatMap((b) => related(b.site, trace.file, `this backward() left the gradient (it was for ${others.map((o) => o.name).join(", ")})`)),
+          ...others.flatMap((o) => related(o.site, trace.file, `${o.name} used it first`)),
+        ];
+        set.add(
+          `${siteKey(use.step.site)}|${staleSites.map((b) => siteKey(b.site)).join(",")}`, "GL006", "error", use.step.site, trace.file,
+          (names) =>
+            `${opt.name}.step() updates ${listNames(names)} with gradient left by backward() at ${staleSites.map((b) => where(b.site)).join(", ")}, ` +
+            `which was meant for ${others.map((o) => o.name).join(", ")}: call ${opt.name}.zeroGrad() before this loss's backward(), or detach() the other loss's input`,
+          [name], rel,
+        );
+        continue;
+      }
+    }
+    const sites = [...new Map(contributions.map((b) => [siteKey(bw(b).site), bw(b)])).values()];
+    if (sites.length < 2) continue; // one backward() line repeated = accumulation on purpose
+    const reader = use.step?.site ?? bw(contributions[contributions.length - 1]).site;
+    const readerText = use.step !== null ? `${trace.optimizers[use.step.optimizer].name}.step() uses` : "at the end of the run .grad holds";
+    set.add(
+      `${siteKey(reader)}|${sites.map((b) => siteKey(b.site)).join(",")}`, "GL005", "warning", reader, trace.file,
+      (names) =>
+        `${readerText} a gradient of ${listNames(names)} accumulated from ${sites.length} different backward() calls (${sites.map((b) => where(b.site)).join(", ")}) ` +
+        `with no zeroGrad() between them; clear the gradients in between, or sum the losses and call backward() once`,
+      [name], sites.flatMap((b) => related(b.site, trace.file, "adds into .grad here")),
+    );
+  }
+}
+
+/** GL007: a detach or noGrad keeps gradient from parameters the optimizer after that backward steps. */
+function cutInTraining(ctx: FindingContext, set: FindingSet, gl001: Set<number>): void {
+  const { index, registry, reaches, timeline } = ctx;
+  const trace = index.trace;
+  for (const r of reaches) {
+    const owner = timeline.ownerOf[r.backward.index];
+    if (owner === null) continue;
+    const opt = trace.optimizers[owner];
+    for (const [cutId, params] of r.blocked) {
+      const cut = registry.sites[cutId];
+      if (cut.kind === "requires-grad-false") continue;
+      const hit = [...params].filter(
+        (p) => !gl001.has(p) && timeline.memberships[p].some((m) => m.optimizer === owner),
+      );
+      if (hit.length === 0) continue;
+      set.add(
+        `${cutId}|${owner}`, "GL007", "warning", cut.site, trace.file,
+        (names) =>
+          `${describeCut(cut)} at ${where(cut.site)} keeps the gradient of backward() at ${where(r.backward.site)} from ${listNames(names)}, ` +
+          `which ${opt.name} steps; ${names.length === 1 ? "it still gets" : "they still get"} gradient elsewhere, so part of the training signal is lost`,
+        hit.map((p) => index.params[p].leaf.name),
+        [...related(r.backward.site, trace.file, "the backward() it cuts"), ...related(opt.site, trace.file, `${opt.name} steps them`)],
+      );
+    }
+  }
+}
+
+/** GL008: a frozen module in train mode keeps updating its BatchNorm statistics. */
+function frozenBatchNorm(ctx: FindingContext, set: FindingSet): void {
+  const { index } = ctx;
+  const trace = index.trace;
+  for (const u of trace.bufferUpdates) {
+    const m = trace.modules[u.module];
+    if (m === undefined || m.parameters.length === 0) continue;
+    const freezes = m.parameters.map((t) => index.freezeFor(t, u.seq));
+    if (freezes.some((f) => f === null)) continue;
+    let training = true;
+    let trainSite: Site | null = null;
+    for (const c of m.trainCalls) if (c.seq < u.seq) { training = c.mode; trainSite = c.site; }
+    if (!training) continue;
+    const freeze = freezes[0]!;
+    set.add(
+      m.path, "GL008", "warning", freeze.site, trace.file,
+      () =>
+        `${m.path} is frozen (${where(freeze.site)}) but in train mode, so its ${m.className} statistics (${u.name}) still change on every forward; call ${m.path}.eval()`,
+      m.parameters.map((t) => index.paramByTensor.get(t)?.leaf.name ?? `${m.path}.?`),
+      [...related(u.site, trace.file, `${u.name} updated here`), ...related(trainSite, trace.file, "put in train mode here")],
+    );
+  }
+}
+
+/** GL009: a step moved a parameter whose gradient was null or zero (weight decay, momentum). */
+function movedWithoutGradient(ctx: FindingContext, set: FindingSet): void {
+  const { index, timeline } = ctx;
+  const trace = index.trace;
+  for (const use of timeline.uses) {
+    if (use.step === null || !use.changed) continue;
+    if (use.hadGrad && use.contributions.length > 0) continue;
+    const opt = trace.optimizers[use.step.optimizer];
+    set.add(
+      `${siteKey(use.step.site)}|${opt.id}`, "GL009", "warning", use.step.site, trace.file,
+      (names) =>
+        `${opt.name}.step() moves ${listNames(names)} although ${names.length === 1 ? "its" : "their"} gradient is null or zero ` +
+        `(weight decay or momentum); take ${names.length === 1 ? "it" : "them"} out of ${opt.name}, or clear gradients to null`,
+      [index.params[use.param].leaf.name], related(opt.site, trace.file, `${opt.name} is created here`),
+    );
+  }
+}
+
+/** GL010: a frozen top-level module still keeps tensors for backward (a module before it needs gradients). */
+function frozenModuleMemory(ctx: FindingContext, set: FindingSet): void {
+  const { index, memory } = ctx;
+  const trace = index.trace;
+  for (const top of index.topLevelPaths) {
+    const params = index.params.filter((p) => p.topLevel === top);
+    if (params.length === 0 || params.some((p) => p.leaf.requiresGradAtEnd)) continue;
+    const bytes = memory.byTop.get(top) ?? 0;
+    if (bytes === 0) continue;
+    const freeze = index.lastFreeze(params[0].leaf.id);
+    set.add(
+      top, "GL010", "info", freeze?.site ?? params[0].leaf.site, trace.file,
+      () =>
+        `${top} is frozen, but its ops still keep ${formatBytes(bytes)} for backward because a module before it needs gradients; ` +
+        `freezing from the input side saves more`,
+      params.map((p) => p.leaf.name), [],
+    );
+  }
+}
+
+/** GL011: a backward() runs through a part that leads only to another optimizer's parameters. */
+function wastedBackward(ctx: FindingContext, set: FindingSet): void {
+  const { index, reaches, timeline } = ctx;
+  const trace = index.trace;
+  for (const r of reaches) {
+    const owner = timeline.ownerOf[r.backward.index];
+    if (owner === null || r.rootNode === null) continue;
+    const owned = (p: number) => timeline.memberships[p].some((m) => m.optimizer === owner);
+    const otherOnly = (p: number) => !owned(p) && timeline.memberships[p].some((m) => m.optimizer !== owner);
+    if (![...r.realParams].some(owned)) continue;
+    const { leadsOther, boundaries } = classifyRealOps(ctx, r, owned, otherOnly);
+    for (const op of boundaries) {
+      const rec = trace.ops[op];
+      const params = [...leadsOther.get(op)!].map((p) => index.params[p].leaf.name);
+      const optNames = [...new Set([...leadsOther.get(op)!].flatMap((p) => timeline.memberships[p].map((m) => trace.optimizers[m.optimizer].name)))];
+      set.add(
+        `${siteKey(r.backward.site)}|${siteKey(rec.site)}`, "GL011", "info", rec.site, trace.file,
+        (names) =>
+          `backward() at ${where(r.backward.site)} also computes gradients for ${listNames(names)} (held by ${optNames.join(", ")}), ` +
+          `which ${trace.optimizers[owner].name} does not step: detach() the output of ${rec.op}${rec.modulePath ? ` in ${rec.modulePath}` : ""} here`,
+        params, related(r.backward.site, trace.file, "this backward()"),
+      );
+    }
+  }
+}
+
+function classifyRealOps(
+  ctx: FindingContext, r: BackwardReach, owned: (p: number) => boolean, otherOnly: (p: number) => boolean,
+): { leadsOwned: Map<number, boolean>; leadsOther: Map<number, Set<number>>; boundaries: number[] } {
+  const trace = ctx.index.trace;
+  const leadsOwned = new Map<number, boolean>();
+  const leadsOther = new Map<number, Set<number>>();
+  const paramIndexOf = (tensor: number) => ctx.index.paramByTensor.get(tensor)?.index ?? -1;
+  // Real edges only: inputs that required grad, through ops of this backward's graph. Ops come in
+  // seq order, so producers are classified before their consumers.
+  const ops = [...r.realOps].sort((a, b) => a - b);
+  for (const id of ops) {
+    const op = trace.ops[id];
+    let own = false;
+    const other = new Set<number>();
+    for (const input of op.inputs) {
+      if (!input.requiresGrad) continue;
+      if (input.producer !== null && r.realOps.has(input.producer)) {
+        own ||= leadsOwned.get(input.producer) ?? false;
+        for (const p of leadsOther.get(input.producer) ?? []) other.add(p);
+      } else if (input.producer === null) {
+        const p = paramIndexOf(input.tensor);
+        if (p < 0) continue;
+        if (owned(p)) own = true;
+        else if (otherOnly(p)) other.add(p);
+      }
+    }
+    leadsOwned.set(id, own);
+    leadsOther.set(id, other);
+  }
+  const boundaries: number[] = [];
+  for (const id of ops) {
+    if (!leadsOwned.get(id)) continue;
+    for (const input of trace.ops[id].inputs) {
+      const p = input.producer;
+      if (!input.requiresGrad || p === null || !r.realOps.has(p)) continue;
+      if (!leadsOwned.get(p) && leadsOther.get(p)!.size > 0 && !boundaries.includes(p)) boundaries.push(p);
+    }
+  }
+  return { leadsOwned, leadsOther, boundaries };
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+  if (bytes >= 1024) return `${(bytes / 1024).toFixed(0)} KiB`;
+  return `${bytes} B`;
+}

@@ -1,0 +1,138 @@
+import type { BackwardRecord, StepRecord, Trace, ZeroGradRecord } from "../trace/schema";
+import type { TraceIndex } from "./traceIndex";
+
+// Replays what each parameter's .grad held over the run: which backward() calls added into it since
+// it was last cleared, and what each optimizer step read. This is what the accumulation rules
+// (GL005, GL006) and the "moved without a gradient" rule (GL009) look at.
+
+export interface GradUse {
+  /** the step that read the gradient, or null for the end of a run without optimizers */
+  step: StepRecord | null;
+  param: number;
+  /** backward indices whose gradient the .grad held at that moment, in order */
+  contributions: number[];
+  /** the step changed the parameter */
+  changed: boolean;
+  /** the optimizer saw a non-null .grad */
+  hadGrad: boolean;
+}
+
+export interface Membership {
+  optimizer: number;
+  group: number;
+}
+
+export interface GradTimeline {
+  uses: GradUse[];
+  /** backward index → the optimizer whose step came first after it (the loss it was "for"), or null */
+  ownerOf: Array<number | null>;
+  /** param index → its optimizer groups */
+  memberships: Membership[][];
+  /** param index → some step applied a non-null gradient to it with a non-zero lr */
+  applied: boolean[];
+  /** param index → some step changed its value */
+  changed: boolean[];
+}
+
+type Event =
+  | { seq: number; kind: "backward"; rec: BackwardRecord }
+  | { seq: number; kind: "zero"; rec: ZeroGradRecord }
+  | { seq: number; kind: "step"; rec: StepRecord };
+
+export function buildTimeline(index: TraceIndex): GradTimeline {
+  const trace = index.trace;
+  const n = index.params.length;
+  const memberships: Membership[][] = Array.from({ length: n }, () => []);
+  trace.optimizers.forEach((o) =>
+    o.groups.forEach((g, gi) => {
+      for (const t of g.params) {
+        const p = index.paramByTensor.get(t);
+        if (p !== undefined) memberships[p.index].push({ optimizer: o.id, group: gi });
+      }
+    }),
+  );
+
+  const events: Event[] = [
+    ...trace.backwards.map((rec) => ({ seq: rec.seq, kind: "backward" as const, rec })),
+    ...trace.zeroGrads.map((rec) => ({ seq: rec.seq, kind: "zero" as const, rec })),
+    ...trace.steps.map((rec) => ({ seq: rec.seq, kind: "step" as const, rec })),
+  ].sort((a, b) => a.seq - b.seq);
+
+  const ownerOf: Array<number | null> = trace.backwards.map(() => null);
+  const pendingOwner: number[] = [];
+  const held: number[][] = Array.from({ length: n }, () => []);
+  const uses: GradUse[] = [];
+  const applied = new Array<boolean>(n).fill(false);
+  const changed = new Array<boolean>(n).fill(false);
+  const moduleParams = moduleParamIndex(index);
+
+  for (const ev of events) {
+    if (ev.kind === "backward") {
+      pendingOwner.push(ev.rec.index);
+      for (const r of ev.rec.reached) {
+        const p = index.paramByTensor.get(r.tensor);
+        if (p !== undefined) held[p.index].push(ev.rec.index);
+      }
+    } else if (ev.kind === "zero") {
+      for (const p of clearedBy(ev.rec, trace, index, moduleParams)) held[p] = [];
+    } else {
+      const step = ev.rec;
+      for (const b of pendingOwner) ownerOf[b] = step.optimizer;
+      pendingOwner.length = 0;
+      const groups = trace.optimizers[step.optimizer]?.groups ?? [];
+      for (const c of step.changes) {
+        const p = index.paramByTensor.get(c.tensor);
+        if (p === undefined) continue;
+        const moved = c.maxAbsChange === null || c.maxAbsChange > 0;
+        if (moved) changed[p.index] = true;
+        const gi = groups.findIndex((g) => g.params.includes(c.tensor));
+        const lr = step.lrs[gi] ?? groups[gi]?.lr ?? 0;
+        if (c.hadGrad && lr !== 0) applied[p.index] = true;
+        if (c.hadGrad || moved) {
+          uses.push({ step, param: p.index, contributions: [...held[p.index]], changed: moved, hadGrad: c.hadGrad });
+        }
+      }
+    }
+  }
+  if (trace.optimizers.length === 0) {
+    for (let p = 0; p < n; p++) {
+      if (held[p].length > 0) uses.push({ step: null, param: p, contributions: [...held[p]], changed: false, hadGrad: true });
+    }
+  }
+  return { uses, ownerOf, memberships, applied, changed };
+}
+
+/** Parameter indices a zeroGrad() clears. */
+function clearedBy(rec: ZeroGradRecord, trace: Trace, index: TraceIndex, moduleParams: Map<number, number[]>): number[] {
+  if (rec.owner.kind === "optimizer") {
+    const out: number[] = [];
+    for (const g of trace.optimizers[rec.owner.optimizer]?.groups ?? []) {
+      for (const t of g.params) {
+        const p = index.paramByTensor.get(t);
+        if (p !== undefined) out.push(p.index);
+      }
+    }
+    return out;
+  }
+  if (rec.owner.kind === "module") return moduleParams.get(rec.owner.module) ?? [];
+  return [];
+}
+
+/** module id → parameter indices of it and its descendants. */
+function moduleParamIndex(index: TraceIndex): Map<number, number[]> {
+  const modules = index.trace.modules;
+  const out = new Map<number, number[]>();
+  for (const m of modules) {
+    const own: number[] = [];
+    for (const t of m.parameters) {
+      const p = index.paramByTensor.get(t);
+      if (p !== undefined) own.push(p.index);
+    }
+    for (let a: number | null = m.id; a !== null; a = modules[a]?.parent ?? null) {
+      const list = out.get(a) ?? [];
+      list.push(...own);
+      out.set(a, list);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,43 @@
+import { REPORT_VERSION, type Report } from "../protocol/report";
+import type { Trace } from "../trace/schema";
+import { TraceIndex } from "./traceIndex";
+import { CutSiteRegistry } from "./cutSites";
+import { GradGraph } from "./gradGraph";
+import { analyzeReach } from "./reach";
+import { buildTimeline } from "./gradTimeline";
+import { buildParameterReports, collectParamFacts } from "./paramStatus";
+import { buildBackwardReports, buildCutReports, buildOptimizerReports } from "./reachReports";
+import { buildFindings } from "./findings";
+import { buildMemoryReport } from "./memory";
+import { buildGraphReport } from "./graphReport";
+
+// Trace → Report: pure, no I/O. See docs/findings.md for what each status and finding means.
+
+export function analyze(trace: Trace): Report {
+  const index = new TraceIndex(trace);
+  const registry = new CutSiteRegistry(trace);
+  const graph = new GradGraph(index, registry);
+  const gradFnOf = (op: number) => trace.ops[op]?.gradFn ?? null;
+  const reaches = trace.backwards.map((b) => analyzeReach(graph, b, gradFnOf));
+  const timeline = buildTimeline(index);
+  const facts = collectParamFacts(index, registry, reaches);
+  const parameters = buildParameterReports(index, registry, facts, timeline);
+  const cuts = buildCutReports(index, registry, reaches, facts);
+  const memory = buildMemoryReport(index, reaches);
+  const findings = buildFindings({ index, registry, reaches, timeline, facts, parameters, memory });
+  return {
+    version: REPORT_VERSION,
+    file: trace.file,
+    parameters,
+    findings,
+    backwards: buildBackwardReports(index),
+    cuts,
+    optimizers: buildOptimizerReports(index),
+    memory: memory.report,
+    graph: buildGraphReport(index, registry, reaches, parameters),
+    stopped: trace.stopped,
+    error: trace.error,
+    console: [...trace.console],
+    durationMs: trace.durationMs,
+  };
+}

@@ -1,0 +1,119 @@
+import type { MemoryReport } from "../protocol/report";
+import type { OpInput, OpRecord } from "../trace/schema";
+import type { TraceIndex } from "./traceIndex";
+import type { BackwardReach } from "./reach";
+
+// Bytes the graph keeps for backward, and what freezing each top-level module would save. One graph
+// is measured: the largest one a backward() ran over (every iteration of a training loop builds and
+// frees its own), or, when no backward() ran, every node the run recorded.
+//
+// Freezing is answered on the recorded graph: requiresGrad is propagated again with the module's
+// parameters frozen, and each node keeps what it would save then. Bilinear nodes save one factor only
+// for the other factor's gradient (PyTorch: addmm saves mat1 only when mat2 needs grad and the
+// reverse), so freezing the first module also frees the weights of the next one.
+
+export const OUTSIDE_MODULES = "(no module)";
+
+/** Nodes that save each factor only for the other factor's gradient. */
+const BILINEAR = new Set(["AddmmBackward0", "MmBackward0", "BmmBackward0", "MulBackward0", "MatmulBackward0", "LinearBackward0"]);
+/** Of those, the ones whose 1-D input (the bias) is not a factor. */
+const WITH_BIAS = new Set(["AddmmBackward0", "LinearBackward0"]);
+
+export interface MemoryAnalysis {
+  report: MemoryReport;
+  /** op id → bytes first saved by that op (each tensor counted once) */
+  opBytes: Map<number, number>;
+  /** top-level module → bytes its ops save */
+  byTop: Map<string, number>;
+  /** the ops of the measured graph */
+  ops: OpRecord[];
+}
+
+export function buildMemoryReport(index: TraceIndex, reaches: BackwardReach[]): MemoryAnalysis {
+  const trace = index.trace;
+  const candidates: OpRecord[][] =
+    reaches.length > 0
+      ? reaches.map((r) => [...r.realOps].sort((a, b) => a - b).map((id) => trace.ops[id]))
+      : [trace.ops.filter((o) => o.gradFn !== null)];
+  let ops: OpRecord[] = [];
+  let best = -1;
+  for (const c of candidates) {
+    const total = totalOf(c, () => true);
+    if (total > best) {
+      best = total;
+      ops = c;
+    }
+  }
+
+  const seen = new Set<number>();
+  const opBytes = new Map<number, number>();
+  const byTop = new Map<string, number>();
+  let total = 0;
+  let activation = 0;
+  for (const op of ops) {
+    let bytes = 0;
+    for (const s of op.saved) {
+      if (seen.has(s.tensor)) continue;
+      seen.add(s.tensor);
+      bytes += s.bytes;
+      if (!s.isParameter) activation += s.bytes;
+    }
+    total += bytes;
+    opBytes.set(op.id, bytes);
+    const top = index.topLevelOf(op.modulePath) ?? OUTSIDE_MODULES;
+    byTop.set(top, (byTop.get(top) ?? 0) + bytes);
+  }
+
+  const order = [...index.topLevelPaths, OUTSIDE_MODULES];
+  const byModule = order.filter((m) => byTop.has(m)).map((module) => ({ module, savedBytes: byTop.get(module)! }));
+  const freezingSaves = index.topLevelPaths
+    .filter((top) => index.params.some((p) => p.topLevel === top))
+    .map((module) => ({ module, bytes: total - totalIfFrozen(index, ops, module) }));
+  return {
+    report: { totalSavedBytes: total, activationBytes: activation, byModule, freezingSaves },
+    opBytes,
+    byTop,
+    ops,
+  };
+}
+
+function totalOf(ops: OpRecord[], keep: (op: OpRecord, savedIndex: number) => boolean): number {
+  const seen = new Set<number>();
+  let total = 0;
+  for (const op of ops) {
+    op.saved.forEach((s, i) => {
+      if (seen.has(s.tensor) || !keep(op, i)) return;
+      seen.add(s.tensor);
+      total += s.bytes;
+    });
+  }
+  return total;
+}
+
+/** Saved bytes of the same graph with every parameter under `module` frozen. */
+function totalIfFrozen(index: TraceIndex, ops: OpRecord[], module: string): number {
+  const inGraph = new Set(ops.map((o) => o.id));
+  const needsGrad = new Map<number, boolean>();
+  const frozen = (tensor: number) => index.paramByTensor.get(tensor)?.topLevel === module;
+  const inputNeedsGrad = (input: OpInput): boolean => {
+    if (input.producer !== null) return inGraph.has(input.producer) && (needsGrad.get(input.producer) ?? false);
+    return input.requiresGrad && !frozen(input.tensor);
+  };
+  for (const op of ops) needsGrad.set(op.id, op.gradFn !== null && op.inputs.some(inputNeedsGrad));
+  return totalOf(ops, (op, i) => {
+    if (!needsGrad.get(op.id)) return false;
+    if (op.gradFn === null || !BILINEAR.has(op.gradFn)) return true;
+    const saved = op.saved[i];
+    let j = op.inputs.findIndex((x) => x.tensor === saved.tensor);
+    if (j < 0 && saved.isParameter) j = op.inputs.findIndex((x) => x.producer === null && index.paramByTensor.has(x.tensor));
+    if (j < 0) return true;
+    return op.inputs.some((x, k) => k !== j && isFactor(index, op, x) && inputNeedsGrad(x));
+  });
+}
+
+function isFactor(index: TraceIndex, op: OpRecord, input: OpInput): boolean {
+  if (!WITH_BIAS.has(op.gradFn ?? "")) return true;
+  const shape =
+    input.producer !== null ? index.trace.ops[input.producer]?.shape : index.leafByTensor.get(input.tensor)?.shape;
+  return shape === undefined || shape.length >= 2;
+}

@@ -1,0 +1,106 @@
+import type {
+  DetachRecord, LeafRecord, ModuleRecord, OpRecord, RequiresGradChangeRecord, Site, Trace,
+} from "../trace/schema";
+
+// Lookups over a Trace that every rule needs: which leaves count as parameters, what a tensor id
+// refers to at a given moment, which module a parameter belongs to.
+
+export interface ParamInfo {
+  /** index into TraceIndex.params */ index: number;
+  leaf: LeafRecord;
+  /** top-level module key (see topLevelOf), or null for a free leaf */
+  topLevel: string | null;
+}
+
+export class TraceIndex {
+  readonly params: ParamInfo[] = [];
+  readonly paramByTensor = new Map<number, ParamInfo>();
+  readonly leafByTensor = new Map<number, LeafRecord>();
+  /** detach records by result tensor id, in seq order (detach_ reuses the id) */
+  private readonly detachesByResult = new Map<number, DetachRecord[]>();
+  private readonly rgChangesByTensor = new Map<number, RequiresGradChangeRecord[]>();
+  /** the module paths that count as "top level" (roots, or the children of a single root) */
+  readonly topLevelPaths: string[];
+  readonly moduleByPath = new Map<string, ModuleRecord>();
+
+  constructor(readonly trace: Trace) {
+    for (const m of trace.modules) this.moduleByPath.set(m.path, m);
+    this.topLevelPaths = computeTopLevel(trace.modules);
+    const inOptimizer = new Set<number>();
+    for (const o of trace.optimizers) for (const g of o.groups) for (const t of g.params) inOptimizer.add(t);
+    const everTrainable = new Set<number>();
+    for (const c of trace.requiresGradChanges) {
+      if (c.flag) everTrainable.add(c.tensor);
+      const list = this.rgChangesByTensor.get(c.tensor) ?? [];
+      list.push(c);
+      this.rgChangesByTensor.set(c.tensor, list);
+    }
+    for (const leaf of trace.leaves) {
+      this.leafByTensor.set(leaf.id, leaf);
+      const isParam =
+        leaf.kind === "parameter" ||
+        (leaf.kind === "leaf" && (leaf.requiresGrad || everTrainable.has(leaf.id) || inOptimizer.has(leaf.id)));
+      if (!isParam) continue;
+      const info: ParamInfo = { index: this.params.length, leaf, topLevel: this.topLevelOf(leaf.modulePath) };
+      this.params.push(info);
+      this.paramByTensor.set(leaf.id, info);
+    }
+    for (const d of trace.detaches) {
+      const list = this.detachesByResult.get(d.result) ?? [];
+      list.push(d);
+      this.detachesByResult.set(d.result, list);
+    }
+  }
+
+  /** The top-level module a module path falls under, or null. */
+  topLevelOf(modulePath: string | null): string | null {
+    if (modulePath === null) return null;
+    for (const top of this.topLevelPaths) {
+      if (modulePath === top || modulePath.startsWith(top + ".")) return top;
+    }
+    return null;
+  }
+
+  /** The detach whose result a tensor id was when read at `seq` (the latest before it), if any. */
+  detachFor(tensor: number, seq: number): DetachRecord | null {
+    const list = this.detachesByResult.get(tensor);
+    if (list === undefined) return null;
+    let best: DetachRecord | null = null;
+    for (const d of list) if (d.seq < seq) best = d;
+    return best;
+  }
+
+  /** The change that set `tensor`'s requiresGrad to false and was still in force at `seq`. */
+  freezeFor(tensor: number, seq: number): RequiresGradChangeRecord | null {
+    const list = this.rgChangesByTensor.get(tensor);
+    if (list === undefined) return null;
+    let last: RequiresGradChangeRecord | null = null;
+    for (const c of list) if (c.seq < seq) last = c;
+    return last !== null && !last.flag ? last : null;
+  }
+
+  /** The last requiresGrad = false change of a tensor (for frozen parameters). */
+  lastFreeze(tensor: number): RequiresGradChangeRecord | null {
+    return this.freezeFor(tensor, Number.POSITIVE_INFINITY);
+  }
+
+  op(id: number): OpRecord {
+    return this.trace.ops[id];
+  }
+}
+
+function computeTopLevel(modules: ModuleRecord[]): string[] {
+  const roots = modules.filter((m) => m.parent === null);
+  const withParams = roots.filter((r) => hasParams(r, modules));
+  if (withParams.length === 1) {
+    const children = modules.filter((m) => m.parent === withParams[0].id);
+    // A single root with children: its children are the parts worth comparing.
+    if (children.length > 0) return [...children.map((c) => c.path), ...roots.filter((r) => r !== withParams[0]).map((r) => r.path), withParams[0].path];
+  }
+  return roots.map((r) => r.path);
+}
+
+function hasParams(m: ModuleRecord, modules: ModuleRecord[]): boolean {
+  if (m.parameters.length > 0) return true;
+  return modules.some((c) => c.parent === m.id && hasParams(c, modules));
+}
