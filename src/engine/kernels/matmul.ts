@@ -25,8 +25,8 @@ export type { FloatArray } from "./matmulRef";
 export type KernelBackend = "js" | "wasm";
 export type WasmVariantRequest = "auto" | GemmVariant;
 
-/** Below this m·k·n the copy/packing overhead outweighs wasm (measured crossover ≈ 8–16³). */
-const DEFAULT_WASM_MIN_WORK = 4096;
+/** Below this m·k·n the copy/packing overhead outweighs wasm (measured crossover ≈ 8×8×8). */
+const DEFAULT_WASM_MIN_WORK = 512;
 
 let requested: KernelBackend | undefined; // undefined = auto (wasm when available)
 let variantRequest: WasmVariantRequest = "auto";
