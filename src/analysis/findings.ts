@@ -1,5 +1,5 @@
 import type { Finding, ParameterReport, RelatedSite, Severity } from "../protocol/report";
-import type { Site } from "../trace/schema";
+import type { OpInput, Site } from "../trace/schema";
 import type { TraceIndex } from "./traceIndex";
 import { describeCut, type CutSiteRegistry } from "./cutSites";
 import type { BackwardReach } from "./reach";
@@ -39,10 +39,10 @@ class FindingSet {
     for (const p of params) f.params.add(p);
   }
 
-  list(): Finding[] {
+  list(sortNames: (names: string[]) => string[]): Finding[] {
     const out: Finding[] = [];
     for (const f of this.byKey.values()) {
-      const params = [...f.params];
+      const params = sortNames([...f.params]);
       const render = (f as unknown as { render: (p: string[]) => string }).render;
       out.push({
         file: f.file, line: f.line, column: f.column, code: f.code, severity: f.severity,
@@ -82,7 +82,8 @@ export function buildFindings(ctx: FindingContext): Finding[] {
   movedWithoutGradient(ctx, set);
   frozenModuleMemory(ctx, set);
   wastedBackward(ctx, set);
-  return set.list();
+  const order = new Map(ctx.parameters.map((p, i) => [p.name, i]));
+  return set.list((names) => names.sort((a, b) => (order.get(a) ?? 1e9) - (order.get(b) ?? 1e9)));
 }
 
 const isIn = (v: string[]) => (v.length === 1 ? "is" : "are");
@@ -347,8 +348,16 @@ function classifyRealOps(
   // Real edges only: inputs that required grad, through ops of this backward's graph. Ops come in
   // seq order, so producers are classified before their consumers.
   const ops = [...r.realOps].sort((a, b) => a - b);
+  // Ops computed from parameters alone (weight.t()) are part of the parameter, not a place to detach.
+  const paramOnly = new Map<number, boolean>();
+  const isParamOnly = (input: OpInput): boolean => {
+    if (input.producer !== null) return paramOnly.get(input.producer) ?? false;
+    if (ctx.index.paramByTensor.has(input.tensor)) return true;
+    return !ctx.index.leafByTensor.has(input.tensor) && ctx.index.detachFor(input.tensor, Number.POSITIVE_INFINITY) === null;
+  };
   for (const id of ops) {
     const op = trace.ops[id];
+    paramOnly.set(id, op.inputs.every(isParamOnly));
     let own = false;
     const other = new Set<number>();
     for (const input of op.inputs) {
@@ -372,7 +381,7 @@ function classifyRealOps(
     for (const input of trace.ops[id].inputs) {
       const p = input.producer;
       if (!input.requiresGrad || p === null || !r.realOps.has(p)) continue;
-      if (!leadsOwned.get(p) && leadsOther.get(p)!.size > 0 && !boundaries.includes(p)) boundaries.push(p);
+      if (!leadsOwned.get(p) && !paramOnly.get(p) && leadsOther.get(p)!.size > 0 && !boundaries.includes(p)) boundaries.push(p);
     }
   }
   return { leadsOwned, leadsOther, boundaries };
