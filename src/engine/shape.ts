@@ -32,7 +32,8 @@ export function formatShape(shape: readonly number[]): string {
 export function broadcastShapes(a: readonly number[], b: readonly number[], opName = "op"): number[] {
   const n = Math.max(a.length, b.length);
   const out = new Array<number>(n);
-  for (let i = 0; i < n; i++) {
+  // from the last dim, as PyTorch's infer_size, so the reported dimension is the one PyTorch names
+  for (let i = n - 1; i >= 0; i--) {
     const da = a[a.length - n + i] ?? 1;
     const db = b[b.length - n + i] ?? 1;
     if (da !== db && da !== 1 && db !== 1) {
