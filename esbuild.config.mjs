@@ -1,0 +1,116 @@
+// Builds GradLens. Usage: `node esbuild.config.mjs [--quiet] [entry names...]`
+// Entries: cli (dist/cli.js + dist/worker.js), worker (dist/worker.js), extension (dist/extension.js,
+// needs the worker too), webview (media/dist/graph.js), bench (dist/bench.js + dist/worker.js).
+// No names: every entry whose source exists. Also importable: `buildEntries(names, { outdir })`.
+import { build } from "esbuild";
+import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const root = dirname(fileURLToPath(import.meta.url));
+
+/** entry name → what it builds; `needs` are built with it (the CLI cannot run without its worker). */
+export const ENTRIES = {
+  cli: { source: "src/cli/main.ts", out: "cli", kind: "node", banner: "#!/usr/bin/env node", needs: ["worker"] },
+  worker: { source: "src/runner/worker.ts", out: "worker", kind: "node" },
+  extension: { source: "src/extension/extension.ts", out: "extension", kind: "node", external: ["vscode"], needs: ["worker"] },
+  bench: { source: "test/bench/index.ts", out: "bench", kind: "node", needs: ["worker"] },
+  webview: { source: "media/src/graph.ts", kind: "webview" },
+};
+
+/** The engine's runtime export names, baked into the CLI and extension (the names `import ... from "gradlens"` may use). */
+async function engineExportNames() {
+  const result = await build({
+    entryPoints: [join(root, "src/engine/index.ts")],
+    bundle: true,
+    write: false,
+    format: "esm",
+    platform: "neutral",
+    metafile: true,
+    logLevel: "silent",
+    outfile: join(root, "engine-exports.js"),
+  });
+  const output = Object.values(result.metafile.outputs).find((o) => o.entryPoint);
+  return output?.exports ?? [];
+}
+
+function expand(names) {
+  const out = new Set();
+  const visit = (n) => {
+    if (out.has(n)) return;
+    const entry = ENTRIES[n];
+    if (!entry) throw new Error(`unknown entry "${n}" (known: ${Object.keys(ENTRIES).join(", ")})`);
+    out.add(n);
+    for (const dep of entry.needs ?? []) visit(dep);
+  };
+  names.forEach(visit);
+  return [...out].filter((n) => existsSync(join(root, ENTRIES[n].source)));
+}
+
+export async function buildEntries(names = Object.keys(ENTRIES), { outdir = join(root, "dist"), quiet = false } = {}) {
+  const selected = expand(names);
+  const node = selected.filter((n) => ENTRIES[n].kind === "node");
+  const builds = [];
+  if (node.length > 0) {
+    const define = { __GRADLENS_ENGINE_EXPORTS__: JSON.stringify(await engineExportNames()) };
+    // entries with the same options share one esbuild call (a cold `npm run check` builds cli + worker)
+    const groups = new Map();
+    for (const n of node) {
+      const e = ENTRIES[n];
+      const key = JSON.stringify([e.banner ?? "", e.external ?? []]);
+      if (!groups.has(key)) groups.set(key, { banner: e.banner, external: e.external ?? [], entryPoints: {} });
+      groups.get(key).entryPoints[e.out] = join(root, e.source);
+    }
+    for (const g of groups.values()) {
+      builds.push(
+        build({
+          entryPoints: g.entryPoints,
+          outdir,
+          bundle: true,
+          platform: "node",
+          format: "cjs",
+          target: "node20",
+          // esbuild stays a separate package: its native binary cannot be bundled
+          external: ["esbuild", ...g.external],
+          define,
+          banner: g.banner ? { js: g.banner } : undefined,
+          logLevel: quiet ? "error" : "info",
+        }),
+      );
+    }
+  }
+  if (selected.includes("webview")) builds.push(buildWebview(quiet));
+  await Promise.all(builds);
+  return selected;
+}
+
+async function buildWebview(quiet) {
+  const mediaBuild = join(root, "media/build.mjs");
+  if (existsSync(mediaBuild)) {
+    const { buildMedia } = await import(pathToFileURL(mediaBuild).href);
+    return buildMedia({ outdir: join(root, "media/dist") });
+  }
+  return build({
+    entryPoints: [join(root, ENTRIES.webview.source)],
+    outfile: join(root, "media/dist/graph.js"),
+    bundle: true,
+    format: "iife",
+    platform: "browser",
+    logLevel: quiet ? "error" : "info",
+  });
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const args = process.argv.slice(2);
+  const quiet = args.includes("--quiet");
+  const names = args.filter((a) => !a.startsWith("--"));
+  buildEntries(names.length > 0 ? names : Object.keys(ENTRIES), { quiet }).then(
+    (built) => {
+      if (!quiet) console.log(`built: ${built.join(", ")}`);
+    },
+    (e) => {
+      console.error(e instanceof Error ? e.message : e);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,63 @@
+import { isAbsolute } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { Report, Severity, SourceSite } from "../protocol/report";
+import { DOCS_URL, RULE_TITLES } from "./ruleTitles";
+
+// The Report as SARIF 2.1.0 (one run, rule ids = finding codes), for code-scanning tools. A file
+// that could not run is reported as an unsuccessful invocation with its location. Pure: Report → string.
+
+const LEVEL: Record<Severity, "error" | "warning" | "note"> = { error: "error", warning: "warning", info: "note" };
+
+function location(site: SourceSite, message?: string) {
+  const absolute = isAbsolute(site.file);
+  return {
+    physicalLocation: {
+      artifactLocation: absolute ? { uri: pathToFileURL(site.file).href } : { uri: site.file, uriBaseId: "%SRCROOT%" },
+      region: { startLine: site.line, startColumn: site.column },
+    },
+    ...(message !== undefined ? { message: { text: message } } : {}),
+  };
+}
+
+export function toSarif(report: Report, toolVersion: string) {
+  const codes = [...new Set(report.findings.map((f) => f.code))].sort();
+  const ruleIndex = new Map(codes.map((c, i) => [c, i]));
+  const rules = codes.map((id) => ({
+    id,
+    name: id,
+    shortDescription: { text: RULE_TITLES[id] ?? id },
+    helpUri: `${DOCS_URL}#${id.toLowerCase()}`,
+  }));
+  const results = report.findings.map((f) => ({
+    ruleId: f.code,
+    ruleIndex: ruleIndex.get(f.code),
+    level: LEVEL[f.severity],
+    message: { text: f.message },
+    locations: [location(f)],
+    ...(f.related.length > 0 ? { relatedLocations: f.related.map((r, i) => ({ id: i + 1, ...location(r, r.message) })) } : {}),
+    ...(f.parameters.length > 0 ? { properties: { parameters: f.parameters } } : {}),
+  }));
+  const error = report.error;
+  return {
+    $schema: "https://json.schemastore.org/sarif-2.1.0.json",
+    version: "2.1.0",
+    runs: [
+      {
+        tool: { driver: { name: "GradLens", version: toolVersion, informationUri: DOCS_URL, rules } },
+        invocations: [
+          {
+            executionSuccessful: error === null,
+            ...(error !== null
+              ? { toolExecutionNotifications: [{ level: "error", message: { text: `${error.kind}: ${error.message}` }, locations: [location(error)] }] }
+              : {}),
+          },
+        ],
+        results,
+      },
+    ],
+  };
+}
+
+export function formatSarif(report: Report, toolVersion: string): string {
+  return JSON.stringify(toSarif(report, toolVersion), null, 2) + "\n";
+}

@@ -1,0 +1,98 @@
+import type { Finding, ParameterReport, Report, RunError, SourceSite } from "../protocol/report";
+
+// The human summary of a Report, in the manner of torchinfo: a per-parameter table, totals, the
+// findings with file:line, and where the run stopped. Pure: Report → string.
+
+const at = (s: SourceSite): string => `${s.file}:${s.line}`;
+const yesNo = (b: boolean): string => (b ? "yes" : "no");
+const thousands = (n: number): string => n.toLocaleString("en-US");
+
+function optimizerCell(p: ParameterReport): string {
+  if (p.groups.length === 0) return p.optimizers.length === 0 ? "-" : p.optimizers.join(", ");
+  return p.groups.map((g) => `${g.optimizer}[${g.group}] lr=${g.lr}`).join(", ");
+}
+
+function causeCell(p: ParameterReport): string {
+  if (p.updated) return "";
+  if (p.cause === null) return p.status;
+  return `${p.status}: ${p.cause.kind} at ${at(p.cause)}`;
+}
+
+function table(header: string[], rows: string[][], rightAligned: ReadonlySet<number>): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (rightAligned.has(i) ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+      .join("  ")
+      .trimEnd();
+  const total = widths.reduce((a, b) => a + b, 0) + 2 * (widths.length - 1);
+  return [line(header), "─".repeat(total), ...rows.map(line), "═".repeat(total)];
+}
+
+function parameterTable(report: Report): string[] {
+  const params = report.parameters;
+  if (params.length === 0) return ["No trainable parameters or leaf tensors were traced."];
+  const header = ["Parameter", "Shape", "Elements", "requiresGrad", "Gradient", "Optimizer", "Updated", "Cause"];
+  const rows = params.map((p) => [
+    p.name,
+    `[${p.shape.join(", ")}]`,
+    thousands(p.numel),
+    yesNo(p.requiresGrad),
+    yesNo(p.gotGrad),
+    optimizerCell(p),
+    yesNo(p.updated),
+    causeCell(p),
+  ]);
+  const lines = table(header, rows, new Set([2]));
+  const sum = (ps: ParameterReport[]) => ps.reduce((a, p) => a + p.numel, 0);
+  const updated = params.filter((p) => p.updated);
+  const trainable = params.filter((p) => p.requiresGrad);
+  lines.push(
+    `Total elements: ${thousands(sum(params))} in ${params.length} tensors`,
+    `Trainable: ${thousands(sum(trainable))} (${trainable.length})   Updated: ${thousands(sum(updated))} (${updated.length})   Not updated: ${thousands(sum(params) - sum(updated))} (${params.length - updated.length})`,
+  );
+  return lines;
+}
+
+function findingLines(findings: readonly Finding[]): string[] {
+  if (findings.length === 0) return ["No findings."];
+  const lines = [`Findings (${findings.length}):`];
+  for (const f of findings) {
+    lines.push(`  ${f.severity.padEnd(7)} ${f.code}  ${f.file}:${f.line}:${f.column}  ${f.message}`);
+    for (const r of f.related) lines.push(`${" ".repeat(17)}↳ ${r.file}:${r.line}:${r.column}  ${r.message}`);
+  }
+  return lines;
+}
+
+function errorLines(error: RunError): string[] {
+  const what: Record<RunError["kind"], string> = {
+    syntax: "Syntax error",
+    exception: "The file threw an exception",
+    rejection: "The file left a promise rejection unhandled",
+    timeout: "Time limit reached",
+    memory: "Memory limit reached",
+    "missing-import": "Import error",
+    cancelled: "Cancelled",
+  };
+  const lines = [`${what[error.kind]} at ${error.file}:${error.line}:${error.column}`, `  ${error.message}`];
+  if (error.stack) {
+    for (const l of error.stack.split("\n").slice(1)) lines.push(`  ${l.trim()}`);
+  }
+  return lines;
+}
+
+function stoppedLine(report: Report): string {
+  const s = report.stopped;
+  const where = s.file !== undefined && s.line !== undefined ? ` (${s.file}:${s.line})` : "";
+  return `Stopped: ${s.message}${where}. ${report.backwards.length} backward, ${report.optimizers.reduce((a, o) => a + o.steps, 0)} optimizer steps traced in ${report.durationMs} ms.`;
+}
+
+export function formatText(report: Report): string {
+  const out: string[] = [`GradLens check: ${report.file}`, ""];
+  if (report.error !== null) out.push(...errorLines(report.error), "");
+  out.push(...parameterTable(report), "");
+  out.push(...findingLines(report.findings), "");
+  out.push(stoppedLine(report));
+  if (report.console.length > 0) out.push(`(${report.console.length} lines of console output; --json shows them)`);
+  return out.join("\n") + "\n";
+}

@@ -1,0 +1,105 @@
+import { build, type Message, type Plugin } from "esbuild";
+import { isBuiltin } from "node:module";
+import { dirname, join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { RunError } from "../protocol/report";
+import { engineExportNames } from "./engineExports";
+
+// Bundles the user's file in memory, ready for the worker: one script (no imports left) plus its
+// source map. `import ... from "gradlens"` becomes a read of `globalThis.__gradlens`, the engine the
+// worker's tracer observes (never a second copy); Node built-ins become `require` calls the worker
+// provides. The output is ESM with top-level await allowed; the worker runs it as the body of an
+// async function.
+
+export const ENGINE_GLOBAL = "__gradlens";
+export const REQUIRE_PARAM = "__gradlensRequire";
+
+export interface BundledFile {
+  ok: true;
+  code: string;
+  /** source map JSON of `code` */
+  map: string;
+  /** absolute path the map's relative sources are resolved against */
+  outDir: string;
+}
+
+export type BundleResult = BundledFile | { ok: false; error: RunError };
+
+function gradlensPlugin(names: readonly string[]): Plugin {
+  const body =
+    `const g = globalThis.${ENGINE_GLOBAL};\n` +
+    `if (!g) throw new Error("the gradlens engine is not loaded in this context");\n` +
+    names.map((n) => `export const ${n} = g.${n};`).join("\n") +
+    `\nexport default g;\n`;
+  return {
+    name: "gradlens-engine",
+    setup(b) {
+      b.onResolve({ filter: /^gradlens$/ }, () => ({ path: "gradlens", namespace: "gradlens-engine" }));
+      b.onLoad({ filter: /.*/, namespace: "gradlens-engine" }, () => ({ contents: body, loader: "js" }));
+      b.onResolve({ filter: /^[^./]/ }, (args) => {
+        if (!isBuiltin(args.path)) return undefined;
+        return { path: args.path, namespace: "node-builtin" };
+      });
+      b.onLoad({ filter: /.*/, namespace: "node-builtin" }, (args) => ({
+        contents: `module.exports = ${REQUIRE_PARAM}(${JSON.stringify(args.path)});`,
+        loader: "js",
+      }));
+    },
+  };
+}
+
+const MISSING_IMPORT = /^(Could not resolve|No matching export)/;
+
+function toRunError(m: Message, absFile: string, displayPath: (abs: string) => string, cwd: string): RunError {
+  const loc = m.location;
+  const inUserCode = loc && loc.file !== "gradlens-entry.js";
+  const file = inUserCode ? displayPath(resolve(cwd, loc.file)) : displayPath(absFile);
+  return {
+    kind: MISSING_IMPORT.test(m.text) ? "missing-import" : "syntax",
+    message: m.text,
+    file,
+    line: inUserCode ? loc.line : 1,
+    column: inUserCode ? loc.column + 1 : 1,
+  };
+}
+
+export async function bundleUserFile(absFile: string, displayPath: (abs: string) => string, cwd: string): Promise<BundleResult> {
+  const outDir = dirname(absFile);
+  const names = await engineExportNames();
+  const fileUrl = pathToFileURL(absFile).href;
+  try {
+    const result = await build({
+      stdin: { contents: `import ${JSON.stringify(absFile)};\n`, resolveDir: outDir, sourcefile: "gradlens-entry.js", loader: "js" },
+      absWorkingDir: cwd,
+      bundle: true,
+      write: false,
+      format: "esm",
+      platform: "node",
+      target: "node20",
+      outfile: join(outDir, "gradlens-bundle.js"),
+      sourcemap: "external",
+      sourcesContent: true,
+      keepNames: true,
+      logLevel: "silent",
+      plugins: [gradlensPlugin(names)],
+      define: {
+        "import.meta.url": JSON.stringify(fileUrl),
+        "import.meta.filename": JSON.stringify(absFile),
+        "import.meta.dirname": JSON.stringify(outDir),
+      },
+    });
+    const js = result.outputFiles.find((f) => f.path.endsWith(".js"));
+    const map = result.outputFiles.find((f) => f.path.endsWith(".map"));
+    if (!js || !map) throw new Error("esbuild produced no output");
+    return { ok: true, code: js.text, map: map.text, outDir };
+  } catch (e) {
+    const errors = (e as { errors?: Message[] }).errors;
+    if (Array.isArray(errors) && errors.length > 0) {
+      return { ok: false, error: toRunError(errors[0], absFile, displayPath, cwd) };
+    }
+    return {
+      ok: false,
+      error: { kind: "syntax", message: e instanceof Error ? e.message : String(e), file: displayPath(absFile), line: 1, column: 1 },
+    };
+  }
+}

@@ -1,0 +1,82 @@
+import { getHeapStatistics } from "node:v8";
+import { performance } from "node:perf_hooks";
+import type { StopPolicy } from "../trace/stop";
+
+// The early-stop rule. A check needs one full training iteration, not the user's 10,000 epochs:
+//
+// 1. With optimizers: the run stops just before an optimizer's step once every optimizer has taken
+//    `steps` steps (default 1) and this one is about to take another. A GAN's optD, optG, optD stops
+//    at the second optD.step(); a loop with one optimizer stops at its second step(). So that an
+//    optimizer which never steps cannot keep a run going, a single optimizer reaching 50 × `steps`
+//    steps also stops it.
+// 2. Without optimizers: the run stops just before backward call number `steps` + 1.
+// 3. Otherwise the file runs to its end.
+// The run also ends (as an error) at the wall-clock deadline or when the worker's memory (JS heap
+// plus typed-array memory) passes the limit; these are checked every few dozen engine calls, and the
+// runner terminates a worker that stops calling the engine (a plain `while (true) {}`) shortly after.
+// The stop point is recorded in Trace.stopped (reason, message, file:line of the step or backward).
+
+export interface StopRuleOptions {
+  steps: number;
+  /** performance.now() value after which the run times out */
+  deadline: number;
+  timeoutMs: number;
+  memoryLimitBytes: number;
+}
+
+const LONE_OPTIMIZER_FACTOR = 50;
+
+function ordinal(n: number): string {
+  const suffix = n % 100 >= 11 && n % 100 <= 13 ? "th" : ["th", "st", "nd", "rd"][n % 10] ?? "th";
+  return `${n}${suffix}`;
+}
+
+export function createStopPolicy(options: StopRuleOptions): StopPolicy {
+  const { steps } = options;
+  return {
+    beforeStep(optimizer, counts) {
+      const mine = counts.stepsByOptimizer[optimizer] ?? 0;
+      const all = counts.stepsByOptimizer;
+      if (mine >= steps && all.every((c) => c >= steps)) {
+        const what = all.length === 1 ? "the optimizer" : `all ${all.length} optimizers`;
+        return {
+          reason: "step-budget",
+          message: `stopped before the ${ordinal(mine + 1)} optimizer step: ${what} had stepped ${steps === 1 ? "once" : `${steps} times`} (--steps ${steps})`,
+        };
+      }
+      if (mine >= steps * LONE_OPTIMIZER_FACTOR) {
+        return {
+          reason: "step-budget",
+          message: `stopped before the ${ordinal(mine + 1)} step of one optimizer; another optimizer never stepped`,
+        };
+      }
+      return null;
+    },
+    beforeBackward(counts) {
+      if (counts.stepsByOptimizer.length > 0 || counts.backwards < steps) return null;
+      return {
+        reason: "backward-budget",
+        message: `stopped before the ${ordinal(counts.backwards + 1)} backward() call: no optimizer, ${steps === 1 ? "one backward" : `${steps} backwards`} checked (--steps ${steps})`,
+      };
+    },
+    poll() {
+      if (performance.now() > options.deadline) {
+        return { reason: "timeout", message: `the file did not finish within ${formatSeconds(options.timeoutMs)} (--timeout)` };
+      }
+      const heap = getHeapStatistics();
+      const used = heap.used_heap_size + ((heap as { external_memory?: number }).external_memory ?? 0);
+      if (used > options.memoryLimitBytes) {
+        return {
+          reason: "memory",
+          message: `the file used more than ${Math.round(options.memoryLimitBytes / 2 ** 20)} MB of memory (--memory)`,
+        };
+      }
+      return null;
+    },
+  };
+}
+
+export function formatSeconds(ms: number): string {
+  const s = ms / 1000;
+  return `${Number.isInteger(s) ? s : s.toFixed(1)} s`;
+}

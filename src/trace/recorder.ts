@@ -1,0 +1,526 @@
+import type { EngineEvent, EngineObserver, GradModeChange } from "../engine/observer";
+import type { Tensor } from "../engine/tensor";
+import type { Node } from "../engine/autograd/node";
+import { isGradEnabled } from "../engine/gradMode";
+import { elementSize } from "../engine/dtype";
+import type { RunError, StopInfo } from "../protocol/report";
+import {
+  TRACE_VERSION,
+  type BackwardRecord, type BufferUpdateRecord, type DetachRecord, type GradModeRecord, type InplaceRecord,
+  type LeafRecord, type ModuleRecord, type OpRecord, type OptimizerRecord, type RequiresGradChangeRecord,
+  type Site, type StepRecord, type Trace, type ZeroGradRecord,
+} from "./schema";
+import { classChainNames, type SiteCapture } from "./sites";
+import { StopSignal, type StopPolicy } from "./stop";
+import { classNameOf, groupsOf } from "./moduleTree";
+import { finalizeTrace } from "./finalize";
+
+// The observer that turns one run into a Trace. Records are built as events arrive; names that
+// depend on the final module tree (qualified parameter names, module paths) are resolved once, in
+// finalizeTrace. Ops run by backward() and optimizer.step() are skipped: they are the engine's
+// machinery, summarised by the backward and step records.
+
+export interface RecorderOptions {
+  /** the checked file, as given */
+  file: string;
+  sites: Pick<SiteCapture, "capture">;
+  stop?: StopPolicy;
+  /** called once, synchronously, when the stop policy ends the run (before the StopSignal is thrown) */
+  onStop?: (info: StopInfo) => void;
+  maxOps?: number;
+  maxLeaves?: number;
+}
+
+export interface LeafEntry {
+  rec: LeafRecord;
+  tensor: Tensor;
+}
+export interface ModuleEntry {
+  rec: ModuleRecord;
+  obj: object;
+  chain: Set<string>;
+}
+export interface OptimizerEntry {
+  rec: OptimizerRecord;
+  obj: object;
+  steps: number;
+}
+interface PendingStep {
+  optimizer: number;
+  site: Site | null;
+  lrs: number[];
+  before: Array<{ tensor: Tensor; values: ArrayLike<number>; hadGrad: boolean }>;
+}
+interface PendingBackward {
+  rec: BackwardRecord;
+  reached: Map<number, Tensor>;
+}
+
+const POLL_EVERY = 64;
+
+export class TraceRecorder implements EngineObserver {
+  private seq = 0;
+  readonly leaves = new Map<number, LeafEntry>();
+  readonly ops: OpRecord[] = [];
+  readonly modules: ModuleEntry[] = [];
+  private readonly moduleIds = new Map<object, number>();
+  readonly optimizers: OptimizerEntry[] = [];
+  private readonly optimizerIds = new Map<object, number>();
+  readonly detaches: DetachRecord[] = [];
+  readonly gradModes: GradModeRecord[] = [];
+  readonly requiresGradChanges: RequiresGradChangeRecord[] = [];
+  readonly inplaces: InplaceRecord[] = [];
+  readonly backwards: BackwardRecord[] = [];
+  readonly steps: StepRecord[] = [];
+  readonly zeroGrads: ZeroGradRecord[] = [];
+  readonly bufferUpdates: BufferUpdateRecord[] = [];
+
+  private readonly nodeToOp = new WeakMap<Node, number>();
+  private readonly producerOf = new Map<number, number>();
+  private readonly moduleStack: number[] = [];
+  private backwardDepth = 0;
+  private pendingBackward: PendingBackward | null = null;
+  private pendingStep: PendingStep | null = null;
+  private lastModuleRequiresGrad: { module: number; site: Site | null; seq: number } | null = null;
+  private opsDropped = 0;
+  private leavesDropped = 0;
+  private pollCountdown = POLL_EVERY;
+  private halted: StopInfo | null = null;
+  private readonly maxOps: number;
+  private readonly maxLeaves: number;
+
+  constructor(private readonly options: RecorderOptions) {
+    this.maxOps = options.maxOps ?? 200_000;
+    this.maxLeaves = options.maxLeaves ?? 50_000;
+  }
+
+  /** The stop that ended the run early, if any. */
+  get stopInfo(): StopInfo | null {
+    return this.halted;
+  }
+
+  // ---- stopping ------------------------------------------------------------------------------
+
+  private guard(): void {
+    if (this.halted !== null) throw new StopSignal(this.halted);
+    if (--this.pollCountdown <= 0) {
+      this.pollCountdown = POLL_EVERY;
+      const decision = this.options.stop?.poll?.();
+      if (decision) this.halt(decision, this.options.sites.capture());
+    }
+  }
+
+  private halt(decision: Omit<StopInfo, "file" | "line" | "column">, site: Site | null): never {
+    const info: StopInfo = { ...decision };
+    if (site !== null) Object.assign(info, { file: site.file, line: site.line, column: site.column });
+    this.halted = info;
+    this.options.onStop?.(info);
+    throw new StopSignal(info);
+  }
+
+  private counts() {
+    return { stepsByOptimizer: this.optimizers.map((o) => o.steps), backwards: this.backwards.length };
+  }
+
+  private get machineryRunning(): boolean {
+    return this.backwardDepth > 0 || this.pendingStep !== null;
+  }
+
+  private site(skip?: ReadonlySet<string>): Site | null {
+    return this.options.sites.capture(skip);
+  }
+
+  private currentModule(): number | null {
+    return this.moduleStack.length === 0 ? null : this.moduleStack[this.moduleStack.length - 1];
+  }
+
+  // ---- tensors -------------------------------------------------------------------------------
+
+  onLeafCreated(t: Tensor, factory: string): void {
+    this.guard();
+    if (this.machineryRunning) return;
+    if (this.leaves.size >= this.maxLeaves) {
+      this.leavesDropped++;
+      return;
+    }
+    const rec: LeafRecord = {
+      seq: this.seq++,
+      id: t.id,
+      name: "",
+      kind: factory === "Parameter" ? "parameter" : "leaf",
+      factory,
+      shape: [...t.shape],
+      dtype: t.dtype,
+      numel: t.numel(),
+      requiresGrad: t.requiresGrad,
+      requiresGradAtEnd: t.requiresGrad,
+      module: null,
+      modulePath: null,
+      site: this.site(),
+    };
+    this.leaves.set(t.id, { rec, tensor: t });
+  }
+
+  onOp(op: string, node: Node | null, inputs: readonly Tensor[], outputs: readonly Tensor[]): void {
+    this.guard();
+    if (this.machineryRunning) return;
+    if (this.ops.length >= this.maxOps) {
+      this.opsDropped++;
+      return;
+    }
+    const id = this.ops.length;
+    const ins = new Array(inputs.length);
+    for (let i = 0; i < inputs.length; i++) {
+      const t = inputs[i];
+      ins[i] = { tensor: t.id, producer: this.producerFor(t), requiresGrad: t.requiresGrad };
+    }
+    const outIds = new Array<number>(outputs.length);
+    for (let i = 0; i < outputs.length; i++) {
+      outIds[i] = outputs[i].id;
+      this.producerOf.set(outputs[i].id, id);
+    }
+    let saved: OpRecord["saved"] = [];
+    if (node !== null) {
+      this.nodeToOp.set(node, id);
+      const savedTensors = node.savedForBackward();
+      if (savedTensors.length > 0) {
+        saved = savedTensors.map((s) => ({ tensor: s.id, bytes: s.numel() * elementSize(s.dtype), isParameter: false }));
+      }
+    }
+    const first = outputs[0];
+    this.ops.push({
+      seq: this.seq++,
+      id,
+      op,
+      gradFn: node === null ? null : node.name,
+      inputs: ins,
+      outputs: outIds,
+      shape: first ? [...first.shape] : [],
+      dtype: first ? first.dtype : "float32",
+      gradEnabled: isGradEnabled(),
+      savedBytes: node === null ? 0 : node.savedBytes,
+      saved,
+      inPlace: false,
+      module: this.currentModule(),
+      modulePath: null,
+      site: this.site(),
+    });
+  }
+
+  private producerFor(t: Tensor): number | null {
+    if (t.gradFn !== null) {
+      const fromNode = this.nodeToOp.get(t.gradFn);
+      if (fromNode !== undefined) return fromNode;
+    }
+    return this.producerOf.get(t.id) ?? null;
+  }
+
+  onInplace(t: Tensor, op: string): void {
+    this.guard();
+    if (this.machineryRunning) return;
+    const last = this.ops[this.ops.length - 1];
+    // The op that computed the new value was recorded just before, under the out-of-place name
+    // ("add" for add_) or the in-place one (fill_ with grad, copy_).
+    const computedBy = last !== undefined && last.seq === this.seq - 1 && (last.op === op || `${last.op}_` === op) ? last : null;
+    let producer: number | null = null;
+    if (computedBy !== null) {
+      producer = computedBy.id;
+      const previous = this.producerOf.get(t.id) ?? null;
+      computedBy.inPlace = true;
+      this.producerOf.delete(computedBy.outputs[0]);
+      computedBy.outputs[0] = t.id;
+      // the snapshot the op read stands for t's old value
+      const self = computedBy.inputs[0];
+      if (self !== undefined && !this.isKnownTensor(self.tensor)) {
+        computedBy.inputs[0] = { tensor: t.id, producer: self.producer ?? previous, requiresGrad: self.requiresGrad };
+      }
+      // a leaf written under noGrad stays a leaf; anything else now comes from this op
+      if (computedBy.gradFn !== null || !this.leaves.has(t.id)) this.producerOf.set(t.id, computedBy.id);
+    }
+    this.inplaces.push({ seq: this.seq++, tensor: t.id, op, producer, site: this.site() });
+  }
+
+  /** detach_() has already cut the tensor when we hear of it: whether it required grad shows in its producer */
+  private opHadGraph(op: number | undefined): boolean {
+    return op !== undefined && this.ops[op]?.gradFn !== null;
+  }
+
+  private isKnownTensor(id: number): boolean {
+    return this.leaves.has(id) || this.producerOf.has(id);
+  }
+
+  onDetach(source: Tensor, result: Tensor, inPlace: boolean): void {
+    this.guard();
+    if (this.machineryRunning) return;
+    this.detaches.push({
+      seq: this.seq++,
+      source: source.id,
+      result: result.id,
+      inPlace,
+      sourceProducer: inPlace ? this.producerOf.get(source.id) ?? null : this.producerFor(source),
+      sourceRequiresGrad: inPlace ? this.opHadGraph(this.producerOf.get(source.id)) : source.requiresGrad,
+      module: this.currentModule(),
+      modulePath: null,
+      site: this.site(),
+    });
+    if (inPlace) this.producerOf.delete(source.id);
+  }
+
+  onGradMode(change: GradModeChange, enabledAfter: boolean): void {
+    this.guard();
+    const rec: GradModeRecord = { seq: this.seq++, kind: change.kind, enabledAfter, site: this.site() };
+    if (change.kind === "set-grad-enabled") rec.enabled = change.enabled;
+    this.gradModes.push(rec);
+  }
+
+  onRequiresGradChange(t: Tensor, flag: boolean, via: "requiresGrad" | "requiresGrad_"): void {
+    this.guard();
+    if (this.machineryRunning) return;
+    const site = this.site();
+    const byModule = this.lastModuleRequiresGrad;
+    const fromModule = byModule !== null && byModule.site === site && this.seq - byModule.seq < 10_000;
+    this.requiresGradChanges.push({
+      seq: this.seq++,
+      tensor: t.id,
+      flag,
+      via: fromModule ? "module" : via,
+      module: fromModule ? byModule.module : null,
+      site,
+    });
+  }
+
+  // ---- backward ------------------------------------------------------------------------------
+
+  onBackwardStart(root: Tensor, options: { retainGraph: boolean; createGraph: boolean }): void {
+    this.guard();
+    const site = this.site();
+    if (this.backwardDepth === 0) {
+      const decision = this.options.stop?.beforeBackward?.(this.counts());
+      if (decision) this.halt(decision, site);
+    }
+    this.backwardDepth++;
+    if (this.backwardDepth > 1) return;
+    this.pendingBackward = {
+      rec: {
+        seq: this.seq++,
+        index: this.backwards.length,
+        root: root.id,
+        rootProducer: this.producerFor(root),
+        retainGraph: options.retainGraph,
+        createGraph: options.createGraph,
+        reached: [],
+        error: null,
+        site,
+      },
+      reached: new Map(),
+    };
+  }
+
+  onAccumulateGrad(leaf: Tensor): void {
+    if (this.pendingBackward !== null) this.pendingBackward.reached.set(leaf.id, leaf);
+  }
+
+  onBackwardEnd(_root: Tensor, error: unknown): void {
+    this.backwardDepth = Math.max(0, this.backwardDepth - 1);
+    if (this.backwardDepth > 0 || this.pendingBackward === null) return;
+    const { rec, reached } = this.pendingBackward;
+    this.pendingBackward = null;
+    for (const [id, leaf] of reached) rec.reached.push({ tensor: id, gradNorm: finiteOrNull(l2norm(leaf.grad)) });
+    rec.error = error === null || error === undefined ? null : error instanceof Error ? error.message : String(error);
+    this.backwards.push(rec);
+    if (this.halted !== null) throw new StopSignal(this.halted);
+  }
+
+  // ---- nn and optim --------------------------------------------------------------------------
+
+  onEvent(event: EngineEvent): void {
+    this.guard();
+    switch (event.kind) {
+      case "module-created":
+        return this.moduleCreated(event.module);
+      case "module-enter": {
+        const id = this.moduleIds.get(event.module);
+        if (id !== undefined) this.moduleStack.push(id);
+        return;
+      }
+      case "module-exit": {
+        const id = this.moduleIds.get(event.module);
+        const at = id === undefined ? -1 : this.moduleStack.lastIndexOf(id);
+        if (at >= 0) this.moduleStack.length = at;
+        return;
+      }
+      case "module-requires-grad":
+        return this.moduleRequiresGrad(event.module, event.flag);
+      case "module-train": {
+        const m = this.moduleEntry(event.module);
+        m.rec.trainCalls.push({ seq: this.seq++, mode: event.mode, site: this.site() });
+        return;
+      }
+      case "buffer-update": {
+        if (this.pendingStep !== null) return;
+        const m = this.moduleEntry(event.module);
+        this.bufferUpdates.push({
+          seq: this.seq++, module: m.rec.id, modulePath: "", name: event.name, tensor: event.buffer.id, site: this.site(),
+        });
+        return;
+      }
+      case "optimizer-created":
+        this.optimizerEntry(event.optimizer);
+        return;
+      case "param-group-added":
+        this.optimizerEntry(event.optimizer);
+        return;
+      case "optimizer-step":
+        return event.phase === "before" ? this.stepBefore(event.optimizer) : this.stepAfter(event.optimizer);
+      case "zero-grad":
+        return this.zeroGrad(event.owner, event.setToNone);
+    }
+  }
+
+  private moduleCreated(obj: object): void {
+    this.moduleEntry(obj);
+  }
+
+  private moduleEntry(obj: object): ModuleEntry {
+    const known = this.moduleIds.get(obj);
+    if (known !== undefined) return this.modules[known];
+    const chain = classChainNames(obj);
+    const id = this.modules.length;
+    const entry: ModuleEntry = {
+      obj,
+      chain,
+      rec: {
+        seq: this.seq++, id, path: "", className: classNameOf(obj), parent: null, site: this.site(chain), training: true,
+        trainCalls: [], requiresGradCalls: [], parameters: [], buffers: [],
+      },
+    };
+    this.modules.push(entry);
+    this.moduleIds.set(obj, id);
+    return entry;
+  }
+
+  private moduleRequiresGrad(obj: object, flag: boolean): void {
+    const m = this.moduleEntry(obj);
+    const site = this.site();
+    const seq = this.seq++;
+    m.rec.requiresGradCalls.push({ seq, flag, site });
+    this.lastModuleRequiresGrad = { module: m.rec.id, site, seq };
+    // the per-parameter changes may have been reported before the module event: attribute them too
+    for (let i = this.requiresGradChanges.length - 1; i >= 0; i--) {
+      const c = this.requiresGradChanges[i];
+      if (c.site !== site || c.via === "module") break;
+      c.via = "module";
+      c.module = m.rec.id;
+    }
+  }
+
+  private optimizerEntry(obj: object): OptimizerEntry {
+    const known = this.optimizerIds.get(obj);
+    if (known !== undefined) return this.optimizers[known];
+    const id = this.optimizers.length;
+    const entry: OptimizerEntry = {
+      obj,
+      steps: 0,
+      rec: { seq: this.seq++, id, name: "", className: classNameOf(obj), groups: [], site: this.site(classChainNames(obj)) },
+    };
+    this.optimizers.push(entry);
+    this.optimizerIds.set(obj, id);
+    return entry;
+  }
+
+  private stepBefore(obj: object): void {
+    const o = this.optimizerEntry(obj);
+    const site = this.site(classChainNames(obj));
+    const decision = this.options.stop?.beforeStep?.(o.rec.id, this.counts());
+    if (decision) this.halt(decision, site);
+    const groups = groupsOf(obj);
+    const before: PendingStep["before"] = [];
+    for (const g of groups) {
+      for (const p of g.params) before.push({ tensor: p, values: p.dataSync().slice(), hadGrad: p.grad !== null });
+    }
+    this.pendingStep = { optimizer: o.rec.id, site, lrs: groups.map((g) => g.lr), before };
+  }
+
+  private stepAfter(obj: object): void {
+    const pending = this.pendingStep;
+    this.pendingStep = null;
+    const o = this.optimizerEntry(obj);
+    if (pending === null || pending.optimizer !== o.rec.id) return;
+    const changes: StepRecord["changes"] = pending.before.map(({ tensor, values, hadGrad }) => ({
+      tensor: tensor.id,
+      maxAbsChange: finiteOrNull(maxAbsDiff(values, tensor.dataSync())),
+      hadGrad,
+    }));
+    this.steps.push({ seq: this.seq++, optimizer: o.rec.id, index: o.steps, lrs: pending.lrs, changes, site: pending.site });
+    o.steps++;
+  }
+
+  private zeroGrad(owner: object, setToNone: boolean): void {
+    const opt = this.optimizerIds.get(owner);
+    const mod = this.moduleIds.get(owner);
+    this.zeroGrads.push({
+      seq: this.seq++,
+      owner: opt !== undefined ? { kind: "optimizer", optimizer: opt } : mod !== undefined ? { kind: "module", module: mod } : { kind: "other" },
+      setToNone,
+      site: this.site(),
+    });
+  }
+
+  // ---- result --------------------------------------------------------------------------------
+
+  /** The Trace so far. Safe to call more than once (e.g. on a stop, then never again). */
+  finish(end: { stopped: StopInfo; error: RunError | null; console: string[]; durationMs: number; sourceText?: import("./variableNames").SourceText }): Trace {
+    if (this.pendingBackward !== null) {
+      // a stop or error inside backward(): keep what it reached
+      const { rec, reached } = this.pendingBackward;
+      for (const [id, leaf] of reached) rec.reached.push({ tensor: id, gradNorm: finiteOrNull(l2norm(leaf.grad)) });
+      this.backwards.push(rec);
+      this.pendingBackward = null;
+    }
+    const trace: Trace = {
+      version: TRACE_VERSION,
+      file: this.options.file,
+      leaves: [],
+      ops: this.ops,
+      modules: [],
+      detaches: this.detaches,
+      gradModes: this.gradModes,
+      requiresGradChanges: this.requiresGradChanges,
+      inplaces: this.inplaces,
+      backwards: this.backwards,
+      optimizers: [],
+      steps: this.steps,
+      zeroGrads: this.zeroGrads,
+      bufferUpdates: this.bufferUpdates,
+      stopped: end.stopped,
+      error: end.error,
+      console: end.console,
+      limits: { maxOps: this.maxOps, opsDropped: this.opsDropped, maxLeaves: this.maxLeaves, leavesDropped: this.leavesDropped },
+      durationMs: end.durationMs,
+    };
+    finalizeTrace(trace, this, end.sourceText ?? { line: () => null });
+    return trace;
+  }
+}
+
+function l2norm(t: Tensor | null): number {
+  if (t === null) return 0;
+  const d = t.dataSync();
+  let s = 0;
+  for (let i = 0; i < d.length; i++) s += d[i] * d[i];
+  return Math.sqrt(s);
+}
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let m = 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const d = Math.abs(b[i] - a[i]);
+    if (d > m || Number.isNaN(d)) m = d;
+  }
+  return m;
+}
+
+function finiteOrNull(x: number): number | null {
+  return Number.isFinite(x) ? x : null;
+}

@@ -1,0 +1,96 @@
+import type { Site } from "./schema";
+
+// Where in the user's source an engine call came from. The recorder asks for a site on every hook,
+// so this is the hot path of tracing: V8 call sites are captured (structured, no string formatting),
+// the first frame that belongs to the user's bundle is picked, and its bundle position is mapped to
+// the TypeScript source once per unique position (cached).
+
+/** Maps a position in the user's bundle (1-based line and column, as V8 reports them) to a source site. */
+export interface PositionMapper {
+  map(line: number, column: number): Site | null;
+}
+
+export interface CallSiteLike {
+  getFileName(): string | null | undefined;
+  getLineNumber(): number | null;
+  getColumnNumber(): number | null;
+  getFunctionName(): string | null;
+  isConstructor(): boolean;
+}
+
+const MAX_FRAMES = 40;
+
+function captureCallSites(): CallSiteLike[] {
+  const prevPrepare = Error.prepareStackTrace;
+  const prevLimit = Error.stackTraceLimit;
+  Error.prepareStackTrace = (_e, frames) => frames;
+  Error.stackTraceLimit = MAX_FRAMES;
+  const holder: { stack?: unknown } = {};
+  Error.captureStackTrace(holder, captureCallSites);
+  const frames = holder.stack as CallSiteLike[];
+  Error.prepareStackTrace = prevPrepare;
+  Error.stackTraceLimit = prevLimit;
+  return Array.isArray(frames) ? frames : [];
+}
+
+export class SiteCapture {
+  /** bundle position key → mapped site (null: maps to library code, keep looking) */
+  private readonly cache = new Map<number, Site | null>();
+
+  constructor(
+    /** the file name V8 reports for frames of the user's bundle */
+    private readonly bundleFileName: string,
+    private readonly mapper: PositionMapper,
+  ) {}
+
+  /**
+   * The user's innermost frame. `skipConstructors` names classes whose constructor frames are not
+   * the answer (for `new Generator()`, the `super()` line inside Generator is not where it was made).
+   */
+  capture(skipConstructors?: ReadonlySet<string>): Site | null {
+    const frames = captureCallSites();
+    for (let i = 0; i < frames.length; i++) {
+      const f = frames[i];
+      if (f.getFileName() !== this.bundleFileName) continue;
+      if (skipConstructors !== undefined && f.isConstructor() && skipConstructors.has(f.getFunctionName() ?? "")) continue;
+      const site = this.siteOf(f);
+      if (site !== null) return site;
+    }
+    return null;
+  }
+
+  /** Sites of a thrown error's frames (innermost first), user frames only. */
+  sitesOf(frames: readonly CallSiteLike[]): Site[] {
+    const out: Site[] = [];
+    for (const f of frames) {
+      if (f.getFileName() !== this.bundleFileName) continue;
+      const site = this.siteOf(f);
+      if (site !== null) out.push(site);
+    }
+    return out;
+  }
+
+  private siteOf(f: CallSiteLike): Site | null {
+    const line = f.getLineNumber() ?? 0;
+    const column = f.getColumnNumber() ?? 0;
+    const key = line * 1_000_003 + column;
+    let site = this.cache.get(key);
+    if (site === undefined) {
+      site = this.mapper.map(line, column);
+      this.cache.set(key, site);
+    }
+    return site;
+  }
+}
+
+/** Names of the classes along an object's prototype chain ("Generator", "Module"). */
+export function classChainNames(obj: object): Set<string> {
+  const names = new Set<string>();
+  let proto: unknown = Object.getPrototypeOf(obj);
+  while (proto !== null && proto !== Object.prototype && typeof proto === "object") {
+    const ctor = (proto as { constructor?: { name?: string } }).constructor;
+    if (ctor?.name) names.add(ctor.name);
+    proto = Object.getPrototypeOf(proto);
+  }
+  return names;
+}
