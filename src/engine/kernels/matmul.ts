@@ -57,7 +57,29 @@ function wasmState(): WasmState | null {
     f64: new Float64Array(0),
   };
   refreshViews(state);
+  warmUp(state);
   return state;
+}
+
+/**
+ * V8 first runs wasm with its baseline compiler (Liftoff) and only switches to
+ * optimized code for *later* calls once a function is hot; a first 512³ call
+ * would run entirely in baseline code (measured 200–330 ms instead of ~6–11 ms).
+ * A few small products at instantiation (a few ms) make the kernels hot so
+ * optimization starts early (first 512³ call then measured ~80 ms on a loaded box).
+ */
+function warmUp(s: WasmState): void {
+  const m = 20, k = 128, n = 16;
+  const aPtr = s.base;
+  const bPtr = aPtr + m * k * 8;
+  const cPtr = bPtr + k * n * 8;
+  const wPtr = cPtr + m * n * 8;
+  if (!ensureMemory(s, wPtr + s.ex.gemmWorkBytes(m, k, n, 8))) return;
+  s.f64.fill(0, aPtr / 8, wPtr / 8); // zeros: no NaN/denormal slow paths
+  for (let i = 0; i < 8; i++) {
+    s.ex.sgemm(aPtr, bPtr, cPtr, m, k, n, i & 1, (i >> 1) & 1, 0, wPtr);
+    s.ex.dgemm(aPtr, bPtr, cPtr, m, k, n, i & 1, (i >> 1) & 1, 0, wPtr);
+  }
 }
 
 function align(x: number, q: number): number {
