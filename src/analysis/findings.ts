@@ -5,7 +5,7 @@ import { describeCut, type CutSiteRegistry } from "./cutSites";
 import type { BackwardReach } from "./reach";
 import type { GradTimeline } from "./gradTimeline";
 import type { ParamFacts } from "./paramStatus";
-import type { MemoryAnalysis } from "./memory";
+import { attributeSaved, type MemoryAnalysis } from "./memory";
 import { listNames, toSourceSite, where } from "./sites";
 
 // The rules behind the finding codes. Each rule is documented (meaning, example, fix) in
@@ -146,7 +146,7 @@ function frozenInOptimizer(ctx: FindingContext, set: FindingSet): void {
   const { index, parameters, timeline } = ctx;
   const trace = index.trace;
   parameters.forEach((p, i) => {
-    if (p.status !== "frozen") return;
+    if (p.requiresGrad) return;
     for (const m of timeline.memberships[i]) {
       const opt = trace.optimizers[m.optimizer];
       const freeze = index.lastFreeze(index.params[i].leaf.id);
@@ -294,14 +294,25 @@ function movedWithoutGradient(ctx: FindingContext, set: FindingSet): void {
 
 /** GL010: a frozen top-level module still keeps tensors for backward (a module before it needs gradients). */
 function frozenModuleMemory(ctx: FindingContext, set: FindingSet): void {
-  const { index, memory } = ctx;
+  const { index, reaches } = ctx;
   const trace = index.trace;
   for (const top of index.topLevelPaths) {
     const params = index.params.filter((p) => p.topLevel === top);
-    if (params.length === 0 || params.some((p) => p.leaf.requiresGradAtEnd)) continue;
-    const bytes = memory.byTop.get(top) ?? 0;
+    if (params.length === 0) continue;
+    // The largest graph a backward() ran over while every parameter of the module was frozen.
+    let bytes = 0;
+    let freeze: ReturnType<TraceIndex["freezeFor"]> = null;
+    for (const r of reaches) {
+      const freezes = params.map((p) => index.freezeFor(p.leaf.id, r.backward.seq));
+      if (freezes.some((f) => f === null)) continue;
+      const ops = [...r.realOps].sort((a, b) => a - b).map((id) => trace.ops[id]);
+      const b = attributeSaved(index, ops).byTop.get(top) ?? 0;
+      if (b > bytes) {
+        bytes = b;
+        freeze = freezes[0];
+      }
+    }
     if (bytes === 0) continue;
-    const freeze = index.lastFreeze(params[0].leaf.id);
     set.add(
       top, "GL010", "info", freeze?.site ?? params[0].leaf.site, trace.file,
       () =>

@@ -45,6 +45,23 @@ export function buildMemoryReport(index: TraceIndex, reaches: BackwardReach[]): 
     }
   }
 
+  const { opBytes, byTop, total, activation } = attributeSaved(index, ops);
+
+  const order = [...index.topLevelPaths, OUTSIDE_MODULES];
+  const byModule = order.filter((m) => byTop.has(m)).map((module) => ({ module, savedBytes: byTop.get(module)! }));
+  const freezingSaves = index.topLevelPaths
+    .filter((top) => index.params.some((p) => p.topLevel === top))
+    .map((module) => ({ module, bytes: total - totalIfFrozen(index, ops, module) }));
+  return {
+    report: { totalSavedBytes: total, activationBytes: activation, byModule, freezingSaves },
+    opBytes,
+    byTop,
+    ops,
+  };
+}
+
+/** Saved bytes of a graph, each tensor counted once, attributed to the op (and top-level module) that saved it first. */
+export function attributeSaved(index: TraceIndex, ops: OpRecord[]) {
   const seen = new Set<number>();
   const opBytes = new Map<number, number>();
   const byTop = new Map<string, number>();
@@ -63,18 +80,7 @@ export function buildMemoryReport(index: TraceIndex, reaches: BackwardReach[]): 
     const top = index.topLevelOf(op.modulePath) ?? OUTSIDE_MODULES;
     byTop.set(top, (byTop.get(top) ?? 0) + bytes);
   }
-
-  const order = [...index.topLevelPaths, OUTSIDE_MODULES];
-  const byModule = order.filter((m) => byTop.has(m)).map((module) => ({ module, savedBytes: byTop.get(module)! }));
-  const freezingSaves = index.topLevelPaths
-    .filter((top) => index.params.some((p) => p.topLevel === top))
-    .map((module) => ({ module, bytes: total - totalIfFrozen(index, ops, module) }));
-  return {
-    report: { totalSavedBytes: total, activationBytes: activation, byModule, freezingSaves },
-    opBytes,
-    byTop,
-    ops,
-  };
+  return { opBytes, byTop, total, activation };
 }
 
 function totalOf(ops: OpRecord[], keep: (op: OpRecord, savedIndex: number) => boolean): number {
