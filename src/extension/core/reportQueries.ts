@@ -39,13 +39,13 @@ export function topLevelModuleOf(name: string, modules: readonly string[]): stri
  * The static site a runtime site refers to, by line: a site of one of the kinds whose anchor is at the
  * position, else one containing it, else the first one starting or anchored on the line.
  */
-export function staticSiteFor<K extends StaticSite["kind"]>(
+export function staticSiteFor(
   scan: StaticScan | null,
   site: SourceSite,
-  kinds: readonly K[],
-): Extract<StaticSite, { kind: K }> | null {
+  kinds: readonly StaticSite["kind"][],
+): StaticSite | null {
   if (!scan) return null;
-  const candidates = scan.sites.filter((s): s is Extract<StaticSite, { kind: K }> => (kinds as readonly string[]).includes(s.kind));
+  const candidates = scan.sites.filter((s) => kinds.includes(s.kind));
   const onLine = candidates.filter((s) => s.anchorLine === site.line || s.line === site.line);
   return (
     onLine.find((s) => s.anchorLine === site.line && s.anchorColumn === site.column) ??

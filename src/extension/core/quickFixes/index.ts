@@ -1,0 +1,46 @@
+// Quick fixes keyed by finding code, in one table. A code can have several fixes; each builder returns
+// null when it does not apply to the code at hand (so offering a fix never guesses an edit).
+import type { Finding } from "../../../protocol/report";
+import type { FixBuilder, FixContext, QuickFixSpec } from "./context";
+import { detachOtherModuleInput } from "./detachInput";
+import { wrapInNoGrad } from "./noGradWrap";
+import { filterTrainable, lrZeroToFrozen } from "./optimizerArgs";
+import { removeDetach } from "./removeCut";
+import { zeroGradBeforeBackward } from "./zeroGrad";
+
+export type { QuickFixSpec, FixContext } from "./context";
+export type { TextEditSpec } from "./ast";
+export { parseWithParents } from "./ast";
+
+interface FixEntry {
+  build: FixBuilder;
+  /** Only when the message matches (for run failures, whose code is coarse). */
+  when?: RegExp;
+}
+
+/** The table: finding code → fixes, the first applicable one preferred. Codes: docs/findings.md. */
+export const QUICK_FIXES: Readonly<Record<string, readonly FixEntry[]>> = {
+  GL001: [{ build: removeDetach }],
+  GL002: [{ build: lrZeroToFrozen }],
+  GL003: [{ build: filterTrainable }],
+  GL005: [{ build: zeroGradBeforeBackward }],
+  GL006: [{ build: detachOtherModuleInput }, { build: zeroGradBeforeBackward }],
+  GL007: [{ build: removeDetach }],
+  GL011: [{ build: detachOtherModuleInput }],
+  "run-exception": [{ build: wrapInNoGrad, when: /leaf Variable that requires grad .*in-place/i }],
+};
+
+export function buildQuickFixes(ctx: FixContext): QuickFixSpec[] {
+  const fixes: QuickFixSpec[] = [];
+  for (const entry of QUICK_FIXES[ctx.finding.code] ?? []) {
+    if (entry.when && !entry.when.test(ctx.finding.message)) continue;
+    const fix = entry.build(ctx);
+    if (fix && fix.edits.length) fixes.push({ ...fix, code: ctx.finding.code, preferred: fixes.length === 0 });
+  }
+  return fixes;
+}
+
+/** A run failure shaped like a finding, so it can go through the same table. */
+export function failureAsFinding(file: string, line: number, column: number, code: string, message: string): FixContext["finding"] {
+  return { file, line, column, code, message, parameters: [], related: [] } satisfies Omit<Finding, "severity">;
+}
