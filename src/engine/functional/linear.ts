@@ -1,4 +1,4 @@
-import { Tensor } from "../tensor";
+import type { Tensor } from "../tensor";
 import { allocate, promote, type TypedArray } from "../dtype";
 import { record } from "../autograd/record";
 import { isGradEnabled } from "../gradMode";
@@ -6,7 +6,7 @@ import { contiguousData, makeTensor } from "../ops/kernel";
 import { unbroadcast } from "../ops/broadcast";
 import { mm, matmul } from "../ops/matmul";
 import { add } from "../ops/binary";
-import { reshape, transpose } from "../ops/shapeOps";
+import { reshape, t, transpose } from "../ops/shapeOps";
 import { matmulInto } from "../kernels/matmul";
 import type { FloatArray } from "../kernels/matmulRef";
 import { broadcastValues } from "./raw";
@@ -14,15 +14,6 @@ import { broadcastValues } from "./raw";
 // Linear as PyTorch builds it: addmm(bias, input, weight.t()) — one AddmmBackward0 node whose inputs
 // are the bias, the input and a TBackward0 view of the weight. Like PyTorch, addmm saves mat1 only
 // when mat2 needs a gradient and mat2 only when mat1 does (memory accounting depends on it).
-
-/** weight.t(): the transposed view of a ≤2-D tensor, recorded as TBackward0. */
-export function t(x: Tensor): Tensor {
-  if (x.dim() > 2) throw new Error(`t() expects a tensor with <= 2 dimensions, but self is ${x.dim()}D`);
-  if (x.dim() < 2) return x;
-  const out = new Tensor(x.storage, [x.shape[1], x.shape[0]], [x.strides[1], x.strides[0]], x.offset, x.dtype);
-  out.base = x.base ?? x;
-  return record("t", "TBackward0", [x], out, (g) => [t(g)]);
-}
 
 interface MatrixOperand {
   data: FloatArray;

@@ -1,0 +1,96 @@
+import type { Tensor } from "../tensor";
+import { updateInPlace, valuesOf, zerosOf } from "../functional/raw";
+import { Optimizer, checkNonNegative, type ParamGroup, type ParamsInput } from "./optimizer";
+
+export interface AdamOptions {
+  lr: number;
+  betas: [number, number];
+  eps: number;
+  weightDecay: number;
+  amsgrad: boolean;
+  maximize: boolean;
+}
+
+function adamDefaults(options: Partial<AdamOptions>, weightDecay: number): AdamOptions {
+  const d: AdamOptions = {
+    lr: options.lr ?? 1e-3, betas: options.betas ?? [0.9, 0.999], eps: options.eps ?? 1e-8,
+    weightDecay: options.weightDecay ?? weightDecay, amsgrad: options.amsgrad ?? false, maximize: options.maximize ?? false,
+  };
+  checkNonNegative(d.lr, "learning rate");
+  checkNonNegative(d.eps, "epsilon value");
+  d.betas.forEach((b, i) => {
+    if (!(b >= 0 && b < 1)) throw new Error(`Invalid beta parameter at index ${i}: ${b}`);
+  });
+  checkNonNegative(d.weightDecay, "weight_decay value");
+  return d;
+}
+
+/** Adam; with `decoupled` the weight decay shrinks the parameter directly (AdamW). */
+function adamUpdate(opt: Adam | AdamW, group: ParamGroup<AdamOptions>, decoupled: boolean): void {
+  const { lr, betas: [beta1, beta2], eps, weightDecay, amsgrad, maximize } = group;
+  for (const p of group.params) {
+    if (p.grad === null) continue;
+    const g = valuesOf(p.grad);
+    const state = opt.paramState(p);
+    if (state.step === undefined) {
+      state.step = 0;
+      state.expAvg = zerosOf(p.shape, p.dtype);
+      state.expAvgSq = zerosOf(p.shape, p.dtype);
+      if (amsgrad) state.maxExpAvgSq = zerosOf(p.shape, p.dtype);
+    }
+    const step = (state.step as number) + 1;
+    state.step = step;
+    const m = (state.expAvg as Tensor).storage.data, v = (state.expAvgSq as Tensor).storage.data;
+    const vmax = amsgrad ? (state.maxExpAvgSq as Tensor).storage.data : null;
+    const bc1 = 1 - Math.pow(beta1, step), bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
+    const stepSize = lr / bc1;
+    updateInPlace(p, (d, o, n) => {
+      for (let i = 0; i < n; i++) {
+        let gi = maximize ? -g[i] : g[i];
+        if (weightDecay !== 0) {
+          if (decoupled) d[o + i] *= 1 - lr * weightDecay;
+          else gi += weightDecay * d[o + i];
+        }
+        m[i] += (gi - m[i]) * (1 - beta1);
+        v[i] = v[i] * beta2 + (1 - beta2) * gi * gi;
+        let second = v[i];
+        if (vmax !== null) {
+          if (vmax[i] < v[i]) vmax[i] = v[i];
+          second = vmax[i];
+        }
+        const denom = Math.sqrt(second) / bc2Sqrt + eps;
+        d[o + i] -= (stepSize * m[i]) / denom;
+      }
+    });
+  }
+}
+
+export class Adam extends Optimizer<AdamOptions> {
+  constructor(params: ParamsInput<AdamOptions>, options: Partial<AdamOptions> = {}) {
+    super(params, adamDefaults(options, 0));
+  }
+
+  /** @internal */
+  paramState(p: Tensor) {
+    return this.stateOf(p);
+  }
+
+  protected updateGroup(group: ParamGroup<AdamOptions>): void {
+    adamUpdate(this, group, false);
+  }
+}
+
+export class AdamW extends Optimizer<AdamOptions> {
+  constructor(params: ParamsInput<AdamOptions>, options: Partial<AdamOptions> = {}) {
+    super(params, adamDefaults(options, 1e-2));
+  }
+
+  /** @internal */
+  paramState(p: Tensor) {
+    return this.stateOf(p);
+  }
+
+  protected updateGroup(group: ParamGroup<AdamOptions>): void {
+    adamUpdate(this, group, true);
+  }
+}
