@@ -17,3 +17,6 @@ export { matmul, mm, bmm } from "./ops/matmul";
 export { reshape, flatten, squeeze, unsqueeze, transpose, t, permute, narrow, select } from "./ops/shapeOps";
 export { cat, stack, split, chunk, unbind, indexSelect, gather, scatterAdd } from "./ops/indexing";
 export { softmax, logSoftmax } from "./ops/softmax";
+export * as nn from "./nn";
+export * as optim from "./optim";
+export * as F from "./functional";
