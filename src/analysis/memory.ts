@@ -48,7 +48,7 @@ export function buildMemoryReport(index: TraceIndex, reaches: BackwardReach[]): 
   const { opBytes, byTop, total, activation } = attributeSaved(index, ops);
 
   const order = [...index.topLevelPaths, OUTSIDE_MODULES];
-  const byModule = order.filter((m) => byTop.has(m)).map((module) => ({ module, savedBytes: byTop.get(module)! }));
+  const byModule = order.filter((m) => byTop.has(m) && (m !== OUTSIDE_MODULES || byTop.get(m)! > 0)).map((module) => ({ module, savedBytes: byTop.get(module)! }));
   const freezingSaves = index.topLevelPaths
     .filter((top) => index.params.some((p) => p.topLevel === top))
     .map((module) => ({ module, bytes: total - totalIfFrozen(index, ops, module) }));
