@@ -69,7 +69,7 @@ describe("creation", () => {
   });
   it("randn is roughly standard normal and rand uniform in [0, 1)", () => {
     manualSeed(1);
-    const n = randn(20000).dataSync();
+    const n = Array.from(randn(20000).dataSync());
     const mean = n.reduce((s, v) => s + v, 0) / n.length;
     const variance = n.reduce((s, v) => s + (v - mean) ** 2, 0) / n.length;
     expect(Math.abs(mean)).toBeLessThan(0.03);
