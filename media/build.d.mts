@@ -1,0 +1,1 @@
+export function buildMedia(opts?: { outdir?: string; minify?: boolean; sourcemap?: boolean }): Promise<string>;
