@@ -10,10 +10,11 @@
  * Loop orders are chosen so the innermost loop always walks contiguous memory:
  *  - b not transposed: i-k-j ("axpy" rows), four k-steps fused per pass over the
  *    output row to cut load/store traffic on `out`;
- *  - b transposed: each output element is a dot product of a row of op(a)
- *    (gathered into a scratch row when a is transposed) with a row of b,
- *    four output columns at a time.
- * No allocation happens inside the loops; the scratch row is reused.
+ *  - b transposed: b is transposed (32×32 tiles) into a reused scratch and the
+ *    i-k-j loop runs on it; for fewer than 8 output rows each output element
+ *    is instead a dot product of a row of op(a) (gathered into a scratch row
+ *    when a is transposed) with a row of b, four output columns at a time.
+ * No allocation happens inside the loops; scratch buffers are reused.
  *
  * Inputs must not alias `out`.
  */
@@ -21,6 +22,36 @@
 export type FloatArray = Float32Array | Float64Array;
 
 let scratchRow = new Float64Array(256);
+let scratchB32 = new Float32Array(0);
+let scratchB64 = new Float64Array(0);
+
+/** Below this many output rows, b transposed is handled with dot products instead of transposing b. */
+const TRANSPOSE_B_MIN_ROWS = 8;
+
+/** Transposes b (stored n×k from bOff) into a reused k×n scratch of the same type. */
+function transposedB(b: FloatArray, k: number, n: number, bOff: number): FloatArray {
+  const len = k * n;
+  let t: FloatArray;
+  if (b instanceof Float32Array) {
+    if (scratchB32.length < len) scratchB32 = new Float32Array(Math.max(len, scratchB32.length * 2));
+    t = scratchB32;
+  } else {
+    if (scratchB64.length < len) scratchB64 = new Float64Array(Math.max(len, scratchB64.length * 2));
+    t = scratchB64;
+  }
+  // 32×32 tiles keep both sides cache-resident.
+  for (let j0 = 0; j0 < n; j0 += 32) {
+    const j1 = Math.min(n, j0 + 32);
+    for (let p0 = 0; p0 < k; p0 += 32) {
+      const p1 = Math.min(k, p0 + 32);
+      for (let j = j0; j < j1; j++) {
+        const src = bOff + j * k;
+        for (let p = p0; p < p1; p++) t[p * n + j] = b[src + p];
+      }
+    }
+  }
+  return t;
+}
 
 function ensureScratch(len: number): Float64Array {
   if (scratchRow.length < len) scratchRow = new Float64Array(Math.max(len, scratchRow.length * 2));
@@ -147,7 +178,8 @@ export function matmulIntoUnchecked(
   }
   const sAi = transA ? 1 : k;
   const sAp = transA ? m : 1;
-  if (transB) dotsB(a, b, out, m, k, n, sAi, sAp, accumulate, aOff, bOff, outOff);
+  if (transB && m < TRANSPOSE_B_MIN_ROWS) dotsB(a, b, out, m, k, n, sAi, sAp, accumulate, aOff, bOff, outOff);
+  else if (transB) rowsB(a, transposedB(b, k, n, bOff), out, m, k, n, sAi, sAp, accumulate, aOff, 0, outOff);
   else rowsB(a, b, out, m, k, n, sAi, sAp, accumulate, aOff, bOff, outOff);
 }
 
