@@ -60,8 +60,25 @@ export function buildMemoryReport(index: TraceIndex, reaches: BackwardReach[]): 
   };
 }
 
+/** Ops whose output shares its input's storage: a view of a parameter (weight.t()) is parameter memory. */
+const VIEW_OPS = new Set(["t", "transpose", "permute", "view", "reshape", "expand", "narrow", "select", "slice", "squeeze", "unsqueeze", "flatten"]);
+
+/** Tensor ids that are parameters or views of one (memory that exists whether or not backward saves it). */
+function parameterStorage(index: TraceIndex): Set<number> {
+  const cached = paramStorageCache.get(index);
+  if (cached !== undefined) return cached;
+  const out = new Set<number>(index.params.filter((p) => p.leaf.kind === "parameter").map((p) => p.leaf.id));
+  for (const op of index.trace.ops) {
+    if (VIEW_OPS.has(op.op) && op.inputs.length > 0 && out.has(op.inputs[0].tensor)) for (const t of op.outputs) out.add(t);
+  }
+  paramStorageCache.set(index, out);
+  return out;
+}
+const paramStorageCache = new WeakMap<TraceIndex, Set<number>>();
+
 /** Saved bytes of a graph, each tensor counted once, attributed to the op (and top-level module) that saved it first. */
 export function attributeSaved(index: TraceIndex, ops: OpRecord[]) {
+  const paramStorage = parameterStorage(index);
   const seen = new Set<number>();
   const opBytes = new Map<number, number>();
   const byTop = new Map<string, number>();
@@ -73,7 +90,7 @@ export function attributeSaved(index: TraceIndex, ops: OpRecord[]) {
       if (seen.has(s.tensor)) continue;
       seen.add(s.tensor);
       bytes += s.bytes;
-      if (!s.isParameter) activation += s.bytes;
+      if (!s.isParameter && !paramStorage.has(s.tensor)) activation += s.bytes;
     }
     total += bytes;
     opBytes.set(op.id, bytes);
