@@ -13,7 +13,7 @@ export { type BackwardOptions } from "./autograd/backward";
 export { add, sub, mul, div, pow, neg, maximum, minimum, where, maskedFill, square } from "./ops/binary";
 export { exp, log, log1p, sqrt, rsqrt, abs, sign, sin, cos, tanh, sigmoid, relu, leakyRelu, gelu, clamp } from "./ops/unary";
 export { sum, mean } from "./ops/reduce";
-export { matmul, mm, bmm } from "./ops/matmul";
+export { matmul, mm, bmm, dot, mv } from "./ops/matmul";
 export { reshape, flatten, squeeze, unsqueeze, transpose, t, permute, narrow, select } from "./ops/shapeOps";
 export { cat, stack, split, chunk, unbind, indexSelect, gather, scatterAdd } from "./ops/indexing";
 export { softmax, logSoftmax } from "./ops/softmax";

@@ -15,7 +15,7 @@ import * as indexing from "./ops/indexing";
 import * as softmaxOps from "./ops/softmax";
 import * as compare from "./ops/compare";
 import * as inplace from "./ops/inplace";
-import { matmul, mm, bmm } from "./ops/matmul";
+import { matmul, mm, bmm, dot, mv } from "./ops/matmul";
 
 let nextTensorId = 1;
 
@@ -312,6 +312,12 @@ export class Tensor {
   }
   bmm(other: Tensor): Tensor {
     return bmm(this, other);
+  }
+  dot(other: Tensor): Tensor {
+    return dot(this, other);
+  }
+  mv(vec: Tensor): Tensor {
+    return mv(this, vec);
   }
 
   // ---- reductions --------------------------------------------------------------------------

@@ -84,6 +84,7 @@ describe("gradFn", () => {
       [x.clamp(0, 1), "ClampBackward1"], [x.exp(), "ExpBackward0"], [x.neg(), "NegBackward0"], [x.div(2), "DivBackward0"],
       [x.sub(1), "SubBackward0"], [x.tanh(), "TanhBackward0"], [x.sigmoid(), "SigmoidBackward0"], [x.square(), "PowBackward0"],
       [x.maskedFill(x.gt(2), 0), "MaskedFillBackward0"], [x.clone(), "CloneBackward0"], [x.double(), "ToCopyBackward0"],
+      [x.select(0, 0).matmul(x.select(0, 1)), "DotBackward0"], [x.matmul(x.select(0, 1)), "MvBackward0"],
       [x.mul(1).zero_(), "ZeroBackward0"], [x.mul(1).fill_(1), "FillBackward2"], [x.mul(1).copy_(x), "CopyBackwards"],
     ];
     for (const [t, name] of names) expect(t.gradFn!.name).toBe(name);

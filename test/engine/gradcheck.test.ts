@@ -127,6 +127,11 @@ const cases: Record<string, Case[]> = {
     ["mm", (a, b) => a.mm(b), () => [r(3, 4), r(4, 5)]],
     ["mm of transposes", (a, b) => a.t().mm(b.t()), () => [r(4, 3), r(5, 4)]],
   ],
+  dot: [["dot", (a, b) => a.dot(b), () => [r(4), r(4)]]],
+  mv: [
+    ["mv", (a, b) => a.mv(b), () => [r(3, 4), r(4)]],
+    ["mv of a transposed matrix", (a, b) => a.t().mv(b), () => [r(4, 3), r(4)]],
+  ],
   bmm: [
     ["bmm", (a, b) => a.bmm(b), () => [r(2, 3, 4), r(2, 4, 5)]],
     ["bmm of transposed batches", (a, b) => a.transpose(1, 2).bmm(b), () => [r(2, 4, 3), r(2, 4, 5)]],

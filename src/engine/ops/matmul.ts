@@ -5,7 +5,6 @@ import { contiguousData, makeTensor } from "./kernel";
 import { gemm } from "./gemm";
 import { expand, reshape, squeeze, transpose, unsqueeze } from "./shapeOps";
 import { mul } from "./binary";
-import { sum } from "./reduce";
 import { registerOp } from "./registry";
 
 // mm / bmm call the gemm kernel directly on the operands' storage when they are contiguous or a
@@ -85,6 +84,50 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
   }, { saved });
 }
 
+registerOp("dot");
+/** torch.dot of two 1-D tensors (DotBackward0). */
+export function dot(a: Tensor, b: Tensor): Tensor {
+  if (a.dim() !== 1 || b.dim() !== 1) throw new Error(`1D tensors expected, but got ${a.dim()}D and ${b.dim()}D tensors`);
+  if (a.shape[0] !== b.shape[0]) {
+    throw new Error(`inconsistent tensor size, expected tensor [${a.shape[0]}] and src [${b.shape[0]}] to have the same number of elements, but got ${a.shape[0]} and ${b.shape[0]} elements respectively`);
+  }
+  const dtype = promote(a.dtype, b.dtype);
+  const x = contiguousData(a), y = contiguousData(b);
+  let acc = 0;
+  for (let i = 0; i < x.length; i++) acc += x[i] * y[i];
+  const out = allocate(dtype, 1);
+  out[0] = acc;
+  const saveA = b.requiresGrad, saveB = a.requiresGrad;
+  const saved = [saveA ? a : null, saveB ? b : null].filter((t): t is Tensor => t !== null);
+  return record("dot", "DotBackward0", [a, b], makeTensor(out, [], dtype), (g, node) => {
+    const savedA = saveA ? node.saved(0) : null;
+    const savedB = saveB ? node.saved(saveA ? 1 : 0) : null;
+    return [node.needsInputGrad[0] ? mul(savedB!, g) : null, node.needsInputGrad[1] ? mul(savedA!, g) : null];
+  }, { saved });
+}
+
+registerOp("mv");
+/** torch.mv: matrix [n, k] times vector [k] (MvBackward0). */
+export function mv(a: Tensor, b: Tensor): Tensor {
+  if (a.dim() !== 2 || b.dim() !== 1) throw new Error(`vector + matrix @ vector expected, got 1, ${a.dim()}, ${b.dim()}`);
+  if (a.shape[1] !== b.shape[0]) throw new Error(`size mismatch, got input (${a.shape[0]}), mat (${a.shape[0]}x${a.shape[1]}), vec (${b.shape[0]})`);
+  const [n, k] = a.shape;
+  const dtype = promote(a.dtype, b.dtype);
+  const out = allocate(dtype, n);
+  const A = asDtypeData(operand(a), dtype, a), B = asDtypeData({ data: contiguousData(b), offset: 0, trans: false }, dtype, b);
+  gemm(A.data, A.offset, B.data, B.offset, out, 0, n, k, 1, A.trans, false);
+  const saveA = b.requiresGrad, saveB = a.requiresGrad;
+  const saved = [saveA ? a : null, saveB ? b : null].filter((t): t is Tensor => t !== null);
+  return record("mv", "MvBackward0", [a, b], makeTensor(out, [n], dtype), (g, node) => {
+    const savedA = saveA ? node.saved(0) : null;
+    const savedB = saveB ? node.saved(saveA ? 1 : 0) : null;
+    return [
+      node.needsInputGrad[0] ? mm(unsqueeze(g, 1), unsqueeze(savedB!, 0)) : null,
+      node.needsInputGrad[1] ? mv(transpose(savedA!, 0, 1), g) : null,
+    ];
+  }, { saved });
+}
+
 registerOp("matmul");
 /** torch.matmul: dot, matrix-vector, matrix-matrix and batched (with broadcasting), composed of the ops above. */
 export function matmul(a: Tensor, b: Tensor): Tensor {
@@ -94,9 +137,9 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     if (a.shape[0] !== b.shape[0]) {
       throw new Error(`inconsistent tensor size, expected tensor [${a.shape[0]}] and src [${b.shape[0]}] to have the same number of elements, but got ${a.shape[0]} and ${b.shape[0]} elements respectively`);
     }
-    return sum(mul(a, b));
+    return dot(a, b);
   }
-  if (da === 2 && db === 1) return squeeze(mm(a, unsqueeze(b, 1)), 1);
+  if (da === 2 && db === 1) return mv(a, b);
   if (da === 1 && db === 2) return squeeze(mm(unsqueeze(a, 0), b), 0);
   if (da === 2 && db === 2) return mm(a, b);
   if (db <= 2) {
