@@ -93,6 +93,7 @@ export function formatText(report: Report): string {
   out.push(...parameterTable(report), "");
   out.push(...findingLines(report.findings), "");
   out.push(stoppedLine(report));
-  if (report.console.length > 0) out.push(`(${report.console.length} lines of console output; --json shows them)`);
+  const n = report.console.length;
+  if (n > 0) out.push(`(${n} line${n === 1 ? "" : "s"} of console output; --json shows ${n === 1 ? "it" : "them"})`);
   return out.join("\n") + "\n";
 }

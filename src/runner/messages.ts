@@ -13,6 +13,8 @@ export interface WorkerInput {
   outDir: string;
   steps: number;
   timeoutMs: number;
+  /** Date.now() value at which the run times out (the runner's clock: bundling and worker start count) */
+  deadline: number;
   memoryMb: number;
 }
 

@@ -31,7 +31,7 @@ export interface RunOptions {
 export const DEFAULTS = { timeoutMs: 10_000, memoryMb: 1024, steps: 1 } as const;
 
 /** After the deadline, a worker that no longer calls the engine (a bare `while (true) {}`) is killed. */
-const HARD_KILL_GRACE_MS = 300;
+const HARD_KILL_GRACE_MS = 500;
 
 export function defaultWorkerPath(): string {
   const here = typeof __dirname === "string" ? __dirname : join(process.cwd(), "dist");
@@ -40,6 +40,7 @@ export function defaultWorkerPath(): string {
 
 export async function runFile(file: string, options: RunOptions = {}): Promise<Trace> {
   const started = performance.now();
+  const startedAt = Date.now();
   const cwd = options.cwd ?? process.cwd();
   const timeoutMs = options.timeoutMs ?? DEFAULTS.timeoutMs;
   const memoryMb = options.memoryMb ?? DEFAULTS.memoryMb;
@@ -60,6 +61,7 @@ export async function runFile(file: string, options: RunOptions = {}): Promise<T
 
   const input: WorkerInput = {
     file, absFile, cwd, code: bundle.code, map: bundle.map, outDir: bundle.outDir, steps, timeoutMs, memoryMb,
+    deadline: startedAt + timeoutMs,
   };
   const worker = new Worker(options.workerPath ?? defaultWorkerPath(), {
     workerData: input,
@@ -85,7 +87,7 @@ export async function runFile(file: string, options: RunOptions = {}): Promise<T
     const fileSite = { file: displayPath(absFile), line: 1, column: 1 };
     const hardKill = setTimeout(() => {
       settle(failed({ kind: "timeout", message: `the file did not finish within ${formatSeconds(timeoutMs)} (--timeout)`, ...fileSite }, "timeout"));
-    }, timeoutMs + HARD_KILL_GRACE_MS);
+    }, Math.max(0, input.deadline - Date.now()) + HARD_KILL_GRACE_MS);
     const onAbort = () => settle(failed(cancelledError(fileSite.file), "cancelled"));
     options.signal?.addEventListener("abort", onAbort, { once: true });
 
@@ -94,7 +96,7 @@ export async function runFile(file: string, options: RunOptions = {}): Promise<T
     });
     worker.on("error", (e: Error & { code?: string }) => {
       if (e.code === "ERR_WORKER_OUT_OF_MEMORY") {
-        settle(failed({ kind: "memory", message: `the file used more than ${memoryMb} MB of memory (--memory)`, ...fileSite }, "memory"));
+        settle(failed({ kind: "memory", message: `the file used more than its ${memoryMb} MB memory limit (--memory)`, ...fileSite }, "memory"));
       } else {
         settle(failed({ kind: "exception", message: e.message, ...fileSite }));
       }

@@ -1,5 +1,4 @@
 import { getHeapStatistics } from "node:v8";
-import { performance } from "node:perf_hooks";
 import type { StopPolicy } from "../trace/stop";
 
 // The early-stop rule. A check needs one full training iteration, not the user's 10,000 epochs:
@@ -18,13 +17,16 @@ import type { StopPolicy } from "../trace/stop";
 
 export interface StopRuleOptions {
   steps: number;
-  /** performance.now() value after which the run times out */
+  /** Date.now() value after which the run times out */
   deadline: number;
   timeoutMs: number;
   memoryLimitBytes: number;
+  /** the limit as the user gave it, for the message */
+  memoryMb: number;
 }
 
 const LONE_OPTIMIZER_FACTOR = 50;
+const MEMORY_CHECK_INTERVAL_MS = 10;
 
 function ordinal(n: number): string {
   const suffix = n % 100 >= 11 && n % 100 <= 13 ? "th" : ["th", "st", "nd", "rd"][n % 10] ?? "th";
@@ -33,6 +35,7 @@ function ordinal(n: number): string {
 
 export function createStopPolicy(options: StopRuleOptions): StopPolicy {
   const { steps } = options;
+  let nextMemoryCheck = 0;
   return {
     beforeStep(optimizer, counts) {
       const mine = counts.stepsByOptimizer[optimizer] ?? 0;
@@ -60,15 +63,18 @@ export function createStopPolicy(options: StopRuleOptions): StopPolicy {
       };
     },
     poll() {
-      if (performance.now() > options.deadline) {
+      if (Date.now() > options.deadline) {
         return { reason: "timeout", message: `the file did not finish within ${formatSeconds(options.timeoutMs)} (--timeout)` };
       }
+      const now = Date.now();
+      if (now < nextMemoryCheck) return null;
+      nextMemoryCheck = now + MEMORY_CHECK_INTERVAL_MS;
       const heap = getHeapStatistics();
       const used = heap.used_heap_size + ((heap as { external_memory?: number }).external_memory ?? 0);
       if (used > options.memoryLimitBytes) {
         return {
           reason: "memory",
-          message: `the file used more than ${Math.round(options.memoryLimitBytes / 2 ** 20)} MB of memory (--memory)`,
+          message: `the file used more than its ${options.memoryMb} MB memory limit (--memory)`,
         };
       }
       return null;

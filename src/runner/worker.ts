@@ -37,9 +37,10 @@ const recorder = new TraceRecorder({
   sites,
   stop: createStopPolicy({
     steps: input.steps,
-    deadline: started + input.timeoutMs,
+    deadline: input.deadline,
     timeoutMs: input.timeoutMs,
     memoryLimitBytes: input.memoryMb * 0.9 * 2 ** 20,
+    memoryMb: input.memoryMb,
   }),
   onStop: (info) => finish(info, errorForStop(info)),
 });
@@ -96,12 +97,11 @@ async function main(): Promise<void> {
  * wait until nothing the file started is pending (or the deadline passes).
  */
 async function settled(): Promise<void> {
-  const deadline = started + input.timeoutMs;
   for (;;) {
     await new Promise<void>((r) => setImmediate(r));
     if (posted) return;
     if (process.getActiveResourcesInfo().length === 0) return;
-    if (performance.now() > deadline) {
+    if (Date.now() > input.deadline) {
       const info: StopInfo = { reason: "timeout", message: `the file's timers or callbacks were still pending after ${input.timeoutMs / 1000} s (--timeout)` };
       return finish(info, errorForStop(info));
     }

@@ -86,25 +86,19 @@ function resolveLeaves(trace: Trace, state: RecorderState, text: SourceText): vo
     for (const [name, t] of ownParameters(m.obj)) if (!owner.has(t.id)) owner.set(t.id, { module: m.rec.id, name, kind: "parameter" });
     for (const [name, t] of ownBuffers(m.obj)) if (!owner.has(t.id)) owner.set(t.id, { module: m.rec.id, name, kind: "buffer" });
   }
-  const paramStorages = new Set<unknown>();
-  for (const { rec, tensor } of state.leaves.values()) {
-    const own = owner.get(rec.id);
-    if (own !== undefined) rec.kind = own.kind;
-    if (rec.kind !== "leaf") paramStorages.add(tensor.storage);
-  }
   const names = new UniqueNames();
   const out: LeafRecord[] = [];
-  for (const { rec, tensor } of state.leaves.values()) {
-    // the data a Parameter was made from (`new Parameter(randn(3))`) is the same memory: one record
-    if (rec.kind === "leaf" && paramStorages.has(tensor.storage)) continue;
-    rec.requiresGradAtEnd = (tensor as Tensor).requiresGrad;
+  for (const { rec, ref } of state.leaves.values()) {
+    const tensor: Tensor | undefined = ref.deref();
+    if (tensor !== undefined) rec.requiresGradAtEnd = tensor.requiresGrad;
     const own = owner.get(rec.id);
+    if (own !== undefined) rec.kind = own.kind;
     if (own !== undefined) {
       rec.module = own.module;
       rec.modulePath = state.modules[own.module].rec.path;
       rec.name = names.take(`${rec.modulePath}.${own.name}`);
     } else {
-      const local = tensor.name;
+      const local = tensor?.name ?? null;
       const variable = variableNameAt(text, rec.site);
       rec.name = names.take(variable ?? local ?? `${rec.factory}@${rec.site?.line ?? "?"}`);
     }

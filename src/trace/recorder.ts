@@ -33,7 +33,8 @@ export interface RecorderOptions {
 
 export interface LeafEntry {
   rec: LeafRecord;
-  tensor: Tensor;
+  /** weak: a data batch made every iteration must not be kept alive by the trace */
+  ref: WeakRef<Tensor>;
 }
 export interface ModuleEntry {
   rec: ModuleRecord;
@@ -56,7 +57,7 @@ interface PendingBackward {
   reached: Map<number, Tensor>;
 }
 
-const POLL_EVERY = 64;
+const POLL_EVERY = 16;
 
 export class TraceRecorder implements EngineObserver {
   private seq = 0;
@@ -77,6 +78,8 @@ export class TraceRecorder implements EngineObserver {
 
   private readonly nodeToOp = new WeakMap<Node, number>();
   private readonly producerOf = new Map<number, number>();
+  /** storage → the factory leaf that made it, so `new Parameter(randn(3))` is recorded once */
+  private readonly leafByStorage = new WeakMap<object, number>();
   private readonly moduleStack: number[] = [];
   private backwardDepth = 0;
   private pendingBackward: PendingBackward | null = null;
@@ -158,7 +161,13 @@ export class TraceRecorder implements EngineObserver {
       modulePath: null,
       site: this.site(),
     };
-    this.leaves.set(t.id, { rec, tensor: t });
+    if (factory === "Parameter") {
+      // the data it was made from is the same memory: the parameter replaces that leaf's record
+      const source = this.leafByStorage.get(t.storage);
+      if (source !== undefined) this.leaves.delete(source);
+    }
+    this.leafByStorage.set(t.storage, t.id);
+    this.leaves.set(t.id, { rec, ref: new WeakRef(t) });
   }
 
   onOp(op: string, node: Node | null, inputs: readonly Tensor[], outputs: readonly Tensor[]): void {
@@ -277,6 +286,8 @@ export class TraceRecorder implements EngineObserver {
     this.guard();
     if (this.machineryRunning) return;
     const site = this.site();
+    const leaf = this.leaves.get(t.id);
+    if (leaf !== undefined) leaf.rec.requiresGradAtEnd = flag;
     const byModule = this.lastModuleRequiresGrad;
     const fromModule = byModule !== null && byModule.site === site && this.seq - byModule.seq < 10_000;
     this.requiresGradChanges.push({
