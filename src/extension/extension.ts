@@ -1,0 +1,89 @@
+// GradLens extension entry: wires the vscode-free builders (core/) to VS Code (host/).
+// Activation: TypeScript/JavaScript files and the contributed commands only (package.json).
+import { join } from "node:path";
+import * as vscode from "vscode";
+import type { WebviewFocus } from "../protocol/webviewMessages";
+import { isWebviewFocus } from "../protocol/webviewMessages";
+import { CheckCommand } from "./host/checkCommand";
+import { GradLensCodeActions } from "./host/codeActions";
+import { GradLensCodeLensProvider } from "./host/codeLensProvider";
+import { createExample } from "./host/createExample";
+import { DiagnosticsView } from "./host/diagnosticsView";
+import { stop as stopEsbuild, warmUp as warmUpEsbuild } from "./host/esbuildShim";
+import { GraphPanel } from "./host/graphPanel";
+import { GutterView } from "./host/gutterView";
+import { GradLensHoverProvider } from "./host/hoverProvider";
+import { GradLensState, MODEL_LANGUAGES } from "./host/state";
+import { StatusBarView } from "./host/statusBarView";
+
+let check: CheckCommand | null = null;
+
+export function activate(context: vscode.ExtensionContext): void {
+  const state = new GradLensState();
+  const output = vscode.window.createOutputChannel("GradLens");
+  const diagnostics = new DiagnosticsView(state, vscode.Uri.joinPath(context.extensionUri, "docs", "findings.md"));
+  const gutter = new GutterView(state, context.extensionUri);
+  const status = new StatusBarView();
+  const graph = new GraphPanel(context.extensionUri);
+  check = new CheckCommand({
+    state, diagnostics, gutter, status, output,
+    workerPath: join(context.extensionPath, "dist", "worker.js"),
+    onReport: (report) => graph.update(report),
+  });
+  const runner = check;
+  const selector: vscode.DocumentSelector = MODEL_LANGUAGES.map((language) => ({ language }));
+
+  const showGraph = async (uri?: vscode.Uri, focus?: WebviewFocus) => {
+    const doc = uri instanceof vscode.Uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
+    let report = doc ? (state.reportFor(doc) ?? state.reportOfFile(doc.uri.fsPath)) : state.lastReport;
+    // No report yet: check first (the check explains itself when it cannot run).
+    if (!report && doc) report = await runner.run(doc.uri);
+    if (!report) {
+      if (!doc) void vscode.window.showInformationMessage("GradLens: run the gradient-flow check on a model file first.");
+      return;
+    }
+    graph.show(report, isWebviewFocus(focus) ? focus : undefined);
+  };
+
+  context.subscriptions.push(
+    state, output, diagnostics, gutter, status, graph,
+    vscode.commands.registerCommand("gradlens.check", (uri?: vscode.Uri) => runner.run(uri)),
+    vscode.commands.registerCommand("gradlens.showGraph", showGraph),
+    vscode.commands.registerCommand("gradlens.createExample", () => createExample(context.extensionUri, output)),
+    vscode.languages.registerCodeLensProvider(selector, new GradLensCodeLensProvider(state)),
+    vscode.languages.registerHoverProvider(selector, new GradLensHoverProvider(state)),
+    vscode.languages.registerCodeActionsProvider(selector, new GradLensCodeActions(state), { providedCodeActionKinds: GradLensCodeActions.kinds }),
+    vscode.workspace.onDidSaveTextDocument((doc) => {
+      if (state.settings.runOnSave === "onSave" && vscode.workspace.isTrusted && state.isModelFile(doc)) void runner.run(doc.uri, { quiet: true });
+    }),
+    vscode.workspace.onDidCloseTextDocument((doc) => {
+      diagnostics.closed(doc);
+      state.forget(doc);
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration("gradlens")) return;
+      state.reloadSettings();
+      gutter.refresh();
+    }),
+    vscode.workspace.onDidChangeTextDocument((e) => {
+      if (e.contentChanges.some((c) => c.text.includes("\n") || c.range.start.line !== c.range.end.line)) gutter.refresh();
+    }),
+    vscode.window.onDidChangeVisibleTextEditors((editors) => gutter.refresh(editors)),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => warmUp(state)),
+    { dispose: () => check?.cancelAll() },
+  );
+  gutter.refresh();
+  warmUp(state);
+}
+
+/** In a trusted workspace with a model file open, start the bundler's WebAssembly service early. */
+function warmUp(state: GradLensState): void {
+  const doc = vscode.window.activeTextEditor?.document;
+  if (vscode.workspace.isTrusted && doc && state.isModelFile(doc)) void warmUpEsbuild();
+}
+
+export async function deactivate(): Promise<void> {
+  check?.cancelAll();
+  check = null;
+  await stopEsbuild();
+}

@@ -1,0 +1,26 @@
+// CodeLens above cut sites, optimizers and backward() calls (see core/lenses.ts for the titles).
+import * as vscode from "vscode";
+import { buildLenses } from "../core/lenses";
+import { toRange } from "./convert";
+import type { GradLensState } from "./state";
+
+export class GradLensCodeLensProvider implements vscode.CodeLensProvider {
+  readonly onDidChangeCodeLenses: vscode.Event<void>;
+
+  constructor(private readonly state: GradLensState) {
+    this.onDidChangeCodeLenses = state.onDidChange;
+  }
+
+  provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
+    if (!this.state.settings.codeLensEnabled || !this.state.isModelFile(doc)) return [];
+    const report = this.state.reportFor(doc);
+    return buildLenses(this.state.scanOf(doc), report, doc.uri.fsPath).map((spec) => {
+      const range = toRange({ line: spec.line, column: spec.column, endLine: spec.line, endColumn: spec.line === spec.endLine ? spec.endColumn : spec.column + 1 });
+      const command: vscode.Command =
+        spec.command === "check"
+          ? { title: spec.title, tooltip: spec.tooltip, command: "gradlens.check", arguments: [doc.uri] }
+          : { title: spec.title, tooltip: spec.tooltip, command: "gradlens.showGraph", arguments: [doc.uri, { line: spec.focusLine, file: report?.file }] };
+      return new vscode.CodeLens(range, command);
+    });
+  }
+}
