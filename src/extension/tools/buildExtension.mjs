@@ -1,0 +1,55 @@
+// Production build of the extension (`vscode:prepublish`, run by `npm run package`):
+//   dist/worker.js, media/dist/*      via esbuild.config.mjs (the runner's and the webview's entries)
+//   dist/extension.js                 here, minified, with "esbuild" aliased to host/esbuildShim.ts
+//   dist/esbuild-wasm/                vendorEsbuildWasm.mjs (the bundler the shim loads)
+//   dist/types/gradlens/              emitEngineTypes.mjs (declarations for users' model files)
+// The development build (`npm run build`) keeps the native esbuild package instead of the shim.
+import { build } from "esbuild";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { emitEngineTypes } from "./emitEngineTypes.mjs";
+import { vendorEsbuildWasm } from "./vendorEsbuildWasm.mjs";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
+
+async function engineExportNames() {
+  const result = await build({
+    entryPoints: [join(root, "src/engine/index.ts")],
+    bundle: true, write: false, format: "esm", platform: "neutral", metafile: true, logLevel: "silent",
+    outfile: join(root, "engine-exports.js"),
+  });
+  return Object.values(result.metafile.outputs).find((o) => o.entryPoint)?.exports ?? [];
+}
+
+export async function buildExtension() {
+  const { buildEntries } = await import(pathToFileURL(join(root, "esbuild.config.mjs")).href);
+  await buildEntries(["worker", "webview"], { quiet: true });
+  await build({
+    entryPoints: { extension: join(root, "src/extension/extension.ts") },
+    outdir: join(root, "dist"),
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    target: "node20",
+    external: ["vscode"],
+    alias: { esbuild: join(root, "src/extension/host/esbuildShim.ts") },
+    define: { __GRADLENS_ENGINE_EXPORTS__: JSON.stringify(await engineExportNames()) },
+    minify: true,
+    keepNames: true,
+    legalComments: "none",
+    logLevel: "warning",
+  });
+  await vendorEsbuildWasm();
+  await emitEngineTypes();
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const t0 = Date.now();
+  buildExtension().then(
+    () => console.log(`extension built in ${((Date.now() - t0) / 1000).toFixed(1)} s`),
+    (e) => {
+      console.error(e instanceof Error ? e.message : e);
+      process.exit(1);
+    },
+  );
+}
