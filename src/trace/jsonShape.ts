@@ -59,16 +59,17 @@ export function object(fields: Record<string, Shape>): Shape {
   };
 }
 
-/** First matching alternative wins; reports the errors of the last one otherwise. */
+/** Passes when one alternative matches; otherwise reports the errors of the closest one (fewest errors). */
 export function oneOf(...alternatives: Shape[]): Shape {
   return (v, path, errors) => {
-    let last: string[] = [];
+    let best: string[] | null = null;
     for (const alt of alternatives) {
-      last = [];
-      alt(v, path, last);
-      if (last.length === 0) return;
+      const found: string[] = [];
+      alt(v, path, found);
+      if (found.length === 0) return;
+      if (best === null || found.length < best.length) best = found;
     }
-    errors.push(...last);
+    errors.push(...(best ?? []));
   };
 }
 

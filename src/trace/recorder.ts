@@ -289,7 +289,7 @@ export class TraceRecorder implements EngineObserver {
     const leaf = this.leaves.get(t.id);
     if (leaf !== undefined) leaf.rec.requiresGradAtEnd = flag;
     const byModule = this.lastModuleRequiresGrad;
-    const fromModule = byModule !== null && byModule.site === site && this.seq - byModule.seq < 10_000;
+    const fromModule = byModule !== null && sameSite(byModule.site, site) && this.seq - byModule.seq < 10_000;
     this.requiresGradChanges.push({
       seq: this.seq++,
       tensor: t.id,
@@ -419,7 +419,7 @@ export class TraceRecorder implements EngineObserver {
     // the per-parameter changes may have been reported before the module event: attribute them too
     for (let i = this.requiresGradChanges.length - 1; i >= 0; i--) {
       const c = this.requiresGradChanges[i];
-      if (c.site !== site || c.via === "module") break;
+      if (!sameSite(c.site, site) || c.via === "module") break;
       c.via = "module";
       c.module = m.rec.id;
     }
@@ -512,6 +512,10 @@ export class TraceRecorder implements EngineObserver {
     finalizeTrace(trace, this, end.sourceText ?? { line: () => null });
     return trace;
   }
+}
+
+function sameSite(a: Site | null, b: Site | null): boolean {
+  return a === b || (a !== null && b !== null && a.line === b.line && a.column === b.column && a.file === b.file);
 }
 
 function l2norm(t: Tensor | null): number {
