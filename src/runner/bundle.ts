@@ -4,6 +4,7 @@ import { dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { RunError } from "../protocol/report";
 import { engineExportNames } from "./engineExports";
+import { ENGINE_GLOBAL, REQUIRE_PARAM } from "./bundleNames";
 
 // Bundles the user's file in memory, ready for the worker: one script (no imports left) plus its
 // source map. `import ... from "gradlens"` becomes a read of `globalThis.__gradlens`, the engine the
@@ -11,8 +12,7 @@ import { engineExportNames } from "./engineExports";
 // provides. The output is ESM with top-level await allowed; the worker runs it as the body of an
 // async function.
 
-export const ENGINE_GLOBAL = "__gradlens";
-export const REQUIRE_PARAM = "__gradlensRequire";
+export { ENGINE_GLOBAL, REQUIRE_PARAM };
 
 export interface BundledFile {
   ok: true;

@@ -8,7 +8,7 @@ import type { RunError, StopInfo } from "../protocol/report";
 import { TraceRecorder } from "../trace/recorder";
 import { SiteCapture } from "../trace/sites";
 import { isStopSignal } from "../trace/stop";
-import { ENGINE_GLOBAL, REQUIRE_PARAM } from "./bundle";
+import { ENGINE_GLOBAL, REQUIRE_PARAM } from "./bundleNames";
 import { BundleSourceMap } from "./sourceMap";
 import { ConsoleCapture } from "./consoleCapture";
 import { createStopPolicy } from "./stopRule";
