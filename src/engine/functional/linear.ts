@@ -83,8 +83,19 @@ export function addmm(bias: Tensor, mat1: Tensor, mat2: Tensor): Tensor {
       matmulInto(A1.data, gd, res, k, m, n, !A1.trans, false, false, A1.offset, 0, 0);
       gradMat2 = makeTensor(res, [k, n], gdt);
     }
-    return [needBias ? unbroadcast(g, biasShape) : null, gradMat1, gradMat2];
+    return [needBias ? biasGrad(gd, gdt, m, n, g, biasShape) : null, gradMat1, gradMat2];
   }, { saved });
+}
+
+/** Column sums of g [m, n] for a [n] bias (the common case, without a reduction op); else unbroadcast. */
+function biasGrad(gd: FloatArray, dtype: "float32" | "float64", m: number, n: number, g: Tensor, biasShape: number[]): Tensor {
+  if (biasShape.length !== 1 || biasShape[0] !== n) return unbroadcast(g, biasShape);
+  const out = allocate(dtype, n);
+  for (let i = 0; i < m; i++) {
+    const row = i * n;
+    for (let j = 0; j < n; j++) out[j] += gd[row + j];
+  }
+  return makeTensor(out, [n], dtype);
 }
 
 function addBias(out: TypedArray, bias: Tensor, m: number, n: number): void {

@@ -7,7 +7,7 @@ import { broadcastShapes, numelOf, shapesEqual } from "../shape";
 import { add, mul, neg, div, where } from "../ops/binary";
 import { sum } from "../ops/reduce";
 import { reshape } from "../ops/shapeOps";
-import { logSoftmax } from "../ops/softmax";
+import { logSoftmaxFused as logSoftmax } from "./logSoftmax";
 import { sigmoidScalar } from "../ops/unary";
 import { compare } from "../ops/compare";
 import { broadcastValues, checkReduction, floatDtypeOf, type Reduction } from "./raw";
