@@ -123,6 +123,7 @@ export class Session {
       executablePath: "/usr/bin/chromium",
       headless: true,
       viewport: { width: 1400, height: 850 },
+      env: serverEnv, // keeps Chromium's crash database under the cache, not ~/.config
       args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
     });
