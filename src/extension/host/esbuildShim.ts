@@ -30,8 +30,9 @@ let warming: Promise<void> | undefined;
 /** Starts the WebAssembly service (compiling esbuild.wasm takes seconds) before the first check needs it. */
 export function warmUp(): Promise<void> {
   if (!warming) {
-    // initialize() may be called once, and only before the first build; a failure here resurfaces at the build.
-    warming = existsSync(mainPath()) && !loaded ? esbuildWasm().initialize({}).catch(() => undefined) : Promise.resolve();
+    // A tiny transform starts the service and waits until esbuild.wasm is compiled and answering.
+    // A failure here resurfaces, with its message, at the first build.
+    warming = existsSync(mainPath()) && !loaded ? esbuildWasm().transform("").then(() => undefined, () => undefined) : Promise.resolve();
   }
   return warming;
 }
