@@ -1,5 +1,5 @@
 import { describe, it, expect, afterEach } from "vitest";
-import { nn, manualSeed, randn, tensor, zeros, type Tensor } from "gradlens";
+import { nn, F, manualSeed, randn, tensor, zeros, type Tensor } from "gradlens";
 import { setObserver, type EngineEvent } from "../../../src/engine/observer";
 
 // nn.Module's bookkeeping: registration order (class fields and constructor fields), PyTorch's
@@ -272,5 +272,23 @@ describe("observer events", () => {
   it("a module without forward raises PyTorch's error", () => {
     class Empty extends nn.Module {}
     expect(() => new Empty().call(randn(1))).toThrow('Module [Empty] is missing the required "forward" function');
+  });
+});
+
+describe("Parameter", () => {
+  it("works where kernels rebuild a broadcast view through the tensor's constructor", () => {
+    const p = new nn.Parameter(tensor([1, 2, 3]));
+    const x = tensor([[1, 1, 1], [2, 2, 2]], { requiresGrad: true });
+    const loss = F.mseLoss(x, p, { reduction: "sum" });
+    expect(loss.item()).toBe(0 + 1 + 4 + 1 + 0 + 1);
+    loss.backward();
+    expect(p.grad!.tolist()).toEqual([-2, 2, 6]);
+  });
+
+  it("shares the storage of the tensor it wraps and prints like PyTorch", () => {
+    const t = tensor([1, 2]);
+    const p = new nn.Parameter(t);
+    expect(p.storage).toBe(t.storage);
+    expect(p.toString().startsWith("Parameter containing:\n")).toBe(true);
   });
 });
