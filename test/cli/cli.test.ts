@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { execFile, execFileSync } from "node:child_process";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import type { ParameterReport, Report } from "../../src/protocol/report";
+import { buildDist, repoRoot } from "../runner/buildDist";
+import { validateReport } from "./reportShape";
+
+// `gradlens check` through the built CLI (dist bundle of src/cli + the worker), on the examples.
+
+let cli = "";
+let cleanup = () => {};
+
+beforeAll(async () => {
+  const built = await buildDist(["cli"]);
+  cli = join(built.dir, "cli.js");
+  cleanup = built.cleanup;
+}, 60_000);
+afterAll(() => cleanup());
+
+interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  pid: number;
+}
+
+function gradlens(...args: string[]): Promise<CliResult> {
+  return new Promise((resolve) => {
+    const child = execFile(process.execPath, [cli, ...args], { cwd: repoRoot, timeout: 60_000, maxBuffer: 64 * 2 ** 20 }, (error, stdout, stderr) => {
+      const code = error ? ((error as { code?: number }).code ?? 1) : 0;
+      resolve({ code: typeof code === "number" ? code : 1, stdout, stderr, pid: child.pid! });
+    });
+  });
+}
+
+async function checkJson(file: string, ...args: string[]): Promise<{ report: Report; code: number; pid: number }> {
+  const { stdout, stderr, code, pid } = await gradlens("check", file, "--json", ...args);
+  expect(stderr).toBe("");
+  const report = JSON.parse(stdout) as Report;
+  expect(validateReport(report)).toEqual([]);
+  return { report, code, pid };
+}
+
+/** Processes whose parent is `pid` (none may outlive the CLI). */
+function childrenOf(pid: number): string[] {
+  const out = execFileSync("ps", ["-eo", "pid=,ppid=,args="], { encoding: "utf8" });
+  return out.split("\n").filter((l) => l.trim().split(/\s+/)[1] === String(pid));
+}
+
+const facts = (p: ParameterReport) => ({ gotGrad: p.gotGrad, updated: p.updated, status: p.status });
+
+describe("gradlens check", () => {
+  it("stops a 10,000-epoch training loop after its first iteration and says where", async () => {
+    const { report, code } = await checkJson("examples/long-training.ts");
+    expect(report.error).toBeNull();
+    expect(code).toBe(0);
+    expect(report.stopped).toMatchObject({ reason: "step-budget", file: "examples/long-training.ts", line: 27 });
+    expect(report.stopped.message).toContain("2nd optimizer step");
+    expect(report.parameters.map((p) => p.name)).toEqual(["model.fc1.weight", "model.fc1.bias", "model.fc2.weight", "model.fc2.bias"]);
+    for (const p of report.parameters) expect(facts(p)).toEqual({ gotGrad: true, updated: true, status: "updated" });
+    expect(report.console).toEqual([expect.stringMatching(/^epoch 0: loss \d+\.\d{4}$/)]);
+  });
+
+  it("reports a syntax error at its line and column, exit code 2", async () => {
+    const { report, code } = await checkJson("examples/syntax-error.ts");
+    expect(code).toBe(2);
+    expect(report.error).toMatchObject({ kind: "syntax", file: "examples/syntax-error.ts", line: 5, column: 27 });
+    expect(report.parameters).toEqual([]);
+  });
+
+  it("reports the engine error of a file that throws midway at the matmul's line and column, keeping its parameters", async () => {
+    const { report, code } = await checkJson("examples/throws-midway.ts");
+    expect(code).toBe(2);
+    expect(report.error).toMatchObject({ kind: "exception", file: "examples/throws-midway.ts", line: 11, column: 15 });
+    expect(report.error!.message).toBe("mat1 and mat2 shapes cannot be multiplied (4x5 and 6x2)");
+    expect(report.parameters.map((p) => [p.name, p.gotGrad, p.updated])).toEqual([["w1", false, false], ["w2", false, false]]);
+    expect(report.console).toEqual(["hidden layer done"]);
+  });
+
+  it("stops a never-ending file at the time limit with a clear message, exit 2, no process left", async () => {
+    const { report, code, pid } = await checkJson("examples/never-ends.ts", "--timeout", "1");
+    expect(code).toBe(2);
+    expect(report.error).toMatchObject({ kind: "timeout", message: "the file did not finish within 1 s (--timeout)", file: "examples/never-ends.ts" });
+    expect(report.stopped.reason).toBe("timeout");
+    expect(childrenOf(pid)).toEqual([]);
+  });
+
+  it("stops a file whose memory grows without bound at the memory limit, exit 2, no process left", async () => {
+    const { report, code, pid } = await checkJson("examples/unbounded-memory.ts", "--memory", "64", "--timeout", "60");
+    expect(code).toBe(2);
+    expect(report.error).toMatchObject({ kind: "memory", message: "the file used more than its 64 MB memory limit (--memory)", file: "examples/unbounded-memory.ts" });
+    expect(report.stopped.reason).toBe("memory");
+    expect(report.console[0]).toBe("kept 1 activations");
+    expect(childrenOf(pid)).toEqual([]);
+  });
+
+  it("prints the text summary and writes SARIF to --out", async () => {
+    const text = await gradlens("check", "examples/throws-midway.ts");
+    expect(text.code).toBe(2);
+    expect(text.stdout).toContain("The file threw an exception at examples/throws-midway.ts:11:15");
+    expect(text.stdout).toMatch(/w1\s+\[3, 5\]\s+15\s+yes\s+no/);
+    const out = join(repoRoot, "dist", `test-${process.pid}.sarif`);
+    try {
+      const sarif = await gradlens("check", "examples/syntax-error.ts", "--sarif", "--out", out);
+      expect([sarif.code, sarif.stdout]).toEqual([2, ""]);
+      const log = JSON.parse(readFileSync(out, "utf8"));
+      expect(log.version).toBe("2.1.0");
+      expect(log.runs[0].invocations[0]).toMatchObject({ executionSuccessful: false });
+      expect(log.runs[0].invocations[0].toolExecutionNotifications[0].locations[0].physicalLocation.region).toEqual({ startLine: 5, startColumn: 27 });
+    } finally {
+      if (existsSync(out)) rmSync(out);
+    }
+  });
+
+  it("rejects bad arguments with exit code 2 and the usage", async () => {
+    const r = await gradlens("check", "examples/long-training.ts", "--steps", "zero");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--steps expects a positive integer, got "zero"');
+    expect(r.stderr).toContain("Usage: gradlens check <file.ts>");
+  });
+});
