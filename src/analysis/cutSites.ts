@@ -26,7 +26,7 @@ export class CutSiteRegistry {
   private readonly byKey = new Map<string, CutSite>();
   private readonly regions: Region[] = [];
 
-  constructor(trace: Trace) {
+  constructor(private readonly trace: Trace) {
     this.buildRegions(trace.gradModes);
     // Every cut the run made gets a site, also those that blocked nothing ("this detach cuts nothing").
     for (const d of trace.detaches) this.forDetach(d);
@@ -61,11 +61,31 @@ export class CutSiteRegistry {
   /** The grad-off region an op ran in (innermost), or null when grad was on or no region is known. */
   regionFor(op: OpRecord): CutSite | null {
     if (op.gradEnabled) return null;
-    let best: Region | null = null;
-    for (const r of this.regions) {
-      if (r.start < op.seq && op.seq < r.end && (best === null || r.start > best.start)) best = r;
+    if (this.opRegion === null) this.opRegion = this.assignRegions();
+    return this.opRegion.get(op.id) ?? null;
+  }
+
+  private opRegion: Map<number, CutSite> | null = null;
+
+  /** One sweep over ops and region boundaries in seq order: op id → innermost open region. */
+  private assignRegions(): Map<number, CutSite> {
+    const out = new Map<number, CutSite>();
+    const ops = this.trace.ops.filter((o) => !o.gradEnabled).sort((a, b) => a.seq - b.seq);
+    const bounds = this.regions.flatMap((r) => [
+      { seq: r.start, open: true, r },
+      { seq: r.end, open: false, r },
+    ]).sort((a, b) => a.seq - b.seq);
+    const active: Region[] = [];
+    let i = 0;
+    for (const op of ops) {
+      while (i < bounds.length && bounds[i].seq < op.seq) {
+        const b = bounds[i++];
+        if (b.open) active.push(b.r);
+        else if (active.includes(b.r)) active.splice(active.lastIndexOf(b.r), 1);
+      }
+      if (active.length > 0) out.set(op.id, active[active.length - 1].cut);
     }
-    return best?.cut ?? null;
+    return out;
   }
 
   private buildRegions(records: GradModeRecord[]): void {
