@@ -40,7 +40,21 @@ export class SGD extends Optimizer<SGDOptions> {
         state.momentumBuffer = buf;
       }
       const b = buf?.storage.data;
+      const plain = !maximize && weightDecay === 0;
       updateInPlace(p, (d, o, n) => {
+        if (plain && momentum === 0) {
+          for (let i = 0; i < n; i++) d[o + i] -= lr * g[i];
+          return;
+        }
+        if (plain && !first && !nesterov) {
+          const keep = 1 - dampening;
+          for (let i = 0; i < n; i++) {
+            const v = momentum * b![i] + keep * g[i];
+            b![i] = v;
+            d[o + i] -= lr * b![i];
+          }
+          return;
+        }
         for (let i = 0; i < n; i++) {
           let step = maximize ? -g[i] : g[i];
           if (weightDecay !== 0) step += weightDecay * d[o + i];

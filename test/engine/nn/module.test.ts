@@ -263,6 +263,17 @@ describe("observer events", () => {
     expect(events.find((e) => e.kind === "zero-grad")).toEqual({ kind: "zero-grad", owner: bn, setToNone: true });
   });
 
+  it("call() still reports a forward assigned as an arrow-function field", () => {
+    class Arrow extends nn.Module {
+      lin = new nn.Linear(2, 2);
+      forward = (x: Tensor): Tensor => this.lin.forward(x);
+    }
+    const m = new Arrow();
+    const events = record();
+    m.call(randn(1, 2));
+    expect(events.map((e) => e.kind)).toEqual(["module-enter", "module-enter", "module-exit", "module-exit"]);
+  });
+
   it("an unobserved module runs forward through the same wrapper without events", () => {
     const lin = new nn.Linear(2, 2);
     expect(Object.getOwnPropertyDescriptor(lin, "forward")!.enumerable).toBe(false);
