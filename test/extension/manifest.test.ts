@@ -1,0 +1,78 @@
+// The manifest (package.json contributes/activation) agrees with the code, and the .vsix holds only
+// what runs (the file list `vsce ls` computes from .vscodeignore).
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { GUTTER_STATUSES } from "../../src/extension/core/gutter";
+import { DEFAULT_SETTINGS, SETTING_KEYS } from "../../src/extension/core/settings";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+
+describe("package.json contributes", () => {
+  it("settings: the same keys and defaults as core/settings.ts", () => {
+    const props = pkg.contributes.configuration.properties;
+    const expected = Object.fromEntries(
+      (Object.keys(SETTING_KEYS) as Array<keyof typeof SETTING_KEYS>).map((k) => [`gradlens.${SETTING_KEYS[k]}`, DEFAULT_SETTINGS[k]]),
+    );
+    expect(Object.fromEntries(Object.entries(props).map(([k, v]) => [k, (v as { default: unknown }).default]))).toEqual(expected);
+  });
+
+  it("commands: contributed ones are the registered ones; check sits in the editor title and has a key", () => {
+    const source = readFileSync(join(root, "src/extension/extension.ts"), "utf8");
+    const registered = [...source.matchAll(/registerCommand\("([^"]+)"/g)].map((m) => m[1]).sort();
+    expect(pkg.contributes.commands.map((c: { command: string }) => c.command).sort()).toEqual(registered);
+    expect(registered).toEqual(["gradlens.check", "gradlens.createExample", "gradlens.showGraph"]);
+    expect(pkg.contributes.menus["editor/title"]).toEqual([expect.objectContaining({ command: "gradlens.check", group: "navigation" })]);
+    expect(pkg.contributes.menus["editor/title"][0].when).toContain("resourceLangId == typescript");
+    expect(pkg.contributes.keybindings[0]).toMatchObject({ command: "gradlens.check", key: "ctrl+alt+g" });
+  });
+
+  it("activation: TypeScript files and the commands only, never *", () => {
+    expect(pkg.activationEvents).not.toContain("*");
+    for (const e of pkg.activationEvents) expect(e).toMatch(/^(onLanguage:(typescript|typescriptreact|javascript)|onCommand:gradlens\.\w+)$/);
+    expect(pkg.main).toBe("./dist/extension.js");
+  });
+
+  it("icons: light and dark gutter icons per status, theme colours for the overview ruler, a PNG icon", () => {
+    for (const status of GUTTER_STATUSES) {
+      for (const theme of ["light", "dark"]) {
+        const svg = readFileSync(join(root, "media/icons", `${status}-${theme}.svg`), "utf8");
+        expect(svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg" width="16" height="16"/);
+      }
+    }
+    const colors = pkg.contributes.colors.map((c: { id: string }) => c.id);
+    expect(colors).toHaveLength(GUTTER_STATUSES.length);
+    const gutterSource = readFileSync(join(root, "src/extension/host/gutterView.ts"), "utf8");
+    for (const id of colors) expect(gutterSource).toContain(`"${id}"`);
+    expect(readFileSync(join(root, pkg.icon)).subarray(1, 4).toString()).toBe("PNG");
+  });
+});
+
+describe("vsix contents (vsce ls)", () => {
+  it("only the bundles, the wasm bundler, engine types, media, docs and the manifest", () => {
+    const vsce = join(root, "node_modules/@vscode/vsce/vsce");
+    const files = execFileSync(process.execPath, [vsce, "ls", "--no-dependencies"], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] })
+      .split("\n")
+      .map((l) => l.trim())
+      .filter(Boolean);
+    const allowed = [
+      /^dist\/(extension|worker)\.js$/,
+      /^dist\/esbuild-wasm\/(package\.json|LICENSE\.md|lib\/main\.js|bin\/esbuild|esbuild\.wasm|wasm_exec(_node)?\.js)$/,
+      /^dist\/types\/gradlens\/(.+\.d\.ts|package\.json)$/,
+      /^media\/dist\/(graph|elk-worker|elk\.bundled)\.js$/,
+      /^media\/graph\.css$/,
+      /^media\/icons\/[a-z-]+\.(svg|png)$/,
+      /^docs\/findings\.md$/,
+      /^(package\.json|README\.md|LICENSE)$/,
+    ];
+    for (const f of files) expect(allowed.some((r) => r.test(f)), f).toBe(true);
+    for (const required of ["package.json", "docs/findings.md", "media/icons/icon.png", "media/icons/cut-dark.svg"]) expect(files).toContain(required);
+    // Built artefacts that exist must ship.
+    for (const built of ["dist/extension.js", "dist/worker.js", "dist/esbuild-wasm/esbuild.wasm", "dist/types/gradlens/index.d.ts", "media/dist/graph.js"]) {
+      if (existsSync(join(root, built))) expect(files).toContain(built);
+    }
+  });
+});
