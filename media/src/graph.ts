@@ -32,7 +32,8 @@ import {
 declare global {
   interface Window {
     __GRADLENS_REPORT__?: Report;
-    __GRADLENS_TIMING__?: { layoutMs: number; renderMs: number; engine: string; nodes: number; edges: number; at: number };
+    /** the last render: ELK time (incl. waiting for ELK to start), SVG build time, time since the report arrived, time since navigation */
+    __GRADLENS_TIMING__?: { layoutMs: number; renderMs: number; engine: string; nodes: number; edges: number; sinceReportMs: number; at: number };
     __GRADLENS__?: App;
   }
 }
@@ -239,7 +240,10 @@ export class App {
   // ----------------------------------------------------------------------------------------------
   // report
 
+  private reportAt = 0;
+
   async setReport(report: Report, focus?: WebviewFocus) {
+    this.reportAt = performance.now();
     const model = buildModel(report);
     this.model = model;
     const saved = this.host.getState<Persisted>();
@@ -295,15 +299,20 @@ export class App {
   // layout + render
 
   private measureCtx: CanvasRenderingContext2D | null = null;
-  private textWidth(t: string, px: number, bold = false): number {
+  private fonts: { sans: string; mono: string } | null = null;
+  private textWidth(t: string, px: number, bold = false, mono = false): number {
     if (!this.measureCtx) {
       this.measureCtx = document.createElement("canvas").getContext("2d");
+      const cs = getComputedStyle(document.documentElement);
+      this.fonts = {
+        sans: getComputedStyle(this.svg).fontFamily || "sans-serif",
+        mono: cs.getPropertyValue("--gl-mono").trim() || "monospace",
+      };
     }
     const ctx = this.measureCtx;
-    if (!ctx) return t.length * px * 0.6;
-    const fam = getComputedStyle(this.svg).fontFamily || "sans-serif";
-    ctx.font = `${bold ? "600 " : ""}${px}px ${fam}`;
-    return ctx.measureText(t).width;
+    if (!ctx) return t.length * px * (mono ? 0.62 : 0.6) * (bold ? 1.08 : 1);
+    ctx.font = `${bold ? "600 " : ""}${px}px ${mono ? this.fonts!.mono : this.fonts!.sans}`;
+    return ctx.measureText(t).width * 1.04;
   }
 
   async relayout(transform: Transform | "fit" | "keep" = "keep") {
@@ -315,8 +324,9 @@ export class App {
     const sizes = new Map<string, { width: number; height: number }>();
     for (const v of view.nodes) {
       const big = v.kind === "module" || v.kind === "fold";
-      const w = Math.max(this.textWidth(v.label, 12, big), this.textWidth(v.sub, 10)) + (big ? 40 : 20);
-      sizes.set(v.vid, { width: Math.ceil(Math.min(Math.max(w, 56), 420)), height: big ? 42 : 36 });
+      const labelW = v.kind === "op" ? this.textWidth(v.label, 11.5, false, true) : this.textWidth(v.label, 12, big || v.kind === "param");
+      const w = Math.max(labelW, this.textWidth(v.sub, 10, false, true)) + (big ? 40 : 20);
+      sizes.set(v.vid, { width: Math.ceil(Math.max(w, 56)), height: big ? 42 : 36 });
     }
     let layout: LayoutResult;
     try {
@@ -341,7 +351,7 @@ export class App {
     de.dataset.glRenders = String(this.renders);
     de.dataset.glEngine = layout.engine;
     delete de.dataset.glBusy;
-    window.__GRADLENS_TIMING__ = { layoutMs: layout.ms, renderMs, engine: layout.engine, nodes: view.nodes.length, edges: view.edges.length, at: performance.now() };
+    window.__GRADLENS_TIMING__ = { layoutMs: layout.ms, renderMs, engine: layout.engine, nodes: view.nodes.length, edges: view.edges.length, sinceReportMs: performance.now() - this.reportAt, at: performance.now() };
     this.status.textContent = `${view.nodes.length} shown · ${model.nodes.size} nodes · layout ${Math.round(layout.ms)} ms (${layout.engine})`;
     this.persist();
   }
