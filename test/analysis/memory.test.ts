@@ -1,9 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { analyze } from "../../src/analysis";
-import { TraceBuilder } from "./traceBuilder";
-import { linear } from "./scenarios";
-import type { Trace } from "../../src/trace/schema";
+import { abcTrace } from "./scenarios";
 
 // test/fixtures/torch/memory.json: A → B → C, each Sequential(Linear(256, 256), ReLU()), x [64, 256]
 // float32, loss = out.sum(); what PyTorch saves for backward in four settings.
@@ -11,29 +9,6 @@ const fixture = JSON.parse(readFileSync(new URL("../fixtures/torch/memory.json",
   cases: Array<{ setting: string; totalBytesUnique: number; activationBytesUnique: number }>;
 };
 const expected = (setting: string) => fixture.cases.find((c) => c.setting === setting)!;
-
-/** The same model as a trace (hand-built until the tracer can run it; see also memoryReal.test.ts). */
-export function abcTrace(setting: "all_trainable" | "A_frozen" | "B_frozen" | "no_grad"): Trace {
-  const b = new TraceBuilder("abc.ts");
-  const blocks = ["A", "B", "C"].map((name, i) => {
-    const seq = b.module(name, "Sequential", i + 1);
-    return { seq, lin: linear(b, `${name}.0`, 256, 256, i + 1, seq), relu: b.module(`${name}.1`, "ReLU", i + 1, seq) };
-  });
-  const frozen = setting === "A_frozen" ? 0 : setting === "B_frozen" ? 1 : -1;
-  if (frozen >= 0) b.moduleRequiresGrad(blocks[frozen].seq, false, 5);
-  const x = b.leaf("x", [64, 256], 6);
-  const forward = () => {
-    let h = x;
-    for (const blk of blocks) h = b.relu(b.linear(h, blk.lin.weight, blk.lin.bias, 7, blk.lin.module), 7, blk.relu);
-    return b.op("sum", [h], 7, { shape: [] });
-  };
-  if (setting === "no_grad") {
-    b.noGrad(7, 7, forward);
-  } else {
-    b.backward(forward(), 8);
-  }
-  return b.build();
-}
 
 const within1pct = (actual: number, wanted: number) => expect(Math.abs(actual - wanted)).toBeLessThanOrEqual(wanted * 0.01);
 

@@ -86,3 +86,26 @@ export function gan(buggy: boolean, iterations = 2): Trace {
   }
   return b.build();
 }
+
+/** memory.json's model: A → B → C, each Sequential(Linear(256, 256), ReLU()), x [64, 256], loss = out.sum(). */
+export function abcTrace(setting: "all_trainable" | "A_frozen" | "B_frozen" | "no_grad"): Trace {
+  const b = new TraceBuilder("abc.ts");
+  const blocks = ["A", "B", "C"].map((name, i) => {
+    const seq = b.module(name, "Sequential", i + 1);
+    return { seq, lin: linear(b, `${name}.0`, 256, 256, i + 1, seq), relu: b.module(`${name}.1`, "ReLU", i + 1, seq) };
+  });
+  const frozen = setting === "A_frozen" ? 0 : setting === "B_frozen" ? 1 : -1;
+  if (frozen >= 0) b.moduleRequiresGrad(blocks[frozen].seq, false, 5);
+  const x = b.leaf("x", [64, 256], 6);
+  const forward = () => {
+    let h = x;
+    for (const blk of blocks) h = b.relu(b.linear(h, blk.lin.weight, blk.lin.bias, 7, blk.lin.module), 7, blk.relu);
+    return b.op("sum", [h], 7, { shape: [] });
+  };
+  if (setting === "no_grad") {
+    b.noGrad(7, 7, forward);
+  } else {
+    b.backward(forward(), 8);
+  }
+  return b.build();
+}
