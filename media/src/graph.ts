@@ -444,7 +444,7 @@ export class App {
       if (v.status) cls.push(`status-${v.status}`);
       if (v.noGrad) cls.push("nograd");
       if (v.node && v.node.requiresGrad === false && v.kind === "op") cls.push("no-requires-grad");
-      const attrs: Record<string, string | number> = { class: cls.join(" "), "data-vid": v.vid, transform: `translate(${b.x},${b.y})` };
+      const attrs: Record<string, string | number> = { class: cls.join(" "), "data-vid": v.vid, transform: `translate(${b.x},${b.y})`, tabindex: 0 };
       if (v.node) attrs["data-node-id"] = v.node.id;
       if (v.status) attrs["data-status"] = v.status;
       if (v.kind === "module" || v.kind === "fold") attrs["data-module"] = v.modules[0];
@@ -742,6 +742,17 @@ export class App {
         return;
       }
       this.select(v.vid);
+    });
+    this.svg.addEventListener("keydown", (ev) => {
+      if (ev.key !== "Enter" && ev.key !== " ") return;
+      const title = (ev.target as Element).closest?.(".gl-cluster-title") as SVGGElement | null;
+      const g = nodeOf(ev);
+      const v = g && this.view?.byVid.get(g.dataset.vid!);
+      if (title) void this.collapseModule(title.dataset.module!);
+      else if (v && (v.kind === "module" || v.kind === "fold")) void this.toggleModule(v.vid);
+      else if (v) this.select(v.vid);
+      else return;
+      ev.preventDefault();
     });
     this.svg.addEventListener("dblclick", (ev) => {
       const g = nodeOf(ev);

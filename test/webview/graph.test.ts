@@ -207,6 +207,15 @@ describe("interaction", () => {
     await page.dblclick('.gl-node[data-vid="m:G"]');
     await waitRendered(page, n0 + 2);
     expect(await page.$$eval('.gl-node[data-node-id="param:G.fc1.weight"]', (e) => e.length)).toBe(1);
+    // keyboard: Enter on a cluster title collapses, Enter on the module node expands
+    await page.focus('.gl-cluster-title[data-module="D"]');
+    await page.keyboard.press("Enter");
+    await waitRendered(page, n0 + 3);
+    expect(await page.$$eval('.gl-node[data-vid="m:D"]', (e) => e.length)).toBe(1);
+    await page.focus('.gl-node[data-vid="m:D"]');
+    await page.keyboard.press("Enter");
+    await waitRendered(page, n0 + 4);
+    expect(await page.$$eval('.gl-node[data-vid="m:D"]', (e) => e.length)).toBe(0);
     // zoom with the wheel, then fit
     const z0 = Number(await page.getAttribute(".gl-svg", "data-zoom"));
     await page.mouse.move(600, 400);
