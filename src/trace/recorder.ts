@@ -14,6 +14,14 @@ import { classChainNames, type SiteCapture } from "./sites";
 import { StopSignal, type StopPolicy } from "./stop";
 import { classNameOf, groupsOf } from "./moduleTree";
 import { finalizeTrace } from "./finalize";
+import * as engineNn from "../engine/nn/index";
+
+/** The module classes the engine defines: their forward code is not the user's. */
+const ENGINE_MODULE_CLASSES = new Set<unknown>(Object.values(engineNn).filter((v) => typeof v === "function"));
+
+function isEngineModule(module: object): boolean {
+  return ENGINE_MODULE_CLASSES.has((module as { constructor?: unknown }).constructor);
+}
 
 // The observer that turns one run into a Trace. Records are built as events arrive; names that
 // depend on the final module tree (qualified parameter names, module paths) are resolved once, in
@@ -81,6 +89,12 @@ export class TraceRecorder implements EngineObserver {
   /** storage → the factory leaf that made it, so `new Parameter(randn(3))` is recorded once */
   private readonly leafByStorage = new WeakMap<object, number>();
   private readonly moduleStack: number[] = [];
+  /**
+   * Per moduleStack entry: inside an engine module's forward (nn.Linear, nn.Sequential, ...), every
+   * record has the same user site, the line that called the outermost such module. It is captured
+   * once at entry; null inside a user-written module, whose ops each have their own line.
+   */
+  private readonly sharedSites: Array<Site | null> = [];
   private backwardDepth = 0;
   private pendingBackward: PendingBackward | null = null;
   private pendingStep: PendingStep | null = null;
@@ -130,6 +144,10 @@ export class TraceRecorder implements EngineObserver {
   }
 
   private site(skip?: ReadonlySet<string>): Site | null {
+    if (skip === undefined && this.sharedSites.length > 0) {
+      const shared = this.sharedSites[this.sharedSites.length - 1];
+      if (shared !== null) return shared;
+    }
     return this.options.sites.capture(skip);
   }
 
@@ -350,14 +368,20 @@ export class TraceRecorder implements EngineObserver {
       case "module-created":
         return this.moduleCreated(event.module);
       case "module-enter": {
-        const id = this.moduleIds.get(event.module);
-        if (id !== undefined) this.moduleStack.push(id);
+        const id = this.moduleEntry(event.module).rec.id;
+        const parentShared = this.sharedSites.length > 0 ? this.sharedSites[this.sharedSites.length - 1] : null;
+        const engineModule = isEngineModule(event.module);
+        this.moduleStack.push(id);
+        this.sharedSites.push(engineModule ? parentShared ?? this.options.sites.capture() : null);
         return;
       }
       case "module-exit": {
         const id = this.moduleIds.get(event.module);
         const at = id === undefined ? -1 : this.moduleStack.lastIndexOf(id);
-        if (at >= 0) this.moduleStack.length = at;
+        if (at >= 0) {
+          this.moduleStack.length = at;
+          this.sharedSites.length = at;
+        }
         return;
       }
       case "module-requires-grad":
