@@ -8,7 +8,10 @@ import type { StopPolicy } from "../trace/stop";
 //    at the second optD.step(); a loop with one optimizer stops at its second step(). So that an
 //    optimizer which never steps cannot keep a run going, a single optimizer reaching 50 × `steps`
 //    steps also stops it.
-// 2. Without optimizers: the run stops just before backward call number `steps` + 1.
+// 2. Without optimizers: the run stops just before backward call number 20 × `steps` + 1. A file
+//    without an optimizer is usually a demonstration whose every backward() matters (the article's
+//    branch example runs two losses, three times, twice), or a manual-update loop, where 20
+//    iterations are quick; the budget only bounds the loops that would run for long.
 // 3. Otherwise the file runs to its end.
 // The run also ends (as an error) at the wall-clock deadline or when the worker's memory (JS heap
 // plus typed-array memory) passes the limit; these are checked every few dozen engine calls, and the
@@ -27,6 +30,7 @@ export interface StopRuleOptions {
 
 const LONE_OPTIMIZER_FACTOR = 50;
 const MEMORY_CHECK_INTERVAL_MS = 10;
+export const BACKWARDS_PER_STEP_WITHOUT_OPTIMIZER = 20;
 
 function ordinal(n: number): string {
   const suffix = n % 100 >= 11 && n % 100 <= 13 ? "th" : ["th", "st", "nd", "rd"][n % 10] ?? "th";
@@ -56,10 +60,11 @@ export function createStopPolicy(options: StopRuleOptions): StopPolicy {
       return null;
     },
     beforeBackward(counts) {
-      if (counts.stepsByOptimizer.length > 0 || counts.backwards < steps) return null;
+      const budget = steps * BACKWARDS_PER_STEP_WITHOUT_OPTIMIZER;
+      if (counts.stepsByOptimizer.length > 0 || counts.backwards < budget) return null;
       return {
         reason: "backward-budget",
-        message: `stopped before the ${ordinal(counts.backwards + 1)} backward() call: no optimizer, ${steps === 1 ? "one backward" : `${steps} backwards`} checked (--steps ${steps})`,
+        message: `stopped before the ${ordinal(counts.backwards + 1)} backward() call: the file has no optimizer, and ${budget} backward() calls were checked (--steps ${steps} × ${BACKWARDS_PER_STEP_WITHOUT_OPTIMIZER})`,
       };
     },
     poll() {

@@ -50,6 +50,78 @@ function childrenOf(pid: number): string[] {
 
 const facts = (p: ParameterReport) => ({ gotGrad: p.gotGrad, updated: p.updated, status: p.status });
 
+/** name → [gotGrad, updated, cause kind and line (null: updated, undefined: not asserted)] */
+type Expected = Record<string, [boolean, boolean, (string | null)?]>;
+const lin = (ids: number[], got: boolean, updated: boolean, cause?: string | null): Expected =>
+  Object.fromEntries(ids.flatMap((i) => [`lin${i}.weight`, `lin${i}.bias`].map((n) => [n, [got, updated, cause] as Expected[string]])));
+
+// Per-parameter facts of the article's scenarios, as `gradlens check --json` must report them.
+const ARTICLE: Record<string, { exit: number; params: Expected }> = {
+  "branch-detach": { exit: 0, params: { x: [true, false], q: [true, false], "x#2": [true, false], "q#2": [true, false] } },
+  "chain-detach": { exit: 1, params: { ...lin([0, 1], false, false, "detach:19"), ...lin([2, 3], true, true, null), x: [false, false] } },
+  "no-grad-middle": { exit: 1, params: { ...lin([0, 1], false, false, "no-grad:18"), ...lin([2, 3], true, true, null), x: [false, false] } },
+  "frozen-middle": {
+    exit: 0,
+    params: { ...lin([0, 1, 3], true, true, null), ...lin([2], false, false, "requires-grad-false:10"), x: [true, false, "not-in-optimizer:14"] },
+  },
+  "frozen-backbone": {
+    exit: 0,
+    params: {
+      ...Object.fromEntries(["0.weight", "0.bias", "1.weight", "1.bias", "4.weight", "4.bias"].map((n) => [`backbone.${n}`, [false, false, "requires-grad-false:18"]])),
+      "head.weight": [true, true, null],
+      "head.bias": [true, true, null],
+    },
+  },
+  "lr-zero-groups": {
+    exit: 0,
+    params: {
+      "model1.weight": [true, true, null], "model1.bias": [true, true, null],
+      "model2.weight": [true, false, "lr-zero:9"], "model2.bias": [true, false, "lr-zero:9"],
+      "fc.weight": [true, false, "lr-zero:9"], "fc.bias": [true, false, "lr-zero:9"],
+    },
+  },
+  "optimizer-subset": {
+    exit: 0,
+    params: {
+      "model1.weight": [true, false, "not-in-optimizer:6"], "model1.bias": [true, false, "not-in-optimizer:6"],
+      "model2.weight": [true, true, null], "model2.bias": [true, true, null], "fc.weight": [true, true, null], "fc.bias": [true, true, null],
+    },
+  },
+  "eval-no-grad": { exit: 0, params: Object.fromEntries(["0.weight", "0.bias", "1.weight", "1.bias", "4.weight", "4.bias"].map((n) => [`model.${n}`, [true, true, null]])) },
+  gan: { exit: 0, params: Object.fromEntries(["G", "D"].flatMap((m) => ["0.weight", "0.bias", "2.weight", "2.bias"].map((n) => [`${m}.${n}`, [true, true, null]]))) },
+  "gan-no-detach": { exit: 1, params: Object.fromEntries(["G", "D"].flatMap((m) => ["0.weight", "0.bias", "2.weight", "2.bias"].map((n) => [`${m}.${n}`, [true, true, null]]))) },
+};
+
+describe("gradlens check on the article's examples", () => {
+  const names = Object.keys(ARTICLE).filter((n) => existsSync(join(repoRoot, "examples", `${n}.ts`)));
+  // two at a time: the machine's two cores
+  const results = new Map<string, Promise<{ report: Report; code: number }>>();
+  const resultOf = (name: string) => {
+    if (!results.has(name)) {
+      const i = names.indexOf(name);
+      const before = i >= 2 ? resultOf(names[i - 2]).then(() => undefined, () => undefined) : Promise.resolve();
+      results.set(name, before.then(() => checkJson(`examples/${name}.ts`)));
+    }
+    return results.get(name)!;
+  };
+
+  it.each(names)("%s: per-parameter facts, causes and exit code", async (name) => {
+    for (const n of names) void resultOf(n).catch(() => {});
+    const { report, code } = await resultOf(name);
+    const expected = ARTICLE[name];
+    expect(report.error).toBeNull();
+    expect(report.parameters.map((p) => p.name).sort()).toEqual(Object.keys(expected.params).sort());
+    for (const p of report.parameters) {
+      const [gotGrad, updated, cause] = expected.params[p.name];
+      expect({ name: p.name, gotGrad: p.gotGrad, updated: p.updated }).toEqual({ name: p.name, gotGrad, updated });
+      if (cause === null) expect(p.cause).toBeNull();
+      else if (cause !== undefined) expect({ name: p.name, cause: p.cause && `${p.cause.kind}:${p.cause.line}` }).toEqual({ name: p.name, cause });
+      if (p.cause !== null) expect(p.cause.file).toBe(`examples/${name}.ts`);
+    }
+    expect(code).toBe(expected.exit);
+  });
+});
+
 describe("gradlens check", () => {
   it("stops a 10,000-epoch training loop after its first iteration and says where", async () => {
     const { report, code } = await checkJson("examples/long-training.ts");

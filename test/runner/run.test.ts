@@ -56,7 +56,7 @@ describe("runFile", () => {
     expect(trace.console).toEqual(["sum 2"]);
   });
 
-  it("runs top-level await and an un-awaited async main, and stops before the second backward without an optimizer", async () => {
+  it("runs top-level await and an un-awaited async main, and stops before backward 21 without an optimizer", async () => {
     const trace = await run(
       "loop.ts",
       [
@@ -74,18 +74,19 @@ describe("runFile", () => {
       ].join("\n"),
     );
     expect(trace.error).toBeNull();
-    expect(trace.backwards).toHaveLength(1);
+    expect(trace.backwards).toHaveLength(20);
     expect(trace.stopped).toMatchObject({ reason: "backward-budget", file: "loop.ts", line: 7, column: 20 });
+    expect(trace.stopped.message).toBe("stopped before the 21st backward() call: the file has no optimizer, and 20 backward() calls were checked (--steps 1 × 20)");
     expect(trace.console).toEqual([]);
   });
 
   it("honours a larger step budget", async () => {
     const trace = await run(
       "budget.ts",
-      ['import { randn } from "gradlens";', "const w = randn(2, { requiresGrad: true });", "for (let i = 0; i < 50; i++) w.sum().backward();"].join("\n"),
+      ['import { randn } from "gradlens";', "const w = randn(2, { requiresGrad: true });", "for (let i = 0; i < 500; i++) w.sum().backward();"].join("\n"),
       { steps: 3 },
     );
-    expect(trace.backwards).toHaveLength(3);
+    expect(trace.backwards).toHaveLength(60);
     expect(trace.stopped.reason).toBe("backward-budget");
   });
 
