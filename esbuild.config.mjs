@@ -3,7 +3,7 @@
 // needs the worker too), webview (media/dist/graph.js), bench (dist/bench.js + dist/worker.js).
 // No names: every entry whose source exists. Also importable: `buildEntries(names, { outdir })`.
 import { build } from "esbuild";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -20,9 +20,12 @@ export const ENTRIES = {
 
 /** The engine's runtime export names, baked into the CLI and extension (the names `import ... from "gradlens"` may use). */
 async function engineExportNames() {
+  const index = join(root, "src/engine/index.ts");
+  // named re-exports are visible without bundling (13 ms instead of ~100); `export * from` is not
+  const bundle = /export\s+\*\s+from/.test(readFileSync(index, "utf8"));
   const result = await build({
-    entryPoints: [join(root, "src/engine/index.ts")],
-    bundle: true,
+    entryPoints: [index],
+    bundle,
     write: false,
     format: "esm",
     platform: "neutral",
