@@ -7,7 +7,7 @@ import { setObserver } from "../engine/observer";
 import type { RunError, StopInfo } from "../protocol/report";
 import { TraceRecorder } from "../trace/recorder";
 import { SiteCapture } from "../trace/sites";
-import { isStopSignal } from "../trace/stop";
+import { isStopSignal, StopSignal } from "../trace/stop";
 import { ENGINE_GLOBAL, REQUIRE_PARAM } from "./bundleNames";
 import { BundleSourceMap } from "./sourceMap";
 import { ConsoleCapture } from "./consoleCapture";
@@ -78,6 +78,14 @@ async function main(): Promise<void> {
   installStackHook(sites);
   process.on("unhandledRejection", (e) => fail(e, "rejection"));
   process.on("uncaughtException", (e) => fail(e, "exception"));
+  // `main().then(() => process.exit(0))` is a normal ending for a Node script: judge the run there
+  process.exit = ((code?: number) => {
+    const info: StopInfo = { reason: "end-of-file", message: `the file called process.exit(${code ?? ""})` };
+    const site = sites.capture();
+    if (site !== null) Object.assign(info, site);
+    finish(info, null);
+    throw new StopSignal(info);
+  }) as typeof process.exit;
   output.install();
   setObserver(recorder);
   try {

@@ -147,6 +147,13 @@ describe("runFile", () => {
     expect(trace.stopped.reason).toBe("cancelled");
   });
 
+  it("treats process.exit() as the end of the file", async () => {
+    const trace = await run("exit.ts", 'import { randn } from "gradlens";\nasync function main() {\n  randn(1, { requiresGrad: true }).sum().backward();\n}\nmain().then(() => process.exit(0));\n');
+    expect(trace.error).toBeNull();
+    expect(trace.stopped).toMatchObject({ reason: "end-of-file", message: "the file called process.exit(0)", line: 5, column: 27 });
+    expect(trace.backwards).toHaveLength(1);
+  });
+
   it("reports a missing file", async () => {
     const trace = await runFile("nope.ts", { workerPath, cwd: dir });
     expect(trace.error).toMatchObject({ kind: "exception", message: "no such file: nope.ts" });
