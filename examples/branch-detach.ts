@@ -1,26 +1,26 @@
 // The article's first example: z feeds w = z³ and, through a side branch p, a second loss p·q.
-// Both backward passes accumulate into x.grad: 56 when p = z, but 48 when p = z.detach(),
-// because the detached branch no longer reaches x (only w's 48 does).
-import { tensor, manualSeed } from "gradlens";
+// Both backward() calls add into x.grad. Without a detach the side branch reaches x as well, so
+// x.grad is 56 instead of w's 48; with p = z.detach() only w's gradient reaches x: 48.
+import { tensor } from "gradlens";
 
-manualSeed(0);
+// p = z: both losses send gradient to x (GradLens warns: two backward() calls accumulate into x)
+const x = tensor([1.0], { requiresGrad: true });
+const y = x.pow(2);
+const z = y.mul(2);
+const w = z.pow(3);
+const p = z;
+const q = tensor([2.0], { requiresGrad: true });
+const pq = p.mul(q);
+pq.backward({ retainGraph: true });
+w.backward();
+console.log(`p = z          -> x.grad = ${x.grad!.item()}`); // 56
 
-function run(detachBranch: boolean): number {
-  const x = tensor([1.0], { requiresGrad: true });
-  const q = tensor([2.0], { requiresGrad: true });
-  for (let step = 0; step < 3; step++) {
-    x.grad = null;
-    q.grad = null;
-    const y = x.pow(2);
-    const z = y.mul(2);
-    const w = z.pow(3);
-    const p = detachBranch ? z.detach() : z;
-    const pq = p.mul(q);
-    pq.backward({ retainGraph: true });
-    w.backward();
-  }
-  return x.grad!.item();
-}
-
-console.log(`p = z          -> x.grad = ${run(false)}`);
-console.log(`p = z.detach() -> x.grad = ${run(true)}`);
+// p = z.detach(): the side branch is cut, x gets only w's gradient
+const x2 = tensor([1.0], { requiresGrad: true });
+const z2 = x2.pow(2).mul(2);
+const w2 = z2.pow(3);
+const p2 = z2.detach();
+const q2 = tensor([2.0], { requiresGrad: true });
+p2.mul(q2).backward();
+w2.backward();
+console.log(`p = z.detach() -> x.grad = ${x2.grad!.item()}`); // 48

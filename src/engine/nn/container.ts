@@ -1,4 +1,5 @@
 import { Module } from "./module";
+import type { Tensor } from "../tensor";
 
 // Containers. Sequential and ModuleList keep their modules in own fields "0", "1", … (JS orders
 // integer keys ascending, which is their insertion order); ModuleDict keeps a Map so any key order holds.
@@ -42,10 +43,11 @@ export class Sequential extends IndexedContainer {
     }
   }
 
-  forward(input: unknown): unknown {
-    let x = input;
+  /** Typed for the usual tensor-in, tensor-out chain; modules in between may pass anything along. */
+  forward(input: Tensor): Tensor {
+    let x: unknown = input;
     for (const [, m] of this._localChildren()) x = m.call(x);
-    return x;
+    return x as Tensor;
   }
 }
 

@@ -59,7 +59,7 @@ export class CheckCommand {
     status.show({ kind: "running", file });
     output.appendLine(`[${started.toISOString()}] checking ${file} …`);
 
-    const outcome = await this.queue.run(normalizePath(file), (signal) =>
+    const outcome = await this.queue.run(normalizePath(file), async (signal) =>
       vscode.window.withProgress(
         {
           // A check on save stays in the status bar; one the user asked for shows a notification with Cancel.
