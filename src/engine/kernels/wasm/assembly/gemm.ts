@@ -21,7 +21,7 @@ const MR: i32 = ASC_FEATURE_RELAXED_SIMD ? 6 : 5;
 // One packed B row is two v128 vectors: NR = 32 / sizeof<T>() (8 for f32, 4 for f64).
 const PANEL_BYTES: i32 = 32;
 
-let MC: i32 = MR * 16; // rows of A per block (multiple of MR)
+let MC: i32 = MR * 12; // rows of A per block (multiple of MR); A block = MC×KC ≈ 60–72 KB f32
 let KC: i32 = 256; // depth per block
 let NC: i32 = 2048; // columns of B per block (multiple of 8)
 
