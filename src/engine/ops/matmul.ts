@@ -1,17 +1,18 @@
 import type { Tensor } from "../tensor";
-import { allocate, promote, type TypedArray } from "../dtype";
+import { allocate, promote, type DType } from "../dtype";
 import { record } from "../autograd/record";
 import { contiguousData, makeTensor } from "./kernel";
-import { gemm } from "./gemm";
+import { bmmInto, matmulInto, type FloatArray } from "../kernels/matmul";
 import { expand, reshape, squeeze, transpose, unsqueeze } from "./shapeOps";
 import { mul } from "./binary";
 import { registerOp } from "./registry";
 
-// mm / bmm call the gemm kernel directly on the operands' storage when they are contiguous or a
-// transposed contiguous matrix (the usual case in backward: W.T, X.T), so no copy is made.
+// mm / bmm call the matmul kernels (wasm SIMD, or the JS fallback) directly on the operands' storage
+// when they are contiguous or a transposed contiguous matrix (the usual case in backward: W.T, X.T),
+// so no copy is made.
 
 interface Operand {
-  data: TypedArray;
+  data: FloatArray;
   offset: number;
   trans: boolean;
 }
@@ -22,16 +23,24 @@ function operand(x: Tensor): Operand {
   const rows = x.shape[nd - 2], cols = x.shape[nd - 1];
   const rs = x.strides[nd - 2], cs = x.strides[nd - 1];
   const batchContiguous = nd === 2 || x.strides[0] === rows * cols || x.shape[0] === 1;
-  if (batchContiguous && (cs === 1 || cols === 1) && (rs === cols || rows === 1)) return { data: x.storage.data, offset: x.offset, trans: false };
-  if (batchContiguous && (rs === 1 || rows === 1) && (cs === rows || cols === 1)) return { data: x.storage.data, offset: x.offset, trans: true };
-  return { data: contiguousData(x), offset: 0, trans: false };
+  const data = x.storage.data as FloatArray;
+  if (batchContiguous && (cs === 1 || cols === 1) && (rs === cols || rows === 1)) return { data, offset: x.offset, trans: false };
+  if (batchContiguous && (rs === 1 || rows === 1) && (cs === rows || cols === 1)) return { data, offset: x.offset, trans: true };
+  return { data: contiguousData(x) as FloatArray, offset: 0, trans: false };
 }
 
-function asDtypeData(op: Operand, dtype: string, x: Tensor): Operand {
+function asDtypeData(op: Operand, dtype: DType, x: Tensor): Operand {
   if (x.dtype === dtype) return op;
-  const converted = allocate(dtype as "float32", x.numel());
+  const converted = allocate(dtype, x.numel()) as FloatArray;
   converted.set(contiguousData(x));
   return { data: converted, offset: 0, trans: false };
+}
+
+/** The dtype of a matrix product; bool has no matmul kernel in PyTorch either. */
+function productDtype(a: Tensor, b: Tensor): DType {
+  const dtype = promote(a.dtype, b.dtype);
+  if (dtype === "bool") throw new Error(`"addmm_impl_cpu_" not implemented for 'Bool'`);
+  return dtype;
 }
 
 registerOp("mm");
@@ -42,10 +51,10 @@ export function mm(a: Tensor, b: Tensor): Tensor {
     throw new Error(`mat1 and mat2 shapes cannot be multiplied (${a.shape[0]}x${a.shape[1]} and ${b.shape[0]}x${b.shape[1]})`);
   }
   const [m, k] = a.shape, n = b.shape[1];
-  const dtype = promote(a.dtype, b.dtype);
-  const out = allocate(dtype, m * n);
+  const dtype = productDtype(a, b);
+  const out = allocate(dtype, m * n) as FloatArray;
   const A = asDtypeData(operand(a), dtype, a), B = asDtypeData(operand(b), dtype, b);
-  gemm(A.data, A.offset, B.data, B.offset, out, 0, m, k, n, A.trans, B.trans);
+  matmulInto(A.data, B.data, out, m, k, n, A.trans, B.trans, false, A.offset, B.offset, 0);
   const saved = [b.requiresGrad ? a : null, a.requiresGrad ? b : null].filter((t): t is Tensor => t !== null);
   return record("mm", "MmBackward0", [a, b], makeTensor(out, [m, n], dtype), (g, node) => {
     const savedA = b.requiresGrad ? node.saved(0) : null;
@@ -66,13 +75,11 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
     throw new Error(`Expected size for first two dimensions of batch2 tensor to be: [${b.shape[0]}, ${a.shape[2]}] but got: [${b.shape[0]}, ${b.shape[1]}].`);
   }
   const [batch, m, k] = a.shape, n = b.shape[2];
-  const dtype = promote(a.dtype, b.dtype);
-  const out = allocate(dtype, batch * m * n);
+  const dtype = productDtype(a, b);
+  const out = allocate(dtype, batch * m * n) as FloatArray;
   const A = asDtypeData(operand(a), dtype, a), B = asDtypeData(operand(b), dtype, b);
   const strideA = a.shape[0] === 1 ? 0 : m * k, strideB = b.shape[0] === 1 ? 0 : k * n;
-  for (let i = 0; i < batch; i++) {
-    gemm(A.data, A.offset + i * strideA, B.data, B.offset + i * strideB, out, i * m * n, m, k, n, A.trans, B.trans);
-  }
+  bmmInto(A.data, B.data, out, batch, m, k, n, A.trans, B.trans, strideA, strideB, m * n, false, A.offset, B.offset, 0);
   const saved = [b.requiresGrad ? a : null, a.requiresGrad ? b : null].filter((t): t is Tensor => t !== null);
   return record("bmm", "BmmBackward0", [a, b], makeTensor(out, [batch, m, n], dtype), (g, node) => {
     const savedA = b.requiresGrad ? node.saved(0) : null;
@@ -112,10 +119,11 @@ export function mv(a: Tensor, b: Tensor): Tensor {
   if (a.dim() !== 2 || b.dim() !== 1) throw new Error(`vector + matrix @ vector expected, got 1, ${a.dim()}, ${b.dim()}`);
   if (a.shape[1] !== b.shape[0]) throw new Error(`size mismatch, got input (${a.shape[0]}), mat (${a.shape[0]}x${a.shape[1]}), vec (${b.shape[0]})`);
   const [n, k] = a.shape;
-  const dtype = promote(a.dtype, b.dtype);
-  const out = allocate(dtype, n);
-  const A = asDtypeData(operand(a), dtype, a), B = asDtypeData({ data: contiguousData(b), offset: 0, trans: false }, dtype, b);
-  gemm(A.data, A.offset, B.data, B.offset, out, 0, n, k, 1, A.trans, false);
+  const dtype = productDtype(a, b);
+  const out = allocate(dtype, n) as FloatArray;
+  const A = asDtypeData(operand(a), dtype, a);
+  const B = asDtypeData({ data: contiguousData(b) as FloatArray, offset: 0, trans: false }, dtype, b);
+  matmulInto(A.data, B.data, out, n, k, 1, A.trans, false, false, A.offset, B.offset, 0);
   const saveA = b.requiresGrad, saveB = a.requiresGrad;
   const saved = [saveA ? a : null, saveB ? b : null].filter((t): t is Tensor => t !== null);
   return record("mv", "MvBackward0", [a, b], makeTensor(out, [n], dtype), (g, node) => {
