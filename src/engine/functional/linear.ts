@@ -1,4 +1,5 @@
-import type { Tensor } from "../tensor";
+import { Tensor } from "../tensor";
+import { Storage } from "../storage";
 import { allocate, promote, type TypedArray } from "../dtype";
 import { record } from "../autograd/record";
 import { isGradEnabled } from "../gradMode";
@@ -54,6 +55,7 @@ export function addmm(bias: Tensor, mat1: Tensor, mat2: Tensor): Tensor {
   if (mat2.requiresGrad) saved.push(mat1);
   if (mat1.requiresGrad) saved.push(mat2);
   const biasShape = [...bias.shape];
+  const mat2Transposed = k > 1 && n > 1 && mat2.strides[0] === 1 && mat2.strides[1] === k;
   return record("addmm", "AddmmBackward0", [bias, mat1, mat2], makeTensor(out, [m, n], dtype), (g, node) => {
     const savedMat1 = mat2.requiresGrad ? node.saved(0) : null;
     const savedMat2 = mat1.requiresGrad ? node.saved(savedMat1 === null ? 0 : 1) : null;
@@ -77,11 +79,18 @@ export function addmm(bias: Tensor, mat1: Tensor, mat2: Tensor): Tensor {
       gradMat1 = makeTensor(res, [m, k], gdt);
     }
     if (need2) {
-      // [k,n] = mat1ᵀ · g[m,n]
       const A1 = matrixOperand(savedMat1!, gdt);
       const res = allocate(gdt, k * n) as FloatArray;
-      matmulInto(A1.data, gd, res, k, m, n, !A1.trans, false, false, A1.offset, 0, 0);
-      gradMat2 = makeTensor(res, [k, n], gdt);
+      if (mat2Transposed) {
+        // mat2 is Wᵀ (nn.Linear): compute (gᵀ · mat1) [n,k] and return its transpose view, so the
+        // gradient reaching W through TBackward0 is contiguous like W (PyTorch keeps mat2's layout too)
+        matmulInto(gd, A1.data, res, n, m, k, true, A1.trans, false, 0, A1.offset, 0);
+        gradMat2 = new Tensor(new Storage(res), [k, n], [1, k], 0, gdt);
+      } else {
+        // [k,n] = mat1ᵀ · g[m,n]
+        matmulInto(A1.data, gd, res, k, m, n, !A1.trans, false, false, A1.offset, 0, 0);
+        gradMat2 = makeTensor(res, [k, n], gdt);
+      }
     }
     return [needBias ? biasGrad(gd, gdt, m, n, g, biasShape) : null, gradMat1, gradMat2];
   }, { saved });

@@ -2,6 +2,7 @@ import { Tensor } from "../tensor";
 import { promoteOperands, promoteWithScalar, type DType } from "../dtype";
 import { record } from "../autograd/record";
 import { mapUnary, zipBinary, zipTernary } from "./elementwise";
+import { arith, Arith } from "./arith";
 import { makeTensor, toTensor } from "./kernel";
 import { unbroadcast } from "./broadcast";
 import { registerOp } from "./registry";
@@ -34,7 +35,7 @@ registerOp("add");
 export function add(a: Tensor, b: Operand, alpha = 1): Tensor {
   const dtype = resultDtype(a, b);
   const x = a, y = asTensor(b);
-  const out = zipBinary(x, y, alpha === 1 ? (p, q) => p + q : (p, q) => p + alpha * q, dtype, "add");
+  const out = arith(Arith.Add, x, y, alpha, dtype, "add");
   return record("add", "AddBackward0", inputsOf(a, b), out, (g, node) => [
     node.needsInputGrad[0] ? unbroadcast(g, a.shape) : null,
     node.needsInputGrad[1] ? unbroadcast(alpha === 1 ? g : mul(g, alpha), y.shape) : null,
@@ -45,7 +46,7 @@ registerOp("sub");
 export function sub(a: Tensor, b: Operand, alpha = 1): Tensor {
   const dtype = resultDtype(a, b);
   const x = a, y = asTensor(b);
-  const out = zipBinary(x, y, (p, q) => p - alpha * q, dtype, "sub");
+  const out = arith(Arith.Sub, x, y, alpha, dtype, "sub");
   return record("sub", "SubBackward0", inputsOf(a, b), out, (g, node) => [
     node.needsInputGrad[0] ? unbroadcast(g, a.shape) : null,
     node.needsInputGrad[1] ? unbroadcast(mul(g, -alpha), y.shape) : null,
@@ -56,7 +57,7 @@ registerOp("mul");
 export function mul(a: Tensor, b: Operand): Tensor {
   const dtype = resultDtype(a, b);
   const x = a, y = asTensor(b);
-  const out = zipBinary(x, y, (p, q) => p * q, dtype, "mul");
+  const out = arith(Arith.Mul, x, y, 1, dtype, "mul");
   if (!(b instanceof Tensor)) {
     return record("mul", "MulBackward0", [a], out, (g) => [mul(g, b)]);
   }
@@ -78,7 +79,7 @@ export function div(a: Tensor, b: Operand): Tensor {
   const dtype = b instanceof Tensor || !(a.dtype === "int64" || a.dtype === "bool") ? resultDtype(a, b) : "float32";
   const outDtype = dtype === "int64" || dtype === "bool" ? "float32" : dtype; // true division, as torch.div
   const x = a, y = asTensor(b);
-  const out = zipBinary(x, y, (p, q) => p / q, outDtype, "div");
+  const out = arith(Arith.Div, x, y, 1, outDtype, "div");
   if (!(b instanceof Tensor)) {
     return record("div", "DivBackward0", [a], out, (g) => [div(g, b)]);
   }

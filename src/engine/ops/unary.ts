@@ -1,8 +1,11 @@
 import type { Tensor } from "../tensor";
-import type { DType } from "../dtype";
+import { allocate, type DType } from "../dtype";
 import { record } from "../autograd/record";
+import { isGradEnabled } from "../gradMode";
+import { shapesEqual } from "../shape";
+import { contiguousData, makeTensor } from "./kernel";
 import { mapUnary } from "./elementwise";
-import { add, mul, div, neg } from "./binary";
+import { add, mul, div, neg, where } from "./binary";
 import { registerOp } from "./registry";
 
 // Elementwise functions. Backward formulas are written with differentiable ops where the derivative
@@ -95,10 +98,24 @@ export function sigmoidScalar(v: number): number {
 
 registerOp("relu");
 export function relu(x: Tensor): Tensor {
-  const out = mapUnary(x, (v) => (v > 0 ? v : 0));
-  return record("relu", "ReluBackward0", [x], out, (g, node) => [mul(g, mapUnary(node.saved(0), (v) => (v > 0 ? 1 : 0), g.dtype))], {
-    savedOutputs: [out],
-  });
+  const src = contiguousData(x);
+  const values = allocate(x.dtype, src.length);
+  for (let i = 0; i < src.length; i++) {
+    const v = src[i];
+    values[i] = v > 0 ? v : 0;
+  }
+  const out = makeTensor(values, x.shape, x.dtype);
+  return record("relu", "ReluBackward0", [x], out, (g, node) => [reluBackward(g, node.saved(0))], { savedOutputs: [out] });
+}
+
+/** g where y > 0, else 0 (PyTorch's threshold_backward: NaN or ∞ in g does not leak through the mask);
+ * one pass without building the mask when no double-backward graph is recorded. */
+function reluBackward(g: Tensor, y: Tensor): Tensor {
+  if (isGradEnabled() || !shapesEqual(g.shape, y.shape)) return where(mapUnary(y, (v) => (v > 0 ? 1 : 0), "bool"), g, 0);
+  const gd = contiguousData(g), yd = contiguousData(y);
+  const res = allocate(g.dtype, gd.length);
+  for (let i = 0; i < gd.length; i++) res[i] = yd[i] > 0 ? gd[i] : 0;
+  return makeTensor(res, g.shape, g.dtype);
 }
 
 registerOp("leakyRelu");
