@@ -1,4 +1,5 @@
-import type { Tensor } from "../tensor";
+import { Tensor } from "../tensor";
+import { peekStorageId, type Storage } from "../storage";
 import { AccumulateGrad, Node } from "./node";
 import { IMPLICIT_SCALAR, NO_GRAD_FN } from "../errors";
 import { isGradEnabled, setGradEnabledQuietly } from "../gradMode";
@@ -20,6 +21,7 @@ export function runBackward(root: Tensor, gradient: Tensor | null, options: Back
   const createGraph = options.createGraph ?? false;
   const retainGraph = options.retainGraph ?? createGraph;
   if (!root.requiresGrad) throw new Error(NO_GRAD_FN);
+  const firstFresh = peekStorageId();
   let seed: Tensor;
   if (gradient === null) {
     if (root.numel() !== 1) throw new Error(IMPLICIT_SCALAR);
@@ -38,7 +40,7 @@ export function runBackward(root: Tensor, gradient: Tensor | null, options: Back
   setGradEnabledQuietly(createGraph);
   let error: unknown = null;
   try {
-    sweep(rootNode, seed, retainGraph, createGraph);
+    sweep(rootNode, seed, retainGraph, createGraph, firstFresh);
   } catch (e) {
     error = e;
     throw e;
@@ -48,9 +50,37 @@ export function runBackward(root: Tensor, gradient: Tensor | null, options: Back
   }
 }
 
-function sweep(rootNode: Node, seed: Tensor, retainGraph: boolean, createGraph: boolean): void {
+/**
+ * Which gradient buffers a leaf may keep as its `.grad` without a copy (PyTorch steals a gradient
+ * nobody else references). Here: memory made during this backward (never the user's seed or a saved
+ * tensor), handed to exactly one input, never shown to a hook (a hook may keep what it is given).
+ */
+class Ownership {
+  private readonly handed = new Map<Storage, number>();
+  constructor(private readonly firstFresh: number) {}
+  handOut(t: Tensor): void {
+    this.handed.set(t.storage, (this.handed.get(t.storage) ?? 0) + 1);
+  }
+  expose(t: Tensor): void {
+    this.handed.set(t.storage, Infinity);
+  }
+  /** True when `t` may become a leaf's `.grad` as it is. */
+  owned(t: Tensor): boolean {
+    return (
+      t.storage.id >= this.firstFresh &&
+      this.handed.get(t.storage) === 1 &&
+      t.offset === 0 &&
+      t.storage.data.length === t.numel() &&
+      t.isContiguous()
+    );
+  }
+}
+
+function sweep(rootNode: Node, seed: Tensor, retainGraph: boolean, createGraph: boolean, firstFresh: number): void {
   const dependencies = countDependencies(rootNode);
   const buffers = new Map<Node, Tensor>([[rootNode, seed]]);
+  const ownership = new Ownership(firstFresh);
+  ownership.handOut(seed);
   const ready: Node[] = [rootNode];
   while (ready.length > 0) {
     const node = popLatest(ready);
@@ -62,12 +92,14 @@ function sweep(rootNode: Node, seed: Tensor, retainGraph: boolean, createGraph: 
       continue;
     }
     for (const hook of node.preHooks) {
+      ownership.expose(grad);
       const replaced = hook(grad);
       if (replaced) grad = replaced;
+      ownership.expose(grad);
     }
     for (const retain of node.retainGradHooks) retain(grad);
     if (node instanceof AccumulateGrad) {
-      accumulate(node.variable, grad, createGraph);
+      accumulate(node.variable, grad, createGraph, ownership);
       continue;
     }
     const inputGrads = node.apply(grad);
@@ -76,7 +108,9 @@ function sweep(rootNode: Node, seed: Tensor, retainGraph: boolean, createGraph: 
       const g = inputGrads[i];
       if (g !== null && g !== undefined) {
         const prev = buffers.get(next);
-        buffers.set(next, prev === undefined ? g : add(prev, g));
+        const sum = prev === undefined ? g : add(prev, g);
+        ownership.handOut(sum);
+        buffers.set(next, sum);
       }
       markInputDone(next, dependencies, ready);
     });
@@ -115,20 +149,28 @@ function popLatest(ready: Node[]): Node {
   return node;
 }
 
-function accumulate(leaf: Tensor, grad: Tensor, createGraph: boolean): void {
+function accumulate(leaf: Tensor, grad: Tensor, createGraph: boolean, ownership: Ownership): void {
   for (const hook of leaf._leafHooks) {
+    ownership.expose(grad);
     const replaced = hook(grad);
     if (replaced) grad = replaced;
+    ownership.expose(grad);
   }
   if (!shapesEqual(grad.shape, leaf.shape)) {
     throw new Error(
       `Function AccumulateGrad returned an invalid gradient - got ${formatShape(grad.shape)} but expected shape compatible with ${formatShape(leaf.shape)}`,
     );
   }
-  if (grad.dtype !== leaf.dtype) grad = grad.to(leaf.dtype);
+  if (grad.dtype !== leaf.dtype) {
+    grad = grad.to(leaf.dtype);
+    ownership.handOut(grad);
+  }
   if (leaf.grad === null) {
-    // Never alias: one gradient tensor may flow to several leaves (e.g. both inputs of an add).
-    leaf.grad = createGraph ? grad : grad.detach().clone();
+    // Never alias memory someone else holds: one gradient tensor may flow to several leaves (e.g.
+    // both inputs of an add), or be the user's seed or a hook's; a buffer only this leaf got is kept.
+    if (createGraph) leaf.grad = grad;
+    else if (ownership.owned(grad)) leaf.grad = new Tensor(grad.storage, [...grad.shape], [...grad.strides], 0, grad.dtype);
+    else leaf.grad = grad.detach().clone();
   } else if (createGraph) {
     leaf.grad = add(leaf.grad, grad);
   } else {
