@@ -213,13 +213,6 @@ export class Session {
     return this.page.frameLocator("iframe.webview.ready").frameLocator("#active-frame");
   }
 
-  /** The editor's cursor position as the status bar shows it ("Ln 12, Col 5"). */
-  async cursor() {
-    const text = await this.page.locator(".statusbar-item", { hasText: /Ln \d+, Col \d+/ }).first().innerText();
-    const m = /Ln (\d+), Col (\d+)/.exec(text);
-    return { line: Number(m[1]), column: Number(m[2]) };
-  }
-
   async screenshot(name) {
     fs.mkdirSync(this.options.shots, { recursive: true });
     await this.page.screenshot({ path: path.join(this.options.shots, `${name}.png`) });
