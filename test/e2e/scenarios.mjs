@@ -1,5 +1,7 @@
 // What a user sees in a real VS Code, one scenario per function. Each gets a started Session and
 // throws on the first expectation that fails; run.mjs saves a screenshot per scenario either way.
+// The texts, codes and positions come from expectations.mjs, shared with test/electron.
+import { expectations as E, problemsPosition } from "./expectations.mjs";
 
 function expect(condition, message) {
   if (!condition) throw new Error(message);
@@ -30,8 +32,8 @@ export const scenarios = [
     name: "1-static-codelens",
     title: "opening the branch-detach example shows the static CodeLens on detach() at once",
     async run(s) {
-      await s.openFile("branch-detach.ts");
-      const text = await waitForLens(s, "detach — run the gradient-flow check to see what it cuts");
+      await s.openFile(E.staticCodeLens.file);
+      const text = await waitForLens(s, E.staticCodeLens.lens.title);
       expect(text.includes("detach"), `lens text: ${text}`);
     },
   },
@@ -39,71 +41,75 @@ export const scenarios = [
     name: "2-check-from-palette",
     title: "the check from the command palette updates the lens, the Problems panel and the status bar",
     async run(s) {
-      await s.openFile("branch-detach.ts");
+      const x = E.checkFromPalette, [finding] = x.findings;
+      await s.openFile(x.file);
       await waitForLens(s, "run the gradient-flow check");
       await runCheck(s);
-      const lens = await waitForLens(s, "cuts gradient to x");
-      expect(/gets? gradient from/.test(lens) && lens.includes("✓"), `lens after the check: ${lens}`);
-      const rows = await problemRows(s, "GL005");
-      expect(rows.some((r) => /GL005/.test(r) && /Ln 1[0-9]/.test(r)), `problems: ${rows.join(" | ")}`);
+      const lens = await waitForLens(s, x.lensAfter.includes);
+      expect(x.lensAfter.pattern.test(lens) && lens.includes(x.lensAfter.mark), `lens after the check: ${lens}`);
+      const rows = await problemRows(s, finding.code);
+      expect(rows.some((r) => r.includes(finding.code) && /Ln 1[0-9]/.test(r)), `problems: ${rows.join(" | ")}`);
       const status = await s.page.locator(".statusbar-item", { hasText: "GradLens:" }).first().innerText();
-      expect(/GradLens: .*not applied/.test(status), `status bar: ${status}`);
+      expect(x.statusBar.test(status), `status bar: ${status}`);
     },
   },
   {
     name: "3-buggy-gan-quick-fix",
     title: "the buggy GAN gets an error on the optimizer step; its quick fix applies and a re-run is clean",
     async run(s) {
-      await s.openFile("gan-no-detach.ts");
+      const x = E.ganQuickFix, finding = x.findings.find((f) => f.code === x.fixFor);
+      await s.openFile(x.file);
       await runCheck(s);
-      const rows = await problemRows(s, "GL006");
-      expect(rows.some((r) => /GL006/.test(r) && /Ln 29, Col 3/.test(r)), `problems: ${rows.join(" | ")}`);
+      const rows = await problemRows(s, finding.code);
+      expect(rows.some((r) => r.includes(finding.code) && r.includes(problemsPosition(finding))), `problems: ${rows.join(" | ")}`);
       // apply the quick fix from the Problems row's light bulb: focus the row, then Ctrl+.
-      await s.page.locator(".markers-panel .monaco-list-row", { hasText: "GL006" }).first().click();
+      await s.page.locator(".markers-panel .monaco-list-row", { hasText: finding.code }).first().click();
       await s.page.keyboard.press("Control+.");
-      const option = s.page.locator(".context-view").getByText(/Add \.detach\(\) to/).first();
+      const option = s.page.locator(".context-view").getByText(x.quickFixTitle).first();
       await option.waitFor({ timeout: 30_000 });
       await option.click();
-      await s.page.locator(".monaco-editor .view-line", { hasText: "D.forward(fake.detach())" }).first().waitFor({ timeout: 30_000 });
+      await s.page.locator(".monaco-editor .view-line", { hasText: x.fixedText }).first().waitFor({ timeout: 30_000 });
       await s.page.keyboard.press("Control+S");
       await runCheck(s);
       const after = await (await s.problems()).allInnerTexts();
-      expect(!after.some((r) => /GL006|GL011/.test(r)), `problems after the fix: ${after.join(" | ")}`);
+      expect(!after.some((r) => x.goneAfterFix.some((code) => r.includes(code))), `problems after the fix: ${after.join(" | ")}`);
       const status = await s.page.locator(".statusbar-item", { hasText: "GradLens:" }).first().innerText();
-      expect(!/run failed/.test(status), `status bar: ${status}`);
+      expect(!x.failedStatus.test(status), `status bar: ${status}`);
     },
   },
   {
     name: "4-graph-panel",
     title: "the graph panel colours parameters by status and a double-click reveals the source line",
     async run(s) {
-      await s.openFile("frozen-middle.ts");
+      const x = E.graphPanel;
+      await s.openFile(x.file);
       await runCheck(s);
-      await s.runCommand("GradLens: Show computation graph");
+      await s.runCommand(x.paletteTitle);
       const web = s.webview();
       const params = web.locator("[data-status]");
       await params.first().waitFor({ timeout: 90_000 });
       const statuses = await params.evaluateAll((els) => els.map((e) => e.getAttribute("data-status")));
-      expect(statuses.includes("frozen") && statuses.includes("updated"), `statuses: ${statuses.join(",")}`);
+      expect(x.statuses.every((status) => statuses.includes(status)), `statuses: ${statuses.join(",")}`);
       // lin2's parameters are created by `new nn.Linear(2, 2)` on line 8 of frozen-middle.ts
       const frozen = web.locator('[data-status="frozen"]').first();
       await frozen.dblclick();
-      const active = s.page.locator(".monaco-editor .line-numbers.active-line-number", { hasText: /^8$/ });
+      const active = s.page.locator(".monaco-editor .line-numbers.active-line-number", { hasText: new RegExp(`^${x.frozenDefinedOnLine}$`) });
       await active.first().waitFor({ timeout: 30_000 });
     },
   },
   {
     name: "5-never-ends-timeout",
     title: "the never-ending example stops at the timeout with a clear message; the editor stays responsive",
-    settings: { "gradlens.timeoutSeconds": 5 },
+    settings: E.neverEndsTimeout.settings,
     async run(s) {
-      await s.openFile("never-ends.ts");
+      const x = E.neverEndsTimeout;
+      await s.openFile(x.file);
       await runCheck(s);
-      const rows = await problemRows(s, /did not finish|time/);
-      expect(rows.some((r) => /did not finish within 5 s/.test(r)), `problems: ${rows.join(" | ")}`);
+      const rows = await problemRows(s, x.problemFilter);
+      expect(rows.some((r) => x.message.test(r)), `problems: ${rows.join(" | ")}`);
       // still responsive: another file opens and its lenses show
-      await s.openFile("branch-detach.ts");
-      await waitForLens(s, "backward — run the gradient-flow check");
+      await s.openFile(x.thenFile);
+      await waitForLens(s, x.thenLens);
     },
   },
   {
@@ -111,10 +117,11 @@ export const scenarios = [
     title: "in an untrusted workspace the check refuses to run code and says why; static lenses still show",
     trusted: false,
     async run(s) {
-      await s.openFile("branch-detach.ts");
-      await waitForLens(s, "detach — run the gradient-flow check to see what it cuts");
-      await s.runCommand("GradLens: Run gradient-flow check");
-      await s.notification("does not run code in an untrusted workspace").first().waitFor({ timeout: 60_000 });
+      const x = E.untrustedWorkspace;
+      await s.openFile(x.file);
+      await waitForLens(s, x.lens.title);
+      await s.runCommand(E.checkFromPalette.paletteTitle);
+      await s.notification(x.messageText).first().waitFor({ timeout: 60_000 });
     },
   },
 ];
