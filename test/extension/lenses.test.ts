@@ -92,4 +92,18 @@ describe("CodeLens after a check", () => {
     );
     expect(cutFacts("noGrad", [{ ...cut, blocked: [] }], report, goodScan).title).toBe("noGrad — cuts no parameter's gradient");
   });
+
+  it("cut facts: a requiresGrad = false site says what it froze, not that it cut them", () => {
+    const report = goodGanReport();
+    const frozen = ["G.fc1.weight", "G.fc1.bias"];
+    for (const p of report.parameters.filter((p) => frozen.includes(p.name))) {
+      Object.assign(p, { requiresGrad: false, gotGrad: false, updated: false, status: "frozen", optimizers: ["optG"] });
+    }
+    const cut = { ...report.cuts[0]!, kind: "requires-grad-false" as const, blocked: frozen, gotGradElsewhere: [] };
+    expect(cutFacts("requiresGrad = false", [cut], report, goodScan).title).toBe(
+      "freezes G.fc1.weight, G.fc1.bias — `optG` still holds them (no gradient, skipped)",
+    );
+    for (const p of report.parameters) p.optimizers = [];
+    expect(cutFacts("requiresGrad = false", [cut], report, goodScan).title).toBe("freezes G.fc1.weight, G.fc1.bias");
+  });
 });

@@ -1,7 +1,7 @@
 // CodeLens titles. Before a check, every cut site in training code, every optimizer construction and
 // every backward() gets a lens from the static scan, so lenses are there at once and nothing jumps
 // when a run finishes; after a check the same lenses state what the run saw there.
-import type { BackwardReport, CutReport, OptimizerReport, Report } from "../../protocol/report";
+import type { BackwardReport, CutReport, OptimizerReport, ParameterReport, Report } from "../../protocol/report";
 import { isCutSite } from "../../static/queries";
 import type { SourceRange, StaticScan, StaticSite } from "../../static/types";
 import { reportIsFor } from "./files";
@@ -85,6 +85,9 @@ export function cutFacts(label: string, cuts: readonly CutReport[], report: Repo
   if (blocked.length === 0) {
     return { title: `${label} — cuts no parameter's gradient`, tooltip: "No parameter lost gradient at this site in the checked steps." };
   }
+  if (cuts.every((c) => c.kind === "requires-grad-false") && blocked.every((n) => params.get(n)?.status === "frozen")) {
+    return freezeFacts(blocked, params);
+  }
   if (lost.length === 0) {
     const losses = unique(
       [...elsewhere].flatMap((n) => (params.get(n)?.reachedBy ?? []).map((i) => report.backwards.find((b) => b.index === i))),
@@ -110,6 +113,16 @@ export function cutFacts(label: string, cuts: readonly CutReport[], report: Repo
   return {
     title: `cuts gradient to ${listNames(lost)} — no optimizer steps ${lost.length === 1 ? "it" : "them"}`,
     tooltip: `This ${label} stops every gradient to ${lost.join(", ")}; no optimizer holds ${lost.length === 1 ? "it" : "them"}.`,
+  };
+}
+
+/** A requiresGrad = false site froze these on purpose: say so, and whether an optimizer still holds them. */
+function freezeFacts(frozen: string[], params: Map<string, ParameterReport>): CutFacts {
+  const holders = unique(frozen.flatMap((n) => params.get(n)?.optimizers ?? []));
+  const held = holders.length === 0 ? "" : ` — ${holders.map((o) => `\`${o}\``).join(", ")} still ${holders.length === 1 ? "holds" : "hold"} ${frozen.length === 1 ? "it" : "them"} (no gradient, skipped)`;
+  return {
+    title: `freezes ${listNames(frozen)}${held}`,
+    tooltip: `${frozen.join(", ")} get no gradient from here on; gradient still flows through them to earlier modules.`,
   };
 }
 
