@@ -40,28 +40,48 @@ interface ConvShape {
   geom: Im2colGeometry;
 }
 
-/** Core of both convs: x [N,C,H,W], w [Cout, C/groups, kH, kW]. */
+/** One image's column matrix [K, L], reused between calls (it never outlives a conv call). */
+let scratch32 = new Float32Array(0), scratch64 = new Float64Array(0);
+let scratchB32 = new Float32Array(0), scratchB64 = new Float64Array(0);
+
+function scratch(dtype: DType, len: number, second = false): FloatArray {
+  if (dtype === "float64") {
+    if (second) return scratchB64.length >= len ? scratchB64 : (scratchB64 = new Float64Array(len));
+    return scratch64.length >= len ? scratch64 : (scratch64 = new Float64Array(len));
+  }
+  if (second) return scratchB32.length >= len ? scratchB32 : (scratchB32 = new Float32Array(len));
+  return scratch32.length >= len ? scratch32 : (scratch32 = new Float32Array(len));
+}
+
+/**
+ * Core of both convs: x [N,C,H,W], w [Cout, C/groups, kH, kW]. Works image by image: the column
+ * matrix of one image (K × L) lives in a reused scratch buffer and stays cache-sized, where a
+ * whole batch's (N·K·L) would be megabytes of fresh memory per call.
+ */
 function convCore(
   op: "conv1d" | "conv2d", x: Tensor, w: Tensor, bias: Tensor | null, s: ConvShape, outShape: number[],
 ): Tensor {
-  const { N, Cout, groups, geom } = s;
+  const { N, C, H, W, Cout, groups, geom } = s;
   const { K, L } = geom;
   const Kg = K / groups, Coutg = Cout / groups;
+  const image = { ...geom, N: 1 };
+  const inImage = C * H * W, outImage = Cout * L;
   const dtype: DType = floatDtypeOf(x, w, bias);
   const xd = floatValues(x, dtype), wd = floatValues(w, dtype);
-  const cols = im2colInto(xd, geom, allocate(dtype, N * K * L) as FloatArray);
-  const out = allocate(dtype, N * Cout * L) as FloatArray;
-  for (let n = 0; n < N; n++)
+  const out = allocate(dtype, N * outImage) as FloatArray;
+  const bd = bias !== null ? contiguousData(bias) : null;
+  const cols = scratch(dtype, K * L);
+  for (let n = 0; n < N; n++) {
+    im2colInto(xd.subarray(n * inImage, (n + 1) * inImage), image, cols);
     for (let g = 0; g < groups; g++) {
-      matmulInto(wd, cols, out, Coutg, Kg, L, false, false, false, g * Coutg * Kg, n * K * L + g * Kg * L, n * Cout * L + g * Coutg * L);
+      matmulInto(wd, cols, out, Coutg, Kg, L, false, false, false, g * Coutg * Kg, g * Kg * L, n * outImage + g * Coutg * L);
     }
-  if (bias !== null) {
-    const bd = contiguousData(bias);
-    for (let n = 0; n < N; n++)
+    if (bd !== null) {
       for (let c = 0; c < Cout; c++) {
-        const base = (n * Cout + c) * L, b = bd[c];
+        const base = n * outImage + c * L, b = bd[c];
         for (let i = 0; i < L; i++) out[base + i] += b;
       }
+    }
   }
   const inputs = bias !== null ? [x, w, bias] : [x, w];
   const xShape = [...x.shape], wShape = [...w.shape];
@@ -69,26 +89,33 @@ function convCore(
     const input = node.saved(0), weight = node.saved(1);
     const gdt: DType = grad.dtype === "float64" ? "float64" : "float32";
     const gy = floatValues(grad, gdt);
-    const wv = floatValues(weight, gdt);
-    let gx: Tensor | null = null, gw: Tensor | null = null, gb: Tensor | null = null;
-    if (node.needsInputGrad[0]) {
-      const dcols = allocate(gdt, N * K * L) as FloatArray;
-      for (let n = 0; n < N; n++)
-        for (let g = 0; g < groups; g++) {
-          matmulInto(wv, gy, dcols, Kg, Coutg, L, true, false, false, g * Coutg * Kg, n * Cout * L + g * Coutg * L, n * K * L + g * Kg * L);
+    const needX = node.needsInputGrad[0], needW = node.needsInputGrad[1];
+    const dx = needX ? (allocate(gdt, N * inImage) as FloatArray) : null;
+    const dw = needW ? (allocate(gdt, Cout * Kg) as FloatArray) : null;
+    if (needX || needW) {
+      const wv = floatValues(weight, gdt);
+      const xv = needW ? floatValues(input, gdt) : null;
+      const colsW = needW ? scratch(gdt, K * L) : null;
+      const colsX = needX ? scratch(gdt, K * L, true) : null;
+      for (let n = 0; n < N; n++) {
+        const gyOff = n * outImage;
+        if (colsX !== null) {
+          // dcols[n] = Wᵀ · gy[n], scattered back onto the image
+          for (let g = 0; g < groups; g++) {
+            matmulInto(wv, gy, colsX, Kg, Coutg, L, true, false, false, g * Coutg * Kg, gyOff + g * Coutg * L, g * Kg * L);
+          }
+          col2imInto(colsX, image, dx!.subarray(n * inImage, (n + 1) * inImage));
         }
-      const dx = col2imInto(dcols, geom, allocate(gdt, N * s.C * s.H * s.W) as FloatArray);
-      gx = makeTensor(dx, xShape, gdt);
-    }
-    if (node.needsInputGrad[1]) {
-      const c2 = im2colInto(floatValues(input, gdt), geom, allocate(gdt, N * K * L) as FloatArray);
-      const dw = allocate(gdt, Cout * Kg) as FloatArray;
-      for (let n = 0; n < N; n++)
-        for (let g = 0; g < groups; g++) {
-          matmulInto(gy, c2, dw, Coutg, L, Kg, false, true, true, n * Cout * L + g * Coutg * L, n * K * L + g * Kg * L, g * Coutg * Kg);
+        if (colsW !== null) {
+          // dW += gy[n] · cols[n]ᵀ (the column matrix is rebuilt rather than kept from the forward)
+          im2colInto(xv!.subarray(n * inImage, (n + 1) * inImage), image, colsW);
+          for (let g = 0; g < groups; g++) {
+            matmulInto(gy, colsW, dw!, Coutg, L, Kg, false, true, true, gyOff + g * Coutg * L, g * Kg * L, g * Coutg * Kg);
+          }
         }
-      gw = makeTensor(dw, wShape, gdt);
+      }
     }
+    let gb: Tensor | null = null;
     if (bias !== null && node.needsInputGrad[2]) {
       const db = allocate(gdt, Cout);
       for (let n = 0; n < N; n++)
@@ -100,6 +127,8 @@ function convCore(
         }
       gb = makeTensor(db, [Cout], gdt);
     }
+    const gx = dx !== null ? makeTensor(dx, xShape, gdt) : null;
+    const gw = dw !== null ? makeTensor(dw, wShape, gdt) : null;
     return bias !== null ? [gx, gw, gb] : [gx, gw];
   }, { saved: [x, w] });
 }

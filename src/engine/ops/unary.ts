@@ -1,5 +1,5 @@
 import type { Tensor } from "../tensor";
-import { allocate, type DType } from "../dtype";
+import { allocate, type DType, type TypedArray } from "../dtype";
 import { record } from "../autograd/record";
 import { isGradEnabled } from "../gradMode";
 import { shapesEqual } from "../shape";
@@ -97,24 +97,58 @@ export function sigmoidScalar(v: number): number {
 }
 
 registerOp("relu");
+/** max(x, 0), NaN kept (PyTorch's clamp_min). */
 export function relu(x: Tensor): Tensor {
   const src = contiguousData(x);
   const values = allocate(x.dtype, src.length);
-  for (let i = 0; i < src.length; i++) {
-    const v = src[i];
-    values[i] = v > 0 ? v : 0;
-  }
+  reluInto(src, values);
   const out = makeTensor(values, x.shape, x.dtype);
   return record("relu", "ReluBackward0", [x], out, (g, node) => [reluBackward(g, node.saved(0))], { savedOutputs: [out] });
 }
 
-/** g where y > 0, else 0 (PyTorch's threshold_backward: NaN or ∞ in g does not leak through the mask);
- * one pass without building the mask when no double-backward graph is recorded. */
+const int32View = (a: Float32Array) => new Int32Array(a.buffer, a.byteOffset, a.length);
+
+// ReLU's loops work on float32 bit patterns without branches: a branch on the sign of random data
+// mispredicts on half the elements (measured ~8× slower than these loops).
+
+function reluInto(src: TypedArray, out: TypedArray): void {
+  if (src instanceof Float32Array && out instanceof Float32Array) {
+    const s = int32View(src), o = int32View(out);
+    for (let i = 0; i < s.length; i++) {
+      const u = s[i];
+      // keep the bits when the sign is clear or the value is NaN (magnitude above infinity's pattern)
+      o[i] = u & (~(u >> 31) | ((0x7f800000 - (u & 0x7fffffff)) >> 31));
+    }
+    return;
+  }
+  for (let i = 0; i < src.length; i++) {
+    const v = src[i];
+    out[i] = v > 0 || v !== v ? v : 0;
+  }
+}
+
+/** g where y > 0 (or y is NaN), else 0: PyTorch's threshold_backward (NaN or ∞ in g does not leak
+ * through the mask); one pass without building the mask when no double-backward graph is recorded. */
 function reluBackward(g: Tensor, y: Tensor): Tensor {
-  if (isGradEnabled() || !shapesEqual(g.shape, y.shape)) return where(mapUnary(y, (v) => (v > 0 ? 1 : 0), "bool"), g, 0);
+  if (isGradEnabled() || !shapesEqual(g.shape, y.shape)) {
+    return where(mapUnary(y, (v) => (v > 0 || v !== v ? 1 : 0), "bool"), g, 0);
+  }
   const gd = contiguousData(g), yd = contiguousData(y);
   const res = allocate(g.dtype, gd.length);
-  for (let i = 0; i < gd.length; i++) res[i] = yd[i] > 0 ? gd[i] : 0;
+  if (gd instanceof Float32Array && yd instanceof Float32Array && res instanceof Float32Array) {
+    const gi = int32View(gd), yi = int32View(yd), ri = int32View(res);
+    for (let i = 0; i < gi.length; i++) {
+      const u = yi[i];
+      // all ones when u > 0 as an integer (a positive float) or u is a NaN pattern, else 0
+      const pass = (((0 - u) >> 31) & ~(u >> 31)) | ((0x7f800000 - (u & 0x7fffffff)) >> 31);
+      ri[i] = gi[i] & pass;
+    }
+  } else {
+    for (let i = 0; i < gd.length; i++) {
+      const v = yd[i];
+      res[i] = v > 0 || v !== v ? gd[i] : 0;
+    }
+  }
   return makeTensor(res, g.shape, g.dtype);
 }
 

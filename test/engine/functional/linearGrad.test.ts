@@ -49,6 +49,27 @@ describe("relu backward", () => {
     expect(Array.from(x.grad!.dataSync())).toEqual([0, 0, 7, NaN, 0]);
   });
 
+  it("keeps NaN and zeroes negatives, -0 and -∞ in float32 and float64", () => {
+    for (const dtype of ["float32", "float64"] as const) {
+      const y = relu(tensor([-2, -0, 0, 1.5, NaN, -Infinity, Infinity, -NaN], { dtype }));
+      const v = Array.from(y.dataSync());
+      expect(v).toEqual([0, 0, 0, 1.5, NaN, 0, Infinity, NaN]);
+      expect(v.slice(0, 3).every((z) => Object.is(z, 0))).toBe(true);
+    }
+  });
+
+  it("float64 backward follows the same rule", () => {
+    const x = tensor([-1, 0, 2, 3, -4, NaN], { dtype: "float64", requiresGrad: true });
+    relu(x).backward(tensor([5, 6, 7, NaN, Infinity, 8], { dtype: "float64" }));
+    expect(Array.from(x.grad!.dataSync())).toEqual([0, 0, 7, NaN, 0, 8]);
+  });
+
+  it("a NaN input passes its gradient in float32 too", () => {
+    const x = tensor([NaN, -1, 1e-30, -1e-30], { requiresGrad: true });
+    relu(x).backward(tensor([2, 3, 4, 5]));
+    expect(Array.from(x.grad!.dataSync())).toEqual([2, 0, 4, 0]);
+  });
+
   it("is differentiable under createGraph", () => {
     const x = tensor([-1, 2, 3], { requiresGrad: true });
     relu(x).pow(2).sum().backward({ createGraph: true });
