@@ -4,7 +4,7 @@
 // No names: every entry whose source exists. Also importable: `buildEntries(names, { outdir })`.
 import { build } from "esbuild";
 import { existsSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = dirname(fileURLToPath(import.meta.url));
@@ -14,7 +14,8 @@ export const ENTRIES = {
   cli: { source: "src/cli/main.ts", out: "cli", kind: "node", banner: "#!/usr/bin/env node", needs: ["worker"] },
   worker: { source: "src/runner/worker.ts", out: "worker", kind: "node" },
   extension: { source: "src/extension/extension.ts", out: "extension", kind: "node", external: ["vscode"], needs: ["worker"] },
-  bench: { source: "test/bench/index.ts", out: "bench", kind: "node", needs: ["worker"] },
+  // tfjs is bundled in; Chromium's driver is not (it finds its own files at run time)
+  bench: { source: "test/bench/index.ts", out: "bench", kind: "node", needs: ["worker"], external: ["playwright-core"], sourcePaths: true },
   webview: { source: "media/src/graph.ts", kind: "webview" },
 };
 
@@ -60,8 +61,8 @@ export async function buildEntries(names = Object.keys(ENTRIES), { outdir = join
     const groups = new Map();
     for (const n of node) {
       const e = ENTRIES[n];
-      const key = JSON.stringify([e.banner ?? "", e.external ?? []]);
-      if (!groups.has(key)) groups.set(key, { banner: e.banner, external: e.external ?? [], entryPoints: {} });
+      const key = JSON.stringify([e.banner ?? "", e.external ?? [], e.sourcePaths ?? false]);
+      if (!groups.has(key)) groups.set(key, { banner: e.banner, external: e.external ?? [], sourcePaths: e.sourcePaths, entryPoints: {} });
       groups.get(key).entryPoints[e.out] = join(root, e.source);
     }
     for (const g of groups.values()) {
@@ -77,6 +78,7 @@ export async function buildEntries(names = Object.keys(ENTRIES), { outdir = join
           external: ["esbuild", ...g.external],
           define,
           banner: g.banner ? { js: g.banner } : undefined,
+          plugins: g.sourcePaths ? [sourcePathsPlugin()] : [],
           logLevel: quiet ? "error" : "info",
         }),
       );
@@ -85,6 +87,32 @@ export async function buildEntries(names = Object.keys(ENTRIES), { outdir = join
   if (selected.includes("webview")) builds.push(buildWebview(quiet));
   await Promise.all(builds);
   return selected;
+}
+
+/**
+ * For the bench bundle, which runs from the repository root: test and media helpers locate files
+ * next to their sources (`__dirname`, `import.meta.url`), so those name the source's own place,
+ * resolved against the working directory, instead of dist/.
+ */
+function sourcePathsPlugin() {
+  return {
+    name: "source-paths",
+    setup(b) {
+      b.onLoad({ filter: /[\\/](test|media)[\\/].*\.(ts|mjs)$/ }, (args) => {
+        const rel = relative(root, args.path).split(sep).join("/");
+        if (rel.startsWith("..") || rel.includes("node_modules")) return undefined;
+        const text = readFileSync(args.path, "utf8");
+        if (!/__dirname|import\.meta\.url/.test(text)) return undefined;
+        const dir = `require("node:path").resolve(${JSON.stringify(dirname(rel))})`;
+        const url = `require("node:url").pathToFileURL(require("node:path").resolve(${JSON.stringify(rel)})).href`;
+        return {
+          contents: text.replace(/\bimport\.meta\.url\b/g, url).replace(/\b__dirname\b/g, dir),
+          loader: args.path.endsWith(".ts") ? "ts" : "js",
+          resolveDir: dirname(args.path),
+        };
+      });
+    },
+  };
 }
 
 async function buildWebview(quiet) {

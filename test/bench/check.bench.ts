@@ -1,0 +1,41 @@
+// Latency of a warm gradient-flow check, as the extension host runs it: the process is up, esbuild
+// is warm, each check bundles the file, runs it in a new worker thread (dist/worker.js) and
+// analyses the trace. Median of 3 runs per example after one warm-up run.
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { runCheck } from "../../src/runner/check";
+
+type Result = { name: string; value: number; unit: string; target: string };
+
+export const ARTICLE_EXAMPLES = [
+  "branch-detach", "chain-detach", "frozen-middle", "no-grad-middle", "eval-no-grad", "optimizer-subset",
+  "lr-zero-groups", "gan", "gan-no-detach", "frozen-backbone", "long-training",
+];
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+export async function benchWarmCheck(workerPath = join(process.cwd(), "dist", "worker.js")): Promise<Result[]> {
+  if (!existsSync(workerPath)) {
+    return [{ name: `warm check: no worker at ${workerPath} (build the bench entry first)`, value: Number.NaN, unit: "", target: "< 300 ms" }];
+  }
+  const times: Array<[string, number]> = [];
+  for (const name of ARTICLE_EXAMPLES) {
+    const file = `examples/${name}.ts`;
+    if (!existsSync(file)) continue;
+    await runCheck(file, { workerPath });
+    const runs: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const start = performance.now();
+      await runCheck(file, { workerPath });
+      runs.push(performance.now() - start);
+    }
+    times.push([file, median(runs)]);
+  }
+  if (times.length === 0) return [];
+  const slowest = times.reduce((a, b) => (b[1] > a[1] ? b : a));
+  return [
+    { name: `gradlens check, warm (in-process runner, new worker thread), median over ${times.length} examples`, value: Math.round(median(times.map((t) => t[1]))), unit: "ms", target: "< 300 ms" },
+    { name: `gradlens check, warm, slowest example (${slowest[0]})`, value: Math.round(slowest[1]), unit: "ms", target: "< 300 ms" },
+  ];
+}

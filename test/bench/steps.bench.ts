@@ -1,0 +1,214 @@
+// Training-step benchmarks (issue "Performance"): one full step — forward, softmax cross-entropy,
+// backward, SGD update — of the same models on GradLens and on TensorFlow.js (cpu and wasm
+// backends, the wasm files read from node_modules; nothing is downloaded):
+//  - MLP 784-512-512-10, batch 64, float32 (0.257 GFLOP of matmul work);
+//  - small CNN: Conv2d 3→16, ReLU, Conv2d 16→32, ReLU (3×3, padding 1) on 32×32 images, batch 32,
+//    then Flatten and Linear 32·32·32→10.
+// Each result is the median step time of several rounds after a warm-up (the median of rounds, so
+// one slow round from another process on the machine does not decide the result).
+import { createRequire } from "node:module";
+import { dirname, join, sep } from "node:path";
+import { performance } from "node:perf_hooks";
+import { F, manualSeed, nn, optim, randint, randn, type Tensor } from "../../src/engine/index";
+
+export type Peer = "tfjs-cpu" | "tfjs-wasm";
+export interface StepTimes {
+  gradlens: number;
+  peers: Partial<Record<Peer, number>>;
+  /** why a peer has no time (not loadable, backend unavailable) */
+  notes: string[];
+}
+
+const MLP = { batch: 64, dims: [784, 512, 512, 10] };
+const CNN = { batch: 32, size: 32, channels: [3, 16, 32], classes: 10 };
+
+/** Median time (ms) of one call, from `rounds` rounds of `perRound` calls after `warmup` calls. */
+export function timeStep(step: () => void, warmup: number, rounds: number, perRound: number, budgetMs = 6000): number {
+  for (let i = 0; i < warmup; i++) step();
+  const times: number[] = [];
+  const start = performance.now();
+  for (let r = 0; r < rounds; r++) {
+    const t = performance.now();
+    for (let i = 0; i < perRound; i++) step();
+    times.push((performance.now() - t) / perRound);
+    if (performance.now() - start > budgetMs && times.length >= 3) break;
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)]!;
+}
+
+// ---- GradLens ------------------------------------------------------------------------------------
+
+export function gradlensMlpStep(): () => void {
+  manualSeed(0);
+  const [d0, d1, d2, d3] = MLP.dims as [number, number, number, number];
+  const model = new nn.Sequential(new nn.Linear(d0, d1), new nn.ReLU(), new nn.Linear(d1, d2), new nn.ReLU(), new nn.Linear(d2, d3));
+  const opt = new optim.SGD(model.parameters(), { lr: 0.01 });
+  const x = randn(MLP.batch, d0);
+  const y = randint(0, d3, [MLP.batch]);
+  return () => {
+    opt.zeroGrad();
+    const loss = F.crossEntropy(model.call(x) as Tensor, y);
+    loss.backward();
+    opt.step();
+  };
+}
+
+export function gradlensCnnStep(): () => void {
+  manualSeed(0);
+  const [c0, c1, c2] = CNN.channels as [number, number, number];
+  const model = new nn.Sequential(
+    new nn.Conv2d(c0, c1, 3, { padding: 1 }), new nn.ReLU(),
+    new nn.Conv2d(c1, c2, 3, { padding: 1 }), new nn.ReLU(),
+    new nn.Flatten(), new nn.Linear(c2 * CNN.size * CNN.size, CNN.classes),
+  );
+  const opt = new optim.SGD(model.parameters(), { lr: 0.01 });
+  const x = randn(CNN.batch, c0, CNN.size, CNN.size);
+  const y = randint(0, CNN.classes, [CNN.batch]);
+  return () => {
+    opt.zeroGrad();
+    const loss = F.crossEntropy(model.call(x) as Tensor, y);
+    loss.backward();
+    opt.step();
+  };
+}
+
+// ---- TensorFlow.js ---------------------------------------------------------------------------------
+
+type Tf = typeof import("@tensorflow/tfjs");
+
+let tfLoaded: Promise<{ tf: Tf; wasmOk: boolean; error?: string } | { error: string }> | null = null;
+
+/** tfjs with its wasm backend pointed at the .wasm files inside node_modules. */
+export function loadTfjs(): Promise<{ tf: Tf; wasmOk: boolean; error?: string } | { error: string }> {
+  tfLoaded ??= (async () => {
+    try {
+      const tf = await import("@tensorflow/tfjs");
+      const tfwasm = await import("@tensorflow/tfjs-backend-wasm");
+      const req = createRequire(join(process.cwd(), "package.json"));
+      const dist = join(dirname(req.resolve("@tensorflow/tfjs-backend-wasm/package.json")), "dist") + sep;
+      tfwasm.setWasmPaths(dist); // a file path: in Node the .wasm files are read from disk
+      return { tf, wasmOk: true };
+    } catch (e) {
+      return { error: String(e) };
+    }
+  })();
+  return tfLoaded;
+}
+
+function lcg(n: number, seed: number, scale: number): Float32Array {
+  const a = new Float32Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    a[i] = (s / 4294967296 - 0.5) * scale;
+  }
+  return a;
+}
+
+function oneHot(tf: Tf, batch: number, classes: number) {
+  const labels = new Int32Array(batch);
+  for (let i = 0; i < batch; i++) labels[i] = (i * 7) % classes;
+  return tf.oneHot(tf.tensor1d(labels, "int32"), classes).toFloat();
+}
+
+/** The same MLP step in tfjs: dense layers as matMul + add, softmaxCrossEntropy, SGD via minimize. */
+function tfjsMlpStep(tf: Tf): { step: () => void; dispose: () => void } {
+  const [d0, d1, d2, d3] = MLP.dims as [number, number, number, number];
+  const layers = [[d0, d1], [d1, d2], [d2, d3]].map(([i, o], l) => ({
+    w: tf.variable(tf.tensor2d(lcg(i! * o!, 10 + l, 2 / Math.sqrt(i!)), [i!, o!])),
+    b: tf.variable(tf.zeros([o!])),
+  }));
+  const x = tf.tensor2d(lcg(MLP.batch * d0, 1, 2), [MLP.batch, d0]);
+  const labels = oneHot(tf, MLP.batch, d3);
+  const opt = tf.train.sgd(0.01);
+  const vars = layers.flatMap((l) => [l.w, l.b]);
+  const step = () => {
+    opt.minimize(() => {
+      let h: import("@tensorflow/tfjs").Tensor2D = x;
+      layers.forEach((l, i) => {
+        h = tf.add(tf.matMul(h, l.w), l.b);
+        if (i < layers.length - 1) h = tf.relu(h);
+      });
+      return tf.losses.softmaxCrossEntropy(labels, h) as import("@tensorflow/tfjs").Scalar;
+    }, false, vars);
+  };
+  return { step, dispose: () => tf.dispose([...vars, x, labels]) };
+}
+
+function tfjsCnnStep(tf: Tf): { step: () => void; dispose: () => void } {
+  const [c0, c1, c2] = CNN.channels as [number, number, number];
+  const S = CNN.size;
+  const conv = [[c0, c1], [c1, c2]].map(([i, o], l) => ({
+    w: tf.variable(tf.tensor4d(lcg(9 * i! * o!, 20 + l, 2 / Math.sqrt(9 * i!)), [3, 3, i!, o!])),
+    b: tf.variable(tf.zeros([o!])),
+  }));
+  const fc = {
+    w: tf.variable(tf.tensor2d(lcg(c2 * S * S * CNN.classes, 30, 2 / Math.sqrt(c2 * S * S)), [c2 * S * S, CNN.classes])),
+    b: tf.variable(tf.zeros([CNN.classes])),
+  };
+  const x = tf.tensor4d(lcg(CNN.batch * S * S * c0, 2, 2), [CNN.batch, S, S, c0]); // NHWC, tfjs's layout
+  const labels = oneHot(tf, CNN.batch, CNN.classes);
+  const opt = tf.train.sgd(0.01);
+  const vars = [...conv.flatMap((l) => [l.w, l.b]), fc.w, fc.b];
+  const step = () => {
+    opt.minimize(() => {
+      let h: import("@tensorflow/tfjs").Tensor4D = x;
+      for (const l of conv) h = tf.relu(tf.add(tf.conv2d(h, l.w as import("@tensorflow/tfjs").Tensor4D, 1, "same"), l.b)) as import("@tensorflow/tfjs").Tensor4D;
+      const flat = tf.reshape(h, [CNN.batch, c2 * S * S]) as import("@tensorflow/tfjs").Tensor2D;
+      const logits = tf.add(tf.matMul(flat, fc.w), fc.b);
+      return tf.losses.softmaxCrossEntropy(labels, logits) as import("@tensorflow/tfjs").Scalar;
+    }, false, vars);
+  };
+  return { step, dispose: () => tf.dispose([...vars, x, labels]) };
+}
+
+async function tfjsTimes(
+  make: (tf: Tf) => { step: () => void; dispose: () => void },
+  timing: { warmup: number; rounds: number; perRound: number },
+  out: StepTimes,
+  cpuTiming = timing,
+): Promise<void> {
+  const loaded = await loadTfjs();
+  if (!("tf" in loaded)) {
+    out.notes.push(`tfjs not loadable: ${loaded.error}`);
+    return;
+  }
+  const { tf } = loaded;
+  for (const backend of ["cpu", "wasm"] as const) {
+    let ok = false;
+    try {
+      ok = await tf.setBackend(backend);
+      await tf.ready();
+    } catch (e) {
+      out.notes.push(`tfjs ${backend}: ${String(e)}`);
+    }
+    if (!ok) {
+      out.notes.push(`tfjs ${backend} backend unavailable`);
+      continue;
+    }
+    const { step, dispose } = make(tf);
+    const t = backend === "cpu" ? cpuTiming : timing;
+    try {
+      out.peers[`tfjs-${backend}`] = timeStep(step, t.warmup, t.rounds, t.perRound);
+    } catch (e) {
+      // e.g. tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter kernel: it cannot train a CNN
+      out.notes.push(`tfjs ${backend}: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      dispose();
+    }
+  }
+}
+
+export async function benchMlpStep(): Promise<StepTimes> {
+  const out: StepTimes = { gradlens: timeStep(gradlensMlpStep(), 10, 15, 5), peers: {}, notes: [] };
+  await tfjsTimes(tfjsMlpStep, { warmup: 5, rounds: 9, perRound: 3 }, out, { warmup: 2, rounds: 5, perRound: 2 });
+  return out;
+}
+
+export async function benchCnnStep(): Promise<StepTimes> {
+  const out: StepTimes = { gradlens: timeStep(gradlensCnnStep(), 3, 9, 2), peers: {}, notes: [] };
+  // tfjs cpu takes tens of seconds per CNN step: one step, no warm-up (its JIT time is negligible there)
+  await tfjsTimes(tfjsCnnStep, { warmup: 2, rounds: 7, perRound: 1 }, out, { warmup: 0, rounds: 1, perRound: 1 });
+  return out;
+}
