@@ -43,6 +43,8 @@ export const expectations = {
     fixedText: "D.forward(fake.detach())",
     /** codes that must be gone after the fix, the save and a re-run */
     goneAfterFix: ["GL006", "GL011"],
+    /** after the re-run, the lens on the new detach() states that G still gets gradient from lossG */
+    lensAfterFix: "they get gradient from lossG",
     failedStatus: /run failed/,
   },
 
