@@ -212,3 +212,46 @@ export async function benchCnnStep(): Promise<StepTimes> {
   await tfjsTimes(tfjsCnnStep, { warmup: 2, rounds: 7, perRound: 1 }, out, { warmup: 0, rounds: 1, perRound: 1 });
   return out;
 }
+
+// ---- tracing overhead on the MLP step --------------------------------------------------------------
+
+/** The file V8 reports for this module's frames (dist/bench.js when bundled, the .ts under vitest). */
+function ownFileName(): string {
+  const prev = Error.prepareStackTrace;
+  Error.prepareStackTrace = (_e, frames) => frames;
+  const holder: { stack?: unknown } = {};
+  Error.captureStackTrace(holder);
+  const frames = holder.stack as Array<{ getFileName(): string | null }>;
+  Error.prepareStackTrace = prev;
+  return frames[0]?.getFileName() ?? "";
+}
+
+/**
+ * The MLP step untraced and traced as a check traces it (TraceRecorder with site capture from this
+ * file's frames). Rounds alternate the two so load from other processes hits both alike; a fresh
+ * recorder per round, as a check records a few iterations, not thousands. Medians.
+ */
+export async function benchTracedMlpStep(): Promise<{ plain: number; traced: number; ratio: number }> {
+  const { setObserver } = await import("../../src/engine/observer");
+  const { TraceRecorder } = await import("../../src/trace/recorder");
+  const { SiteCapture } = await import("../../src/trace/sites");
+  const step = gradlensMlpStep();
+  const sites = new SiteCapture(ownFileName(), { map: (line, column) => ({ file: "bench.ts", line, column }) });
+  const plain: number[] = [], traced: number[] = [], ratios: number[] = [];
+  for (let r = 0; r < 13; r++) {
+    const p = timeStep(step, 0, 1, 5);
+    setObserver(new TraceRecorder({ file: "bench.ts", sites }));
+    let t: number;
+    try {
+      t = timeStep(step, 0, 1, 5);
+    } finally {
+      setObserver(null);
+    }
+    if (r < 3) continue; // warm-up of both paths
+    plain.push(p);
+    traced.push(t);
+    ratios.push(t / p);
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  return { plain: median(plain), traced: median(traced), ratio: median(ratios) };
+}

@@ -1,7 +1,7 @@
 // Backward keeps a gradient buffer as a leaf's `.grad` without copying only when nothing else can
 // reach that memory; these are the cases where a copy is required.
 import { describe, expect, it } from "vitest";
-import { add, tensor, type Tensor } from "gradlens";
+import { add, stack, tensor, type Tensor } from "gradlens";
 
 const values = (t: Tensor) => Array.from(t.dataSync());
 
@@ -52,6 +52,22 @@ describe("gradient ownership in AccumulateGrad", () => {
     x.grad!.dataSync()[0] = 100;
     expect(values(z.grad!)).toEqual([6, 6]);
     expect(values(x.grad!)).toEqual([100, 3]);
+  });
+
+  it("leaves given views of one gradient (stack's backward) get separate buffers", () => {
+    const x = tensor([1, 2], { requiresGrad: true }), y = tensor([3, 4], { requiresGrad: true });
+    stack([x, y]).mul(tensor([[1, 2], [3, 4]])).sum().backward();
+    x.grad!.dataSync()[0] = 100;
+    expect(values(y.grad!)).toEqual([3, 4]);
+    expect(values(x.grad!)).toEqual([100, 2]);
+  });
+
+  it("a gradient passed on as a view (TBackward0) is kept whole by the leaf", () => {
+    const w = tensor([[1, 2, 3], [4, 5, 6]], { requiresGrad: true });
+    w.t().mul(tensor([[1, 2], [3, 4], [5, 6]])).sum().backward();
+    expect(w.grad!.shape).toEqual([2, 3]);
+    expect(w.grad!.isContiguous()).toBe(true);
+    expect(values(w.grad!)).toEqual([1, 3, 5, 2, 4, 6]);
   });
 
   it("a kept gradient accumulates in place on the next backward", () => {

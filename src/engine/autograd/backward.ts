@@ -53,22 +53,30 @@ export function runBackward(root: Tensor, gradient: Tensor | null, options: Back
 /**
  * Which gradient buffers a leaf may keep as its `.grad` without a copy (PyTorch steals a gradient
  * nobody else references). Here: memory made during this backward (never the user's seed or a saved
- * tensor), handed to exactly one input, never shown to a hook (a hook may keep what it is given).
+ * tensor), held by exactly one pending gradient (views passed on by view backwards such as
+ * TBackward0 count once they replace the gradient they came from), never shown to a hook (a hook
+ * may keep what it is given).
  */
 class Ownership {
-  private readonly handed = new Map<Storage, number>();
+  /** storage → how many pending gradients (buffered for a node not yet run) use it */
+  private readonly holders = new Map<Storage, number>();
   constructor(private readonly firstFresh: number) {}
   handOut(t: Tensor): void {
-    this.handed.set(t.storage, (this.handed.get(t.storage) ?? 0) + 1);
+    this.holders.set(t.storage, (this.holders.get(t.storage) ?? 0) + 1);
+  }
+  /** a pending gradient was consumed (its node ran, or it was summed into another) */
+  release(t: Tensor): void {
+    const n = this.holders.get(t.storage);
+    if (n !== undefined) this.holders.set(t.storage, n - 1);
   }
   expose(t: Tensor): void {
-    this.handed.set(t.storage, Infinity);
+    this.holders.set(t.storage, Infinity);
   }
   /** True when `t` may become a leaf's `.grad` as it is. */
   owned(t: Tensor): boolean {
     return (
       t.storage.id >= this.firstFresh &&
-      this.handed.get(t.storage) === 1 &&
+      this.holders.get(t.storage) === 1 &&
       t.offset === 0 &&
       t.storage.data.length === t.numel() &&
       t.isContiguous()
@@ -100,6 +108,7 @@ function sweep(rootNode: Node, seed: Tensor, retainGraph: boolean, createGraph: 
     for (const retain of node.retainGradHooks) retain(grad);
     if (node instanceof AccumulateGrad) {
       accumulate(node.variable, grad, createGraph, ownership);
+      ownership.release(grad);
       continue;
     }
     const inputGrads = node.apply(grad);
@@ -108,12 +117,19 @@ function sweep(rootNode: Node, seed: Tensor, retainGraph: boolean, createGraph: 
       const g = inputGrads[i];
       if (g !== null && g !== undefined) {
         const prev = buffers.get(next);
-        const sum = prev === undefined ? g : add(prev, g);
-        ownership.handOut(sum);
-        buffers.set(next, sum);
+        if (prev === undefined) {
+          ownership.handOut(g);
+          buffers.set(next, g);
+        } else {
+          const sum = add(prev, g);
+          ownership.release(prev);
+          ownership.handOut(sum);
+          buffers.set(next, sum);
+        }
       }
       markInputDone(next, dependencies, ready);
     });
+    ownership.release(grad);
     if (!retainGraph) node.release();
   }
 }
