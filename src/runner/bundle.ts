@@ -25,7 +25,8 @@ export interface BundledFile {
 
 export type BundleResult = BundledFile | { ok: false; error: RunError };
 
-function gradlensPlugin(names: readonly string[]): Plugin {
+/** `seen.imported` turns true when any module of the bundle imports "gradlens". */
+function gradlensPlugin(names: readonly string[], seen: { imported: boolean }): Plugin {
   const body =
     `const g = globalThis.${ENGINE_GLOBAL};\n` +
     `if (!g) throw new Error("the gradlens engine is not loaded in this context");\n` +
@@ -34,7 +35,10 @@ function gradlensPlugin(names: readonly string[]): Plugin {
   return {
     name: "gradlens-engine",
     setup(b) {
-      b.onResolve({ filter: /^gradlens$/ }, () => ({ path: "gradlens", namespace: "gradlens-engine" }));
+      b.onResolve({ filter: /^gradlens$/ }, () => {
+        seen.imported = true;
+        return { path: "gradlens", namespace: "gradlens-engine" };
+      });
       b.onLoad({ filter: /.*/, namespace: "gradlens-engine" }, () => ({ contents: body, loader: "js" }));
       b.onResolve({ filter: /^[^./]/ }, (args) => {
         if (!isBuiltin(args.path)) return undefined;
@@ -49,6 +53,13 @@ function gradlensPlugin(names: readonly string[]): Plugin {
 }
 
 const MISSING_IMPORT = /^(Could not resolve|No matching export)/;
+const NO_ENGINE_EXPORT = /^No matching export in "gradlens-engine:gradlens" for import "([^"]+)"$/;
+
+/** esbuild's words, less its internal namespace: `"gradlens" has no export named "tensr"`. */
+function userMessage(text: string): string {
+  const m = NO_ENGINE_EXPORT.exec(text);
+  return m ? `"gradlens" has no export named "${m[1]}"` : text;
+}
 
 function toRunError(m: Message, absFile: string, displayPath: (abs: string) => string, cwd: string): RunError {
   const loc = m.location;
@@ -56,7 +67,7 @@ function toRunError(m: Message, absFile: string, displayPath: (abs: string) => s
   const file = inUserCode ? displayPath(resolve(cwd, loc.file)) : displayPath(absFile);
   return {
     kind: MISSING_IMPORT.test(m.text) ? "missing-import" : "syntax",
-    message: m.text,
+    message: userMessage(m.text),
     file,
     line: inUserCode ? loc.line : 1,
     column: inUserCode ? loc.column + 1 : 1,
@@ -67,6 +78,7 @@ export async function bundleUserFile(absFile: string, displayPath: (abs: string)
   const outDir = dirname(absFile);
   const names = await engineExportNames();
   const fileUrl = pathToFileURL(absFile).href;
+  const seen = { imported: false };
   try {
     const result = await build({
       stdin: { contents: `import ${JSON.stringify(absFile)};\n`, resolveDir: outDir, sourcefile: "gradlens-entry.js", loader: "js" },
@@ -81,7 +93,7 @@ export async function bundleUserFile(absFile: string, displayPath: (abs: string)
       sourcesContent: true,
       keepNames: true,
       logLevel: "silent",
-      plugins: [gradlensPlugin(names)],
+      plugins: [gradlensPlugin(names, seen)],
       define: {
         "import.meta.url": JSON.stringify(fileUrl),
         "import.meta.filename": JSON.stringify(absFile),
@@ -91,6 +103,12 @@ export async function bundleUserFile(absFile: string, displayPath: (abs: string)
     const js = result.outputFiles.find((f) => f.path.endsWith(".js"));
     const map = result.outputFiles.find((f) => f.path.endsWith(".map"));
     if (!js || !map) throw new Error("esbuild produced no output");
+    if (!seen.imported) {
+      const message =
+        'the file does not import "gradlens": GradLens checks model code written against its engine ' +
+        '(import { nn, optim, tensor } from "gradlens")';
+      return { ok: false, error: { kind: "missing-import", message, file: displayPath(absFile), line: 1, column: 1 } };
+    }
     return { ok: true, code: js.text, map: map.text, outDir };
   } catch (e) {
     const errors = (e as { errors?: Message[] }).errors;

@@ -99,7 +99,13 @@ describe("runFile", () => {
   it("reports an import gradlens does not have", async () => {
     const trace = await run("imp.ts", 'import { randn, torchify } from "gradlens";\nrandn(1);\ntorchify();\n');
     expect(trace.error).toMatchObject({ kind: "missing-import", file: "imp.ts", line: 1, column: 17 });
-    expect(trace.error!.message).toContain("torchify");
+    expect(trace.error!.message).toBe('"gradlens" has no export named "torchify"');
+  });
+
+  it("reports a file that does not import gradlens at all", async () => {
+    const trace = await run("plain.ts", "const a = 1;\nconsole.log(a);\n");
+    expect(trace.error).toMatchObject({ kind: "missing-import", file: "plain.ts", line: 1, column: 1 });
+    expect(trace.error!.message).toMatch(/^the file does not import "gradlens"/);
   });
 
   it("keeps what ran before an engine error, and reports the error at the user's line", async () => {
@@ -142,7 +148,7 @@ describe("runFile", () => {
   it("cancels through an AbortSignal", async () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 200);
-    const trace = await run("spin2.ts", "while (true) {}\n", { signal: controller.signal });
+    const trace = await run("spin2.ts", 'import "gradlens";\nwhile (true) {}\n', { signal: controller.signal });
     expect(trace.error).toMatchObject({ kind: "cancelled" });
     expect(trace.stopped.reason).toBe("cancelled");
   });
