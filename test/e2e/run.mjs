@@ -5,11 +5,10 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { Session, log } from "./harness.mjs";
 import { scenarios } from "./scenarios.mjs";
+import { fillExamplesWorkspace, root } from "./workspace.mjs";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const shots = path.join(root, "test/e2e/shots");
 const filter = process.argv[2] ?? "";
 
@@ -19,19 +18,8 @@ function packageExtension() {
   return out;
 }
 
-/** The examples folder, plus the engine's types wired in so TypeScript shows no unresolved imports. */
 function makeWorkspace() {
-  const ws = fs.mkdtempSync(path.join(os.tmpdir(), "gradlens-e2e-ws-"));
-  for (const f of fs.readdirSync(path.join(root, "examples"))) {
-    if (f.endsWith(".ts")) fs.copyFileSync(path.join(root, "examples", f), path.join(ws, f));
-  }
-  const types = path.join(root, "dist/types/gradlens");
-  if (fs.existsSync(types)) fs.cpSync(types, path.join(ws, "types/gradlens"), { recursive: true });
-  fs.writeFileSync(
-    path.join(ws, "tsconfig.json"),
-    JSON.stringify({ compilerOptions: { target: "ES2022", module: "ESNext", moduleResolution: "Bundler", strict: true, noEmit: true, paths: { gradlens: ["./types/gradlens"] } } }, null, 2),
-  );
-  return ws;
+  return fillExamplesWorkspace(fs.mkdtempSync(path.join(os.tmpdir(), "gradlens-e2e-ws-")));
 }
 
 const selected = scenarios.filter((s) => s.name.includes(filter));

@@ -12,10 +12,10 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import { downloadAndUnzipVSCode, runTests } from "@vscode/test-electron";
+import { fillExamplesWorkspace, quietUserSettings, root } from "../e2e/workspace.mjs";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const suite = path.join(root, "test/electron/suite/index.cjs");
 const filter = process.argv[2] ?? "";
 const version = process.env.VSCODE_TEST_VERSION ?? "stable";
@@ -31,15 +31,7 @@ async function buildExtension() {
 function makeWorkspace(dir) {
   const ws = path.join(dir, "ws");
   fs.mkdirSync(path.join(ws, ".vscode"), { recursive: true });
-  for (const f of fs.readdirSync(path.join(root, "examples"))) {
-    if (f.endsWith(".ts")) fs.copyFileSync(path.join(root, "examples", f), path.join(ws, f));
-  }
-  const types = path.join(root, "dist/types/gradlens");
-  if (fs.existsSync(types)) fs.cpSync(types, path.join(ws, "types/gradlens"), { recursive: true });
-  fs.writeFileSync(
-    path.join(ws, "tsconfig.json"),
-    JSON.stringify({ compilerOptions: { target: "ES2022", module: "ESNext", moduleResolution: "Bundler", strict: true, noEmit: true, paths: { gradlens: ["./types/gradlens"] } } }, null, 2),
-  );
+  fillExamplesWorkspace(ws);
   // the extension's defaults, written out so a contributor's own user settings cannot change a run;
   // the timeout scenario changes gradlens.timeoutSeconds here and restores it
   fs.writeFileSync(
@@ -63,23 +55,9 @@ function makeProfile(dir, trusted) {
   fs.mkdirSync(extensions, { recursive: true });
   fs.writeFileSync(
     path.join(userData, "User", "settings.json"),
-    JSON.stringify({
-      "workbench.startupEditor": "none",
-      "workbench.tips.enabled": false,
-      // trusted: runTests passes --disable-workspace-trust anyway; untrusted: trust is on and the
-      // folder, never trusted in this fresh profile, opens in restricted mode without a prompt
-      "security.workspace.trust.enabled": !trusted,
-      "security.workspace.trust.startupPrompt": "never",
-      "security.workspace.trust.emptyWindow": false,
-      "telemetry.telemetryLevel": "off",
-      "update.mode": "none",
-      "extensions.autoCheckUpdates": false,
-      "extensions.autoUpdate": false,
-      "extensions.ignoreRecommendations": true,
-      "chat.disableAIFeatures": true,
-      "git.enabled": false,
-      "typescript.disableAutomaticTypeAcquisition": true,
-    }, null, 2),
+    // trusted: runTests passes --disable-workspace-trust anyway; untrusted: trust is on and the
+    // folder, never trusted in this fresh profile, opens in restricted mode without a prompt
+    JSON.stringify(quietUserSettings({ trusted }), null, 2),
   );
   return { userData, extensions };
 }

@@ -7,6 +7,7 @@ import { normalizeDim, numelOf } from "../shape";
 import { exp } from "../ops/unary";
 import { mul, sub } from "../ops/binary";
 import { sum } from "../ops/reduce";
+import { softmaxRaw } from "../ops/softmax";
 
 // log_softmax for the loss path (cross entropy): the same LogSoftmaxBackward0 node as the engine's
 // op, with a one-pass backward (g − softmax·Σg per row) unless a double-backward graph is requested.
@@ -14,20 +15,7 @@ import { sum } from "../ops/reduce";
 export function logSoftmaxFused(x: Tensor, dim: number): Tensor {
   const d = normalizeDim(dim, x.dim());
   const size = x.shape[d], inner = numelOf(x.shape.slice(d + 1)), outer = numelOf(x.shape.slice(0, d));
-  const src = contiguousData(x);
-  const dtype = x.dtype === "float64" ? "float64" : "float32";
-  const out = allocate(dtype, src.length);
-  for (let o = 0; o < outer; o++)
-    for (let i = 0; i < inner; i++) {
-      const base = o * size * inner + i;
-      let m = -Infinity;
-      for (let k = 0; k < size; k++) m = Math.max(m, src[base + k * inner]);
-      let total = 0;
-      for (let k = 0; k < size; k++) total += Math.exp(src[base + k * inner] - m);
-      const logTotal = Math.log(total);
-      for (let k = 0; k < size; k++) out[base + k * inner] = src[base + k * inner] - m - logTotal;
-    }
-  const values = makeTensor(out, x.shape, dtype);
+  const values = softmaxRaw(x, d, true);
   return record("logSoftmax", "LogSoftmaxBackward0", [x], values, (g, node) => {
     const y = node.saved(0);
     if (isGradEnabled()) return [sub(g, mul(exp(y), sum(g, d, true)))];
