@@ -103,10 +103,12 @@ function sourcePathsPlugin() {
         if (rel.startsWith("..") || rel.includes("node_modules")) return undefined;
         const text = readFileSync(args.path, "utf8");
         if (!/__dirname|import\.meta\.url/.test(text)) return undefined;
-        const dir = `require("node:path").resolve(${JSON.stringify(dirname(rel))})`;
-        const url = `require("node:url").pathToFileURL(require("node:path").resolve(${JSON.stringify(rel)})).href`;
+        // imported under names of their own: a module may shadow `require` (media/build.mjs does)
+        const header = 'import { resolve as __glResolve } from "node:path"; import { pathToFileURL as __glFileUrl } from "node:url";\n';
+        const dir = `__glResolve(${JSON.stringify(dirname(rel))})`;
+        const url = `__glFileUrl(__glResolve(${JSON.stringify(rel)})).href`;
         return {
-          contents: text.replace(/\bimport\.meta\.url\b/g, url).replace(/\b__dirname\b/g, dir),
+          contents: header + text.replace(/\bimport\.meta\.url\b/g, url).replace(/\b__dirname\b/g, dir),
           loader: args.path.endsWith(".ts") ? "ts" : "js",
           resolveDir: dirname(args.path),
         };

@@ -238,7 +238,7 @@ export async function benchTracedMlpStep(): Promise<{ plain: number; traced: num
   const step = gradlensMlpStep();
   const sites = new SiteCapture(ownFileName(), { map: (line, column) => ({ file: "bench.ts", line, column }) });
   const plain: number[] = [], traced: number[] = [], ratios: number[] = [];
-  for (let r = 0; r < 13; r++) {
+  for (let r = 0; r < 28; r++) {
     const p = timeStep(step, 0, 1, 5);
     setObserver(new TraceRecorder({ file: "bench.ts", sites }));
     let t: number;
