@@ -4,6 +4,10 @@
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 source "$HERE/env.sh"
+# Run as `npm run test:e2e`, this script inherits npm's npm_config_* variables, and the nested npm
+# installs would take them as their own config: code-server's postinstall would then read
+# "node/v20" from the inherited user agent and refuse to install. Start from a clean npm env.
+while IFS= read -r var; do unset "$var"; done < <(env | grep -o '^npm_[A-Za-z0-9_]*' || true)
 mkdir -p "$E2E_CACHE" "$XDG_CONFIG_HOME" "$XDG_DATA_HOME" "$XDG_CACHE_HOME"
 
 # Debian: the browser, and kerberos headers for code-server's kerberos native module.
