@@ -212,11 +212,12 @@ function accumulation(ctx: FindingContext, set: FindingSet): void {
     const sites = [...new Map(contributions.map((b) => [siteKey(bw(b).site), bw(b)])).values()];
     if (sites.length < 2) continue; // one backward() line repeated = accumulation on purpose
     const reader = use.step?.site ?? bw(contributions[contributions.length - 1]).site;
-    const readerText = use.step !== null ? `${trace.optimizers[use.step.optimizer].name}.step() uses` : "at the end of the run .grad holds";
+    const stepper = use.step !== null ? trace.optimizers[use.step.optimizer].name : null;
     set.add(
       `${siteKey(reader)}|${sites.map((b) => siteKey(b.site)).join(",")}`, "GL005", "warning", reader, trace.file,
       (names) =>
-        `${readerText} a gradient of ${listNames(names)} accumulated from ${sites.length} different backward() calls (${sites.map((b) => where(b.site)).join(", ")}) ` +
+        `${stepper !== null ? `${stepper}.step() uses the gradient of ${listNames(names)}` : `the .grad of ${listNames(names)} holds gradient`} ` +
+        `accumulated from ${sites.length} different backward() calls (${sites.map((b) => where(b.site)).join(", ")}) ` +
         `with no zeroGrad() between them; clear the gradients in between, or sum the losses and call backward() once`,
       [name], sites.flatMap((b) => related(b.site, trace.file, "adds into .grad here")),
     );
