@@ -40,6 +40,8 @@ export type EngineEvent =
   /** before: parameters are about to change; after: they have changed */
   | { kind: "optimizer-step"; optimizer: object; phase: "before" | "after" }
   | { kind: "zero-grad"; owner: object; setToNone: boolean }
+  /** user code assigned `t.grad` (cleared: the value was null); the engine's own writes are silent */
+  | { kind: "grad-set"; tensor: Tensor; cleared: boolean }
   | { kind: "param-group-added"; optimizer: object; group: object };
 
 export let observer: EngineObserver | null = null;

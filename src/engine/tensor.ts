@@ -28,7 +28,6 @@ export class Tensor {
   readonly id = nextTensorId++;
   /** set by nn for parameters and buffers (qualified name), and by tools that name leaves */
   name: string | null = null;
-  grad: Tensor | null = null;
   gradFn: Node | null = null;
   /** the tensor this one is a view of (shares storage), if any */
   base: Tensor | null = null;
@@ -37,6 +36,7 @@ export class Tensor {
   private _requiresGrad = false;
   private _accumulator: AccumulateGrad | null = null;
   private _retainsGrad = false;
+  private _grad: Tensor | null = null;
   /** hooks registered on a leaf, run before its gradient is accumulated */
   readonly _leafHooks: GradHook[] = [];
 
@@ -98,6 +98,19 @@ export class Tensor {
     this._requiresGrad = flag;
     if (observer !== null) observer.onRequiresGradChange?.(this, flag, via);
   }
+  /** The accumulated gradient. Assigning it (`p.grad = null`, PyTorch's `p.grad = None`) is reported
+   * to the observer, so a check sees a hand-written gradient clear as it sees zeroGrad(). */
+  get grad(): Tensor | null {
+    return this._grad;
+  }
+  set grad(value: Tensor | null) {
+    this._grad = value;
+    if (observer !== null) observer.onEvent?.({ kind: "grad-set", tensor: this, cleared: value === null });
+  }
+  /** For the engine (backward, zeroGrad): writes `.grad` without the user-assignment event. */
+  _setGradQuietly(value: Tensor | null): void {
+    this._grad = value;
+  }
   get isLeaf(): boolean {
     return this.gradFn === null;
   }
@@ -134,7 +147,7 @@ export class Tensor {
     if (this.isLeaf || this._retainsGrad) return;
     this._retainsGrad = true;
     this.gradFn!.retainGradHooks.push((g) => {
-      this.grad = this.grad === null ? g.clone() : binary.add(this.grad, g);
+      this._grad = this._grad === null ? g.clone() : binary.add(this._grad, g);
     });
   }
 

@@ -184,11 +184,11 @@ function accumulate(leaf: Tensor, grad: Tensor, createGraph: boolean, ownership:
   if (leaf.grad === null) {
     // Never alias memory someone else holds: one gradient tensor may flow to several leaves (e.g.
     // both inputs of an add), or be the user's seed or a hook's; a buffer only this leaf got is kept.
-    if (createGraph) leaf.grad = grad;
-    else if (ownership.owned(grad)) leaf.grad = new Tensor(grad.storage, [...grad.shape], [...grad.strides], 0, grad.dtype);
-    else leaf.grad = grad.detach().clone();
+    if (createGraph) leaf._setGradQuietly(grad);
+    else if (ownership.owned(grad)) leaf._setGradQuietly(new Tensor(grad.storage, [...grad.shape], [...grad.strides], 0, grad.dtype));
+    else leaf._setGradQuietly(grad.detach().clone());
   } else if (createGraph) {
-    leaf.grad = add(leaf.grad, grad);
+    leaf._setGradQuietly(add(leaf.grad, grad));
   } else {
     leaf.grad._addInPlaceRaw(grad);
   }

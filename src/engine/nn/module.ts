@@ -343,7 +343,7 @@ export function zeroGradOf(p: Tensor, setToNone: boolean): void {
   const g = p.grad;
   if (g === null) return;
   if (setToNone) {
-    p.grad = null;
+    p._setGradQuietly(null); // zeroGrad already reported itself
     return;
   }
   if (g.gradFn !== null) g.detach_();

@@ -100,7 +100,8 @@ describe("Optimizer", () => {
     opt.zeroGrad();
     p.grad = randn(2);
     opt.step();
-    expect(events.map((e) => e.kind)).toEqual(["optimizer-created", "param-group-added", "zero-grad", "optimizer-step", "optimizer-step"]);
+    // the hand-written `p.grad = ...` is the user's (grad-set); zeroGrad and step write .grad silently
+    expect(events.map((e) => e.kind)).toEqual(["optimizer-created", "param-group-added", "zero-grad", "grad-set", "optimizer-step", "optimizer-step"]);
     expect(events.filter((e) => e.kind === "optimizer-step").map((e) => (e as { phase: string }).phase)).toEqual(["before", "after"]);
     expect((events[1] as { group: unknown }).group).toBe(opt.paramGroups[0]);
   });
