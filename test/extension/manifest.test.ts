@@ -66,10 +66,11 @@ describe("vsix contents (vsce ls)", () => {
       /^media\/graph\.css$/,
       /^media\/icons\/[a-z-]+\.(svg|png)$/,
       /^docs\/findings\.md$/,
+      /^docs\/images\/[a-z-]+\.png$/, // the README's screenshots, shown in the Extensions view
       /^(package\.json|README\.md|LICENSE)$/,
     ];
     for (const f of files) expect(allowed.some((r) => r.test(f)), f).toBe(true);
-    for (const required of ["package.json", "docs/findings.md", "media/icons/icon.png", "media/icons/cut-dark.svg"]) expect(files).toContain(required);
+    for (const required of ["package.json", "docs/findings.md", "docs/images/check.png", "media/icons/icon.png", "media/icons/cut-dark.svg"]) expect(files).toContain(required);
     // Built artefacts that exist must ship.
     for (const built of ["dist/extension.js", "dist/worker.js", "dist/esbuild-wasm/esbuild.wasm", "dist/types/gradlens/index.d.ts", "media/dist/graph.js"]) {
       if (existsSync(join(root, built))) expect(files).toContain(built);
