@@ -102,7 +102,7 @@ export function buildTimeline(index: TraceIndex): GradTimeline {
   return { uses, ownerOf, memberships, applied, changed };
 }
 
-/** Parameter indices a zeroGrad() clears. */
+/** Parameter indices a zeroGrad() (or a hand-written clear) clears. */
 function clearedBy(rec: ZeroGradRecord, trace: Trace, index: TraceIndex, moduleParams: Map<number, number[]>): number[] {
   if (rec.owner.kind === "optimizer") {
     const out: number[] = [];
@@ -115,6 +115,15 @@ function clearedBy(rec: ZeroGradRecord, trace: Trace, index: TraceIndex, moduleP
     return out;
   }
   if (rec.owner.kind === "module") return moduleParams.get(rec.owner.module) ?? [];
+  if (rec.owner.kind === "assignment") {
+    // `p.grad = null` / `p.grad.zero_()` by hand: a zeroGrad of exactly those leaves
+    const out: number[] = [];
+    for (const t of rec.owner.tensors) {
+      const p = index.paramByTensor.get(t);
+      if (p !== undefined) out.push(p.index);
+    }
+    return out;
+  }
   return [];
 }
 

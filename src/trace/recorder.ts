@@ -100,6 +100,10 @@ export class TraceRecorder implements EngineObserver {
   private pendingStep: PendingStep | null = null;
   private readonly snapshots = new WeakMap<Tensor, Float32Array | Float64Array | Uint8Array>();
   private lastModuleRequiresGrad: { module: number; site: Site | null; seq: number } | null = null;
+  /** a leaf's current .grad tensor → the leaf's id, so `p.grad.zero_()` is seen as a clear of p */
+  private readonly gradOwner = new WeakMap<Tensor, number>();
+  /** the hand-written clear that later clears at the same site join, until a backward/step/zeroGrad */
+  private openClear: { rec: ZeroGradRecord & { owner: { tensors: number[] } }; ids: Set<number> } | null = null;
   private opsDropped = 0;
   private leavesDropped = 0;
   private pollCountdown = POLL_EVERY;
@@ -265,7 +269,12 @@ export class TraceRecorder implements EngineObserver {
       // a leaf written under noGrad stays a leaf; anything else now comes from this op
       if (computedBy.gradFn !== null || !this.leaves.has(t.id)) this.producerOf.set(t.id, computedBy.id);
     }
-    this.inplaces.push({ seq: this.seq++, tensor: t.id, op, producer, site: this.site() });
+    const site = this.site();
+    this.inplaces.push({ seq: this.seq++, tensor: t.id, op, producer, site });
+    if (op === "zero_") {
+      const leaf = this.gradOwner.get(t);
+      if (leaf !== undefined && this.leaves.get(leaf)?.ref.deref()?.grad === t) this.handClear(leaf, false, site);
+    }
   }
 
   /** detach_() has already cut the tensor when we hear of it: whether it required grad shows in its producer */
@@ -330,6 +339,7 @@ export class TraceRecorder implements EngineObserver {
     }
     this.backwardDepth++;
     if (this.backwardDepth > 1) return;
+    this.openClear = null;
     this.pendingBackward = {
       rec: {
         seq: this.seq++,
@@ -348,6 +358,8 @@ export class TraceRecorder implements EngineObserver {
 
   onAccumulateGrad(leaf: Tensor): void {
     if (this.pendingBackward !== null) this.pendingBackward.reached.set(leaf.id, leaf);
+    const g = leaf.grad;
+    if (g !== null) this.gradOwner.set(g, leaf.id);
   }
 
   onBackwardEnd(_root: Tensor, error: unknown): void {
@@ -410,6 +422,13 @@ export class TraceRecorder implements EngineObserver {
         return event.phase === "before" ? this.stepBefore(event.optimizer) : this.stepAfter(event.optimizer);
       case "zero-grad":
         return this.zeroGrad(event.owner, event.setToNone);
+      case "grad-set": {
+        const t = event.tensor;
+        if (!this.leaves.has(t.id)) return; // a non-leaf's retained grad, or an unrecorded tensor
+        const g = t.grad;
+        if (g !== null) this.gradOwner.set(g, t.id);
+        return this.handClear(t.id, event.cleared, this.site());
+      }
     }
   }
 
@@ -501,6 +520,7 @@ export class TraceRecorder implements EngineObserver {
       maxAbsChange: finiteOrNull(maxAbsDiff(values, tensor.dataSync())),
       hadGrad,
     }));
+    this.openClear = null;
     this.steps.push({ seq: this.seq++, optimizer: o.rec.id, index: o.steps, lrs: pending.lrs, changes, site: pending.site });
     o.steps++;
   }
@@ -508,12 +528,28 @@ export class TraceRecorder implements EngineObserver {
   private zeroGrad(owner: object, setToNone: boolean): void {
     const opt = this.optimizerIds.get(owner);
     const mod = this.moduleIds.get(owner);
+    this.openClear = null;
     this.zeroGrads.push({
       seq: this.seq++,
       owner: opt !== undefined ? { kind: "optimizer", optimizer: opt } : mod !== undefined ? { kind: "module", module: mod } : { kind: "other" },
       setToNone,
       site: this.site(),
     });
+  }
+
+  /** `p.grad = null`, `p.grad = zerosLike(p)`, `p.grad.zero_()`: a zeroGrad of that one leaf, written by hand. */
+  private handClear(leaf: number, setToNone: boolean, site: Site | null): void {
+    const open = this.openClear;
+    if (open !== null && open.rec.setToNone === setToNone && sameSite(open.rec.site, site)) {
+      if (!open.ids.has(leaf)) {
+        open.ids.add(leaf);
+        open.rec.owner.tensors.push(leaf);
+      }
+      return;
+    }
+    const rec = { seq: this.seq++, owner: { kind: "assignment" as const, tensors: [leaf] }, setToNone, site };
+    this.zeroGrads.push(rec);
+    this.openClear = { rec, ids: new Set([leaf]) };
   }
 
   // ---- result --------------------------------------------------------------------------------

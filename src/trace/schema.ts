@@ -219,9 +219,20 @@ export interface StepRecord {
   site: Site | null;
 }
 
+/**
+ * A clearing of gradients: `opt.zeroGrad()` / `module.zeroGrad()`, or one written by hand (owner kind
+ * "assignment"): `p.grad = null` (setToNone true), `p.grad = zerosLike(p)` or any other assigned
+ * tensor (setToNone false: what backward() had accumulated is gone), or `p.grad.zero_()` on a leaf's
+ * current gradient (setToNone false). Consecutive hand-written clears at one site with no backward,
+ * step or zeroGrad in between (`for (const p of model.parameters()) p.grad = null;`) are one record.
+ */
 export interface ZeroGradRecord {
   seq: number;
-  owner: { kind: "optimizer"; optimizer: number } | { kind: "module"; module: number } | { kind: "other" };
+  owner:
+    | { kind: "optimizer"; optimizer: number }
+    | { kind: "module"; module: number }
+    | { kind: "assignment"; /** tensor ids of the leaves whose .grad it cleared */ tensors: number[] }
+    | { kind: "other" };
   setToNone: boolean;
   site: Site | null;
 }
@@ -356,6 +367,7 @@ const traceShape: Shape = object({
     owner: oneOf(
       object({ kind: literal("optimizer"), optimizer: int }),
       object({ kind: literal("module"), module: int }),
+      object({ kind: literal("assignment"), tensors: ints }),
       object({ kind: literal("other") }),
     ),
   })),

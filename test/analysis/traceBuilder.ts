@@ -251,7 +251,8 @@ export class TraceBuilder {
   zeroGrad(owner: ZeroGradRecord["owner"], line: number, setToNone = true): void {
     const tensors =
       owner.kind === "optimizer" ? this.trace.optimizers[owner.optimizer].groups.flatMap((g) => g.params)
-        : owner.kind === "module" ? this.paramsUnder(owner.module) : [];
+        : owner.kind === "module" ? this.paramsUnder(owner.module)
+        : owner.kind === "assignment" ? owner.tensors : [];
     for (const t of tensors) {
       const st = this.state(t);
       st.grad = setToNone ? "none" : st.grad === "none" ? "none" : "zero";

@@ -25,6 +25,13 @@ describe("validateTrace", () => {
     (t.zeroGrads[0] as { owner: unknown }).owner = { kind: "module" };
     expect(validateTrace(t)).toEqual(["$.zeroGrads[0].owner.module: missing"]);
   });
+  it("accepts a hand-written clear (owner kind assignment) listing tensor ids, and rejects one without them", () => {
+    const t = valid();
+    t.zeroGrads.push({ seq: 0, owner: { kind: "assignment", tensors: [3, 4] }, setToNone: true, site: { file: "m.ts", line: 4, column: 3 } });
+    expect(validateTrace(t)).toEqual([]);
+    (t.zeroGrads[0] as { owner: unknown }).owner = { kind: "assignment", tensors: ["x"] };
+    expect(validateTrace(t)).toEqual(["$.zeroGrads[0].owner.tensors[0]: expected integer, got string"]);
+  });
   it("rejects a non-object", () => {
     expect(validateTrace(null)).toEqual(["$: expected object, got null"]);
   });
