@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { nn, optim, tensor, randn, ones, zeros, manualSeed, type Tensor } from "gradlens";
+import { tensor, randn, ones, zeros, manualSeed, type Tensor } from "gradlens";
 import { analyze } from "../../src/analysis";
 import type { Report } from "../../src/protocol/report";
-import { traceInProcess } from "./realTrace";
+import { ganModels, traceInProcess } from "./realTrace";
 
 // Gradients cleared by hand (`p.grad = null`, `p.grad.zero_()`) count as a zeroGrad of those
 // tensors for the accumulation rules (GL005, GL006), on the real engine and tracer.
@@ -90,16 +90,7 @@ describe("hand-written clears and GL005", () => {
 function gan(clearGByHand: boolean): Report {
   manualSeed(0);
   return analyze(traceInProcess("gan.ts", (at) => {
-    at(1);
-    const G = new nn.Sequential(new nn.Linear(2, 4), new nn.ReLU(), new nn.Linear(4, 2));
-    at(2);
-    const D = new nn.Sequential(new nn.Linear(2, 4), new nn.LeakyReLU(0.2), new nn.Linear(4, 1));
-    at(3);
-    const crit = new nn.BCEWithLogitsLoss();
-    at(4);
-    const optG = new optim.Adam(G.parameters(), { lr: 2e-4 });
-    at(5);
-    const optD = new optim.Adam(D.parameters(), { lr: 2e-4 });
+    const { G, D, crit, optG, optD } = ganModels(at);
     for (let it = 0; it < 2; it++) {
       at(10);
       const fake = G.call(randn(8, 2)) as Tensor;

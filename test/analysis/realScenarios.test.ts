@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { nn, optim, randn, ones, zeros, manualSeed, type Tensor } from "gradlens";
 import { analyze } from "../../src/analysis";
 import type { Report } from "../../src/protocol/report";
-import { traceInProcess } from "./realTrace";
+import { ganModels, traceInProcess } from "./realTrace";
 
 // Whole scenarios on the real engine, nn, optim and tracer (in-process; `at(n)` names the line).
 
@@ -12,16 +12,7 @@ const codes = (r: Report) => [...new Set(r.findings.map((f) => f.code))].sort();
 function gan(buggy: boolean): Report {
   manualSeed(0);
   return analyze(traceInProcess("gan.ts", (at) => {
-    at(1);
-    const G = new nn.Sequential(new nn.Linear(2, 4), new nn.ReLU(), new nn.Linear(4, 2));
-    at(2);
-    const D = new nn.Sequential(new nn.Linear(2, 4), new nn.LeakyReLU(0.2), new nn.Linear(4, 1));
-    at(3);
-    const crit = new nn.BCEWithLogitsLoss();
-    at(4);
-    const optG = new optim.Adam(G.parameters(), { lr: 2e-4 });
-    at(5);
-    const optD = new optim.Adam(D.parameters(), { lr: 2e-4 });
+    const { G, D, crit, optG, optD } = ganModels(at);
     for (let it = 0; it < 2; it++) {
       at(10);
       const z = randn(8, 2), real = randn(8, 2);

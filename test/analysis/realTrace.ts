@@ -1,3 +1,4 @@
+import { nn, optim } from "gradlens";
 import { setObserver } from "../../src/engine/observer";
 import { TraceRecorder } from "../../src/trace/recorder";
 import type { Site, Trace } from "../../src/trace/schema";
@@ -22,4 +23,19 @@ export function traceInProcess(file: string, body: (at: (line: number) => void) 
   }
   if (error !== null) throw error;
   return recorder.finish({ stopped: { reason: "end-of-file", message: "" }, error: null, console: [], durationMs: 0 });
+}
+
+/** The small GAN both GAN scenario tests build, at "lines" 1–5: G, D, the loss, optG and optD. */
+export function ganModels(at: (line: number) => void) {
+  at(1);
+  const G = new nn.Sequential(new nn.Linear(2, 4), new nn.ReLU(), new nn.Linear(4, 2));
+  at(2);
+  const D = new nn.Sequential(new nn.Linear(2, 4), new nn.LeakyReLU(0.2), new nn.Linear(4, 1));
+  at(3);
+  const crit = new nn.BCEWithLogitsLoss();
+  at(4);
+  const optG = new optim.Adam(G.parameters(), { lr: 2e-4 });
+  at(5);
+  const optD = new optim.Adam(D.parameters(), { lr: 2e-4 });
+  return { G, D, crit, optG, optD };
 }
