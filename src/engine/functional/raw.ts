@@ -26,10 +26,6 @@ export function broadcastValues(t: Tensor, shape: readonly number[]): TypedArray
   return contiguousData(expandRaw(t, shape));
 }
 
-export function fromValues(data: TypedArray, shape: readonly number[], dtype: DType): Tensor {
-  return makeTensor(data, shape, dtype);
-}
-
 export function floatDtypeOf(...ts: Array<Tensor | null | undefined>): DType {
   let d: DType | null = null;
   for (const t of ts) if (t) d = d === null ? t.dtype : promote(d, t.dtype);

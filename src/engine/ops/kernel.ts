@@ -1,16 +1,12 @@
 import { Tensor } from "../tensor";
 import { allocate, type DType, type TypedArray } from "../dtype";
 import { Storage } from "../storage";
-import { contiguousStrides, numelOf } from "../shape";
+import { contiguousStrides } from "../shape";
 
 // Low-level helpers the ops share: reading a tensor as a flat row-major array and making results.
 
 export function makeTensor(data: TypedArray, shape: readonly number[], dtype: DType): Tensor {
   return new Tensor(new Storage(data), [...shape], contiguousStrides(shape), 0, dtype);
-}
-
-export function emptyTensor(shape: readonly number[], dtype: DType): Tensor {
-  return makeTensor(allocate(dtype, numelOf(shape)), shape, dtype);
 }
 
 /** The tensor's elements in row-major order: a view of the storage when contiguous, else a copy. */
