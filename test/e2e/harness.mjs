@@ -178,10 +178,6 @@ export class Session {
     return this.page.locator(".monaco-editor .codelens-decoration", { hasText: text });
   }
 
-  async lensTexts() {
-    return this.page.locator(".monaco-editor .codelens-decoration").allInnerTexts();
-  }
-
   async problems() {
     const panel = this.page.locator(".markers-panel");
     if (!(await panel.isVisible().catch(() => false))) await this.page.keyboard.press("Control+Shift+M");

@@ -22,13 +22,13 @@ async function problemRows(s, pattern, timeout = 90_000) {
 
 /** Runs the check from the palette and waits until it has started and finished (status bar). */
 async function runCheck(s) {
-  const checking = s.page.locator(".statusbar-item", { hasText: "GradLens: checking" }).first();
+  const checking = s.statusBar("GradLens: checking").first();
   await s.runCommand("GradLens: Run gradient-flow check");
   // a check takes a second or more in the extension host; if it was quicker than the poll, the
   // status bar has already moved on, so give up waiting for the start after a while
   const started = await checking.waitFor({ timeout: 20_000 }).then(() => true, () => false);
   if (started) await checking.waitFor({ state: "detached", timeout: 120_000 });
-  await s.page.locator(".statusbar-item", { hasText: /GradLens: (?!checking)/ }).first().waitFor({ timeout: 120_000 });
+  await s.statusBar(/GradLens: (?!checking)/).first().waitFor({ timeout: 120_000 });
 }
 
 export const scenarios = [
@@ -53,7 +53,7 @@ export const scenarios = [
       expect(x.lensAfter.pattern.test(lens) && lens.includes(x.lensAfter.mark), `lens after the check: ${lens}`);
       const rows = await problemRows(s, finding.code);
       expect(rows.some((r) => r.includes(finding.code) && /Ln 1[0-9]/.test(r)), `problems: ${rows.join(" | ")}`);
-      const status = await s.page.locator(".statusbar-item", { hasText: "GradLens:" }).first().innerText();
+      const status = await s.statusBar("GradLens:").first().innerText();
       expect(x.statusBar.test(status), `status bar: ${status}`);
     },
   },
@@ -82,7 +82,7 @@ export const scenarios = [
       await waitForLens(s, x.lensAfterFix);
       const after = await (await s.problems()).allInnerTexts();
       expect(!after.some((r) => x.goneAfterFix.some((code) => r.includes(code))), `problems after the fix: ${after.join(" | ")}`);
-      const status = await s.page.locator(".statusbar-item", { hasText: "GradLens:" }).first().innerText();
+      const status = await s.statusBar("GradLens:").first().innerText();
       expect(!x.failedStatus.test(status), `status bar: ${status}`);
     },
   },
