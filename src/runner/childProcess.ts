@@ -97,11 +97,13 @@ export class LimitedChild {
       const finish = (code: number | null, signal: NodeJS.Signals | null) => {
         if (this.ended) return;
         this.ended = true;
-        killGroup(this.proc.pid); // what the model started dies with it
+        killGroup(this.proc.pid);
         this.clearLimits();
         live.delete(this);
         resolve({ code, signal, stoppedBy: this.stoppedBy, output: this.output, peakRssBytes: this.peakRssBytes, spawnError });
       };
+      // what the model started dies with it, even if it holds our pipes open
+      this.proc.once("exit", () => killGroup(this.proc.pid));
       // "close" waits for stdio to drain, so the last fd-3 message has been handled
       this.proc.once("close", (code, signal) => finish(code, signal));
     });

@@ -27,8 +27,6 @@ import type { ChildMessage, WorkerInput } from "./messages";
 
 /** The name V8 gives the user's bundle in stack frames; sites are taken from these frames only. */
 const BUNDLE_FILENAME = "gradlens-user-bundle.js";
-/** how often the line of the last engine call is sent */
-const PROGRESS_EVERY_MS = 25;
 /** snapshots cost a finalize and a JSON write: at least this far apart, and at most ~10 % of the time */
 const SNAPSHOT_EVERY_MS = 1000;
 
@@ -61,20 +59,11 @@ function run(input: WorkerInput): void {
     memoryLimitBytes: memoryLimitBytes * 0.9,
     memoryMb: input.memoryMb,
   });
-  let nextProgress = 0;
   let nextSnapshot = Date.now() + SNAPSHOT_EVERY_MS;
   const policy: StopPolicy = {
     ...rule,
     poll() {
       const now = Date.now();
-      if (now >= nextProgress) {
-        nextProgress = now + PROGRESS_EVERY_MS;
-        const site = sites.capture();
-        if (site !== null && (lastSite === null || site.line !== lastSite.line || site.file !== lastSite.file)) {
-          lastSite = site;
-          send({ type: "progress", site });
-        }
-      }
       if (now >= nextSnapshot && recorder.canSnapshot) {
         const file = writeTrace(recorder.finish(endState({ reason: "error", message: "snapshot" }, null)), "snapshot");
         send({ type: "snapshot", file });
@@ -84,9 +73,21 @@ function run(input: WorkerInput): void {
     },
   };
 
+  // every site the recorder takes is the line of an engine call: the host learns each new line at
+  // once (a small sync write), so a kill or a block right after it still names it
+  const progressSites: Pick<SiteCapture, "capture"> = {
+    capture(skip) {
+      const site = sites.capture(skip);
+      if (site !== null && (lastSite === null || site.line !== lastSite.line || site.file !== lastSite.file)) {
+        lastSite = site;
+        send({ type: "progress", site });
+      }
+      return site;
+    },
+  };
   const recorder = new TraceRecorder({
     file: input.file,
-    sites,
+    sites: progressSites,
     stop: policy,
     onStop: (info) => finish(info, errorForStop(info)),
   });
