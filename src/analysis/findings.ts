@@ -297,8 +297,9 @@ function movedWithoutGradient(ctx: FindingContext, set: FindingSet): void {
 function frozenModuleMemory(ctx: FindingContext, set: FindingSet): void {
   const { index, reaches } = ctx;
   const trace = index.trace;
+  const savedByReach = new Map<BackwardReach, Map<string, number>>(); // once per graph, not per module
   for (const top of index.topLevelPaths) {
-    const params = index.params.filter((p) => p.topLevel === top);
+    const params = index.paramsUnder(top);
     if (params.length === 0) continue;
     // The largest graph a backward() ran over while every parameter of the module was frozen.
     let bytes = 0;
@@ -306,8 +307,12 @@ function frozenModuleMemory(ctx: FindingContext, set: FindingSet): void {
     for (const r of reaches) {
       const freezes = params.map((p) => index.freezeFor(p.leaf.id, r.backward.seq));
       if (freezes.some((f) => f === null)) continue;
-      const ops = [...r.realOps].sort((a, b) => a - b).map((id) => trace.ops[id]);
-      const b = attributeSaved(index, ops).byTop.get(top) ?? 0;
+      let byTop = savedByReach.get(r);
+      if (byTop === undefined) {
+        byTop = attributeSaved(index, [...r.realOps].sort((a, b) => a - b).map((id) => trace.ops[id])).byTop;
+        savedByReach.set(r, byTop);
+      }
+      const b = byTop.get(top) ?? 0;
       if (b > bytes) {
         bytes = b;
         freeze = freezes[0];

@@ -13,6 +13,8 @@ import type { BackwardReach } from "./reach";
 // reverse), so freezing the first module also frees the weights of the next one.
 
 export const OUTSIDE_MODULES = "(no module)";
+/** "what freezing it would save" is answered for at most this many top-level modules (the largest) */
+export const MAX_FREEZING_ANSWERS = 32;
 
 /** Nodes that save each factor only for the other factor's gradient. */
 const BILINEAR = new Set(["AddmmBackward0", "MmBackward0", "BmmBackward0", "MulBackward0", "MatmulBackward0", "LinearBackward0"]);
@@ -49,9 +51,14 @@ export function buildMemoryReport(index: TraceIndex, reaches: BackwardReach[]): 
 
   const order = [...index.topLevelPaths, OUTSIDE_MODULES];
   const byModule = order.filter((m) => byTop.has(m) && (m !== OUTSIDE_MODULES || byTop.get(m)! > 0)).map((module) => ({ module, savedBytes: byTop.get(module)! }));
-  const freezingSaves = index.topLevelPaths
-    .filter((top) => index.params.some((p) => p.topLevel === top))
-    .map((module) => ({ module, bytes: total - totalIfFrozen(index, ops, module) }));
+  // each answer walks the graph once: for the largest modules only, so analysis stays linear
+  const inGraph = new Set(ops.map((o) => o.id));
+  const withParams = index.topLevelPaths.filter((top) => index.paramsUnder(top).length > 0);
+  const numel = (top: string) => index.paramsUnder(top).reduce((n, p) => n + p.leaf.numel, 0);
+  const largest = new Set([...withParams].sort((a, b) => numel(b) - numel(a)).slice(0, MAX_FREEZING_ANSWERS));
+  const freezingSaves = withParams
+    .filter((top) => largest.has(top))
+    .map((module) => ({ module, bytes: total - totalIfFrozen(index, ops, inGraph, module) }));
   return {
     report: { totalSavedBytes: total, activationBytes: activation, byModule, freezingSaves },
     opBytes,
@@ -114,8 +121,7 @@ function totalOf(ops: OpRecord[], keep: (op: OpRecord, savedIndex: number) => bo
 }
 
 /** Saved bytes of the same graph with every parameter under `module` frozen. */
-function totalIfFrozen(index: TraceIndex, ops: OpRecord[], module: string): number {
-  const inGraph = new Set(ops.map((o) => o.id));
+function totalIfFrozen(index: TraceIndex, ops: OpRecord[], inGraph: ReadonlySet<number>, module: string): number {
   const needsGrad = new Map<number, boolean>();
   const frozen = (tensor: number) => index.paramByTensor.get(tensor)?.topLevel === module;
   const inputNeedsGrad = (input: OpInput): boolean => {

@@ -24,7 +24,7 @@ export function buildBackwardReports(index: TraceIndex): BackwardReport[] {
 }
 
 function moduleHasParams(index: TraceIndex, top: string): boolean {
-  return index.params.some((p) => p.topLevel === top);
+  return index.paramsUnder(top).length > 0;
 }
 
 export function buildCutReports(index: TraceIndex, registry: CutSiteRegistry, reaches: BackwardReach[], facts: ParamFacts[]): CutReport[] {

@@ -22,10 +22,14 @@ export class TraceIndex {
   /** the module paths that count as "top level" (roots, or the children of a single root) */
   readonly topLevelPaths: string[];
   readonly moduleByPath = new Map<string, ModuleRecord>();
+  private readonly topLevelSet: Set<string>;
+  private readonly topOfPath = new Map<string, string | null>();
+  private readonly paramsByTop = new Map<string, ParamInfo[]>();
 
   constructor(readonly trace: Trace) {
     for (const m of trace.modules) this.moduleByPath.set(m.path, m);
     this.topLevelPaths = computeTopLevel(trace.modules);
+    this.topLevelSet = new Set(this.topLevelPaths);
     const inOptimizer = new Set<number>();
     for (const o of trace.optimizers) for (const g of o.groups) for (const t of g.params) inOptimizer.add(t);
     const everTrainable = new Set<number>();
@@ -44,6 +48,11 @@ export class TraceIndex {
       const info: ParamInfo = { index: this.params.length, leaf, topLevel: this.topLevelOf(leaf.modulePath) };
       this.params.push(info);
       this.paramByTensor.set(leaf.id, info);
+      if (info.topLevel !== null) {
+        const list = this.paramsByTop.get(info.topLevel) ?? [];
+        list.push(info);
+        this.paramsByTop.set(info.topLevel, list);
+      }
     }
     for (const d of trace.detaches) {
       const list = this.detachesByResult.get(d.result) ?? [];
@@ -55,10 +64,25 @@ export class TraceIndex {
   /** The top-level module a module path falls under, or null. */
   topLevelOf(modulePath: string | null): string | null {
     if (modulePath === null) return null;
-    for (const top of this.topLevelPaths) {
-      if (modulePath === top || modulePath.startsWith(top + ".")) return top;
+    let top = this.topOfPath.get(modulePath);
+    if (top !== undefined) return top;
+    // the longest top-level path that is the path or a prefix of it (a single root's children come
+    // before the root itself): linear in the path's depth, not in the number of modules
+    top = null;
+    for (let p: string = modulePath; ; p = p.slice(0, p.lastIndexOf("."))) {
+      if (this.topLevelSet.has(p)) {
+        top = p;
+        break;
+      }
+      if (!p.includes(".")) break;
     }
-    return null;
+    this.topOfPath.set(modulePath, top);
+    return top;
+  }
+
+  /** The parameters under a top-level module (empty when none). */
+  paramsUnder(top: string): ParamInfo[] {
+    return this.paramsByTop.get(top) ?? [];
   }
 
   /** The detach whose result a tensor id was when read at `seq` (the latest before it), if any. */
@@ -90,17 +114,32 @@ export class TraceIndex {
 }
 
 function computeTopLevel(modules: ModuleRecord[]): string[] {
+  const childrenOf = new Map<number, ModuleRecord[]>();
+  for (const m of modules) {
+    if (m.parent === null) continue;
+    const list = childrenOf.get(m.parent) ?? [];
+    list.push(m);
+    childrenOf.set(m.parent, list);
+  }
   const roots = modules.filter((m) => m.parent === null);
-  const withParams = roots.filter((r) => hasParams(r, modules));
+  const withParams = roots.filter((r) => hasParams(r, childrenOf));
   if (withParams.length === 1) {
-    const children = modules.filter((m) => m.parent === withParams[0].id);
+    const children = childrenOf.get(withParams[0].id) ?? [];
     // A single root with children: its children are the parts worth comparing.
     if (children.length > 0) return [...children.map((c) => c.path), ...roots.filter((r) => r !== withParams[0]).map((r) => r.path), withParams[0].path];
   }
   return roots.map((r) => r.path);
 }
 
-function hasParams(m: ModuleRecord, modules: ModuleRecord[]): boolean {
-  if (m.parameters.length > 0) return true;
-  return modules.some((c) => c.parent === m.id && hasParams(c, modules));
+function hasParams(root: ModuleRecord, childrenOf: Map<number, ModuleRecord[]>): boolean {
+  const stack = [root];
+  const seen = new Set<number>();
+  while (stack.length > 0) {
+    const m = stack.pop()!;
+    if (seen.has(m.id)) continue;
+    seen.add(m.id);
+    if (m.parameters.length > 0) return true;
+    stack.push(...(childrenOf.get(m.id) ?? []));
+  }
+  return false;
 }

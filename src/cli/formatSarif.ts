@@ -12,7 +12,7 @@ function location(site: SourceSite, message?: string) {
   const absolute = isAbsolute(site.file);
   return {
     physicalLocation: {
-      artifactLocation: absolute ? { uri: pathToFileURL(site.file).href } : { uri: site.file, uriBaseId: "%SRCROOT%" },
+      artifactLocation: absolute ? { uri: pathToFileURL(site.file).href } : { uri: site.file.split("/").map(encodeURIComponent).join("/"), uriBaseId: "%SRCROOT%" },
       region: { startLine: site.line, startColumn: site.column },
     },
     ...(message !== undefined ? { message: { text: message } } : {}),

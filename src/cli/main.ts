@@ -19,6 +19,7 @@ async function check(args: CheckArgs): Promise<number> {
     timeoutMs: args.timeoutMs,
     memoryMb: args.memoryMb,
     signal: controller.signal,
+    keepWarm: false, // one check per process: no spare child to start
   });
   process.off("SIGINT", onSignal);
   process.off("SIGTERM", onSignal);

@@ -1,6 +1,8 @@
-import type { Trace } from "../trace/schema";
+import type { Site } from "../trace/schema";
 
-// What the runner hands the worker, and what comes back.
+// What the runner hands the child process (one JSON value on its stdin), and what the child writes
+// back (one JSON value per line on fd 3, see childProcess.ts). Traces go through files: a pipe moves
+// tens of MB slowly, and a file written before a kill is still complete.
 
 export interface WorkerInput {
   /** the checked file, as given */
@@ -13,9 +15,21 @@ export interface WorkerInput {
   outDir: string;
   steps: number;
   timeoutMs: number;
-  /** Date.now() value at which the run times out (the runner's clock: bundling and worker start count) */
+  /** Date.now() at which the host kills the child (the runner's clock: bundling and start count) */
   deadline: number;
+  /** Date.now() at which the child stops the file itself, leaving time to write its trace */
+  softDeadline: number;
   memoryMb: number;
+  /** a directory of this run's, removed by the host afterwards: traces are written there, not piped */
+  spoolDir: string;
 }
 
-export type WorkerMessage = { type: "done"; trace: Trace };
+export type ChildMessage =
+  /** the last engine call's line, written every few dozen ms while the file calls the engine */
+  | { type: "progress"; site: Site | null }
+  /** the trace so far, written now and then to a file in spoolDir: what survives a kill */
+  | { type: "snapshot"; file: string }
+  /** the run has ended and its trace is being finalized */
+  | { type: "finishing" }
+  /** the final trace, in a file in spoolDir */
+  | { type: "done"; file: string };

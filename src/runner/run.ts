@@ -1,41 +1,57 @@
-import { Worker } from "node:worker_threads";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import type { RunError, StopInfo } from "../protocol/report";
-import type { Trace } from "../trace/schema";
+import { SiteSchema, type Site, type Trace } from "../trace/schema";
+import { schemaErrors, validateTrace } from "../trace/validate";
 import { emptyTrace } from "../trace/emptyTrace";
 import { bundleUserFile } from "./bundle";
 import { displayPathFor } from "./paths";
-import { formatSeconds } from "./stopRule";
-import type { WorkerInput, WorkerMessage } from "./messages";
+import { formatSeconds, memoryMessage } from "./stopRule";
+import type { ChildOutcome } from "./childProcess";
+import { prestart, takeChild } from "./spare";
+import type { ChildMessage, WorkerInput } from "./messages";
 
-// Runs a user's model file in a worker thread and returns its Trace. Never rejects: a file that
-// cannot be bundled, throws, times out, runs out of memory or is cancelled still yields a Trace,
-// with Trace.error set and whatever was traced before the end.
+// Runs a user's model file in a child process (worker.ts) and returns its Trace. Never rejects: a
+// file that cannot be bundled, throws, exits, crashes, times out, runs out of memory or is cancelled
+// still yields a Trace, with Trace.error set and whatever was traced before the end.
 
 export interface RunOptions {
   /** wall-clock budget for the whole run (default 10 s) */
   timeoutMs?: number;
-  /** memory budget of the worker (JS heap and typed arrays, default 1024 MB) */
+  /** memory budget of the child process: resident size, everything it holds (default 1024 MB) */
   memoryMb?: number;
   /** early-stop budget, see stopRule.ts (default 1) */
   steps?: number;
   signal?: AbortSignal;
-  /** the worker script (default: worker.js next to the running bundle) */
+  /** the child's script (default: worker.js next to the running bundle) */
   workerPath?: string;
-  /** directory relative paths are taken from (default process.cwd()) */
+  /** directory relative paths are taken from, and the child's working directory (default process.cwd()) */
   cwd?: string;
+  /** keep a pre-started child waiting for the next run (default true; the one-shot CLI says false) */
+  keepWarm?: boolean;
 }
 
 export const DEFAULTS = { timeoutMs: 10_000, memoryMb: 1024, steps: 1 } as const;
 
-/** After the deadline, a worker that no longer calls the engine (a bare `while (true) {}`) is killed. */
-const HARD_KILL_GRACE_MS = 500;
+/** The child stops the file itself this long before the deadline, to write its trace in time. */
+export function softDeadlineReserveMs(timeoutMs: number): number {
+  return Math.min(2000, Math.max(250, Math.round(timeoutMs * 0.15)));
+}
+/** A child already writing its final trace at the deadline gets this much longer. */
+const FINISHING_GRACE_MS = 2000;
 
 export function defaultWorkerPath(): string {
   const here = typeof __dirname === "string" ? __dirname : join(process.cwd(), "dist");
   return join(here, "worker.js");
+}
+
+function childSpec(workerPath: string, memoryMb: number) {
+  const env: NodeJS.ProcessEnv = { ...process.env, ELECTRON_RUN_AS_NODE: "1" }; // VS Code's execPath is Electron
+  delete env.NODE_OPTIONS;
+  const args = [`--max-old-space-size=${memoryMb}`, workerPath];
+  return { key: JSON.stringify([process.execPath, args]), options: { command: process.execPath, args, env } };
 }
 
 export async function runFile(file: string, options: RunOptions = {}): Promise<Trace> {
@@ -47,66 +63,135 @@ export async function runFile(file: string, options: RunOptions = {}): Promise<T
   const steps = Math.max(1, Math.floor(options.steps ?? DEFAULTS.steps));
   const absFile = resolve(cwd, file);
   const displayPath = displayPathFor(file, cwd);
+  const fileSite: Site = { file: displayPath(absFile), line: 1, column: 1 };
   const elapsed = () => Math.round(performance.now() - started);
   const failed = (error: RunError, reason: StopInfo["reason"] = "error"): Trace =>
     emptyTrace(file, { reason, message: error.message, file: error.file, line: error.line, column: error.column }, error, [], elapsed());
 
-  if (options.signal?.aborted) return failed(cancelledError(displayPath(absFile)), "cancelled");
-  if (!existsSync(absFile)) {
-    return failed({ kind: "exception", message: `no such file: ${file}`, file: displayPath(absFile), line: 1, column: 1 });
-  }
+  if (options.signal?.aborted) return failed(cancelledError(fileSite), "cancelled");
+  if (!existsSync(absFile)) return failed({ kind: "exception", message: `no such file: ${file}`, ...fileSite });
+  const spec = childSpec(options.workerPath ?? defaultWorkerPath(), memoryMb);
+  prestart(spec.key, spec.options); // Node starts while esbuild bundles
   const bundle = await bundleUserFile(absFile, displayPath, cwd);
   if (!bundle.ok) return failed(bundle.error);
-  if (options.signal?.aborted) return failed(cancelledError(displayPath(absFile)), "cancelled");
+  if (options.signal?.aborted) return failed(cancelledError(fileSite), "cancelled");
 
+  const deadline = startedAt + timeoutMs;
+  const spoolDir = mkdtempSync(join(tmpdir(), "gradlens-run-"));
   const input: WorkerInput = {
     file, absFile, cwd, code: bundle.code, map: bundle.map, outDir: bundle.outDir, steps, timeoutMs, memoryMb,
-    deadline: startedAt + timeoutMs,
+    deadline, softDeadline: deadline - softDeadlineReserveMs(timeoutMs), spoolDir,
   };
-  const worker = new Worker(options.workerPath ?? defaultWorkerPath(), {
-    workerData: input,
-    resourceLimits: { maxOldGenerationSizeMb: memoryMb },
-    stdout: true,
-    stderr: true,
-  });
-  // output written past console (process.stdout.write) is the file's output too
-  const written: string[] = [];
-  worker.stdout.on("data", (d: Buffer) => written.push(d.toString()));
-  worker.stderr.on("data", (d: Buffer) => written.push(d.toString()));
-
-  return new Promise<Trace>((resolvePromise) => {
-    let done = false;
-    const settle = (trace: Trace) => {
-      if (done) return;
-      done = true;
-      clearTimeout(hardKill);
-      options.signal?.removeEventListener("abort", onAbort);
-      if (written.length > 0) trace.console.push(...written.join("").split("\n").filter((l) => l !== ""));
-      void worker.terminate().finally(() => resolvePromise(trace));
-    };
-    const fileSite = { file: displayPath(absFile), line: 1, column: 1 };
-    const hardKill = setTimeout(() => {
-      settle(failed({ kind: "timeout", message: `the file did not finish within ${formatSeconds(timeoutMs)} (--timeout)`, ...fileSite }, "timeout"));
-    }, Math.max(0, input.deadline - Date.now()) + HARD_KILL_GRACE_MS);
-    const onAbort = () => settle(failed(cancelledError(fileSite.file), "cancelled"));
-    options.signal?.addEventListener("abort", onAbort, { once: true });
-
-    worker.on("message", (m: WorkerMessage) => {
-      if (m?.type === "done") settle(m.trace);
-    });
-    worker.on("error", (e: Error & { code?: string }) => {
-      if (e.code === "ERR_WORKER_OUT_OF_MEMORY") {
-        settle(failed({ kind: "memory", message: `the file used more than its ${memoryMb} MB memory limit (--memory)`, ...fileSite }, "memory"));
-      } else {
-        settle(failed({ kind: "exception", message: e.message, ...fileSite }));
-      }
-    });
-    worker.on("exit", (code) => {
-      settle(failed({ kind: "exception", message: `the file ended the run early (process.exit(${code}))`, ...fileSite }));
-    });
-  });
+  try {
+    const ctx: Context = { file, fileSite, timeoutMs, memoryMb, spoolDir, elapsed: 0 };
+    const { seen, outcome } = await runInChild(input, spec, options.signal);
+    if (options.keepWarm !== false) prestart(spec.key, spec.options);
+    const trace = traceOf(seen, outcome, { ...ctx, elapsed: elapsed() });
+    const printed = outcome.output.lines();
+    if (printed.length > 0) trace.console.push(...printed);
+    return trace;
+  } finally {
+    rmSync(spoolDir, { recursive: true, force: true });
+  }
 }
 
-function cancelledError(file: string): RunError {
-  return { kind: "cancelled", message: "the check was cancelled", file, line: 1, column: 1 };
+interface Seen {
+  /** the line of the last engine call the child reported */
+  lastSite: Site | null;
+  /** trace files it wrote */
+  snapshot: string | null;
+  done: string | null;
+}
+
+async function runInChild(input: WorkerInput, spec: ReturnType<typeof childSpec>, signal: AbortSignal | undefined): Promise<{ seen: Seen; outcome: ChildOutcome }> {
+  const { child, setOnMessage } = takeChild(spec.key, spec.options);
+  const seen: Seen = { lastSite: null, snapshot: null, done: null };
+  setOnMessage((raw) => {
+    const m = raw as ChildMessage;
+    if (m?.type === "progress") seen.lastSite = schemaErrors(SiteSchema, m.site).length === 0 ? m.site : null;
+    else if (m?.type === "snapshot") seen.snapshot = m.file;
+    else if (m?.type === "finishing") child.setDeadline(input.deadline + FINISHING_GRACE_MS);
+    else if (m?.type === "done") seen.done = m.file;
+  });
+  child.limit({ deadline: input.deadline, memoryMb: input.memoryMb, signal });
+  child.send(JSON.stringify(input));
+  return { seen, outcome: await child.exited };
+}
+
+interface Context {
+  file: string;
+  fileSite: Site;
+  timeoutMs: number;
+  memoryMb: number;
+  spoolDir: string;
+  elapsed: number;
+}
+
+/** A trace file the child wrote in its spool directory, parsed and validated; null when unusable. */
+function readTrace(file: string | null, ctx: Context): { trace: Trace | null; problem: string | null } {
+  if (file === null) return { trace: null, problem: null };
+  if (resolve(file) !== join(ctx.spoolDir, "trace.json") && resolve(file) !== join(ctx.spoolDir, "snapshot.json")) {
+    return { trace: null, problem: "it named a file outside its spool directory" };
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(file, "utf8"));
+  } catch (e) {
+    return { trace: null, problem: e instanceof Error ? e.message : String(e) };
+  }
+  const problems = validateTrace(value);
+  return problems.length === 0 ? { trace: value as Trace, problem: null } : { trace: null, problem: problems[0]! };
+}
+
+/** The child's final trace when it wrote a valid one; otherwise the last snapshot (or nothing), with the cause of the end. */
+function traceOf(seen: Seen, outcome: ChildOutcome, ctx: Context): Trace {
+  if (seen.done !== null) {
+    const done = readTrace(seen.done, ctx);
+    if (done.trace !== null) return done.trace;
+    return withEnd(null, { kind: "exception", message: `the check's child process sent an invalid trace: ${done.problem}`, ...ctx.fileSite }, ctx);
+  }
+  const snapshot = readTrace(seen.snapshot, ctx).trace;
+  const at = seen.lastSite ?? lastSiteOf(snapshot) ?? ctx.fileSite;
+  return withEnd(snapshot, endError(outcome, at, ctx), ctx);
+}
+
+function withEnd(base: Trace | null, error: RunError, ctx: Context): Trace {
+  const reason: StopInfo["reason"] = error.kind === "timeout" || error.kind === "memory" || error.kind === "cancelled" ? error.kind : "error";
+  const stopped: StopInfo = { reason, message: error.message, file: error.file, line: error.line, column: error.column };
+  if (base === null) return emptyTrace(ctx.file, stopped, error, [], ctx.elapsed);
+  return { ...base, stopped, error, durationMs: ctx.elapsed };
+}
+
+/** Why a child ended without its trace, in the user's terms. */
+function endError(outcome: ChildOutcome, at: Site, ctx: Context): RunError {
+  const fatal = outcome.output.lastLine(/FATAL ERROR|Fatal JavaScript|Fatal error|heap out of memory|Reached heap limit/i);
+  switch (outcome.stoppedBy) {
+    case "timeout":
+      return { kind: "timeout", message: `the file did not finish within ${formatSeconds(ctx.timeoutMs)} (--timeout)`, ...at };
+    case "memory":
+      return { kind: "memory", message: memoryMessage(ctx.memoryMb, outcome.peakRssBytes), ...at };
+    case "cancelled":
+      return cancelledError(at);
+    case "protocol":
+      return { kind: "exception", message: "the check's child process wrote something that is not a message on its channel", ...at };
+  }
+  if (outcome.spawnError !== null) return { kind: "exception", message: `the check's process could not start: ${outcome.spawnError}`, ...at };
+  if (fatal !== null && /memory|heap|allocation/i.test(fatal)) {
+    return { kind: "memory", message: `the file ran out of memory (--memory ${ctx.memoryMb}): ${fatal}`, ...at };
+  }
+  if (outcome.signal !== null) {
+    return { kind: "exception", message: `the file's process was killed by ${outcome.signal}${fatal !== null ? `: ${fatal}` : ""}`, ...at };
+  }
+  const last = outcome.output.lastLine();
+  return { kind: "exception", message: `the file's process exited with code ${outcome.code}${last !== null ? `: ${last}` : ""}`, ...at };
+}
+
+function lastSiteOf(trace: Trace | null): Site | null {
+  if (trace === null) return null;
+  const sites = [trace.ops.at(-1)?.site, trace.backwards.at(-1)?.site, trace.steps.at(-1)?.site, trace.leaves.at(-1)?.site];
+  return sites.find((s): s is Site => s != null) ?? null;
+}
+
+function cancelledError(at: Site): RunError {
+  return { kind: "cancelled", message: "the check was cancelled", ...at };
 }

@@ -1,11 +1,19 @@
 import { TraceMap, originalPositionFor } from "@jridgewell/trace-mapping";
-import { resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Site } from "../trace/schema";
 import type { PositionMapper } from "../trace/sites";
 import type { SourceText } from "../trace/variableNames";
 
 // Bundle positions → the user's TypeScript (sites), and the source text for naming variables. Frames
 // that map into node_modules or into the virtual "gradlens" module are library code: not a site.
+
+/**
+ * A source map's `sources` entry is a URL reference relative to the map (esbuild writes "m%C3%B6del.ts"
+ * for mödel.ts, "%23" for #): resolved and decoded here, once, into a plain file path.
+ */
+export function sourcePath(source: string, outDir: string): string {
+  return fileURLToPath(new URL(source, pathToFileURL(outDir.endsWith("/") ? outDir : `${outDir}/`)));
+}
 
 export class BundleSourceMap implements PositionMapper, SourceText {
   private readonly traceMap: TraceMap;
@@ -21,7 +29,7 @@ export class BundleSourceMap implements PositionMapper, SourceText {
     for (let i = 0; i < resolved.length; i++) {
       const raw = sources[i] ?? "";
       const library = raw.includes("node_modules/") || raw.startsWith("gradlens-engine:") || raw.startsWith("node-builtin:") || raw === "gradlens-entry.js";
-      const shown = library ? null : displayPath(resolve(outDir, raw));
+      const shown = library ? null : displayPath(sourcePath(raw, outDir));
       this.display.set(resolved[i]!, shown);
       const text = contents[i];
       if (shown !== null && typeof text === "string") this.lines.set(shown, text.split(/\r?\n/));

@@ -1,4 +1,3 @@
-import { getHeapStatistics } from "node:v8";
 import type { StopPolicy } from "../trace/stop";
 
 // The early-stop rule. A check needs one full training iteration, not the user's 10,000 epochs:
@@ -13,9 +12,9 @@ import type { StopPolicy } from "../trace/stop";
 //    branch example runs two losses, three times, twice), or a manual-update loop, where 20
 //    iterations are quick; the budget only bounds the loops that would run for long.
 // 3. Otherwise the file runs to its end.
-// The run also ends (as an error) at the wall-clock deadline or when the worker's memory (JS heap
-// plus typed-array memory) passes the limit; these are checked every few dozen engine calls, and the
-// runner terminates a worker that stops calling the engine (a plain `while (true) {}`) shortly after.
+// The run also ends (as an error) at the soft deadline or when the process's resident memory passes
+// 90 % of the limit; these are checked every few dozen engine calls, and the host kills a child that
+// stops calling the engine (a plain `while (true) {}`, a blocking call) at the hard deadline or limit.
 // The stop point is recorded in Trace.stopped (reason, message, file:line of the step or backward).
 
 export interface StopRuleOptions {
@@ -74,17 +73,16 @@ export function createStopPolicy(options: StopRuleOptions): StopPolicy {
       const now = Date.now();
       if (now < nextMemoryCheck) return null;
       nextMemoryCheck = now + MEMORY_CHECK_INTERVAL_MS;
-      const heap = getHeapStatistics();
-      const used = heap.used_heap_size + ((heap as { external_memory?: number }).external_memory ?? 0);
-      if (used > options.memoryLimitBytes) {
-        return {
-          reason: "memory",
-          message: `the file used more than its ${options.memoryMb} MB memory limit (--memory)`,
-        };
-      }
+      // resident size: the heap, typed arrays, wasm memory and buffers alike
+      const used = process.memoryUsage.rss();
+      if (used > options.memoryLimitBytes) return { reason: "memory", message: memoryMessage(options.memoryMb, used) };
       return null;
     },
   };
+}
+
+export function memoryMessage(memoryMb: number, bytes: number): string {
+  return `the file used more than its ${memoryMb} MB memory limit (--memory): ${Math.round(bytes / 2 ** 20)} MB resident`;
 }
 
 export function formatSeconds(ms: number): string {

@@ -1,120 +1,194 @@
-import { parentPort, workerData } from "node:worker_threads";
+import { renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { join } from "node:path";
 import { runInThisContext } from "node:vm";
 import { performance } from "node:perf_hooks";
 import * as engine from "../engine/index";
 import { setObserver } from "../engine/observer";
 import type { RunError, StopInfo } from "../protocol/report";
+import type { Site } from "../trace/schema";
 import { TraceRecorder } from "../trace/recorder";
 import { SiteCapture } from "../trace/sites";
-import { isStopSignal, StopSignal } from "../trace/stop";
+import { isStopSignal, StopSignal, type StopPolicy } from "../trace/stop";
 import { ENGINE_GLOBAL, REQUIRE_PARAM } from "./bundleNames";
 import { BundleSourceMap } from "./sourceMap";
 import { ConsoleCapture } from "./consoleCapture";
-import { createStopPolicy } from "./stopRule";
+import { createStopPolicy, formatSeconds, memoryMessage } from "./stopRule";
 import { describeThrown, installStackHook } from "./thrown";
 import { displayPathFor } from "./paths";
-import type { WorkerInput, WorkerMessage } from "./messages";
+import { exitProcess, post } from "./channel";
+import type { ChildMessage, WorkerInput } from "./messages";
 
-// The worker: exposes the engine on globalThis for the user's bundle, observes it with a
-// TraceRecorder, runs the bundle as the body of an async function, and posts one Trace back —
-// at the end of the file, at an early stop, or at the first error (keeping what was traced).
+// The child process (dist/worker.js, started by run.ts, possibly ahead of time): waits for its input
+// on stdin, exposes the engine on globalThis for the user's bundle, observes it with a TraceRecorder,
+// runs the bundle as the body of an async function, and writes messages on fd 3 (channel.ts): the
+// line of the last engine call, snapshots of the trace, and the final trace — at the end of the file,
+// at an early stop, at the soft deadline, or at the first error (keeping what was traced).
 
 /** The name V8 gives the user's bundle in stack frames; sites are taken from these frames only. */
 const BUNDLE_FILENAME = "gradlens-user-bundle.js";
+/** snapshots cost a finalize and a JSON write: at least this far apart, and at most ~10 % of the time */
+const SNAPSHOT_EVERY_MS = 1000;
 
-const input = workerData as WorkerInput;
-const started = performance.now();
-const displayPath = displayPathFor(input.file, input.cwd);
-const fileSite = { file: displayPath(input.absFile), line: 1, column: 1 };
-const sourceMap = new BundleSourceMap(input.map, input.outDir, displayPath);
-const sites = new SiteCapture(BUNDLE_FILENAME, sourceMap);
-const output = new ConsoleCapture();
-let posted = false;
+const send = (m: ChildMessage) => post(m);
 
-const recorder = new TraceRecorder({
-  file: input.file,
-  sites,
-  stop: createStopPolicy({
+async function readInput(): Promise<WorkerInput | null> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  process.stdin.destroy(); // the user's own read of stdin gets end-of-file, never our protocol
+  const text = Buffer.concat(chunks).toString("utf8");
+  return text.trim() === "" ? null : (JSON.parse(text) as WorkerInput);
+}
+
+function run(input: WorkerInput): void {
+  const started = performance.now();
+  process.chdir(input.cwd);
+  const displayPath = displayPathFor(input.file, input.cwd);
+  const fileSite = { file: displayPath(input.absFile), line: 1, column: 1 };
+  const sourceMap = new BundleSourceMap(input.map, input.outDir, displayPath);
+  const sites = new SiteCapture(BUNDLE_FILENAME, sourceMap);
+  const output = new ConsoleCapture((e) => describeThrown(e, "exception", sites, fileSite));
+  const memoryLimitBytes = input.memoryMb * 2 ** 20;
+  let posted = false;
+  let lastSite: Site | null = null;
+
+  const rule = createStopPolicy({
     steps: input.steps,
-    deadline: input.deadline,
+    deadline: input.softDeadline,
     timeoutMs: input.timeoutMs,
-    memoryLimitBytes: input.memoryMb * 0.9 * 2 ** 20,
+    memoryLimitBytes: memoryLimitBytes * 0.9,
     memoryMb: input.memoryMb,
-  }),
-  onStop: (info) => finish(info, errorForStop(info)),
-});
-
-function errorForStop(info: StopInfo): RunError | null {
-  if (info.reason !== "timeout" && info.reason !== "memory") return null;
-  return { kind: info.reason, message: info.message, file: info.file ?? fileSite.file, line: info.line ?? 1, column: info.column ?? 1 };
-}
-
-function finish(stopped: StopInfo, error: RunError | null): void {
-  if (posted) return;
-  posted = true;
-  setObserver(null);
-  output.restore();
-  const trace = recorder.finish({
-    stopped,
-    error,
-    console: output.result(),
-    durationMs: Math.round(performance.now() - started),
-    sourceText: sourceMap,
   });
-  const message: WorkerMessage = { type: "done", trace };
-  parentPort!.postMessage(message);
-}
+  let nextSnapshot = Date.now() + SNAPSHOT_EVERY_MS;
+  const policy: StopPolicy = {
+    ...rule,
+    poll() {
+      const now = Date.now();
+      if (now >= nextSnapshot && recorder.canSnapshot) {
+        const file = writeTrace(recorder.finish(endState({ reason: "error", message: "snapshot" }, null)), "snapshot");
+        send({ type: "snapshot", file });
+        nextSnapshot = Date.now() + Math.max(SNAPSHOT_EVERY_MS, 10 * (Date.now() - now));
+      }
+      return rule.poll?.() ?? null;
+    },
+  };
 
-function fail(e: unknown, kind: RunError["kind"]): void {
-  if (posted) return;
-  if (isStopSignal(e)) return finish(e.info, errorForStop(e.info));
-  const error = describeThrown(e, kind, sites, fileSite);
-  finish({ reason: "error", message: error.message, file: error.file, line: error.line, column: error.column }, error);
-}
+  // every site the recorder takes is the line of an engine call: the host learns each new line at
+  // once (a small sync write), so a kill or a block right after it still names it
+  const progressSites: Pick<SiteCapture, "capture"> = {
+    capture(skip) {
+      const site = sites.capture(skip);
+      if (site !== null && (lastSite === null || site.line !== lastSite.line || site.file !== lastSite.file)) {
+        lastSite = site;
+        send({ type: "progress", site });
+      }
+      return site;
+    },
+  };
+  const recorder = new TraceRecorder({
+    file: input.file,
+    sites: progressSites,
+    stop: policy,
+    onStop: (info) => finish(info, errorForStop(info)),
+  });
 
-async function main(): Promise<void> {
+  /** Written whole, then renamed: a kill mid-write leaves the previous snapshot intact. */
+  function writeTrace(trace: unknown, name: string): string {
+    const file = join(input.spoolDir, `${name}.json`);
+    writeFileSync(`${file}.part`, JSON.stringify(trace));
+    renameSync(`${file}.part`, file);
+    return file;
+  }
+
+  function endState(stopped: StopInfo, error: RunError | null) {
+    return { stopped, error, console: output.result(), durationMs: Math.round(performance.now() - started), sourceText: sourceMap };
+  }
+
+  function errorForStop(info: StopInfo): RunError | null {
+    if (info.reason !== "timeout" && info.reason !== "memory") return null;
+    return { kind: info.reason, message: info.message, file: info.file ?? fileSite.file, line: info.line ?? 1, column: info.column ?? 1 };
+  }
+
+  function finish(stopped: StopInfo, error: RunError | null): void {
+    if (posted) return;
+    posted = true;
+    send({ type: "finishing" });
+    setObserver(null);
+    output.restore();
+    // the limit covers everything the process held, also between two checks
+    const peak = process.resourceUsage().maxRSS * 1024;
+    if (error === null && peak > memoryLimitBytes) {
+      const at = lastSite ?? fileSite;
+      error = { kind: "memory", message: memoryMessage(input.memoryMb, peak), ...at };
+      stopped = { reason: "memory", message: error.message, ...at };
+    }
+    send({ type: "done", file: writeTrace(recorder.finish(endState(stopped, error)), "trace") });
+    exitProcess(0);
+  }
+
+  function fail(e: unknown, kind: RunError["kind"]): void {
+    if (posted) return;
+    if (isStopSignal(e)) return finish(e.info, errorForStop(e.info));
+    const error = describeThrown(e, kind, sites, fileSite);
+    finish({ reason: "error", message: error.message, file: error.file, line: error.line, column: error.column }, error);
+  }
+
+  /**
+   * `main().then(() => process.exit(0))` is a normal ending for a Node script. A non-zero code is a
+   * failed run, carrying the last error the file printed (`catch (e) { console.error(e); process.exit(1) }`).
+   */
+  function exitCalled(code: number): never {
+    const site = sites.capture() ?? fileSite;
+    if (code === 0) {
+      finish({ reason: "end-of-file", message: "the file called process.exit(0)", ...site }, null);
+    } else {
+      const printed = output.lastError;
+      const error: RunError = printed ?? { kind: "exception", message: `the file called process.exit(${code})`, ...site };
+      const message = printed ? `${printed.message} (printed, then process.exit(${code}))` : error.message;
+      finish({ reason: "error", message, file: error.file, line: error.line, column: error.column }, error);
+    }
+    throw new StopSignal({ reason: "end-of-file", message: "process.exit" });
+  }
+
   (globalThis as Record<string, unknown>)[ENGINE_GLOBAL] = engine;
   installStackHook(sites);
   process.on("unhandledRejection", (e) => fail(e, "rejection"));
   process.on("uncaughtException", (e) => fail(e, "exception"));
-  // `main().then(() => process.exit(0))` is a normal ending for a Node script: judge the run there
-  process.exit = ((code?: number) => {
-    const info: StopInfo = { reason: "end-of-file", message: `the file called process.exit(${code ?? ""})` };
-    const site = sites.capture();
-    if (site !== null) Object.assign(info, site);
-    finish(info, null);
-    throw new StopSignal(info);
-  }) as typeof process.exit;
+  process.exit = ((code?: number | string | null) => exitCalled(Number(code ?? process.exitCode ?? 0) || 0)) as typeof process.exit;
   output.install();
   setObserver(recorder);
-  try {
-    // line 1 is the wrapper's; lineOffset keeps V8's line numbers equal to the bundle's
-    const body = `(async function (${REQUIRE_PARAM}) {\n${input.code}\n})`;
-    const run = runInThisContext(body, { filename: BUNDLE_FILENAME, lineOffset: -1 }) as (req: NodeJS.Require) => Promise<void>;
-    await run(createRequire(input.absFile));
-  } catch (e) {
-    return fail(e, "exception");
-  }
-  await settled();
-  if (!posted) finish({ reason: "end-of-file", message: "the file ran to its end" }, null);
-}
 
-/**
- * The body has returned, but `main()` called without await, timers and pending I/O may still train:
- * wait until nothing the file started is pending (or the deadline passes).
- */
-async function settled(): Promise<void> {
-  for (;;) {
-    await new Promise<void>((r) => setImmediate(r));
-    if (posted) return;
-    if (process.getActiveResourcesInfo().length === 0) return;
-    if (Date.now() > input.deadline) {
-      const info: StopInfo = { reason: "timeout", message: `the file's timers or callbacks were still pending after ${input.timeoutMs / 1000} s (--timeout)` };
-      return finish(info, errorForStop(info));
+  const settled = async (): Promise<void> => {
+    // The body has returned, but an un-awaited main(), timers and pending I/O may still train: wait
+    // until nothing the file started is pending (or the soft deadline passes).
+    for (;;) {
+      await new Promise<void>((r) => setImmediate(r));
+      if (posted) return;
+      if (process.getActiveResourcesInfo().every((r) => r === "PipeWrap" || r === "TTYWrap")) return;
+      if (Date.now() > input.softDeadline) {
+        const info: StopInfo = { reason: "timeout", message: `the file's timers or callbacks were still pending after ${formatSeconds(input.timeoutMs)} (--timeout)` };
+        if (lastSite !== null) Object.assign(info, lastSite);
+        return finish(info, errorForStop(info));
+      }
+      await new Promise<void>((r) => setTimeout(r, 5));
     }
-    await new Promise<void>((r) => setTimeout(r, 5));
-  }
+  };
+
+  void (async () => {
+    try {
+      // line 1 is the wrapper's; lineOffset keeps V8's line numbers equal to the bundle's
+      const body = `(async function (${REQUIRE_PARAM}) {\n${input.code}\n})`;
+      const fn = runInThisContext(body, { filename: BUNDLE_FILENAME, lineOffset: -1 }) as (req: NodeJS.Require) => Promise<void>;
+      await fn(createRequire(input.absFile));
+    } catch (e) {
+      return fail(e, "exception");
+    }
+    await settled();
+    if (!posted) finish({ reason: "end-of-file", message: "the file ran to its end" }, null);
+  })();
 }
 
-void main();
+void readInput().then(
+  (input) => (input === null ? exitProcess(0) : run(input)),
+  () => exitProcess(64),
+);

@@ -116,6 +116,11 @@ export class TraceRecorder implements EngineObserver {
     this.maxLeaves = options.maxLeaves ?? 50_000;
   }
 
+  /** No backward() or step() is half-recorded: finish() now gives a consistent snapshot. */
+  get canSnapshot(): boolean {
+    return !this.machineryRunning && this.pendingBackward === null;
+  }
+
   /** The stop that ended the run early, if any. */
   get stopInfo(): StopInfo | null {
     return this.halted;

@@ -14,7 +14,7 @@ import { getWasmVariant, isWasmAvailable } from "../../src/engine/kernels/matmul
 import { benchKernels } from "./kernels.bench";
 import { benchCnnStep, benchMlpStep, benchTracedMlpStep, type Peer, type StepTimes } from "./steps.bench";
 import { benchTrace } from "./trace.bench";
-import { benchWarmCheck } from "./check.bench";
+import { benchLargeAnalysis, benchWarmCheck } from "./check.bench";
 import { benchStaticScan } from "./staticScan.bench";
 
 const PEERS: Peer[] = ["tfjs-cpu", "tfjs-wasm"];
@@ -211,7 +211,7 @@ export async function main(argv = process.argv.slice(2)): Promise<Row[]> {
     restore();
   }
   if (want("trace")) await section("tracing overhead (small MLP) and cold checks", rows, async () => benchTrace());
-  if (want("check")) await section("warm checks", rows, async () => benchWarmCheck());
+  if (want("check")) await section("warm checks", rows, async () => [...(await benchWarmCheck()), ...(await benchLargeAnalysis())]);
   if (want("static")) await section("static scan", rows, async () => benchStaticScan());
   if (browser) {
     await section("graph layout (Chromium)", rows, async () => {

@@ -1,0 +1,199 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runFile, type RunOptions } from "../../src/runner/run";
+import { stopSpare } from "../../src/runner/spare";
+import { validateTrace, type Trace } from "../../src/trace/schema";
+import { buildDist } from "./buildDist";
+
+// Hostile and buggy model files through the runner API: each one is a failed run with its cause and
+// line — never the host's death (this test process is the host), a hang or a leftover process.
+
+let workerPath = "";
+let cleanup = () => {};
+let dir = "";
+const spoolDirs = () => readdirSync(tmpdir()).filter((n) => n.startsWith("gradlens-run-")).length;
+let spoolBefore = 0;
+
+beforeAll(async () => {
+  const built = await buildDist(["worker"]);
+  workerPath = join(built.dir, "worker.js");
+  cleanup = built.cleanup;
+  dir = mkdtempSync(join(tmpdir(), "gradlens-hostile-"));
+  spoolBefore = spoolDirs();
+}, 60_000);
+
+afterAll(() => {
+  stopSpare();
+  cleanup();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function run(name: string, lines: string[], options: RunOptions = {}): Promise<Trace> {
+  writeFileSync(join(dir, name), lines.join("\n") + "\n");
+  const trace = await runFile(name, { workerPath, cwd: dir, timeoutMs: 10_000, ...options });
+  expect(validateTrace(trace)).toEqual([]);
+  return trace;
+}
+
+/** running, not a zombie left for an init that does not reap (containers) */
+const alive = (pid: number) => {
+  try {
+    return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, "utf8"));
+  } catch {
+    return false;
+  }
+};
+
+describe("a failed run, never the host's death", () => {
+  it("SIGKILL of its own process: exception naming the signal, at the last engine call's line", async () => {
+    const trace = await run("kill.ts", ['import { randn } from "gradlens";', "const x = randn(2);", "x.relu();", 'process.kill(process.pid, "SIGKILL");']);
+    expect(trace.error).toMatchObject({ kind: "exception", message: "the file's process was killed by SIGKILL", file: "kill.ts", line: 3 });
+  });
+
+  it("a V8 fatal out-of-memory (an endless array.push): memory error", async () => {
+    const trace = await run("oom.ts", ['import "gradlens";', "const a: number[] = [];", "for (;;) a.push(0.5);"], { memoryMb: 256 });
+    expect(trace.error?.kind).toBe("memory");
+    expect(trace.stopped.reason).toBe("memory");
+  }, 30_000);
+
+  it("process.exit(3) is a failed run, at the line that called it", async () => {
+    const trace = await run("exit3.ts", ['import { randn } from "gradlens";', "randn(2);", "process.exit(3);"]);
+    expect(trace.error).toMatchObject({ kind: "exception", message: "the file called process.exit(3)", file: "exit3.ts", line: 3, column: 9 });
+    expect(trace.stopped.reason).toBe("error");
+  });
+
+  it("an error printed with console.error, then process.exit(1): the printed error at its own line", async () => {
+    const trace = await run("catch.ts", [
+      'import { randn } from "gradlens";',
+      "async function main() {",
+      "  const a = randn(2, 3);",
+      "  a.matmul(randn(2, 3));",
+      "}",
+      "main().catch((e) => {",
+      "  console.error(e);",
+      "  process.exit(1);",
+      "});",
+    ]);
+    expect(trace.error).toMatchObject({ kind: "exception", file: "catch.ts", line: 4 });
+    expect(trace.error?.message).toMatch(/mat1 and mat2 shapes cannot be multiplied \(2x3 and 2x3\)/);
+    expect(trace.stopped.message).toMatch(/\(printed, then process\.exit\(1\)\)$/);
+  });
+
+  it("an error swallowed into console.error is shown with its line", async () => {
+    const trace = await run("swallow.ts", [
+      'import { randn } from "gradlens";',
+      "try {",
+      "  randn(2, 3).matmul(randn(2, 3));",
+      "} catch (e) {",
+      "  console.error(e);",
+      "}",
+    ]);
+    expect(trace.error).toBeNull();
+    expect(trace.console.join("\n")).toMatch(/mat1 and mat2 shapes cannot be multiplied[\s\S]*swallow\.ts:3:/);
+  });
+});
+
+describe("limits that hold", () => {
+  it("the time limit kills a file blocked in execSync, and the command it ran", async () => {
+    const started = Date.now();
+    const trace = await run("block.ts", [
+      'import { randn } from "gradlens";',
+      'import { execSync } from "node:child_process";',
+      "randn(2).relu();",
+      'execSync("sleep 30");',
+    ], { timeoutMs: 1500 });
+    expect(Date.now() - started).toBeLessThan(1500 + 3000);
+    expect(trace.error).toMatchObject({ kind: "timeout", message: "the file did not finish within 1.5 s (--timeout)", file: "block.ts", line: 3 });
+  });
+
+  it("cancel kills a file blocked in a synchronous sleep at once", async () => {
+    const controller = new AbortController();
+    const started = Date.now();
+    setTimeout(() => controller.abort(), 1000);
+    const trace = await run("cancel.ts", ['import "gradlens";', 'import { execSync } from "node:child_process";', 'execSync("sleep 30");'], { signal: controller.signal });
+    expect(Date.now() - started).toBeLessThan(1000 + 3000);
+    expect(trace.error?.kind).toBe("cancelled");
+  });
+
+  it("a blocking read of stdin returns (end of file) instead of hanging", async () => {
+    const trace = await run("stdin.ts", ['import "gradlens";', 'import { readFileSync } from "node:fs";', 'let got = "";', 'try { got = readFileSync(0, "utf8"); } catch (e) { got = String(e); }', 'console.log("read", JSON.stringify(got));']);
+    expect(trace.error).toBeNull();
+    expect(trace.console).toHaveLength(1);
+  });
+
+  it("children the file spawned die with the check", async () => {
+    const pidFile = join(dir, "child.pid");
+    const trace = await run("spawn.ts", [
+      'import "gradlens";',
+      'import { spawn } from "node:child_process";',
+      'import { writeFileSync } from "node:fs";',
+      'const c = spawn("sleep", ["45"], { stdio: "ignore" });',
+      "c.unref();",
+      `writeFileSync(${JSON.stringify(pidFile)}, String(c.pid));`,
+    ]);
+    expect(trace.error).toBeNull();
+    const pid = Number(readFileSync(pidFile, "utf8"));
+    expect(pid).toBeGreaterThan(0);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(alive(pid)).toBe(false);
+  });
+
+  it("typed arrays allocated without engine calls count against the memory limit", async () => {
+    const trace = await run("typed.ts", ['import "gradlens";', "const xs: Float64Array[] = [];", "for (;;) xs.push(new Float64Array(1e6).fill(1));"], { memoryMb: 384 });
+    expect(trace.error?.kind).toBe("memory");
+  }, 30_000);
+
+  it("one tensor larger than the memory limit is a memory error at its line", async () => {
+    const trace = await run("big.ts", ['import { randn } from "gradlens";', "const small = randn(2);", "const big = randn(200_000_000);", "console.log(big.shape);"], { memoryMb: 256, timeoutMs: 40_000 });
+    expect(trace.error).toMatchObject({ kind: "memory", file: "big.ts" });
+    expect(trace.error?.line).toBeGreaterThanOrEqual(2);
+  }, 60_000);
+
+  it("output written past console is streamed with a bounded tail", async () => {
+    const trace = await run("flood.ts", ['import "gradlens";', "for (let i = 0; i < 1_000_000; i++) process.stdout.write(`line ${i}\\n`);"], { timeoutMs: 30_000 });
+    expect(trace.error).toBeNull();
+    expect(trace.console[0]).toMatch(/^… \d+ earlier characters of output not kept$/);
+    expect(trace.console.at(-1)).toBe("line 999999");
+    expect(trace.console.join("\n").length).toBeLessThan(70_000);
+  }, 60_000);
+});
+
+describe("the trace survives the stop", () => {
+  it("a timeout in an endless engine loop keeps the trace and names the loop's line", async () => {
+    const trace = await run("loop.ts", ['import { randn } from "gradlens";', "const a = randn(2, { requiresGrad: true });", "for (;;) a.mul(2).sum();"], { timeoutMs: 3000 });
+    expect(trace.error).toMatchObject({ kind: "timeout", file: "loop.ts", line: 3 });
+    expect(trace.ops.length).toBeGreaterThan(0);
+    expect(trace.leaves.map((l) => l.name)).toEqual(["a"]);
+  });
+
+  it("a kill after a second of engine work keeps the last snapshot", async () => {
+    const trace = await run("late.ts", [
+      'import { randn } from "gradlens";',
+      "const a = randn(2, { requiresGrad: true });",
+      "const until = Date.now() + 1500;",
+      "while (Date.now() < until) a.relu();",
+      'process.kill(process.pid, "SIGKILL");',
+    ]);
+    expect(trace.error).toMatchObject({ kind: "exception", file: "late.ts", line: 4 });
+    expect(trace.ops.length).toBeGreaterThan(0);
+    expect(trace.leaves.map((l) => l.name)).toEqual(["a"]);
+  });
+});
+
+describe("the host trusts nothing the child sends", () => {
+  it("a message naming a trace file outside the run's directory is refused", async () => {
+    const trace = await run("forge.ts", ['import "gradlens";', 'import { writeSync } from "node:fs";', 'writeSync(3, JSON.stringify({ type: "done", file: "/etc/hostname" }) + "\\n");', "for (;;) {}"], { timeoutMs: 1500 });
+    expect(trace.error).toMatchObject({ kind: "exception", message: "the check's child process sent an invalid trace: it named a file outside its spool directory" });
+  });
+
+  it("garbage on the message channel stops the child", async () => {
+    const trace = await run("garbage.ts", ['import "gradlens";', 'import { writeSync } from "node:fs";', 'writeSync(3, "not json\\n");', "for (;;) {}"], { timeoutMs: 5000 });
+    expect(trace.error?.message).toBe("the check's child process wrote something that is not a message on its channel");
+  });
+
+  it("leaves nothing on disk", () => {
+    expect(spoolDirs()).toBe(spoolBefore);
+  });
+});
