@@ -1,10 +1,11 @@
 import type { Tensor } from "../tensor";
 import { allocate, promote } from "../dtype";
-import { formatShape, normalizeDim, numelOf } from "../shape";
+import { contiguousStrides, formatShape, normalizeDim, numelOf, shapesEqual } from "../shape";
 import { record } from "../autograd/record";
 import { contiguousData, makeTensor } from "./kernel";
 import { narrow, select, selectView, sliceView } from "./shapeOps";
 import { registerOp } from "./registry";
+import { stridedScatter } from "./strided";
 
 // Index-based ops and joining/splitting.
 
@@ -30,17 +31,26 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
       for (let i = 0; i < inner; i++) out[to + i] = src[from + i];
     }
   const from = [...x.shape];
+  // index_select's backward adds g's slices at the index positions: a scatterAdd with the index
+  // spread over g's shape, whose own backward is a gather (so createGraph works)
   return record("indexSelect", "IndexSelectBackward0", [x], makeTensor(out, shape, x.dtype), (g, node) => {
-    const ix = contiguousData(node.saved(0));
-    const gd = contiguousData(g);
-    const res = allocate(g.dtype, numelOf(from));
-    for (let o = 0; o < outer; o++)
-      for (let k = 0; k < ix.length; k++) {
-        const to = (o * size + ix[k]) * inner, fromAt = (o * ix.length + k) * inner;
-        for (let i = 0; i < inner; i++) res[to + i] += gd[fromAt + i];
-      }
-    return [makeTensor(res, from, g.dtype)];
+    const spread = spreadIndex(node.saved(0), shape, d);
+    return [scatterAdd(zerosLike(from, g), d, spread, g)];
   }, { saved: [index] });
+}
+
+/** An int64 index of `shape` whose entries along dim d are index[k] (constant along the other dims). */
+function spreadIndex(index: Tensor, shape: number[], d: number): Tensor {
+  const idx = contiguousData(index);
+  const inner = numelOf(shape.slice(d + 1)), size = shape[d];
+  const out = new Float64Array(numelOf(shape));
+  for (let p = 0; p < out.length; p++) out[p] = idx[Math.floor(p / inner) % size];
+  return makeTensor(out, shape, "int64");
+}
+
+/** Zeros of `shape` in g's dtype (a constant, the start of a differentiable scatter). */
+function zerosLike(shape: number[], g: Tensor): Tensor {
+  return makeTensor(allocate(g.dtype, numelOf(shape)), shape, g.dtype);
 }
 
 registerOp({ name: "gather", gradFns: ["GatherBackward0"] });
@@ -53,12 +63,10 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   const out = allocate(x.dtype, positions.length);
   for (let i = 0; i < positions.length; i++) out[i] = src[positions[i]];
   const from = [...x.shape];
-  return record("gather", "GatherBackward0", [x], makeTensor(out, index.shape, x.dtype), (g) => {
-    const gd = contiguousData(g);
-    const res = allocate(g.dtype, numelOf(from));
-    for (let i = 0; i < positions.length; i++) res[positions[i]] += gd[i];
-    return [makeTensor(res, from, g.dtype)];
-  }, { saved: [index] });
+  // PyTorch's gather backward: zeros.scatter_add(dim, index, g), differentiable in g
+  return record("gather", "GatherBackward0", [x], makeTensor(out, index.shape, x.dtype), (g, node) => [
+    scatterAdd(zerosLike(from, g), d, node.saved(0), g),
+  ], { saved: [index] });
 }
 
 /** For each element of `index` (row-major), the flat position in a contiguous tensor of `shape` it reads. */
@@ -224,10 +232,11 @@ export function scatterAdd(self: Tensor, dim: number, index: Tensor, src: Tensor
   return record("scatterAdd", "ScatterAddBackward0", [self, src], makeTensor(out, self.shape, dtype), (g, node) => {
     let gradSrc: Tensor | null = null;
     if (node.needsInputGrad[1]) {
-      const gd = contiguousData(g);
-      const res = allocate(g.dtype, numelOf(srcShape));
-      for (let n = 0; n < positions.length; n++) res[srcPositions[n]] = gd[positions[n]];
-      gradSrc = makeTensor(res, srcShape, g.dtype);
+      // g.gather(dim, index), placed in zeros where src is larger than index (both differentiable)
+      const picked = gather(g, d, node.saved(0));
+      gradSrc = shapesEqual(picked.shape, srcShape)
+        ? picked
+        : stridedScatter(picked, srcShape, { shape: [...picked.shape], strides: contiguousStrides(srcShape), offset: 0 });
     }
     return [node.needsInputGrad[0] ? g : null, gradSrc];
   }, { saved: [index] });

@@ -5,6 +5,7 @@ import { record } from "../autograd/record";
 import { contiguousData, makeTensor, scatterStrided } from "./kernel";
 import { unbroadcast } from "./broadcast";
 import { registerOp } from "./registry";
+import { stridedScatter } from "./strided";
 
 // Shape ops. Views share storage with their base (as in PyTorch); each backward maps the gradient
 // back to the input's shape.
@@ -196,7 +197,7 @@ export function sliceView(x: Tensor, d: number, s: number, e: number, op: string
   shape[d] = e - s;
   const out = viewOf(x, shape, [...x.strides], x.offset + s * x.strides[d]);
   const from = [...x.shape];
-  return record(op, gradFnName, [x], out, (g) => [embed(g, from, d, s)]);
+  return record(op, gradFnName, [x], out, (g) => [embed(g, from, d, s, "SliceBackwardBackward0")]);
 }
 
 registerOp({ name: "select", gradFns: ["SelectBackward0"] });
@@ -215,15 +216,13 @@ export function selectView(x: Tensor, d: number, i: number, op: string, gradFnNa
   const strides = x.strides.filter((_, k) => k !== d);
   const out = viewOf(x, shape, strides, x.offset + i * x.strides[d]);
   const from = [...x.shape];
-  return record(op, gradFnName, [x], out, (g) => [embed(unsqueeze(g, d), from, d, i)]);
+  return record(op, gradFnName, [x], out, (g) => [embed(unsqueeze(g, d), from, d, i, "SelectBackwardBackward0")]);
 }
 
-/** Zeros of `shape` with `g` written at positions [start, start + g.shape[d]) along dim d. */
-function embed(g: Tensor, shape: number[], d: number, start: number): Tensor {
-  const data = allocate(g.dtype, numelOf(shape));
+/** Zeros of `shape` with `g` written at positions [start, start + g.shape[d]) along dim d (differentiable). */
+function embed(g: Tensor, shape: number[], d: number, start: number, gradFn: "SliceBackwardBackward0" | "SelectBackwardBackward0"): Tensor {
   const strides = contiguousStrides(shape);
-  scatterStrided(contiguousData(g), data, start * strides[d], g.shape, strides);
-  return makeTensor(data, shape, g.dtype);
+  return stridedScatter(g, shape, { shape: [...g.shape], strides, offset: start * strides[d] }, gradFn);
 }
 
 registerOp({ name: "clone", gradFns: ["CloneBackward0"] });
