@@ -18,12 +18,12 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   checkIndex(index, "index_select");
   const d = normalizeDim(dim, x.dim());
   const idx = contiguousData(index);
-  const size = x.shape[d];
+  const size = x.shape[d] ?? 1; // a 0-d tensor reads as one element (PyTorch 1.13 returns a 0-d result)
   for (const i of idx) if (i < 0 || i >= size) throw new Error(`index out of range in self (index ${i}, size ${size})`);
   const outer = numelOf(x.shape.slice(0, d)), inner = numelOf(x.shape.slice(d + 1));
   const src = contiguousData(x);
   const shape = [...x.shape];
-  shape[d] = idx.length;
+  if (x.dim() > 0) shape[d] = idx.length;
   const out = allocate(x.dtype, numelOf(shape));
   for (let o = 0; o < outer; o++)
     for (let k = 0; k < idx.length; k++) {
@@ -34,6 +34,7 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   // index_select's backward adds g's slices at the index positions: a scatterAdd with the index
   // spread over g's shape, whose own backward is a gather (so createGraph works)
   return record("indexSelect", "IndexSelectBackward0", [x], makeTensor(out, shape, x.dtype), (g, node) => {
+    if (from.length === 0) return [g];
     const spread = spreadIndex(node.saved(0), shape, d);
     return [scatterAdd(zerosLike(from, g), d, spread, g)];
   }, { saved: [index] });
@@ -175,6 +176,7 @@ function joinRaw(parts: Tensor[], d: number): Tensor {
 
 registerOp({ name: "split", gradFns: ["SplitBackward0", "SplitWithSizesBackward0"] });
 export function split(x: Tensor, splitSize: number | number[], dim = 0): Tensor[] {
+  if (x.dim() === 0) throw new Error("split expects at least a 1-dimensional tensor");
   const d = normalizeDim(dim, x.dim());
   const size = x.shape[d];
   let sizes: number[];
@@ -198,6 +200,7 @@ export function split(x: Tensor, splitSize: number | number[], dim = 0): Tensor[
 }
 
 export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
+  if (x.dim() === 0) throw new Error("chunk expects at least a 1-dimensional tensor");
   if (!(chunks > 0)) throw new Error("chunk expects `chunks` to be greater than 0, got: " + chunks);
   const d = normalizeDim(dim, x.dim());
   return split(x, Math.ceil(x.shape[d] / chunks), d);
@@ -206,6 +209,7 @@ export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
 registerOp({ name: "unbind", gradFns: ["UnbindBackward0"] });
 /** x.unbind(dim): the slices along dim, as views (each recorded as an UnbindBackward0 node). */
 export function unbind(x: Tensor, dim = 0): Tensor[] {
+  if (x.dim() === 0) throw new Error(`Dimension specified as ${dim} but tensor has no dimensions`);
   const d = normalizeDim(dim, x.dim());
   return Array.from({ length: x.shape[d] }, (_, i) => selectView(x, d, i, "unbind", "UnbindBackward0"));
 }

@@ -27,7 +27,7 @@ registerOp({ name: "normal_", gradFns: ["NormalBackward0"] });
 
 function checkLeaf(t: Tensor): void {
   if (!isGradEnabled() || !t.requiresGrad) return;
-  if (t.isLeaf) throw new Error(LEAF_INPLACE);
+  if (t.isLeaf) throw new Error(t._differentiableView && t.base !== null ? VIEW_OF_LEAF_INPLACE : LEAF_INPLACE);
   const base = t.base;
   if (t._differentiableView && base !== null && base.isLeaf && base.requiresGrad) throw new Error(VIEW_OF_LEAF_INPLACE);
 }

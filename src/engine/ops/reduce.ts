@@ -23,7 +23,10 @@ interface Layout {
 function layout(x: Tensor, dim: number | number[] | null | undefined, keepdim: boolean): Layout {
   const nd = x.dim();
   const raw = dim === null || dim === undefined ? [...Array(nd).keys()] : Array.isArray(dim) ? dim : [dim];
-  const dims = [...new Set((raw.length === 0 ? [...Array(nd).keys()] : raw).map((d) => normalizeDim(d, nd)))].sort((a, b) => a - b);
+  // a 0-d tensor accepts dim 0 / -1 (PyTorch wraps it as one dim of size 1): nothing to reduce
+  const dims = [...new Set((raw.length === 0 ? [...Array(nd).keys()] : raw).map((d) => normalizeDim(d, nd)))]
+    .filter((d) => d < nd)
+    .sort((a, b) => a - b);
   const keptShape = x.shape.map((s, i) => (dims.includes(i) ? 1 : s));
   const outShape = keepdim ? keptShape : x.shape.filter((_, i) => !dims.includes(i));
   const inner = numelOf(dims.map((d) => x.shape[d]));
