@@ -33,6 +33,8 @@ export class Tensor {
   base: Tensor | null = null;
   /** a view made by a shape op (not detach): in-place changes to it must reach its base's history */
   _differentiableView = false;
+  /** a view made under noGrad of a tensor that requires grad (in-place on it with grad on is an error) */
+  _noGradView = false;
   private _requiresGrad = false;
   private _accumulator: AccumulateGrad | null = null;
   private _retainsGrad = false;
@@ -167,7 +169,8 @@ export class Tensor {
   /** A new tensor sharing storage, cut from the graph. */
   detach(): Tensor {
     const out = new Tensor(this.storage, [...this.shape], [...this.strides], this.offset, this.dtype);
-    out.base = this.base ?? this;
+    // shares storage but is not a differentiable view: views of it have it as their base (PyTorch)
+    out.base = null;
     if (observer !== null) observer.onDetach?.(this, out, false);
     return out;
   }

@@ -6,6 +6,7 @@ import { arith, Arith } from "./arith";
 import { makeTensor, toTensor } from "./kernel";
 import { unbroadcast } from "./broadcast";
 import { registerOp } from "./registry";
+import { log } from "./unary";
 import { formatShape, shapesEqual } from "../shape";
 import { scalarTypeName } from "../dtype";
 
@@ -126,8 +127,8 @@ export function pow(a: Tensor | number, exponent: Operand): Tensor {
     const x = node.saved(0), e = node.saved(1), result = node.saved(2);
     let ge: Tensor | null = null;
     if (node.needsInputGrad[1]) {
-      // d/de x^e = x^e log x, defined as 0 where x == 0 and e >= 0 (as PyTorch masks it)
-      const logTerm = mul(result, logSafe(x, e));
+      // d/de x^e = x^e log x, 0 where x == 0 and e >= 0 (PyTorch's mask); differentiable ops throughout
+      const logTerm = where(zipBinary(x, e, (xv, ev) => (xv === 0 && ev >= 0 ? 1 : 0), "bool", "pow"), 0, mul(result, log(x)));
       ge = unbroadcast(mul(g, logTerm), exponent.shape);
     }
     return [
@@ -137,9 +138,6 @@ export function pow(a: Tensor | number, exponent: Operand): Tensor {
   }, { saved: [a, exponent], savedOutputs: [out] });
 }
 
-function logSafe(x: Tensor, e: Tensor): Tensor {
-  return zipTernary(x, e, x, (xv, ev) => (xv === 0 && ev >= 0 ? 0 : Math.log(xv)), promoteOperands(x.dtype, x.dim(), e.dtype, e.dim()), "pow");
-}
 
 /** base ** e for a number base: d/de = base^e · log(base) (0 where base == 0 and e >= 0, as PyTorch). */
 function powScalarBase(base: number, e: Tensor): Tensor {

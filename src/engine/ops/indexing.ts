@@ -1,10 +1,11 @@
 import type { Tensor } from "../tensor";
 import { allocate, promote } from "../dtype";
-import { formatShape, normalizeDim, numelOf } from "../shape";
+import { contiguousStrides, formatShape, normalizeDim, numelOf, shapesEqual } from "../shape";
 import { record } from "../autograd/record";
 import { contiguousData, makeTensor } from "./kernel";
 import { narrow, select, selectView, sliceView } from "./shapeOps";
 import { registerOp } from "./registry";
+import { stridedScatter } from "./strided";
 
 // Index-based ops and joining/splitting.
 
@@ -17,12 +18,12 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   checkIndex(index, "index_select");
   const d = normalizeDim(dim, x.dim());
   const idx = contiguousData(index);
-  const size = x.shape[d];
+  const size = x.shape[d] ?? 1; // a 0-d tensor reads as one element (PyTorch 1.13 returns a 0-d result)
   for (const i of idx) if (i < 0 || i >= size) throw new Error(`index out of range in self (index ${i}, size ${size})`);
   const outer = numelOf(x.shape.slice(0, d)), inner = numelOf(x.shape.slice(d + 1));
   const src = contiguousData(x);
   const shape = [...x.shape];
-  shape[d] = idx.length;
+  if (x.dim() > 0) shape[d] = idx.length;
   const out = allocate(x.dtype, numelOf(shape));
   for (let o = 0; o < outer; o++)
     for (let k = 0; k < idx.length; k++) {
@@ -30,17 +31,27 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
       for (let i = 0; i < inner; i++) out[to + i] = src[from + i];
     }
   const from = [...x.shape];
+  // index_select's backward adds g's slices at the index positions: a scatterAdd with the index
+  // spread over g's shape, whose own backward is a gather (so createGraph works)
   return record("indexSelect", "IndexSelectBackward0", [x], makeTensor(out, shape, x.dtype), (g, node) => {
-    const ix = contiguousData(node.saved(0));
-    const gd = contiguousData(g);
-    const res = allocate(g.dtype, numelOf(from));
-    for (let o = 0; o < outer; o++)
-      for (let k = 0; k < ix.length; k++) {
-        const to = (o * size + ix[k]) * inner, fromAt = (o * ix.length + k) * inner;
-        for (let i = 0; i < inner; i++) res[to + i] += gd[fromAt + i];
-      }
-    return [makeTensor(res, from, g.dtype)];
+    if (from.length === 0) return [g];
+    const spread = spreadIndex(node.saved(0), shape, d);
+    return [scatterAdd(zerosLike(from, g), d, spread, g)];
   }, { saved: [index] });
+}
+
+/** An int64 index of `shape` whose entries along dim d are index[k] (constant along the other dims). */
+function spreadIndex(index: Tensor, shape: number[], d: number): Tensor {
+  const idx = contiguousData(index);
+  const inner = numelOf(shape.slice(d + 1)), size = shape[d];
+  const out = new Float64Array(numelOf(shape));
+  for (let p = 0; p < out.length; p++) out[p] = idx[Math.floor(p / inner) % size];
+  return makeTensor(out, shape, "int64");
+}
+
+/** Zeros of `shape` in g's dtype (a constant, the start of a differentiable scatter). */
+function zerosLike(shape: number[], g: Tensor): Tensor {
+  return makeTensor(allocate(g.dtype, numelOf(shape)), shape, g.dtype);
 }
 
 registerOp({ name: "gather", gradFns: ["GatherBackward0"] });
@@ -53,12 +64,10 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   const out = allocate(x.dtype, positions.length);
   for (let i = 0; i < positions.length; i++) out[i] = src[positions[i]];
   const from = [...x.shape];
-  return record("gather", "GatherBackward0", [x], makeTensor(out, index.shape, x.dtype), (g) => {
-    const gd = contiguousData(g);
-    const res = allocate(g.dtype, numelOf(from));
-    for (let i = 0; i < positions.length; i++) res[positions[i]] += gd[i];
-    return [makeTensor(res, from, g.dtype)];
-  }, { saved: [index] });
+  // PyTorch's gather backward: zeros.scatter_add(dim, index, g), differentiable in g
+  return record("gather", "GatherBackward0", [x], makeTensor(out, index.shape, x.dtype), (g, node) => [
+    scatterAdd(zerosLike(from, g), d, node.saved(0), g),
+  ], { saved: [index] });
 }
 
 /** For each element of `index` (row-major), the flat position in a contiguous tensor of `shape` it reads. */
@@ -167,6 +176,7 @@ function joinRaw(parts: Tensor[], d: number): Tensor {
 
 registerOp({ name: "split", gradFns: ["SplitBackward0", "SplitWithSizesBackward0"] });
 export function split(x: Tensor, splitSize: number | number[], dim = 0): Tensor[] {
+  if (x.dim() === 0) throw new Error("split expects at least a 1-dimensional tensor");
   const d = normalizeDim(dim, x.dim());
   const size = x.shape[d];
   let sizes: number[];
@@ -190,6 +200,7 @@ export function split(x: Tensor, splitSize: number | number[], dim = 0): Tensor[
 }
 
 export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
+  if (x.dim() === 0) throw new Error("chunk expects at least a 1-dimensional tensor");
   if (!(chunks > 0)) throw new Error("chunk expects `chunks` to be greater than 0, got: " + chunks);
   const d = normalizeDim(dim, x.dim());
   return split(x, Math.ceil(x.shape[d] / chunks), d);
@@ -198,6 +209,7 @@ export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
 registerOp({ name: "unbind", gradFns: ["UnbindBackward0"] });
 /** x.unbind(dim): the slices along dim, as views (each recorded as an UnbindBackward0 node). */
 export function unbind(x: Tensor, dim = 0): Tensor[] {
+  if (x.dim() === 0) throw new Error(`Dimension specified as ${dim} but tensor has no dimensions`);
   const d = normalizeDim(dim, x.dim());
   return Array.from({ length: x.shape[d] }, (_, i) => selectView(x, d, i, "unbind", "UnbindBackward0"));
 }
@@ -224,10 +236,11 @@ export function scatterAdd(self: Tensor, dim: number, index: Tensor, src: Tensor
   return record("scatterAdd", "ScatterAddBackward0", [self, src], makeTensor(out, self.shape, dtype), (g, node) => {
     let gradSrc: Tensor | null = null;
     if (node.needsInputGrad[1]) {
-      const gd = contiguousData(g);
-      const res = allocate(g.dtype, numelOf(srcShape));
-      for (let n = 0; n < positions.length; n++) res[srcPositions[n]] = gd[positions[n]];
-      gradSrc = makeTensor(res, srcShape, g.dtype);
+      // g.gather(dim, index), placed in zeros where src is larger than index (both differentiable)
+      const picked = gather(g, d, node.saved(0));
+      gradSrc = shapesEqual(picked.shape, srcShape)
+        ? picked
+        : stridedScatter(picked, srcShape, { shape: [...picked.shape], strides: contiguousStrides(srcShape), offset: 0 });
     }
     return [node.needsInputGrad[0] ? g : null, gradSrc];
   }, { saved: [index] });

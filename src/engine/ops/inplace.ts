@@ -8,7 +8,8 @@ import { record } from "../autograd/record";
 import { contiguousData, scatterStrided } from "./kernel";
 import { expandRaw } from "./elementwise";
 import { unbroadcast } from "./broadcast";
-import { mul } from "./binary";
+import { mul, where } from "./binary";
+import { regionMask, stridedGather, stridedScatter } from "./strided";
 import { randomNormal, randomUniform } from "../random";
 import { registerOp } from "./registry";
 
@@ -26,7 +27,7 @@ registerOp({ name: "normal_", gradFns: ["NormalBackward0"] });
 
 function checkLeaf(t: Tensor): void {
   if (!isGradEnabled() || !t.requiresGrad) return;
-  if (t.isLeaf) throw new Error(LEAF_INPLACE);
+  if (t.isLeaf) throw new Error(t._differentiableView && t.base !== null ? VIEW_OF_LEAF_INPLACE : LEAF_INPLACE);
   const base = t.base;
   if (t._differentiableView && base !== null && base.isLeaf && base.requiresGrad) throw new Error(VIEW_OF_LEAF_INPLACE);
 }
@@ -77,26 +78,13 @@ function rebaseHistory(t: Tensor, result: Tensor): void {
   if (base.isLeaf) oldBase._initRequiresGrad(base.requiresGrad);
   else oldBase._setGradFn(base.gradFn);
   const baseShape = [...base.shape];
-  record("copySlices", "CopySlices", [oldBase, result], base, (g, node) => {
-    const outside = Tensor.fromArray(contiguousData(g).slice(), baseShape, g.dtype);
-    const region = regionOf(outside, geometry);
-    const inside = Tensor.fromArray(contiguousData(region).slice(), geometry.shape, g.dtype);
-    scatterStrided(allocate(g.dtype, inside.numel()), outside.storage.data, geometry.offset, geometry.shape, geometry.strides);
-    return [node.needsInputGrad[0] ? outside : null, node.needsInputGrad[1] ? inside : null];
-  });
-  record("asStrided", "AsStridedBackward0", [base], t, (g) => {
-    const out = Tensor.fromArray(allocateLike(g, baseShape), baseShape, g.dtype);
-    scatterStrided(contiguousData(g), out.storage.data, geometry.offset, geometry.shape, geometry.strides);
-    return [out];
-  });
-}
-
-function regionOf(x: Tensor, geometry: { shape: number[]; strides: number[]; offset: number }): Tensor {
-  return new Tensor(x.storage, geometry.shape, geometry.strides, geometry.offset, x.dtype);
-}
-
-function allocateLike(g: Tensor, shape: number[]): Float32Array | Float64Array | Uint8Array {
-  return allocate(g.dtype, numelOf(shape));
+  const inRegion = regionMask(baseShape, geometry);
+  // outside the view the gradient goes to the old history; inside, through the op (both differentiable)
+  record("copySlices", "CopySlices", [oldBase, result], base, (g, node) => [
+    node.needsInputGrad[0] ? where(inRegion, 0, g) : null,
+    node.needsInputGrad[1] ? stridedGather(g, geometry) : null,
+  ]);
+  record("asStrided", "AsStridedBackward0", [base], t, (g) => [stridedScatter(g, baseShape, geometry)]);
 }
 
 /** fill_/zero_/uniform_/normal_: values from `next()`, no graph (the old values no longer matter). */

@@ -4,8 +4,9 @@ import { normalizeDim, numelOf } from "../shape";
 import { record, recordNonDifferentiable } from "../autograd/record";
 import { gatherStrided, makeTensor } from "./kernel";
 import { mapUnary, zipBinary } from "./elementwise";
-import { mul, div, sub } from "./binary";
+import { mul, div, sub, where } from "./binary";
 import { expand, reshape } from "./shapeOps";
+import { scatterAdd } from "./indexing";
 import { registerOp } from "./registry";
 
 // Reductions. The kernel moves the reduced dims last (one strided gather), then reduces contiguous runs.
@@ -22,7 +23,10 @@ interface Layout {
 function layout(x: Tensor, dim: number | number[] | null | undefined, keepdim: boolean): Layout {
   const nd = x.dim();
   const raw = dim === null || dim === undefined ? [...Array(nd).keys()] : Array.isArray(dim) ? dim : [dim];
-  const dims = [...new Set((raw.length === 0 ? [...Array(nd).keys()] : raw).map((d) => normalizeDim(d, nd)))].sort((a, b) => a - b);
+  // a 0-d tensor accepts dim 0 / -1 (PyTorch wraps it as one dim of size 1): nothing to reduce
+  const dims = [...new Set((raw.length === 0 ? [...Array(nd).keys()] : raw).map((d) => normalizeDim(d, nd)))]
+    .filter((d) => d < nd)
+    .sort((a, b) => a - b);
   const keptShape = x.shape.map((s, i) => (dims.includes(i) ? 1 : s));
   const outShape = keepdim ? keptShape : x.shape.filter((_, i) => !dims.includes(i));
   const inner = numelOf(dims.map((d) => x.shape[d]));
@@ -149,25 +153,14 @@ export function maxDim(x: Tensor, dim: number, keepdim: boolean, kind: "max" | "
   const shape = [...x.shape];
   record(kind, kind === "max" ? "MaxBackward0" : "MinBackward0", [x], valuesT, (g, node) => {
     // the gradient goes to the first index of the extremum only
-    return [scatterAlong(reshape(g, l.keptShape), reshape(node.saved(0), l.keptShape), d, shape)];
+    return [scatterAdd(zerosOf(shape, g), d, reshape(node.saved(0), l.keptShape), reshape(g, l.keptShape))];
   }, { saved: [indicesT] });
   return { values: valuesT, indices: indicesT };
 }
 
-/** Zeros of `shape` with `src` written at `index` positions along `dim` (index has src's shape). */
-function scatterAlong(src: Tensor, index: Tensor, dim: number, shape: number[]): Tensor {
-  const out = allocate(src.dtype, numelOf(shape));
-  const s = src.contiguous().dataSync(), idx = index.contiguous().dataSync();
-  const inner = numelOf(shape.slice(dim + 1)), size = shape[dim];
-  const outer = numelOf(shape.slice(0, dim));
-  const srcSize = src.shape[dim];
-  for (let o = 0; o < outer; o++)
-    for (let k = 0; k < srcSize; k++)
-      for (let i = 0; i < inner; i++) {
-        const from = (o * srcSize + k) * inner + i;
-        out[(o * size + idx[from]) * inner + i] += s[from];
-      }
-  return makeTensor(out, shape, src.dtype);
+/** Zeros of `shape` in g's dtype (a constant: the start of a differentiable scatter). */
+function zerosOf(shape: number[], g: Tensor): Tensor {
+  return makeTensor(allocate(g.dtype, numelOf(shape)), shape, g.dtype);
 }
 
 registerOp({ name: "var", gradFns: ["VarBackward0"] });
@@ -192,11 +185,15 @@ export function variance(
   const shape = [...x.shape];
   return record(isStd ? "std" : "var", isStd ? "StdBackward0" : "VarBackward0", [x], out, (g, node) => {
     const input = node.saved(0);
-    const centered = sub(input, expandBack(reduceRaw(input, l, (d, s, len) => sumRun(d, s, len) / len, input.dtype), l, shape));
-    const scale = 1 / (n - correction);
-    if (!isStd) return [mul(mul(expandBack(g, l, shape), centered), 2 * scale)];
-    const std = node.saved(1);
-    return [div(mul(mul(expandBack(g, l, shape), centered), scale), expandBack(std, l, shape))];
+    // PyTorch's std_backward: g / (2·std), 0 where std is 0 (not NaN); then var_backward. All from
+    // differentiable ops, so createGraph works through them.
+    let gv = g;
+    if (isStd) {
+      const std = node.saved(1);
+      gv = where(mapUnary(std, (s) => (s === 0 ? 1 : 0), "bool"), 0, div(g, mul(std, 2)));
+    }
+    const centered = sub(input, mean(input, l.dims, true));
+    return [mul(mul(expandBack(gv, l, shape), centered), 2 / (n - correction))];
   }, { saved: [x], savedOutputs: isStd ? [out] : [] });
 }
 

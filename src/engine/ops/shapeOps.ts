@@ -5,6 +5,8 @@ import { record } from "../autograd/record";
 import { contiguousData, makeTensor, scatterStrided } from "./kernel";
 import { unbroadcast } from "./broadcast";
 import { registerOp } from "./registry";
+import { isGradEnabled } from "../gradMode";
+import { stridedScatter } from "./strided";
 
 // Shape ops. Views share storage with their base (as in PyTorch); each backward maps the gradient
 // back to the input's shape.
@@ -13,6 +15,12 @@ function viewOf(x: Tensor, shape: number[], strides: number[], offset = x.offset
   const out = new Tensor(x.storage, shape, strides, offset, x.dtype);
   out.base = x.base ?? x;
   out._differentiableView = true;
+  // PyTorch: a view made under noGrad of a tensor that requires grad is a leaf that requires grad,
+  // and an in-place op on it with grad mode on is an error
+  if (!isGradEnabled() && x.requiresGrad) {
+    out._initRequiresGrad(true);
+    out._noGradView = true;
+  }
   return out;
 }
 
@@ -86,6 +94,7 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
   if (x.dim() === 0) return reshape(x, [1]);
   const s = normalizeDim(startDim, x.dim()), e = normalizeDim(endDim, x.dim());
   if (s > e) throw new Error("flatten() has invalid args: start_dim cannot come after end_dim");
+  if (s === e) return x; // PyTorch returns the input itself (no view, no node): flatten(d, d), 1-D
   const shape = [...x.shape.slice(0, s), numelOf(x.shape.slice(s, e + 1)), ...x.shape.slice(e + 1)];
   return reshape(x, shape);
 }
@@ -130,8 +139,7 @@ export function expand(x: Tensor, shape: number[]): Tensor {
     }
     return 0;
   });
-  if (shapesEqual(target, x.shape)) return x;
-  const out = viewOf(x, target, strides);
+  const out = viewOf(x, target, strides); // a new view even for the same shape, as PyTorch
   const from = [...x.shape];
   return record("expand", "ExpandBackward0", [x], out, (g) => [unbroadcast(g, from)]);
 }
@@ -139,6 +147,7 @@ export function expand(x: Tensor, shape: number[]): Tensor {
 registerOp({ name: "transpose", gradFns: ["TransposeBackward0"] });
 export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
   const a = normalizeDim(dim0, x.dim()), b = normalizeDim(dim1, x.dim());
+  if (x.dim() === 0) return record("transpose", "TransposeBackward0", [x], viewOf(x, [], []), (g) => [g]);
   const shape = [...x.shape], strides = [...x.strides];
   [shape[a], shape[b]] = [shape[b], shape[a]];
   [strides[a], strides[b]] = [strides[b], strides[a]];
@@ -172,6 +181,7 @@ export function permute(x: Tensor, dims: number[]): Tensor {
 
 registerOp({ name: "narrow", gradFns: ["SliceBackward0"] });
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
+  if (x.dim() === 0) throw new Error("narrow() cannot be applied to a 0-dim tensor.");
   const d = normalizeDim(dim, x.dim());
   const size = x.shape[d];
   const s = start < 0 ? start + size : start;
@@ -196,11 +206,12 @@ export function sliceView(x: Tensor, d: number, s: number, e: number, op: string
   shape[d] = e - s;
   const out = viewOf(x, shape, [...x.strides], x.offset + s * x.strides[d]);
   const from = [...x.shape];
-  return record(op, gradFnName, [x], out, (g) => [embed(g, from, d, s)]);
+  return record(op, gradFnName, [x], out, (g) => [embed(g, from, d, s, "SliceBackwardBackward0")]);
 }
 
 registerOp({ name: "select", gradFns: ["SelectBackward0"] });
 export function select(x: Tensor, dim: number, index: number): Tensor {
+  if (x.dim() === 0) throw new Error("select() cannot be applied to a 0-dim tensor.");
   const d = normalizeDim(dim, x.dim());
   const size = x.shape[d];
   if (index < -size || index >= size) {
@@ -215,15 +226,13 @@ export function selectView(x: Tensor, d: number, i: number, op: string, gradFnNa
   const strides = x.strides.filter((_, k) => k !== d);
   const out = viewOf(x, shape, strides, x.offset + i * x.strides[d]);
   const from = [...x.shape];
-  return record(op, gradFnName, [x], out, (g) => [embed(unsqueeze(g, d), from, d, i)]);
+  return record(op, gradFnName, [x], out, (g) => [embed(unsqueeze(g, d), from, d, i, "SelectBackwardBackward0")]);
 }
 
-/** Zeros of `shape` with `g` written at positions [start, start + g.shape[d]) along dim d. */
-function embed(g: Tensor, shape: number[], d: number, start: number): Tensor {
-  const data = allocate(g.dtype, numelOf(shape));
+/** Zeros of `shape` with `g` written at positions [start, start + g.shape[d]) along dim d (differentiable). */
+function embed(g: Tensor, shape: number[], d: number, start: number, gradFn: "SliceBackwardBackward0" | "SelectBackwardBackward0"): Tensor {
   const strides = contiguousStrides(shape);
-  scatterStrided(contiguousData(g), data, start * strides[d], g.shape, strides);
-  return makeTensor(data, shape, g.dtype);
+  return stridedScatter(g, shape, { shape: [...g.shape], strides, offset: start * strides[d] }, gradFn);
 }
 
 registerOp({ name: "clone", gradFns: ["CloneBackward0"] });

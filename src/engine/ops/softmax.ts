@@ -12,7 +12,7 @@ import { registerOp } from "./registry";
 
 /** softmax or log-softmax values along dim d, no graph (also the fused cross-entropy path's forward). */
 export function softmaxRaw(x: Tensor, d: number, log: boolean): Tensor {
-  const size = x.shape[d], inner = numelOf(x.shape.slice(d + 1)), outer = numelOf(x.shape.slice(0, d));
+  const size = x.shape[d] ?? 1, inner = numelOf(x.shape.slice(d + 1)), outer = numelOf(x.shape.slice(0, d));
   const src = contiguousData(x);
   const dtype = x.dtype === "float64" ? "float64" : "float32";
   const out = allocate(dtype, src.length);

@@ -79,17 +79,21 @@ export function abs(x: Tensor): Tensor {
 registerOp({ name: "tanh", gradFns: ["TanhBackward0"] });
 export function tanh(x: Tensor): Tensor {
   const out = mapUnary(x, Math.tanh, floatDtype(x));
-  return record("tanh", "TanhBackward0", [x], out, (g, node) => [mul(g, mapUnary(node.saved(0), (t) => 1 - t * t, g.dtype))], {
-    savedOutputs: [out],
-  });
+  // g · (1 − y²), from differentiable ops so that createGraph sees y
+  return record("tanh", "TanhBackward0", [x], out, (g, node) => {
+    const y = node.saved(0);
+    return [mul(g, add(neg(mul(y, y)), 1))];
+  }, { savedOutputs: [out] });
 }
 
 registerOp({ name: "sigmoid", gradFns: ["SigmoidBackward0"] });
 export function sigmoid(x: Tensor): Tensor {
   const out = mapUnary(x, sigmoidScalar, floatDtype(x));
-  return record("sigmoid", "SigmoidBackward0", [x], out, (g, node) => [mul(g, mapUnary(node.saved(0), (s) => s * (1 - s), g.dtype))], {
-    savedOutputs: [out],
-  });
+  // g · s(1 − s), from differentiable ops so that createGraph sees s
+  return record("sigmoid", "SigmoidBackward0", [x], out, (g, node) => {
+    const y = node.saved(0);
+    return [mul(g, mul(y, add(neg(y), 1)))];
+  }, { savedOutputs: [out] });
 }
 
 export function sigmoidScalar(v: number): number {
@@ -168,15 +172,43 @@ export function gelu(x: Tensor, approximate: "none" | "tanh" = "none"): Tensor {
   const f = approximate === "tanh"
     ? (v: number) => 0.5 * v * (1 + Math.tanh(SQRT_2_OVER_PI * (v + 0.044715 * v * v * v)))
     : (v: number) => 0.5 * v * (1 + erf(v * SQRT1_2));
-  const df = approximate === "tanh"
-    ? (v: number) => {
-        const inner = SQRT_2_OVER_PI * (v + 0.044715 * v * v * v);
-        const t = Math.tanh(inner);
-        return 0.5 * (1 + t) + 0.5 * v * (1 - t * t) * SQRT_2_OVER_PI * (1 + 3 * 0.044715 * v * v);
-      }
-    : (v: number) => 0.5 * (1 + erf(v * SQRT1_2)) + (v * Math.exp(-0.5 * v * v)) / Math.sqrt(2 * Math.PI);
   const out = mapUnary(x, f, floatDtype(x));
-  return record("gelu", "GeluBackward0", [x], out, (g, node) => [mul(g, mapUnary(node.saved(0), df, g.dtype))], { saved: [x] });
+  return record("gelu", "GeluBackward0", [x], out, (g, node) => [geluBackward(g, node.saved(0), approximate)], { saved: [x] });
+}
+
+/** gelu'(v) and gelu''(v), exact (erf) and tanh-approximated. */
+const geluDerivatives = {
+  none: {
+    d1: (v: number) => 0.5 * (1 + erf(v * SQRT1_2)) + v * normalPdf(v),
+    d2: (v: number) => normalPdf(v) * (2 - v * v),
+  },
+  tanh: {
+    d1: (v: number) => {
+      const t = Math.tanh(SQRT_2_OVER_PI * (v + 0.044715 * v * v * v)), du = SQRT_2_OVER_PI * (1 + 3 * 0.044715 * v * v);
+      return 0.5 * (1 + t) + 0.5 * v * (1 - t * t) * du;
+    },
+    d2: (v: number) => {
+      const t = Math.tanh(SQRT_2_OVER_PI * (v + 0.044715 * v * v * v));
+      const du = SQRT_2_OVER_PI * (1 + 3 * 0.044715 * v * v), ddu = SQRT_2_OVER_PI * 6 * 0.044715 * v;
+      return (1 - t * t) * du + 0.5 * v * (1 - t * t) * (ddu - 2 * t * du * du);
+    },
+  },
+};
+
+function normalPdf(v: number): number {
+  return Math.exp(-0.5 * v * v) / Math.sqrt(2 * Math.PI);
+}
+
+// gelu's backward is its own op (PyTorch's gelu_backward): g · gelu'(x), differentiable in g and x
+// once more; its own backward uses gelu'' as a constant, so it declares itself once-differentiable.
+registerOp({ name: "geluBackward", gradFns: ["GeluBackwardBackward0"], onceDifferentiable: true });
+export function geluBackward(g: Tensor, x: Tensor, approximate: "none" | "tanh"): Tensor {
+  const { d1, d2 } = geluDerivatives[approximate];
+  const out = mul(g.detach(), mapUnary(x, d1, g.dtype));
+  return record("geluBackward", "GeluBackwardBackward0", [g, x], out, (gg, node) => [
+    node.needsInputGrad[0] ? mul(gg, mapUnary(node.saved(1), d1, gg.dtype)) : null,
+    node.needsInputGrad[1] ? mul(mul(gg, node.saved(0)), mapUnary(node.saved(1), d2, gg.dtype)) : null,
+  ], { saved: [g, x] });
 }
 
 /** erf with ~1e-16 accuracy (series for small |x|, continued fraction via erfc for large). */
