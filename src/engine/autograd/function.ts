@@ -1,5 +1,8 @@
 import { Tensor } from "../tensor";
-import { record } from "./record";
+import { Node } from "./node";
+import { isGradEnabled } from "../gradMode";
+import { observer } from "../observer";
+import { isFloating } from "../dtype";
 import { noGrad } from "../gradMode";
 
 // torch.autograd.Function: a custom op with a hand-written backward (straight-through estimators,
@@ -45,7 +48,12 @@ export abstract class Function {
     const positions = args.flatMap((a, i) => (a instanceof Tensor ? [i] : []));
     const inputs = positions.map((i) => args[i] as Tensor);
     const cls = this;
-    return record(cls.name, `${cls.name}Backward`, inputs, out, (g) => {
+    // a user-defined op, not an engine op: its node is made here rather than through the op registry
+    if (!isGradEnabled() || !isFloating(out.dtype) || !inputs.some((t) => t.requiresGrad)) {
+      if (observer !== null) observer.onOp?.(cls.name, null, inputs, [out]);
+      return out;
+    }
+    const node = new Node(`${cls.name}Backward`, inputs, (g) => {
       const raw = cls.backward(ctx, g);
       const grads = Array.isArray(raw) ? raw : [raw];
       if (grads.length < positions.length && grads.length !== args.length) {
@@ -55,5 +63,8 @@ export abstract class Function {
       const byArg = grads.length === args.length ? positions.map((i) => grads[i]) : grads;
       return byArg.map((t) => t ?? null);
     });
+    out._setGradFn(node);
+    if (observer !== null) observer.onOp?.(cls.name, node, inputs, [out]);
+    return out;
   }
 }

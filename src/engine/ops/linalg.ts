@@ -5,6 +5,7 @@ import { contiguousData, makeTensor } from "./kernel";
 import { matmul } from "./matmul";
 import { mul, neg } from "./binary";
 import { transpose, unsqueeze } from "./shapeOps";
+import { registerOp } from "./registry";
 
 // Matrix inverse and determinant of (batches of) square matrices by Gaussian elimination with
 // partial pivoting; backward formulas are written with matmul so createGraph works through them.
@@ -59,6 +60,7 @@ function perMatrix(x: Tensor, n: number, f: (a: Float64Array, out: number) => vo
   for (let b = 0; b < batch; b++) f(Float64Array.from(data.subarray(b * n * n, (b + 1) * n * n)), b);
 }
 
+registerOp({ name: "inverse", gradFns: ["LinalgInvExBackward0"] });
 export function inverse(x: Tensor): Tensor {
   const n = checkSquare(x, "inv");
   const out = allocate(x.dtype, x.numel());
@@ -74,6 +76,7 @@ export function inverse(x: Tensor): Tensor {
   }, { savedOutputs: [result] });
 }
 
+registerOp({ name: "det", gradFns: ["LinalgDetBackward0"] });
 export function det(x: Tensor): Tensor {
   const n = checkSquare(x, "det");
   const batchShape = x.shape.slice(0, -2);

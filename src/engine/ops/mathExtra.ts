@@ -6,6 +6,7 @@ import { exp, log, sqrt, sin, cos, sigmoid, tanh, relu, abs, clamp, erf as erfSc
 import { compare } from "./compare";
 import { promote, type DType } from "../dtype";
 import { applyInPlace } from "./inplace";
+import { registerOp } from "./registry";
 
 // Elementwise math beyond the core set. Where a formula of existing ops is exact it is used as is;
 // the rest record one node whose backward is written with differentiable ops (createGraph works).
@@ -20,6 +21,7 @@ function asT(v: Operand, like: Tensor): Tensor {
   return typeof v === "number" ? scalarTensor(v).to(floatDtype(like)) : v;
 }
 
+registerOp({ name: "asin", gradFns: ["AsinBackward0"] });
 export function asin(x: Tensor): Tensor {
   const out = mapUnary(x, Math.asin, floatDtype(x));
   return record("asin", "AsinBackward0", [x], out, (g, n) => [div(g, sqrt(oneMinusSq(n.saved(0))))], { saved: [x] });
@@ -27,14 +29,17 @@ export function asin(x: Tensor): Tensor {
 function oneMinusSq(x: Tensor): Tensor {
   return neg(sub(mul(x, x), 1));
 }
+registerOp({ name: "acos", gradFns: ["AcosBackward0"] });
 export function acos(x: Tensor): Tensor {
   const out = mapUnary(x, Math.acos, floatDtype(x));
   return record("acos", "AcosBackward0", [x], out, (g, n) => [neg(div(g, sqrt(oneMinusSq(n.saved(0)))))], { saved: [x] });
 }
+registerOp({ name: "atan", gradFns: ["AtanBackward0"] });
 export function atan(x: Tensor): Tensor {
   const out = mapUnary(x, Math.atan, floatDtype(x));
   return record("atan", "AtanBackward0", [x], out, (g, n) => [div(g, add(mul(n.saved(0), n.saved(0)), 1))], { saved: [x] });
 }
+registerOp({ name: "atan2", gradFns: ["Atan2Backward0"] });
 export function atan2(y: Tensor, x: Tensor): Tensor {
   const out = zipBinary(y, x, Math.atan2, promote(floatDtype(y), floatDtype(x)), "atan2");
   return record("atan2", "Atan2Backward0", [y, x], out, (g, n) => {
@@ -59,6 +64,7 @@ export function cosh(x: Tensor): Tensor {
 export function tan(x: Tensor): Tensor {
   return div(sin(x), cos(x));
 }
+registerOp({ name: "erf", gradFns: ["ErfBackward0"] });
 export function erf(x: Tensor): Tensor {
   const out = mapUnary(x, erfScalar, floatDtype(x));
   return record("erf", "ErfBackward0", [x], out, (g, n) => [mul(g, mul(exp(neg(mul(n.saved(0), n.saved(0)))), 2 / Math.sqrt(Math.PI)))], { saved: [x] });
@@ -66,6 +72,7 @@ export function erf(x: Tensor): Tensor {
 export function exp2(x: Tensor): Tensor {
   return pow(2, x);
 }
+registerOp({ name: "expm1", gradFns: ["Expm1Backward0"] });
 export function expm1(x: Tensor): Tensor {
   const out = mapUnary(x, Math.expm1, floatDtype(x));
   return record("expm1", "Expm1Backward0", [x], out, (g, n) => [mul(g, add(n.saved(0), 1))], { savedOutputs: [out] });
@@ -80,6 +87,7 @@ export function logit(x: Tensor, eps: number | null = null): Tensor {
   const z = eps === null ? x : clamp(x, eps, 1 - eps);
   return log(div(z, neg(sub(z, 1))));
 }
+registerOp({ name: "reciprocal", gradFns: ["ReciprocalBackward0"] });
 export function reciprocal(x: Tensor): Tensor {
   const out = mapUnary(x, (v) => 1 / v, floatDtype(x));
   return record("reciprocal", "ReciprocalBackward0", [x], out, (g, n) => [mul(g, neg(mul(n.saved(0), n.saved(0))))], { savedOutputs: [out] });
@@ -87,6 +95,7 @@ export function reciprocal(x: Tensor): Tensor {
 
 /** floor/ceil/round/trunc: piecewise constant, so a zero gradient (as PyTorch). */
 function stepFn(name: string, gradFn: string, f: (v: number) => number) {
+  registerOp({ name, gradFns: [gradFn] });
   return (x: Tensor): Tensor => {
     const out = mapUnary(x, f);
     return record(name, gradFn, [x], out, (g) => [mul(g, 0)]);
@@ -156,6 +165,7 @@ export function xlogy(x: Tensor, y: Operand): Tensor {
   const safeY = where(zero, 1, yt);
   return where(zero, 0, mul(x, log(safeY)));
 }
+registerOp({ name: "nanToNum", gradFns: ["NanToNumBackward0"] });
 export function nanToNum(x: Tensor, nan = 0, posinf?: number | null, neginf?: number | null): Tensor {
   const big = x.dtype === "float64" ? Number.MAX_VALUE : 3.4028234663852886e38;
   const f = (v: number) => (Number.isNaN(v) ? nan : v === Infinity ? posinf ?? big : v === -Infinity ? neginf ?? -big : v);
