@@ -17,6 +17,14 @@ export { matmul, mm, bmm, dot, mv } from "./ops/matmul";
 export { reshape, flatten, squeeze, unsqueeze, transpose, t, permute, narrow, select } from "./ops/shapeOps";
 export { cat, stack, split, chunk, unbind, indexSelect, gather, scatterAdd } from "./ops/indexing";
 export { softmax, logSoftmax } from "./ops/softmax";
+export {
+  asTensor, empty, emptyLike, linspace, logspace, randperm, concat, hstack, vstack, meshgrid, broadcastTensors, inferenceMode,
+  cdist, numel, logsumexp, cumsum, prod, sort, topk, argsort, norm, einsum, outer, tril, triu, flip, roll, diag, maskedSelect,
+  lerp, allclose, isclose, equal, broadcastTo, max, min, amax, amin, var, std,
+} from "./torchFunctions";
+export { type IndexItem } from "./ops/indexExtra";
+export * as autograd from "./autograd/api";
+export * as distributions from "./distributions";
 export * as nn from "./nn";
 export * as optim from "./optim";
 export * as F from "./functional";

@@ -42,7 +42,9 @@ export type EngineEvent =
   | { kind: "zero-grad"; owner: object; setToNone: boolean }
   /** user code assigned `t.grad` (cleared: the value was null); the engine's own writes are silent */
   | { kind: "grad-set"; tensor: Tensor; cleared: boolean }
-  | { kind: "param-group-added"; optimizer: object; group: object };
+  | { kind: "param-group-added"; optimizer: object; group: object }
+  /** torch.autograd.grad: a backward sweep whose gradients are returned, not accumulated into `.grad` */
+  | { kind: "autograd-grad"; phase: "start" | "end"; outputs: readonly Tensor[]; inputs: readonly Tensor[] };
 
 export let observer: EngineObserver | null = null;
 

@@ -1,3 +1,4 @@
+import { apiOpCases } from "./opCasesApi";
 import { Tensor, tensor, randn, rand, manualSeed, cat, stack, where, maximum, minimum, pow, scatterAdd, F } from "gradlens";
 import { geluBackward } from "../../src/engine/ops/unary";
 import { stridedGather, stridedScatter } from "../../src/engine/ops/strided";
@@ -347,5 +348,6 @@ export const opCases: Record<string, Case[]> = {
     rand([3, 4], { dtype: "float64" }).mul(0.8).add(0.1).requiresGrad_(), rand([3, 4], f64)]]],
   binaryCrossEntropyWithLogits: [["binaryCrossEntropyWithLogits posWeight", (x, y) =>
     F.binaryCrossEntropyWithLogits(x, y, { posWeight: tensor([1, 2, 0.5, 1.5], { dtype: "float64" }) }), () => [r(3, 4), rand([3, 4], f64)]]],
+  // the wider PyTorch API (issue 15)
+  ...apiOpCases,
 };
-

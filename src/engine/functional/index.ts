@@ -3,7 +3,24 @@
 export { linear, addmm } from "./linear";
 export { conv1d, conv2d, type Conv1dOptions, type Conv2dOptions } from "./conv";
 export { maxPool2d, maxPool2dWithIndices, avgPool2d, adaptiveAvgPool2d, type MaxPool2dOptions, type AvgPool2dOptions } from "./pooling";
-export { relu, leakyRelu, gelu, tanh, sigmoid, softmax, logSoftmax, dropout } from "./activation";
+export { gelu, tanh, sigmoid, softmax, logSoftmax } from "./activation";
+export {
+  relu, leakyRelu, dropout, dropout2d, hardtanh, relu6, elu, selu, celu, silu, softplus, mish, softsign, hardsigmoid, hardswish,
+  logsigmoid, softmin, glu, prelu, type DropoutOptions,
+} from "./activationExtra";
+export {
+  huberLoss, klDiv, marginRankingLoss, hingeEmbeddingLoss, softMarginLoss, tripletMarginLoss, cosineEmbeddingLoss, poissonNllLoss,
+  gaussianNllLoss, multiMarginLoss,
+} from "./lossExtra";
+export { normalize, cosineSimilarity, pairwiseDistance } from "./distance";
+export { groupNorm, instanceNorm, type InstanceNormOptions } from "./normExtra";
+export { pad, interpolate, type PadMode, type InterpolateOptions } from "./padding";
+export { convTranspose1d, convTranspose2d, type ConvTranspose1dOptions, type ConvTranspose2dOptions } from "./convTranspose";
+export { maxPool1d, avgPool1d, adaptiveAvgPool1d, adaptiveMaxPool2d } from "./poolingExtra";
+export { scaledDotProductAttention, type SdpaOptions } from "./attention";
+export { unfold, fold, type FoldOptions } from "./fold";
+export { bilinear, embeddingBag, type EmbeddingBagOptions } from "./bilinear";
+export { oneHot } from "../ops/indexExtra";
 export { embedding } from "./embedding";
 export { layerNorm, batchNorm, type BatchNormOptions } from "./normalization";
 export {
