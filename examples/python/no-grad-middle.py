@@ -1,7 +1,6 @@
 # The article's chain of four Linear layers with lin1 run inside no_grad: nothing before the no_grad
 # region can receive a gradient (lin0 and lin1 stay None); lin2 and lin3 train normally.
-import torch
-from torch import nn, optim, randn, manual_seed
+from torch import nn, optim, randn, no_grad, manual_seed
 
 manual_seed(0)
 lin0 = nn.Linear(2, 2)
@@ -16,7 +15,7 @@ x = randn(2, 2, requires_grad=True)
 for step in range(3):
     opt.zero_grad()
     x1 = lin0(x)
-    with torch.no_grad(): x2 = lin1(x1)
+    with no_grad(): x2 = lin1(x1)
     x3 = lin2(x2)
     x4 = lin3(x3)
     loss = x4.sum()

@@ -469,7 +469,7 @@ class Tracer:
     def reach_of(self, roots):
         """The leaves behind the roots' grad_fn: the AccumulateGrad nodes a backward() accumulates into."""
         found = []
-        seen = set()
+        seen = {}  # id -> node: holding the node keeps its id from being reused by the next wrapper
         stack = []
         for r in roots:
             if r.grad_fn is not None:
@@ -480,7 +480,7 @@ class Tracer:
             node = stack.pop()
             if node is None or id(node) in seen:
                 continue
-            seen.add(id(node))
+            seen[id(node)] = node
             variable = getattr(node, "variable", None)
             if variable is not None:
                 found.append(variable)
