@@ -32,8 +32,11 @@ export interface PythonRunOptions {
 
 /** Exit code of the tracer when `import torch` fails. */
 const NO_TORCH_EXIT = 3;
-/** After its own SIGALRM deadline the tracer needs a moment to write the trace before it is killed. */
-const KILL_GRACE_MS = 3_000;
+/**
+ * The tracer times the script itself, from after `import torch`; the process is killed only when
+ * that import plus the timeout plus writing the trace took longer than this on top of --timeout.
+ */
+const KILL_GRACE_MS = 30_000;
 const PYTHON_DEFAULTS = { timeoutMs: 60_000, memoryMb: 4096, steps: 1 } as const;
 
 export async function runPythonFile(file: string, options: PythonRunOptions = {}): Promise<Trace> {
