@@ -14,7 +14,11 @@ export const ENTRIES = {
   cli: { source: "src/cli/main.ts", out: "cli", kind: "node", banner: "#!/usr/bin/env node", needs: ["worker"] },
   // the PyTorch backend's tracer runs in the user's Python: shipped as a file next to the worker
   worker: { source: "src/runner/worker.ts", out: "worker", kind: "node", copy: ["src/runner/python/gradlens_tracer.py"] },
-  extension: { source: "src/extension/extension.ts", out: "extension", kind: "node", external: ["vscode"], needs: ["worker"] },
+  // the static scan of .py files loads the Python grammar's wasm (and web-tree-sitter's) from dist/
+  extension: {
+    source: "src/extension/extension.ts", out: "extension", kind: "node", external: ["vscode"], needs: ["worker"],
+    copy: ["node_modules/web-tree-sitter/tree-sitter.wasm", "node_modules/tree-sitter-python/tree-sitter-python.wasm"],
+  },
   // tfjs is bundled in; Chromium's driver is not (it finds its own files at run time)
   bench: { source: "test/bench/index.ts", out: "bench", kind: "node", needs: ["worker"], external: ["playwright-core"], sourcePaths: true },
   webview: { source: "media/src/graph.ts", kind: "webview" },

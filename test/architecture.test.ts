@@ -45,7 +45,7 @@ const allowed: Record<string, string[]> = {
   static: ["typescript", "web-tree-sitter"],
   runner: ["engine", "trace", "analysis", "protocol", "esbuild", "@jridgewell/trace-mapping", "@sinclair/typebox", "node:"],
   cli: ["runner", "protocol", "analysis", "trace", "package.json", "node:"],
-  extension: ["vscode", "runner", "static", "protocol", "analysis", "media", "typescript", "node:", "esbuild", "esbuild-wasm"],
+  extension: ["vscode", "runner", "static", "protocol", "analysis", "media", "typescript", "node:", "esbuild", "esbuild-wasm", "@vscode/python-extension"],
   media: ["protocol", "elkjs"],
 };
 
