@@ -3,8 +3,8 @@
 // needs the worker too), webview (media/dist/graph.js), bench (dist/bench.js + dist/worker.js).
 // No names: every entry whose source exists. Also importable: `buildEntries(names, { outdir })`.
 import { build } from "esbuild";
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join, relative, resolve, sep } from "node:path";
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = dirname(fileURLToPath(import.meta.url));
@@ -12,8 +12,13 @@ const root = dirname(fileURLToPath(import.meta.url));
 /** entry name → what it builds; `needs` are built with it (the CLI cannot run without its worker). */
 export const ENTRIES = {
   cli: { source: "src/cli/main.ts", out: "cli", kind: "node", banner: "#!/usr/bin/env node", needs: ["worker"] },
-  worker: { source: "src/runner/worker.ts", out: "worker", kind: "node" },
-  extension: { source: "src/extension/extension.ts", out: "extension", kind: "node", external: ["vscode"], needs: ["worker"] },
+  // the PyTorch backend's tracer runs in the user's Python: shipped as a file next to the worker
+  worker: { source: "src/runner/worker.ts", out: "worker", kind: "node", copy: ["src/runner/python/gradlens_tracer.py"] },
+  // the static scan of .py files loads the Python grammar's wasm (and web-tree-sitter's) from dist/
+  extension: {
+    source: "src/extension/extension.ts", out: "extension", kind: "node", external: ["vscode"], needs: ["worker"],
+    copy: ["node_modules/web-tree-sitter/tree-sitter.wasm", "node_modules/tree-sitter-python/tree-sitter-python.wasm"],
+  },
   // tfjs is bundled in; Chromium's driver is not (it finds its own files at run time)
   bench: { source: "test/bench/index.ts", out: "bench", kind: "node", needs: ["worker"], external: ["playwright-core"], sourcePaths: true },
   webview: { source: "media/src/graph.ts", kind: "webview" },
@@ -82,6 +87,12 @@ export async function buildEntries(names = Object.keys(ENTRIES), { outdir = join
           logLevel: quiet ? "error" : "info",
         }),
       );
+    }
+  }
+  for (const n of selected) {
+    for (const file of ENTRIES[n].copy ?? []) {
+      mkdirSync(outdir, { recursive: true });
+      copyFileSync(join(root, file), join(outdir, basename(file)));
     }
   }
   if (selected.includes("webview")) builds.push(buildWebview(quiet));

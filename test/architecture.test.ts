@@ -42,10 +42,10 @@ const allowed: Record<string, string[]> = {
   protocol: [],
   trace: ["engine", "protocol", "@jridgewell/trace-mapping", "@sinclair/typebox", "node:"],
   analysis: ["trace", "protocol", "engine"],
-  static: ["typescript"],
+  static: ["typescript", "web-tree-sitter"],
   runner: ["engine", "trace", "analysis", "protocol", "esbuild", "@jridgewell/trace-mapping", "@sinclair/typebox", "node:"],
   cli: ["runner", "protocol", "analysis", "trace", "package.json", "node:"],
-  extension: ["vscode", "runner", "static", "protocol", "analysis", "media", "typescript", "node:", "esbuild", "esbuild-wasm"],
+  extension: ["vscode", "runner", "static", "protocol", "analysis", "media", "typescript", "node:", "esbuild", "esbuild-wasm", "@vscode/python-extension"],
   media: ["protocol", "elkjs"],
 };
 

@@ -10,14 +10,19 @@ export interface CheckArgs {
   steps: number | undefined;
   timeoutMs: number | undefined;
   memoryMb: number | undefined;
+  /** .py files: the interpreter (--python PATH) */
+  python: string | undefined;
+  /** .py files: what follows `--`, the script's own arguments */
+  scriptArgs: string[];
 }
 
 export type ParsedArgs = CheckArgs | { command: "help" } | { command: "version" } | { command: "error"; message: string };
 
-export const USAGE = `Usage: gradlens check <file.ts> [options]
+export const USAGE = `Usage: gradlens check <file.ts | file.py> [options] [-- script arguments]
 
-Runs the model file in a worker, traces its gradient flow, and reports for every parameter
-whether it got a gradient and was updated, and if not, what cut it, at which line.
+Runs the model file (a .ts/.js file in the bundled engine, a .py PyTorch script in your Python),
+traces its gradient flow, and reports for every parameter whether it got a gradient and was
+updated, and if not, what cut it, at which line.
 
 Options:
   --json              print the Report as JSON
@@ -26,6 +31,8 @@ Options:
   --steps N           training iterations to check before stopping (default 1)
   --timeout SECONDS   wall-clock limit for the run (default 10)
   --memory MB         memory limit for the run (default 1024)
+  --python PATH       .py files: the Python to run (default: $GRADLENS_PYTHON, else python3/python on PATH)
+  -- ARGS...          .py files: arguments for the script (its sys.argv[1:])
   -h, --help          show this help
   -v, --version       show the version
 
@@ -41,11 +48,13 @@ function positiveNumber(flag: string, value: string | undefined, integer: boolea
 }
 
 export function parseArgs(argv: readonly string[]): ParsedArgs {
-  if (argv.length === 0 || argv.includes("-h") || argv.includes("--help")) return { command: "help" };
-  if (argv.includes("-v") || argv.includes("--version")) return { command: "version" };
+  // what follows `--` belongs to the checked script, not to gradlens
+  const own = argv.includes("--") ? argv.slice(0, argv.indexOf("--")) : argv;
+  if (argv.length === 0 || own.includes("-h") || own.includes("--help")) return { command: "help" };
+  if (own.includes("-v") || own.includes("--version")) return { command: "version" };
   const [command, ...rest] = argv;
   if (command !== "check") return { command: "error", message: `unknown command "${command}"` };
-  const out: CheckArgs = { command: "check", file: "", format: "text", out: null, steps: undefined, timeoutMs: undefined, memoryMb: undefined };
+  const out: CheckArgs = { command: "check", file: "", format: "text", out: null, steps: undefined, timeoutMs: undefined, memoryMb: undefined, python: undefined, scriptArgs: [] };
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
     const numeric = (integer: boolean): number | null => {
@@ -74,6 +83,14 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
           break;
         case "--memory":
           out.memoryMb = numeric(true)!;
+          break;
+        case "--python":
+          if (rest[i + 1] === undefined) return { command: "error", message: "--python needs an interpreter path" };
+          out.python = rest[++i];
+          break;
+        case "--":
+          out.scriptArgs = rest.slice(i + 1);
+          i = rest.length;
           break;
         default:
           if (a.startsWith("-")) return { command: "error", message: `unknown option "${a}"` };

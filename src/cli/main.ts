@@ -18,6 +18,8 @@ async function check(args: CheckArgs): Promise<number> {
     steps: args.steps,
     timeoutMs: args.timeoutMs,
     memoryMb: args.memoryMb,
+    python: args.python,
+    scriptArgs: args.scriptArgs,
     signal: controller.signal,
     keepWarm: false, // one check per process: no spare child to start
   });

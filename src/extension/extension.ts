@@ -15,6 +15,7 @@ import { GutterView } from "./host/gutterView";
 import { GradLensHoverProvider } from "./host/hoverProvider";
 import { GradLensState, MODEL_LANGUAGES } from "./host/state";
 import { StatusBarView } from "./host/statusBarView";
+import { loadGrammar } from "./host/pythonSupport";
 
 let check: CheckCommand | null = null;
 
@@ -74,6 +75,10 @@ export function activate(context: vscode.ExtensionContext): void {
   );
   gutter.refresh();
   warmUp(state);
+  loadGrammar(context.extensionPath).then(
+    () => state.grammarLoaded(),
+    (e: unknown) => output.appendLine(`GradLens: the Python grammar did not load, .py files get no static CodeLens: ${String(e)}`),
+  );
 }
 
 /** In a trusted workspace with a model file open, start the bundler's WebAssembly service early. */

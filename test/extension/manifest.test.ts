@@ -30,9 +30,9 @@ describe("package.json contributes", () => {
     expect(pkg.contributes.keybindings[0]).toMatchObject({ command: "gradlens.check", key: "ctrl+alt+g" });
   });
 
-  it("activation: TypeScript files and the commands only, never *", () => {
+  it("activation: TypeScript and Python files and the commands only, never *", () => {
     expect(pkg.activationEvents).not.toContain("*");
-    for (const e of pkg.activationEvents) expect(e).toMatch(/^(onLanguage:(typescript|typescriptreact|javascript)|onCommand:gradlens\.\w+)$/);
+    for (const e of pkg.activationEvents) expect(e).toMatch(/^(onLanguage:(typescript|typescriptreact|javascript|python)|onCommand:gradlens\.\w+)$/);
     expect(pkg.main).toBe("./dist/extension.js");
   });
 

@@ -16,6 +16,8 @@ export interface GradLensSettings {
   gutterIconsEnabled: boolean;
   /** Finding severities that become diagnostics. */
   diagnosticSeverities: Severity[];
+  /** .py checks: the Python to run when the Python extension does not choose one ("" = PATH). */
+  pythonPath: string;
 }
 
 export const SETTING_KEYS = {
@@ -26,6 +28,7 @@ export const SETTING_KEYS = {
   codeLensEnabled: "codeLens.enabled",
   gutterIconsEnabled: "gutterIcons.enabled",
   diagnosticSeverities: "diagnostics.severities",
+  pythonPath: "pythonPath",
 } as const satisfies Record<keyof GradLensSettings, string>;
 
 export const DEFAULT_SETTINGS: GradLensSettings = {
@@ -36,6 +39,7 @@ export const DEFAULT_SETTINGS: GradLensSettings = {
   codeLensEnabled: true,
   gutterIconsEnabled: true,
   diagnosticSeverities: ["error", "warning", "info"],
+  pythonPath: "",
 };
 
 const LIMITS = {
@@ -65,6 +69,7 @@ export function readSettings(get: (key: string) => unknown): GradLensSettings {
     diagnosticSeverities: Array.isArray(severities)
       ? SEVERITIES.filter((s) => severities.includes(s))
       : [...d.diagnosticSeverities],
+    pythonPath: typeof get(SETTING_KEYS.pythonPath) === "string" ? (get(SETTING_KEYS.pythonPath) as string) : d.pythonPath,
   };
 }
 

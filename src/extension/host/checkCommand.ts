@@ -12,6 +12,7 @@ import { runOptionsOf } from "../core/settings";
 import type { DiagnosticsView } from "./diagnosticsView";
 import type { GutterView } from "./gutterView";
 import { isModelDocument, type GradLensState } from "./state";
+import { interpreterFor, PYTHON_LANGUAGE } from "./pythonSupport";
 import type { StatusBarView } from "./statusBarView";
 
 export interface CheckDeps {
@@ -49,12 +50,13 @@ export class CheckCommand {
     }
     const doc = await this.target(uri);
     if (!doc || !isModelDocument(doc) || doc.uri.scheme !== "file") {
-      if (!options.quiet) void vscode.window.showWarningMessage("GradLens: open a TypeScript model file (saved on disk) to check it.");
+      if (!options.quiet) void vscode.window.showWarningMessage("GradLens: open a TypeScript model file or a PyTorch script (saved on disk) to check it.");
       return null;
     }
     if (doc.isDirty && !(await doc.save())) return null;
     const file = doc.uri.fsPath;
     const folder = vscode.workspace.getWorkspaceFolder(doc.uri)?.uri.fsPath ?? dirname(file);
+    const python = doc.languageId === PYTHON_LANGUAGE ? await interpreterFor(doc.uri, state.settings.pythonPath) : undefined;
     const started = new Date();
     status.show({ kind: "running", file });
     output.appendLine(`[${started.toISOString()}] checking ${file} …`);
@@ -69,7 +71,7 @@ export class CheckCommand {
         },
         (_progress, token) => {
           token.onCancellationRequested(() => this.queue.cancel(normalizePath(file)));
-          return runCheck(file, { ...runOptionsOf(state.settings), signal, workerPath: this.deps.workerPath, cwd: folder });
+          return runCheck(file, { ...runOptionsOf(state.settings), signal, workerPath: this.deps.workerPath, cwd: folder, python });
         },
       ),
     );
@@ -101,6 +103,12 @@ export class CheckCommand {
     if (report.error?.kind === "cancelled") {
       status.show({ kind: "cancelled", file: doc.uri.fsPath });
       return;
+    }
+    if (report.error?.kind === "missing-import" && doc.languageId === PYTHON_LANGUAGE) {
+      // no Python or no torch in it: the message names the interpreter tried and how to pick another
+      void vscode.window.showErrorMessage(`GradLens: ${report.error.message}`, "Open Settings").then((choice) => {
+        if (choice) void vscode.commands.executeCommand("workbench.action.openSettings", "gradlens.pythonPath");
+      });
     }
     state.setReport(doc.uri.fsPath, report, doc.lineCount);
     diagnostics.showReport(doc.uri.fsPath, report);

@@ -4,6 +4,7 @@ import * as vscode from "vscode";
 import type { Report } from "../../protocol/report";
 import { siteInFile } from "../core/files";
 import { buildQuickFixes, failureAsFinding, parseWithParents, type FixContext } from "../core/quickFixes";
+import { buildPythonQuickFixes } from "../core/quickFixes/pythonFixes";
 import { codeOf, toRange } from "./convert";
 import type { GradLensState } from "./state";
 
@@ -31,8 +32,11 @@ export class GradLensCodeActions implements vscode.CodeActionProvider {
       if (!code) continue;
       const finding = findingFor(report, code, diagnostic, doc.uri.fsPath);
       if (!finding) continue;
-      source ??= parseWithParents(doc.getText(), doc.uri.fsPath);
-      for (const fix of buildQuickFixes({ finding, source, scan: this.state.scanOf(doc), report })) {
+      const fixes =
+        doc.languageId === "python"
+          ? buildPythonQuickFixes({ finding, lines: doc.getText().split(/\r?\n/), scan: this.state.scanOf(doc), report })
+          : buildQuickFixes({ finding, source: (source ??= parseWithParents(doc.getText(), doc.uri.fsPath)), scan: this.state.scanOf(doc), report });
+      for (const fix of fixes) {
         const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
         action.edit = new vscode.WorkspaceEdit();
         for (const e of fix.edits) action.edit.replace(doc.uri, toRange(e.range), e.newText);

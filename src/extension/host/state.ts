@@ -2,6 +2,8 @@
 import * as vscode from "vscode";
 import type { Report } from "../../protocol/report";
 import { scanSource } from "../../static";
+import { isPythonSource, pythonParser, scanPythonSource } from "../../static/python";
+import { importsTorch } from "./pythonSupport";
 import type { StaticScan } from "../../static/types";
 import type { SourceLookup } from "../core/diagnostics";
 import { normalizePath, siteInFile } from "../core/files";
@@ -13,7 +15,7 @@ interface StoredReport {
   lineCount: number;
 }
 
-export const MODEL_LANGUAGES = ["typescript", "typescriptreact", "javascript"];
+export const MODEL_LANGUAGES = ["typescript", "typescriptreact", "javascript", "python"];
 
 export function isModelDocument(doc: vscode.TextDocument): boolean {
   return MODEL_LANGUAGES.includes(doc.languageId);
@@ -27,6 +29,12 @@ export class GradLensState implements vscode.Disposable {
   settings: GradLensSettings = readSettings((k) => vscode.workspace.getConfiguration("gradlens").get(k));
   lastReport: Report | null = null;
 
+  /** The Python grammar has loaded: rescan, and refresh what depends on the scans. */
+  grammarLoaded(): void {
+    this.scans.clear();
+    this.changed.fire();
+  }
+
   reloadSettings(): void {
     this.settings = readSettings((k) => vscode.workspace.getConfiguration("gradlens").get(k));
     this.changed.fire();
@@ -36,14 +44,18 @@ export class GradLensState implements vscode.Disposable {
     const key = doc.uri.toString();
     const cached = this.scans.get(key);
     if (cached && cached.version === doc.version) return cached.scan;
-    const scan = scanSource(doc.getText(), doc.uri.fsPath);
-    this.scans.set(key, { version: doc.version, scan });
+    const python = isPythonSource(doc.uri.fsPath) || doc.languageId === "python";
+    const scan = python ? scanPythonSource(doc.getText(), doc.uri.fsPath) : scanSource(doc.getText(), doc.uri.fsPath);
+    // before the Python grammar has loaded the scan is empty: not worth keeping
+    if (!python || pythonParser() !== null) this.scans.set(key, { version: doc.version, scan });
     return scan;
   }
 
   /** Does the file use the engine (or was it checked)? Only such files get lenses or run on save. */
   isModelFile(doc: vscode.TextDocument): boolean {
-    return isModelDocument(doc) && (Object.keys(this.scanOf(doc).imports).length > 0 || this.reports.has(normalizePath(doc.uri.fsPath)));
+    if (!isModelDocument(doc)) return false;
+    if (this.reports.has(normalizePath(doc.uri.fsPath))) return true;
+    return doc.languageId === "python" ? importsTorch(doc.getText()) : Object.keys(this.scanOf(doc).imports).length > 0;
   }
 
   setReport(file: string, report: Report, lineCount: number): void {

@@ -1,0 +1,43 @@
+// PyTorch scripts in the editor: the Python grammar for the static scan (shipped next to the
+// bundle), and the interpreter a check runs with — the Python extension's selected interpreter
+// when that extension is installed, else the `gradlens.pythonPath` setting, else PATH.
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import * as vscode from "vscode";
+import { PythonExtension } from "@vscode/python-extension";
+import { loadPythonGrammar } from "../../static/python";
+
+export const PYTHON_LANGUAGE = "python";
+
+/** A .py file that imports torch is a model file (as a .ts file that imports gradlens). */
+export function importsTorch(text: string): boolean {
+  return /^\s*(?:import\s+torch\b|from\s+torch\b)/m.test(text);
+}
+
+/** Loads the grammar from dist/ (the .vsix), or node_modules when running from the repository. */
+export function loadGrammar(extensionPath: string): Promise<unknown> {
+  const find = (file: string, npmPath: string) => {
+    const shipped = join(extensionPath, "dist", file);
+    return readFileSync(existsSync(shipped) ? shipped : join(extensionPath, "node_modules", npmPath));
+  };
+  return loadPythonGrammar(() => ({
+    runtime: find("tree-sitter.wasm", "web-tree-sitter/tree-sitter.wasm"),
+    python: find("tree-sitter-python.wasm", "tree-sitter-python/tree-sitter-python.wasm"),
+  }));
+}
+
+/** The interpreter for a check of `uri`, or undefined to let the runner take python3/python from PATH. */
+export async function interpreterFor(uri: vscode.Uri, settingPath: string): Promise<string | undefined> {
+  if (vscode.extensions.getExtension("ms-python.python") !== undefined) {
+    try {
+      const api = await PythonExtension.api();
+      const active = api.environments.getActiveEnvironmentPath(uri);
+      const resolved = await api.environments.resolveEnvironment(active);
+      const executable = resolved?.executable.uri?.fsPath ?? active.path;
+      if (executable) return executable;
+    } catch {
+      // the Python extension failed to answer: fall back to the setting
+    }
+  }
+  return settingPath.trim() === "" ? undefined : settingPath.trim();
+}

@@ -1,0 +1,1036 @@
+"""GradLens tracer for PyTorch scripts: runs a script like `python train.py` would and writes the
+GradLens Trace (src/trace/schema.ts, version 1) as JSON. Standard library and torch only.
+
+Usage: python gradlens_tracer.py OUT.json CONFIG.json SCRIPT [ARGS...]
+CONFIG: {"steps": N, "timeoutMs": T, "memoryMb": M, "displayRoot": DIR or null}
+(displayRoot: sites are written relative to it, as `gradlens check` prints them; null: absolute).
+
+What it observes and how (each the torch 1.13 / 2.x public seam):
+- ops, detach, requires_grad and .grad assignments: a TorchFunctionMode (the outermost torch call
+  only: F.linear is one op, its internals are not the model's);
+- modules: nn.Module.__init__ and the global forward pre/post hooks; parameters: Parameter.__new__;
+- grad modes: no_grad / enable_grad / set_grad_enabled / inference_mode entered from user code;
+- backward: torch.autograd.backward, reach = the AccumulateGrad nodes behind the root's grad_fn;
+- optimizers: Optimizer.__init__, step wrapped per class (step hooks exist only from torch 2.0),
+  zero_grad; memory saved for backward: torch.autograd.graph.saved_tensors_hooks.
+Sites are the innermost frame in the user's files (the script's folder, outside site-packages).
+"""
+import json
+import os
+import re
+import resource
+import runpy
+import signal
+import sys
+import time
+import traceback
+
+TRACE_VERSION = 1
+MAX_OPS = 200_000
+MAX_LEAVES = 50_000
+LONE_OPTIMIZER_FACTOR = 50
+BACKWARDS_PER_STEP_WITHOUT_OPTIMIZER = 20
+TRACER_FILE = os.path.realpath(__file__)
+OVERRIDES_FILE = os.path.join("torch", "overrides.py")
+ASSIGNED = re.compile(r"(?:^|[^\w])([A-Za-z_]\w*)\s*(?::[^=]*?)?=\s*(?:await\s+)?(?:[A-Za-z_]\w*\s*\.\s*)*$")
+INPLACE_DUNDERS = {"__iadd__": "add_", "__isub__": "sub_", "__imul__": "mul_", "__itruediv__": "div_",
+                   "__idiv__": "div_", "__ipow__": "pow_", "__imatmul__": "matmul_"}
+
+
+class Stop(BaseException):
+    """Ends the user's script early; BaseException so that `except Exception` in user code lets it pass."""
+
+    def __init__(self, info):
+        super().__init__(info["message"])
+        self.info = info
+
+
+def ordinal(n):
+    suffix = "th" if 11 <= n % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def format_seconds(ms):
+    s = ms / 1000
+    return f"{int(s)} s" if float(s).is_integer() else f"{s:.1f} s"
+
+
+class StopRule:
+    """src/runner/stopRule.ts, the same rule and wording."""
+
+    def __init__(self, steps):
+        self.steps = steps
+
+    def before_step(self, optimizer, steps_by_optimizer):
+        steps = self.steps
+        mine = steps_by_optimizer[optimizer]
+        if mine >= steps and all(c >= steps for c in steps_by_optimizer):
+            n = len(steps_by_optimizer)
+            what = "the optimizer" if n == 1 else f"all {n} optimizers"
+            times = "once" if steps == 1 else f"{steps} times"
+            return {"reason": "step-budget",
+                    "message": f"stopped before the {ordinal(mine + 1)} optimizer step: {what} had stepped {times} (--steps {steps})"}
+        if mine >= steps * LONE_OPTIMIZER_FACTOR:
+            return {"reason": "step-budget",
+                    "message": f"stopped before the {ordinal(mine + 1)} step of one optimizer; another optimizer never stepped"}
+        return None
+
+    def before_backward(self, n_optimizers, backwards):
+        budget = self.steps * BACKWARDS_PER_STEP_WITHOUT_OPTIMIZER
+        if n_optimizers > 0 or backwards < budget:
+            return None
+        return {"reason": "backward-budget",
+                "message": f"stopped before the {ordinal(backwards + 1)} backward() call: the file has no optimizer, and {budget} backward() calls were checked (--steps {self.steps} × {BACKWARDS_PER_STEP_WITHOUT_OPTIMIZER})"}
+
+
+class Sites:
+    """The user's file:line:column of the current call: the innermost frame in the user's files."""
+
+    def __init__(self, user_root, display_root):
+        self.user_root = os.path.join(os.path.realpath(user_root), "")
+        self.display_root = display_root
+        self.is_user_cache = {}
+        self.display_cache = {}
+        self.lines = {}
+
+    def is_user(self, filename):
+        known = self.is_user_cache.get(filename)
+        if known is None:
+            real = os.path.realpath(filename) if not filename.startswith("<") else ""
+            known = (real.startswith(self.user_root) and real != TRACER_FILE
+                     and "site-packages" not in real and "dist-packages" not in real)
+            self.is_user_cache[filename] = known
+        return known
+
+    def display(self, filename):
+        shown = self.display_cache.get(filename)
+        if shown is None:
+            real = os.path.realpath(filename)
+            shown = real
+            if self.display_root is not None:
+                rel = os.path.relpath(real, self.display_root)
+                if not rel.startswith(".."):
+                    shown = rel
+            shown = shown.replace(os.sep, "/")
+            self.display_cache[filename] = shown
+        return shown
+
+    def of_frame(self, frame):
+        code = frame.f_code
+        line, column = frame.f_lineno, 1
+        try:
+            positions = list(code.co_positions())[frame.f_lasti // 2]
+            if positions[0] is not None:
+                line = positions[0]
+            if positions[2] is not None:
+                column = positions[2] + 1
+        except (AttributeError, IndexError):
+            pass  # Python < 3.11: lines only
+        return {"file": self.display(code.co_filename), "line": line or 1, "column": column}
+
+    def capture(self, skip_self=None, skip_names=("__init__",)):
+        """skip_self: frames of `skip_names` methods of that object (a module's own constructor) are not its site."""
+        frame = sys._getframe(1)
+        while frame is not None:
+            if self.is_user(frame.f_code.co_filename):
+                if skip_self is None or frame.f_code.co_name not in skip_names or frame.f_locals.get("self") is not skip_self:
+                    return self.of_frame(frame)
+            frame = frame.f_back
+        return None
+
+    def line(self, file, line):
+        text = self.lines.get(file)
+        if text is None:
+            path = file if os.path.isabs(file) or self.display_root is None else os.path.join(self.display_root, file)
+            try:
+                with open(path, encoding="utf-8") as f:
+                    text = f.read().split("\n")
+            except OSError:
+                text = []
+            self.lines[file] = text
+        return text[line - 1] if 0 < line <= len(text) else None
+
+    def variable_at(self, site):
+        if site is None:
+            return None
+        current = self.line(site["file"], site["line"])
+        if current is None:
+            return None
+        prefix = current[: max(0, site["column"] - 1)]
+        if prefix.strip() == "" and site["line"] > 1:
+            prefix = (self.line(site["file"], site["line"] - 1) or "") + " " + prefix
+        m = ASSIGNED.search(prefix)
+        return m.group(1) if m else None
+
+
+def finite_or_none(x):
+    return x if x == x and x not in (float("inf"), float("-inf")) else None
+
+
+class Tracer:
+    def __init__(self, torch, sites, rule):
+        self.torch = torch
+        self.sites = sites
+        self.rule = rule
+        self.seq = 0
+        self.next_tensor_id = 1
+        self.leaves = {}  # tensor id -> (record, weakref or None)
+        self.ops = []
+        self.producer_of = {}
+        self.modules = []  # (record, module)
+        self.module_ids = {}  # id(module) -> module id
+        self.optimizers = []  # [record, optimizer, steps]
+        self.optimizer_ids = {}
+        self.detaches = []
+        self.grad_modes = []
+        self.rg_changes = []
+        self.inplaces = []
+        self.backwards = []
+        self.steps = []
+        self.zero_grads = []
+        self.buffer_updates = []
+        self.module_stack = []
+        self.machinery = 0  # >0 inside backward, step, zero_grad, module construction: not the model's ops
+        self.saved = None
+        self.module_rg = None  # module id while its requires_grad_() runs
+        self.grad_owner = {}  # a leaf's current .grad tensor id -> leaf id
+        self.open_clear = None
+        self.ops_dropped = 0
+        self.leaves_dropped = 0
+        self.float_dtypes = {torch.float16, torch.float32, torch.float64, torch.bfloat16}
+
+    def next_seq(self):
+        s = self.seq
+        self.seq += 1
+        return s
+
+    # ---- tensors --------------------------------------------------------------------------------
+
+    def tid(self, t):
+        i = t.__dict__.get("_gradlens_id")
+        if i is None:
+            i = self.next_tensor_id
+            self.next_tensor_id += 1
+            try:
+                t._gradlens_id = i
+            except (AttributeError, RuntimeError):
+                pass
+        return i
+
+    def add_leaf(self, t, factory, site, kind="leaf"):
+        if len(self.leaves) >= MAX_LEAVES:
+            self.leaves_dropped += 1
+            return None
+        import weakref
+        i = self.tid(t)
+        rec = {
+            "seq": self.next_seq(), "id": i, "name": "", "kind": kind, "factory": factory,
+            "shape": list(t.shape), "dtype": str(t.dtype).replace("torch.", ""), "numel": t.numel(),
+            "requiresGrad": bool(t.requires_grad), "requiresGradAtEnd": bool(t.requires_grad),
+            "module": None, "modulePath": None, "site": site,
+        }
+        try:
+            ref = weakref.ref(t)
+        except TypeError:
+            ref = None
+        self.leaves[i] = (rec, ref)
+        return rec
+
+    def ensure_leaf(self, t):
+        """A leaf first seen where it is used (a Parameter made before tracing, a tensor from numpy)."""
+        i = self.tid(t)
+        if i in self.leaves or i in self.producer_of:
+            return i
+        if t.grad_fn is None and (t.requires_grad or isinstance(t, self.torch.nn.Parameter)):
+            kind = "parameter" if isinstance(t, self.torch.nn.Parameter) else "leaf"
+            self.add_leaf(t, "Parameter" if kind == "parameter" else "tensor", self.sites.capture(), kind)
+        return i
+
+    def on_parameter(self, p, data):
+        if data is not None:
+            source = data.__dict__.get("_gradlens_id")
+            if source is not None and source in self.leaves and self.leaves[source][0]["kind"] == "leaf":
+                del self.leaves[source]  # the data it was made from is the same memory
+        self.add_leaf(p, "Parameter", self.sites.capture(), "parameter")
+
+    # ---- ops ------------------------------------------------------------------------------------
+
+    def on_call(self, func, args, kwargs):
+        name = getattr(func, "__name__", None) or str(func)
+        torch = self.torch
+        if name == "__get__":
+            return func(*args, **kwargs)
+        if name == "__set__":
+            return self.on_set(func, args, kwargs)
+        if name == "requires_grad_":
+            return self.on_requires_grad(args[0], args[1] if len(args) > 1 else kwargs.get("requires_grad", True), "requiresGrad_", func, args, kwargs)
+        if not self.module_stack and not self.called_from_user(name):
+            return func(*args, **kwargs)  # torch's own code outside a forward: nn.init, data loading, grad clipping
+        if name == "detach" or name == "detach_":
+            return self.on_detach(func, name, args, kwargs)
+        if name in ("backward", "register_hook", "retain_grad", "item", "tolist", "numpy", "dim", "size", "numel",
+                    "__repr__", "__format__", "__len__", "__iter__", "__bool__", "__float__", "__int__", "__index__",
+                    "data_ptr", "is_floating_point", "element_size", "stride", "storage_offset", "__hash__", "__contains__"):
+            return func(*args, **kwargs)
+        in_place = name in INPLACE_DUNDERS or (name.endswith("_") and not name.endswith("__"))
+        op = INPLACE_DUNDERS.get(name) or (name[2:-2].lstrip("r") if name.startswith("__r") and name.endswith("__") and name not in ("__rshift__",) else name.strip("_") if name.startswith("__") else name)
+        inputs = []
+        for a in args:
+            self.collect_inputs(a, inputs)
+        if kwargs:
+            for a in kwargs.values():
+                self.collect_inputs(a, inputs)
+        ins = [{"tensor": self.ensure_leaf(t), "producer": None, "requiresGrad": bool(t.requires_grad)} for t in inputs]
+        for entry in ins:
+            entry["producer"] = self.producer_of.get(entry["tensor"])
+        saved = []
+        outer = self.saved
+        self.saved = saved
+        try:
+            result = func(*args, **kwargs)
+        finally:
+            self.saved = outer
+        outputs = []
+        self.collect_inputs(result, outputs, depth=1)
+        if not outputs:
+            return result
+        if not inputs:
+            # a factory (torch.randn, torch.tensor, ...): a leaf, not an op
+            for t in outputs:
+                if t.grad_fn is None and "_gradlens_id" not in t.__dict__:
+                    self.add_leaf(t, name, self.sites.capture())
+            return result
+        if len(self.ops) >= MAX_OPS:
+            self.ops_dropped += 1
+            for t in outputs:
+                self.producer_of.pop(self.tid(t), None)
+            return result
+        op_id = len(self.ops)
+        out_ids = []
+        for t in outputs:
+            i = self.tid(t)
+            out_ids.append(i)
+            self.producer_of[i] = op_id
+        first = outputs[0]
+        gf = first.grad_fn
+        site = self.sites.capture()
+        rec = {
+            "seq": self.next_seq(), "id": op_id, "op": op, "gradFn": None if gf is None else type(gf).__name__,
+            "inputs": ins, "outputs": out_ids, "shape": list(first.shape),
+            "dtype": str(first.dtype).replace("torch.", ""), "gradEnabled": torch.is_grad_enabled(),
+            "savedBytes": sum(s[1] for s in saved), "saved": [{"tensor": s[0], "bytes": s[1], "isParameter": s[2]} for s in saved],
+            "inPlace": bool(in_place and ins and ins[0]["tensor"] == out_ids[0]),
+            "module": self.module_stack[-1] if self.module_stack else None, "modulePath": None, "site": site,
+        }
+        self.ops.append(rec)
+        if rec["inPlace"]:
+            target = out_ids[0]
+            if gf is None and target in self.leaves:
+                self.producer_of.pop(target, None)  # a leaf written under no_grad stays a leaf
+            self.inplaces.append({"seq": self.next_seq(), "tensor": target, "op": op, "producer": op_id, "site": site})
+            if op == "zero_":
+                leaf = self.grad_owner.get(target)
+                if leaf is not None:
+                    self.hand_clear(leaf, False, site)
+        return result
+
+    def called_from_user(self, name):
+        """The torch function was called by the user's code (not by torch's, e.g. nn.init in a constructor)."""
+        frame = sys._getframe(3)  # called_from_user < on_call < the mode's __torch_function__ < the caller
+        while frame is not None and frame.f_code.co_filename.endswith(OVERRIDES_FILE):
+            frame = frame.f_back
+        if frame is not None and not self.sites.is_user(frame.f_code.co_filename) and frame.f_code.co_name in (name, "wrapped"):
+            frame = frame.f_back  # the Python function itself (F.cross_entropy, Tensor.__rsub__)
+        return frame is not None and self.sites.is_user(frame.f_code.co_filename)
+
+    def collect_inputs(self, a, out, depth=2):
+        if isinstance(a, self.torch.Tensor):
+            out.append(a)
+        elif depth > 0 and isinstance(a, (list, tuple)):
+            for b in a:
+                self.collect_inputs(b, out, depth - 1)
+
+    def on_pack(self, t):
+        if self.saved is not None:
+            i = t.__dict__.get("_gradlens_id")
+            is_param = i is not None and i in self.leaves and self.leaves[i][0]["kind"] == "parameter"
+            self.saved.append((self.tid(t), t.numel() * t.element_size(), is_param))
+        return t
+
+    def on_detach(self, func, name, args, kwargs):
+        source = args[0]
+        sid = self.ensure_leaf(source)
+        requires = bool(source.requires_grad)
+        producer = self.producer_of.get(sid)
+        result = func(*args, **kwargs)
+        rid = self.tid(result)
+        self.detaches.append({
+            "seq": self.next_seq(), "source": sid, "result": rid, "inPlace": name == "detach_",
+            "sourceProducer": producer, "sourceRequiresGrad": requires,
+            "module": self.module_stack[-1] if self.module_stack else None, "modulePath": None,
+            "site": self.sites.capture(),
+        })
+        if name == "detach_":
+            self.producer_of.pop(sid, None)
+        return result
+
+    def on_set(self, func, args, kwargs):
+        prop = getattr(getattr(func, "__self__", None), "__name__", "")
+        if prop == "requires_grad" and len(args) >= 2 and isinstance(args[0], self.torch.Tensor):
+            return self.on_requires_grad(args[0], args[1], "requiresGrad", func, args, kwargs)
+        result = func(*args, **kwargs)
+        if prop == "grad" and len(args) >= 2 and isinstance(args[0], self.torch.Tensor):
+            i = args[0].__dict__.get("_gradlens_id")
+            if i is not None and i in self.leaves:
+                value = args[1]
+                if value is not None:
+                    self.grad_owner[self.tid(value)] = i
+                self.hand_clear(i, value is None, self.sites.capture())
+        return result
+
+    def on_requires_grad(self, t, flag, via, func, args, kwargs):
+        result = func(*args, **kwargs)
+        if self.machinery and self.module_rg is None:
+            return result
+        i = self.ensure_leaf(t)
+        if i not in self.leaves:
+            self.add_leaf(t, "tensor", self.sites.capture())
+        self.leaves[i][0]["requiresGradAtEnd"] = bool(flag)
+        module = self.module_rg
+        self.rg_changes.append({
+            "seq": self.next_seq(), "tensor": i, "flag": bool(flag), "via": "module" if module is not None else via,
+            "module": module, "site": self.sites.capture(),
+        })
+        return result
+
+    def hand_clear(self, leaf, set_to_none, site):
+        o = self.open_clear
+        if o is not None and o["rec"]["setToNone"] == set_to_none and o["rec"]["site"] == site:
+            if leaf not in o["ids"]:
+                o["ids"].add(leaf)
+                o["rec"]["owner"]["tensors"].append(leaf)
+            return
+        rec = {"seq": self.next_seq(), "owner": {"kind": "assignment", "tensors": [leaf]}, "setToNone": set_to_none, "site": site}
+        self.zero_grads.append(rec)
+        self.open_clear = {"rec": rec, "ids": {leaf}}
+
+    # ---- grad modes -----------------------------------------------------------------------------
+
+    def grad_mode(self, kind, enabled=None):
+        rec = {"seq": self.next_seq(), "kind": kind, "enabledAfter": self.torch.is_grad_enabled(), "site": self.sites.capture()}
+        if enabled is not None:
+            rec["enabled"] = bool(enabled)
+        self.grad_modes.append(rec)
+
+    # ---- modules --------------------------------------------------------------------------------
+
+    def module_entry(self, m):
+        known = self.module_ids.get(id(m))
+        if known is not None and self.modules[known][1] is m:
+            return known
+        mid = len(self.modules)
+        rec = {
+            "seq": self.next_seq(), "id": mid, "path": "", "className": type(m).__name__, "parent": None,
+            "site": self.sites.capture(skip_self=m), "training": True, "trainCalls": [], "requiresGradCalls": [],
+            "parameters": [], "buffers": [],
+        }
+        self.modules.append((rec, m))
+        self.module_ids[id(m)] = mid
+        return mid
+
+    def module_train(self, m, mode):
+        mid = self.module_entry(m)
+        self.modules[mid][0]["trainCalls"].append({"seq": self.next_seq(), "mode": bool(mode), "site": self.sites.capture()})
+
+    def forward_enter(self, m):
+        self.module_stack.append(self.module_entry(m))
+
+    def forward_exit(self, m):
+        mid = self.module_ids.get(id(m))
+        if mid is not None and mid in self.module_stack:
+            at = len(self.module_stack) - 1 - self.module_stack[::-1].index(mid)
+            del self.module_stack[at:]
+        # BatchNorm in training mode moves its running statistics: a buffer update, as the engine reports
+        if m.training and getattr(m, "track_running_stats", False) and isinstance(m, self.torch.nn.modules.batchnorm._NormBase):
+            site = self.sites.capture()
+            for name in ("running_mean", "running_var"):
+                b = getattr(m, name, None)
+                if b is not None:
+                    self.buffer_updates.append({"seq": self.next_seq(), "module": self.module_entry(m), "modulePath": "",
+                                                "name": name, "tensor": self.tid(b), "site": site})
+
+    # ---- backward -------------------------------------------------------------------------------
+
+    def before_backward(self):
+        decision = self.rule.before_backward(len(self.optimizers), len(self.backwards))
+        if decision:
+            self.halt(decision, self.sites.capture())
+
+    def reach_of(self, roots):
+        """The leaves behind the roots' grad_fn: the AccumulateGrad nodes a backward() accumulates into."""
+        found = []
+        seen = {}  # id -> node: holding the node keeps its id from being reused by the next wrapper
+        stack = []
+        for r in roots:
+            if r.grad_fn is not None:
+                stack.append(r.grad_fn)
+            elif r.requires_grad:
+                found.append(r)
+        while stack:
+            node = stack.pop()
+            if node is None or id(node) in seen:
+                continue
+            seen[id(node)] = node
+            variable = getattr(node, "variable", None)
+            if variable is not None:
+                found.append(variable)
+                continue
+            for nxt, _ in node.next_functions:
+                if nxt is not None:
+                    stack.append(nxt)
+        return found
+
+    def record_backward(self, roots, retain_graph, create_graph, run):
+        self.open_clear = None
+        root = roots[0]
+        rid = self.ensure_leaf(root)
+        rec = {
+            "seq": self.next_seq(), "index": len(self.backwards), "root": rid, "rootProducer": self.producer_of.get(rid),
+            "retainGraph": bool(retain_graph if retain_graph is not None else create_graph), "createGraph": bool(create_graph),
+            "reached": [], "error": None, "site": self.sites.capture(),
+        }
+        leaves = self.reach_of(roots)
+        error = None
+        try:
+            return run()
+        except Exception as e:
+            error = e
+            rec["error"] = str(e)
+            raise
+        finally:
+            if error is None:
+                for leaf in leaves:
+                    i = self.tid(leaf)
+                    if i not in self.leaves:
+                        self.ensure_leaf(leaf)
+                    g = leaf.grad
+                    norm = None
+                    if g is not None:
+                        self.grad_owner[self.tid(g)] = i
+                        norm = finite_or_none(float(g.detach().double().norm()))
+                    rec["reached"].append({"tensor": i, "gradNorm": norm})
+            self.backwards.append(rec)
+
+    # ---- optimizers -----------------------------------------------------------------------------
+
+    def optimizer_entry(self, o):
+        known = self.optimizer_ids.get(id(o))
+        if known is not None and self.optimizers[known][1] is o:
+            return known
+        oid = len(self.optimizers)
+        rec = {"seq": self.next_seq(), "id": oid, "name": "", "className": type(o).__name__, "groups": [],
+               "site": self.sites.capture(skip_self=o)}
+        self.optimizers.append([rec, o, 0])
+        self.optimizer_ids[id(o)] = oid
+        for g in o.param_groups:
+            for p in g["params"]:
+                self.ensure_leaf(p)
+        return oid
+
+    def step(self, o, run):
+        oid = self.optimizer_entry(o)
+        site = self.sites.capture(skip_self=o, skip_names=("step",))
+        decision = self.rule.before_step(oid, [e[2] for e in self.optimizers])
+        if decision:
+            self.halt(decision, site)
+        before = []
+        for g in o.param_groups:
+            for p in g["params"]:
+                before.append((p, p.detach().clone(), p.grad is not None))
+        lrs = [float(g.get("lr", 0.0)) for g in o.param_groups]
+        result = run()
+        changes = []
+        for p, old, had_grad in before:
+            i = self.tid(p)
+            self.ensure_leaf(p)
+            diff = float((p.detach() - old).abs().max()) if p.numel() > 0 else 0.0
+            changes.append({"tensor": i, "maxAbsChange": finite_or_none(diff), "hadGrad": had_grad})
+        self.open_clear = None
+        entry = self.optimizers[oid]
+        self.steps.append({"seq": self.next_seq(), "optimizer": oid, "index": entry[2], "lrs": lrs, "changes": changes, "site": site})
+        entry[2] += 1
+        return result
+
+    def zero_grad(self, owner, set_to_none):
+        self.open_clear = None
+        oid = self.optimizer_ids.get(id(owner))
+        mid = self.module_ids.get(id(owner))
+        if oid is not None:
+            kind = {"kind": "optimizer", "optimizer": oid}
+        elif mid is not None:
+            kind = {"kind": "module", "module": mid}
+        else:
+            kind = {"kind": "other"}
+        self.zero_grads.append({"seq": self.next_seq(), "owner": kind, "setToNone": bool(set_to_none), "site": self.sites.capture()})
+
+    # ---- stopping -------------------------------------------------------------------------------
+
+    def halt(self, decision, site):
+        info = dict(decision)
+        if site is not None:
+            info.update(site)
+        raise Stop(info)
+
+    # ---- result ---------------------------------------------------------------------------------
+
+    def finish(self, stopped, error, duration_ms):
+        torch = self.torch
+        names = {}
+
+        def take(base):
+            n = names.get(base, 0) + 1
+            names[base] = n
+            return base if n == 1 else f"{base}#{n}"
+
+        # the module tree: parents from named_children, roots named after their variable
+        children = {}
+        for rec, m in self.modules:
+            kids = []
+            try:
+                for cname, child in m.named_children():
+                    cid = self.module_ids.get(id(child))
+                    if cid is None or cid == rec["id"]:
+                        continue
+                    kids.append((cname, cid))
+                    if self.modules[cid][0]["parent"] is None:
+                        self.modules[cid][0]["parent"] = rec["id"]
+            except Exception:
+                pass
+            children[rec["id"]] = kids
+        paths = [""] * len(self.modules)
+
+        def assign(mid, path, seen):
+            if mid in seen:
+                return
+            seen.add(mid)
+            paths[mid] = path
+            for cname, cid in children.get(mid, []):
+                if self.modules[cid][0]["parent"] == mid and paths[cid] == "":
+                    # DataParallel / DistributedDataParallel: the wrapped model's names, without "module."
+                    wrapper = type(self.modules[mid][1]).__name__ in ("DataParallel", "DistributedDataParallel") and cname == "module"
+                    assign(cid, path if wrapper else f"{path}.{cname}", seen)
+
+        for rec, m in self.modules:
+            if rec["parent"] is None:
+                assign(rec["id"], take(self.sites.variable_at(rec["site"]) or f"{rec['className']}#{rec['id']}"), set())
+        for rec, m in self.modules:
+            if paths[rec["id"]] == "":
+                paths[rec["id"]] = take(f"{rec['className']}#{rec['id']}")
+        owner = {}
+        for rec, m in self.modules:
+            rec["path"] = paths[rec["id"]]
+            rec["training"] = bool(getattr(m, "training", True))
+            params = list(m._parameters.items()) if hasattr(m, "_parameters") else []
+            buffers = [(k, v) for k, v in (m._buffers.items() if hasattr(m, "_buffers") else []) if v is not None]
+            rec["parameters"] = [self.tid(p) for _, p in params if p is not None]
+            rec["buffers"] = [self.tid(b) for _, b in buffers]
+            for k, p in params:
+                if p is not None:
+                    self.ensure_leaf(p)
+                    owner.setdefault(self.tid(p), (rec["id"], k, "parameter"))
+            for k, b in buffers:
+                i = self.tid(b)
+                if i not in self.leaves:
+                    self.add_leaf(b, "buffer", rec["site"], "buffer")
+                owner.setdefault(i, (rec["id"], k, "buffer"))
+        leaves = []
+        for i, (rec, ref) in self.leaves.items():
+            t = ref() if ref is not None else None
+            if t is not None:
+                rec["requiresGradAtEnd"] = bool(t.requires_grad)
+            own = owner.get(i)
+            if own is not None:
+                mid, local, kind = own
+                rec["kind"] = kind
+                rec["module"] = mid
+                rec["modulePath"] = paths[mid]
+                rec["name"] = take(f"{paths[mid]}.{local}")
+            else:
+                if rec["kind"] == "buffer":
+                    rec["kind"] = "leaf"
+                rec["name"] = take(self.sites.variable_at(rec["site"]) or f"{rec['factory']}@{rec['site']['line'] if rec['site'] else '?'}")
+            leaves.append(rec)
+        for op in self.ops:
+            op["modulePath"] = None if op["module"] is None else paths[op["module"]]
+        for d in self.detaches:
+            d["modulePath"] = None if d["module"] is None else paths[d["module"]]
+        for b in self.buffer_updates:
+            b["modulePath"] = paths[b["module"]]
+        optimizers = []
+        for rec, o, _ in self.optimizers:
+            rec["name"] = take(self.sites.variable_at(rec["site"]) or f"{rec['className']}#{rec['id']}")
+            groups = []
+            for g in o.param_groups:
+                lr = g.get("lr", 0.0)
+                lr = float(lr) if isinstance(lr, (int, float)) or torch.is_tensor(lr) else 0.0
+                momentum = g.get("momentum")
+                wd = g.get("weight_decay")
+                groups.append({
+                    "lr": lr if finite_or_none(lr) is not None else 0.0,
+                    "momentum": float(momentum) if isinstance(momentum, (int, float)) else None,
+                    "weightDecay": float(wd) if isinstance(wd, (int, float)) else None,
+                    "params": [self.tid(p) for p in g["params"]],
+                })
+            rec["groups"] = groups
+            optimizers.append(rec)
+        return {
+            "version": TRACE_VERSION, "file": "", "leaves": leaves, "ops": self.ops,
+            "modules": [rec for rec, _ in self.modules], "detaches": self.detaches, "gradModes": self.grad_modes,
+            "requiresGradChanges": self.rg_changes, "inplaces": self.inplaces, "backwards": self.backwards,
+            "optimizers": optimizers, "steps": self.steps, "zeroGrads": self.zero_grads,
+            "bufferUpdates": self.buffer_updates, "stopped": stopped, "error": error, "console": [],
+            "limits": {"maxOps": MAX_OPS, "opsDropped": self.ops_dropped, "maxLeaves": MAX_LEAVES, "leavesDropped": self.leaves_dropped},
+            "durationMs": duration_ms,
+        }
+
+
+# ---- wiring the tracer into torch --------------------------------------------------------------
+
+def install(tr):
+    import functools
+    import inspect
+    torch = tr.torch
+    from torch.overrides import TorchFunctionMode
+    nn = torch.nn
+    grad_mode_file = os.path.join("torch", "autograd", "grad_mode.py")
+
+    class Mode(TorchFunctionMode):
+        def __torch_function__(self, func, types, args=(), kwargs=None):
+            if tr.machinery:
+                return func(*args, **(kwargs or {}))
+            return tr.on_call(func, args, kwargs or {})
+
+    def user_caller(depth):
+        """The frame that used a context manager: past torch's grad_mode.py (a decorator's wrapper)."""
+        frame = sys._getframe(depth)
+        while frame is not None and frame.f_code.co_filename.endswith(grad_mode_file):
+            frame = frame.f_back
+        return frame is not None and tr.sites.is_user(frame.f_code.co_filename)
+
+    state = {"grad_ctx": 0, "train": 0, "rg": 0, "zero": 0, "step": 0}
+
+    def patch_region(cls, enter_kind, exit_kind, condition=lambda self: True):
+        enter, exit_ = cls.__enter__, cls.__exit__
+
+        def patched_enter(self):
+            record = not tr.machinery and state["grad_ctx"] == 0 and condition(self) and user_caller(2)
+            state["grad_ctx"] += 1
+            try:
+                result = enter(self)
+            finally:
+                state["grad_ctx"] -= 1
+            self._gradlens_recorded = record
+            if record:
+                tr.grad_mode(enter_kind)
+            return result
+
+        def patched_exit(self, *exc):
+            state["grad_ctx"] += 1
+            try:
+                result = exit_(self, *exc)
+            finally:
+                state["grad_ctx"] -= 1
+            if getattr(self, "_gradlens_recorded", False):
+                self._gradlens_recorded = False
+                tr.grad_mode(exit_kind)
+            return result
+
+        cls.__enter__, cls.__exit__ = patched_enter, patched_exit
+
+    patch_region(torch.no_grad, "no-grad-enter", "no-grad-exit")
+    patch_region(torch.enable_grad, "enable-grad-enter", "enable-grad-exit")
+    if hasattr(torch, "inference_mode"):
+        patch_region(torch.inference_mode, "no-grad-enter", "no-grad-exit", lambda self: getattr(self, "mode", True))
+
+    sge = torch.set_grad_enabled
+    sge_init, sge_exit = sge.__init__, sge.__exit__
+
+    def sge_patched_init(self, mode):
+        record = not tr.machinery and state["grad_ctx"] == 0 and user_caller(2)
+        sge_init(self, mode)
+        self._gradlens_recorded = record
+        if record:
+            tr.grad_mode("set-grad-enabled", mode)
+
+    def sge_patched_exit(self, *exc):
+        result = sge_exit(self, *exc)
+        if getattr(self, "_gradlens_recorded", False):
+            self._gradlens_recorded = False
+            tr.grad_mode("set-grad-enabled", torch.is_grad_enabled())
+        return result
+
+    sge.__init__, sge.__exit__ = sge_patched_init, sge_patched_exit
+
+    # parameters and modules
+    param_new = nn.Parameter.__new__
+
+    def patched_param_new(cls, data=None, requires_grad=True):
+        p = param_new(cls, data, requires_grad)
+        if not tr.machinery:
+            tr.on_parameter(p, data)
+        return p
+
+    nn.Parameter.__new__ = patched_param_new
+
+    module_init = nn.Module.__init__
+
+    @functools.wraps(module_init)
+    def patched_module_init(self, *args, **kwargs):
+        module_init(self, *args, **kwargs)
+        if not tr.machinery:
+            tr.module_entry(self)
+
+    nn.Module.__init__ = patched_module_init
+
+    from torch.nn.modules import module as module_mod
+
+    def pre_hook(m, _inputs):
+        if not tr.machinery:
+            tr.forward_enter(m)
+
+    def post_hook(m, _inputs, _output):
+        if not tr.machinery:
+            tr.forward_exit(m)
+
+    module_mod.register_module_forward_pre_hook(pre_hook)
+    module_mod.register_module_forward_hook(post_hook)
+
+    module_train = nn.Module.train
+
+    def patched_train(self, mode=True):
+        outer = state["train"] == 0 and not tr.machinery
+        state["train"] += 1
+        try:
+            result = module_train(self, mode)
+        finally:
+            state["train"] -= 1
+        if outer:
+            tr.module_train(self, mode)
+        return result
+
+    nn.Module.train = patched_train
+
+    module_rg = nn.Module.requires_grad_
+
+    def patched_module_rg(self, requires_grad=True):
+        if state["rg"] > 0 or tr.machinery:
+            return module_rg(self, requires_grad)
+        mid = tr.module_entry(self)
+        tr.modules[mid][0]["requiresGradCalls"].append({"seq": tr.next_seq(), "flag": bool(requires_grad), "site": tr.sites.capture()})
+        state["rg"] += 1
+        tr.module_rg = mid
+        try:
+            return module_rg(self, requires_grad)
+        finally:
+            state["rg"] -= 1
+            tr.module_rg = None
+
+    nn.Module.requires_grad_ = patched_module_rg
+
+    # zero_grad: the default of set_to_none is the installed torch's (False in 1.13, True from 2.0)
+    def patch_zero(cls):
+        original = cls.zero_grad
+        default = inspect.signature(original).parameters.get("set_to_none")
+        default = default.default if default is not None else False
+
+        def patched_zero(self, set_to_none=default):
+            outer = state["zero"] == 0 and not tr.machinery
+            state["zero"] += 1
+            tr.machinery += 1
+            try:
+                result = original(self, set_to_none)
+            finally:
+                tr.machinery -= 1
+                state["zero"] -= 1
+            if outer:
+                tr.zero_grad(self, set_to_none)
+            return result
+
+        cls.zero_grad = patched_zero
+
+    patch_zero(nn.Module)
+    patch_zero(torch.optim.Optimizer)
+
+    # optimizers: step hooks exist only from torch 2.0, so step is wrapped per optimizer class
+    opt_init = torch.optim.Optimizer.__init__
+
+    def wrap_step(cls):
+        if cls.__dict__.get("_gradlens_step"):
+            return
+        original = cls.step
+
+        @functools.wraps(original)
+        def patched_step(self, *args, **kwargs):
+            if state["step"] > 0 or tr.machinery:
+                return original(self, *args, **kwargs)
+            state["step"] += 1
+            try:
+                def run():
+                    tr.machinery += 1
+                    try:
+                        return original(self, *args, **kwargs)
+                    finally:
+                        tr.machinery -= 1
+                return tr.step(self, run)
+            finally:
+                state["step"] -= 1
+
+        patched_step.hooked = True  # torch 1.13's profiler wrapper must not wrap it again
+        cls.step = patched_step
+        cls._gradlens_step = True
+
+    @functools.wraps(opt_init)
+    def patched_opt_init(self, *args, **kwargs):
+        opt_init(self, *args, **kwargs)
+        wrap_step(type(self))
+        if not tr.machinery:
+            tr.optimizer_entry(self)
+
+    torch.optim.Optimizer.__init__ = patched_opt_init
+
+    backward = torch.autograd.backward
+
+    @functools.wraps(backward)
+    def patched_backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, *rest, **kwargs):
+        if tr.machinery:
+            return backward(tensors, grad_tensors, retain_graph, create_graph, *rest, **kwargs)
+        tr.before_backward()
+        roots = [tensors] if torch.is_tensor(tensors) else list(tensors)
+
+        def run():
+            tr.machinery += 1
+            try:
+                return backward(tensors, grad_tensors, retain_graph, create_graph, *rest, **kwargs)
+            finally:
+                tr.machinery -= 1
+
+        return tr.record_backward(roots, retain_graph, create_graph, run)
+
+    torch.autograd.backward = patched_backward
+
+    hooks = torch.autograd.graph.saved_tensors_hooks(tr.on_pack, lambda t: t)
+    return Mode(), hooks
+
+
+# ---- running the script ------------------------------------------------------------------------
+
+def run_error(kind, message, site, stack=None):
+    error = {"kind": kind, "message": message, "file": site["file"], "line": site["line"], "column": site["column"]}
+    if stack:
+        error["stack"] = stack
+    return error
+
+
+def error_site(exc, sites, fallback):
+    """The innermost frame of the traceback in the user's files."""
+    best = None
+    for entry in traceback.extract_tb(exc.__traceback__):
+        if sites.is_user(entry.filename):
+            best = entry
+    if best is None:
+        return fallback
+    column = (getattr(best, "colno", None) or 0) + 1
+    return {"file": sites.display(best.filename), "line": best.lineno or 1, "column": column}
+
+
+def is_memory_error(exc):
+    return isinstance(exc, MemoryError) or (isinstance(exc, RuntimeError) and ("can't allocate memory" in str(exc) or "DefaultCPUAllocator" in str(exc)))
+
+
+def limit_address_space(memory_mb):
+    """An address-space limit of memory_mb on top of what the interpreter and torch already map."""
+    try:
+        with open("/proc/self/statm") as f:
+            mapped = int(f.read().split()[0]) * resource.getpagesize()
+        limit = mapped + memory_mb * 2 ** 20
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (OSError, ValueError):
+        pass  # no /proc (macOS): no limit beyond the runner's timeout
+
+
+def main(argv):
+    out_path, config_path, script, *script_args = argv
+    with open(config_path) as f:
+        config = json.load(f)
+    started = time.perf_counter()
+    script_abs = os.path.abspath(script)
+    display_root = config.get("displayRoot")
+    sites = Sites(config.get("userRoot") or os.path.dirname(script_abs), display_root)
+    file_site = {"file": sites.display(script_abs), "line": 1, "column": 1}
+    try:
+        import torch
+    except ImportError as e:
+        sys.stderr.write(f"gradlens: no torch in {sys.executable}: {e}\n")
+        return 3
+    # a torch.distributed script runs as the single process torchrun would start
+    for key, value in (("RANK", "0"), ("LOCAL_RANK", "0"), ("WORLD_SIZE", "1"), ("LOCAL_WORLD_SIZE", "1"),
+                       ("MASTER_ADDR", "127.0.0.1"), ("MASTER_PORT", "29500")):
+        os.environ.setdefault(key, value)
+    main_pid = os.getpid()
+    tracer = Tracer(torch, sites, StopRule(max(1, int(config.get("steps", 1)))))
+    timeout_ms = int(config.get("timeoutMs", 10_000))
+    timeout_message = f"the file did not finish within {format_seconds(timeout_ms)} (--timeout)"
+
+    def on_alarm(_signum, _frame):
+        if os.getpid() == main_pid:
+            tracer.halt({"reason": "timeout", "message": timeout_message}, sites.capture())
+
+    # the script's time: `import torch` (seconds on a cold disk) is the interpreter's, not the script's
+    signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, timeout_ms / 1000)
+    limit_address_space(int(config.get("memoryMb", 1024)))
+    mode, hooks = install(tracer)
+    sys.argv = [script, *script_args]
+    sys.path[0] = os.path.dirname(script_abs)
+    stopped = {"reason": "end-of-file", "message": "the file ran to its end"}
+    error = None
+    try:
+        with hooks, mode:
+            runpy.run_path(script_abs, run_name="__main__")
+    except Stop as s:
+        stopped = s.info
+        if s.info["reason"] in ("timeout", "memory"):
+            error = run_error(s.info["reason"], s.info["message"], {**file_site, **{k: s.info[k] for k in ("file", "line", "column") if k in s.info}})
+    except SyntaxError as e:
+        site = {"file": sites.display(e.filename) if e.filename else file_site["file"], "line": e.lineno or 1, "column": e.offset or 1}
+        error = run_error("syntax", f"SyntaxError: {e.msg}", site)
+    except SystemExit as e:
+        code = e.code
+        if code in (None, 0):
+            stopped = {"reason": "end-of-file", "message": f"the file called sys.exit({'' if code is None else code})"}
+        else:
+            error = run_error("exception", f"the file exited with status {code} (sys.exit)", error_site(e, sites, file_site))
+    except BaseException as e:  # noqa: BLE001 — any failure of the script is the report's error
+        kind = "memory" if is_memory_error(e) else "exception"
+        message = f"{type(e).__name__}: {e}" if kind == "exception" else f"the file used more than its {config.get('memoryMb', 1024)} MB memory limit (--memory)"
+        stack = "".join(traceback.format_exception(type(e), e, e.__traceback__))
+        error = run_error(kind, message, error_site(e, sites, file_site), stack)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+    if os.getpid() != main_pid:
+        return 0
+    if error is not None and stopped["reason"] == "end-of-file":
+        stopped = {"reason": "memory" if error["kind"] == "memory" else "error", "message": error["message"], "file": error["file"], "line": error["line"], "column": error["column"]}
+    tracer.machinery += 1  # finishing reads tensors: none of that is the script's
+    trace = tracer.finish(stopped, error, round((time.perf_counter() - started) * 1000))
+    trace["file"] = config.get("file") or script
+    with open(out_path, "w") as f:
+        json.dump(trace, f, allow_nan=False)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
