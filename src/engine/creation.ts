@@ -20,9 +20,12 @@ function splitArgs(args: ShapeArgs): { shape: number[]; options: TensorOptions }
   const hasOptions = typeof last === "object" && last !== null && !Array.isArray(last);
   const dims = (hasOptions ? args.slice(0, -1) : args) as Array<number | number[]>;
   const shape = parseShapeArgs(dims);
-  for (const s of shape) {
-    if (!Number.isInteger(s) || s < 0) throw new Error(`Trying to create tensor with negative dimension ${s}: [${shape.join(", ")}]`);
-  }
+  shape.forEach((s, i) => {
+    if (!Number.isInteger(s)) {
+      throw new TypeError(`argument 'size' (position 1) must be tuple of ints, but found element of type ${pyType(s)} at pos ${i}`);
+    }
+    if (s < 0) throw new Error(`Trying to create tensor with negative dimension ${s}: [${shape.join(", ")}]`);
+  });
   return { shape, options: hasOptions ? (last as TensorOptions) : {} };
 }
 
@@ -123,6 +126,10 @@ export function arange(startOrEnd: number, ...rest: Array<number | TensorOptions
 /** eye(n), eye(n, m), each optionally followed by options. */
 export function eye(n: number, mOrOptions?: number | TensorOptions, options: TensorOptions = {}): Tensor {
   const m = typeof mOrOptions === "number" ? mOrOptions : n;
+  for (const [name, v] of [["n", n], ["m", m]] as const) {
+    if (!Number.isInteger(v)) throw new TypeError(`eye(): argument '${name}' must be int, not ${pyType(v)}`);
+    if (v < 0) throw new Error(`${name} must be greater or equal to 0, got ${v}`);
+  }
   const opts = isOptions(mOrOptions) ? mOrOptions : options;
   return filled([n, m], opts, "eye", (i) => (Math.floor(i / m) === i % m ? 1 : 0));
 }
@@ -166,4 +173,9 @@ export function randLike(t: Tensor, options: TensorOptions = {}): Tensor {
 
 export function randnLike(t: Tensor, options: TensorOptions = {}): Tensor {
   return filled([...t.shape], { dtype: t.dtype, ...options }, "randnLike", randomNormal);
+}
+
+/** Python's name for a bad size argument's type, as PyTorch's messages give it. */
+function pyType(v: unknown): string {
+  return typeof v === "number" ? (Number.isInteger(v) ? "int" : "float") : typeof v === "string" ? "str" : typeof v;
 }

@@ -106,6 +106,12 @@ export class Tensor {
     return this._grad;
   }
   set grad(value: Tensor | null) {
+    // PyTorch's checks: a wrong-shape gradient would otherwise reach the optimizer (NaN weights)
+    if (value !== null && !(value instanceof Tensor)) {
+      throw new TypeError(`assigned grad expected to be a Tensor or None but got grad of type${value === undefined ? "undefined" : typeof value === "number" ? (Number.isInteger(value) ? "int" : "float") : typeof value}`);
+    }
+    if (value !== null && !shapesEqualLocal(value.shape, this.shape)) throw new Error("assigned grad has data of a different size");
+    if (value !== null && value.dtype !== this.dtype) throw new Error("assigned grad has data of a different type");
     this._grad = value;
     if (observer !== null) observer.onEvent?.({ kind: "grad-set", tensor: this, cleared: value === null });
   }
@@ -525,3 +531,6 @@ export function isTensor(v: unknown): v is Tensor {
   return v instanceof Tensor;
 }
 
+function shapesEqualLocal(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}

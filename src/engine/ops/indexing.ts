@@ -186,6 +186,9 @@ export function split(x: Tensor, splitSize: number | number[], dim = 0): Tensor[
     }
     sizes = splitSize;
   } else {
+    if (!Number.isInteger(splitSize)) throw new TypeError(`split(): argument 'split_size' must be int, not float`);
+    if (splitSize < 0) throw new Error(`split expects split_size be non-negative, but got split_size=${splitSize}`);
+    if (splitSize === 0 && size !== 0) throw new Error(`split_size can only be 0 if dimension size is 0, but got dimension size of ${size}`);
     sizes = [];
     for (let s = 0; s < size; s += splitSize) sizes.push(Math.min(splitSize, size - s));
     if (sizes.length === 0) sizes.push(0);

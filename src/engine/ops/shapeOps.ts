@@ -127,6 +127,11 @@ export function expand(x: Tensor, shape: number[]): Tensor {
       `expand(torch.FloatTensor{${formatShape(x.shape)}}, size=${formatShape(shape)}): the number of sizes provided (${shape.length}) must be greater or equal to the number of dimensions in the tensor (${x.dim()})`,
     );
   }
+  shape.forEach((s, i) => {
+    if (!Number.isInteger(s)) throw new TypeError(`expand(): argument 'size' must be tuple of ints, but found element of type float at pos ${i}`);
+    if (s === -1 && i < lead) throw new Error(`The expanded size of the tensor (-1) isn't allowed in a leading, non-existing dimension ${i}`);
+    if (s < 0 && s !== -1) throw new Error(`The expanded size of the tensor (${s}) must match the existing size (${i < lead ? 1 : x.shape[i - lead]}) at non-singleton dimension ${i}.  Target sizes: ${formatShape(shape)}.  Tensor sizes: ${formatShape(x.shape)}`);
+  });
   const target = shape.map((s, i) => (s === -1 ? x.shape[i - lead] : s));
   const strides = target.map((s, i) => {
     if (i < lead) return 0;
@@ -211,6 +216,10 @@ export function sliceView(x: Tensor, d: number, s: number, e: number, op: string
 
 registerOp({ name: "select", gradFns: ["SelectBackward0"] });
 export function select(x: Tensor, dim: number, index: number): Tensor {
+  if (!Number.isInteger(dim) || !Number.isInteger(index)) {
+    const kind = (v: number) => (Number.isInteger(v) ? "int" : typeof v === "number" ? "float" : typeof v);
+    throw new TypeError(`select() received an invalid combination of arguments - got (${kind(dim)}, ${kind(index)}), but expected one of:\n * (int dim, int index)`);
+  }
   if (x.dim() === 0) throw new Error("select() cannot be applied to a 0-dim tensor.");
   const d = normalizeDim(dim, x.dim());
   const size = x.shape[d];
