@@ -38,6 +38,7 @@ export class Tensor {
   private _requiresGrad = false;
   private _accumulator: AccumulateGrad | null = null;
   private _retainsGrad = false;
+  private _retainHook: ((grad: Tensor) => void) | null = null;
   private _grad: Tensor | null = null;
   /** hooks registered on a leaf, run before its gradient is accumulated */
   readonly _leafHooks: GradHook[] = [];
@@ -132,6 +133,13 @@ export class Tensor {
   }
   /** For ops: makes this freshly computed tensor the output of `node`. */
   _setGradFn(node: Node | null): void {
+    // retainGrad() follows the tensor to its new history after an in-place op (PyTorch 2.x)
+    if (this._retainHook !== null && this.gradFn !== null && node !== this.gradFn) {
+      const hooks = this.gradFn.retainGradHooks;
+      const i = hooks.indexOf(this._retainHook);
+      if (i >= 0) hooks.splice(i, 1);
+      node?.retainGradHooks.push(this._retainHook);
+    }
     this.gradFn = node;
     this._requiresGrad = node !== null;
   }
@@ -154,9 +162,10 @@ export class Tensor {
     if (!this.requiresGrad) throw new Error("can't retain_grad on Tensor that has requires_grad=False");
     if (this.isLeaf || this._retainsGrad) return;
     this._retainsGrad = true;
-    this.gradFn!.retainGradHooks.push((g) => {
+    this._retainHook = (g) => {
       this._grad = this._grad === null ? g.clone() : binary.add(this._grad, g);
-    });
+    };
+    this.gradFn!.retainGradHooks.push(this._retainHook);
   }
 
   /** Registers a hook called with this tensor's gradient; it may return a replacement. Returns a handle. */

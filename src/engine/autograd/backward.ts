@@ -212,6 +212,9 @@ function popLatest(ready: Node[]): Node {
 }
 
 function accumulate(leaf: Tensor, grad: Tensor, createGraph: boolean, ownership: Ownership): void {
+  // PyTorch's AccumulateGrad: nothing for a leaf that no longer requires grad (requiresGrad_(false)
+  // after use), nor for a view made under noGrad (its gradient reaches no one)
+  if (!leaf.requiresGrad || leaf._noGradView) return;
   for (const hook of leaf._leafHooks) {
     ownership.expose(grad);
     const replaced = hook(grad);
@@ -230,7 +233,9 @@ function accumulate(leaf: Tensor, grad: Tensor, createGraph: boolean, ownership:
   if (leaf.grad === null) {
     // Never alias memory someone else holds: one gradient tensor may flow to several leaves (e.g.
     // both inputs of an add), or be the user's seed or a hook's; a buffer only this leaf got is kept.
-    if (createGraph) leaf._setGradQuietly(grad);
+    // with createGraph a copy (differentiable) unless the buffer is this leaf's alone: a later
+    // accumulation adds into `.grad` in place, which must not write through an expanded view
+    if (createGraph) leaf._setGradQuietly(ownership.owned(grad) ? grad : grad.clone());
     else if (ownership.owned(grad)) leaf._setGradQuietly(new Tensor(grad.storage, [...grad.shape], [...grad.strides], 0, grad.dtype));
     else leaf._setGradQuietly(grad.detach().clone());
   } else if (createGraph) {

@@ -53,14 +53,16 @@ export function addmm(bias: Tensor, mat1: Tensor, mat2: Tensor): Tensor {
   const A = matrixOperand(mat1, dtype), B = matrixOperand(mat2, dtype);
   matmulInto(A.data, B.data, out, m, k, n, A.trans, B.trans, false, A.offset, B.offset, 0);
   addBias(out, bias, m, n);
+  // decided now: requiresGrad may change before backward runs
+  const saveMat1 = mat2.requiresGrad, saveMat2 = mat1.requiresGrad;
   const saved: Tensor[] = [];
-  if (mat2.requiresGrad) saved.push(mat1);
-  if (mat1.requiresGrad) saved.push(mat2);
+  if (saveMat1) saved.push(mat1);
+  if (saveMat2) saved.push(mat2);
   const biasShape = [...bias.shape];
   const mat2Transposed = k > 1 && n > 1 && mat2.strides[0] === 1 && mat2.strides[1] === k;
   return record("addmm", "AddmmBackward0", [bias, mat1, mat2], makeTensor(out, [m, n], dtype), (g, node) => {
-    const savedMat1 = mat2.requiresGrad ? node.saved(0) : null;
-    const savedMat2 = mat1.requiresGrad ? node.saved(savedMat1 === null ? 0 : 1) : null;
+    const savedMat1 = saveMat1 ? node.saved(0) : null;
+    const savedMat2 = saveMat2 ? node.saved(saveMat1 ? 1 : 0) : null;
     const [needBias, need1, need2] = node.needsInputGrad;
     if (isGradEnabled()) {
       // createGraph: differentiable formulas

@@ -55,10 +55,12 @@ export function mm(a: Tensor, b: Tensor): Tensor {
   const out = allocate(dtype, m * n) as FloatArray;
   const A = asDtypeData(operand(a), dtype, a), B = asDtypeData(operand(b), dtype, b);
   matmulInto(A.data, B.data, out, m, k, n, A.trans, B.trans, false, A.offset, B.offset, 0);
-  const saved = [b.requiresGrad ? a : null, a.requiresGrad ? b : null].filter((t): t is Tensor => t !== null);
+  // which operands are saved is decided now: requiresGrad may change before backward runs
+  const saveA = b.requiresGrad, saveB = a.requiresGrad;
+  const saved = [saveA ? a : null, saveB ? b : null].filter((t): t is Tensor => t !== null);
   return record("mm", "MmBackward0", [a, b], makeTensor(out, [m, n], dtype), (g, node) => {
-    const savedA = b.requiresGrad ? node.saved(0) : null;
-    const savedB = a.requiresGrad ? node.saved(savedA === null ? 0 : 1) : null;
+    const savedA = saveA ? node.saved(0) : null;
+    const savedB = saveB ? node.saved(saveA ? 1 : 0) : null;
     return [
       node.needsInputGrad[0] ? mm(g, transpose(savedB!, 0, 1)) : null,
       node.needsInputGrad[1] ? mm(transpose(savedA!, 0, 1), g) : null,
@@ -80,10 +82,11 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
   const A = asDtypeData(operand(a), dtype, a), B = asDtypeData(operand(b), dtype, b);
   const strideA = a.shape[0] === 1 ? 0 : m * k, strideB = b.shape[0] === 1 ? 0 : k * n;
   bmmInto(A.data, B.data, out, batch, m, k, n, A.trans, B.trans, strideA, strideB, m * n, false, A.offset, B.offset, 0);
-  const saved = [b.requiresGrad ? a : null, a.requiresGrad ? b : null].filter((t): t is Tensor => t !== null);
+  const saveA = b.requiresGrad, saveB = a.requiresGrad;
+  const saved = [saveA ? a : null, saveB ? b : null].filter((t): t is Tensor => t !== null);
   return record("bmm", "BmmBackward0", [a, b], makeTensor(out, [batch, m, n], dtype), (g, node) => {
-    const savedA = b.requiresGrad ? node.saved(0) : null;
-    const savedB = a.requiresGrad ? node.saved(savedA === null ? 0 : 1) : null;
+    const savedA = saveA ? node.saved(0) : null;
+    const savedB = saveB ? node.saved(saveA ? 1 : 0) : null;
     return [
       node.needsInputGrad[0] ? bmm(g, transpose(savedB!, 1, 2)) : null,
       node.needsInputGrad[1] ? bmm(transpose(savedA!, 1, 2), g) : null,
