@@ -30,7 +30,9 @@ function gradlensPlugin(names: readonly string[], seen: { imported: boolean }): 
   const body =
     `const g = globalThis.${ENGINE_GLOBAL};\n` +
     `if (!g) throw new Error("the gradlens engine is not loaded in this context");\n` +
-    names.map((n) => `export const ${n} = g.${n};`).join("\n") +
+    // `export { e0 as var }`: engine names such as `var` are reserved words as bindings.
+    names.map((n, i) => `const e${i} = g[${JSON.stringify(n)}];`).join("\n") +
+    `\nexport { ${names.map((n, i) => `e${i} as ${n}`).join(", ")} };` +
     `\nexport default g;\n`;
   return {
     name: "gradlens-engine",
