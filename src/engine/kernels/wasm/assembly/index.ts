@@ -2,3 +2,4 @@
 // The wasm module's entry: one module (one memory) holds every kernel.
 export * from "./gemm";
 export * from "./optim";
+export * from "./im2col";
