@@ -6,13 +6,15 @@
  * step's SGD update: ~1.5 ms in JS, ~0.3 ms here).
  */
 import type { FloatArray } from "./matmulRef";
-import { wasmScratch } from "./matmul";
+import { getWasmMinWork, wasmScratch } from "./matmul";
 import { adamRef, rmspropRef, sgdRef, type AdamHyper, type RmspropHyper, type SgdHyper } from "./optimRef";
 
 export type { AdamHyper, RmspropHyper, SgdHyper } from "./optimRef";
 
-/** Below this many elements the copies' fixed cost outweighs the vector loop. */
+/** Below this many elements the copies' fixed cost outweighs the vector loop. With the matmul
+ * threshold at 0 (the test setup's "everything in wasm") every update runs in wasm too. */
 const WASM_MIN_ELEMENTS = 64;
+const minElements = (): number => (getWasmMinWork() === 0 ? 1 : WASM_MIN_ELEMENTS);
 
 const f32 = (a: FloatArray | null): boolean => a === null || a instanceof Float32Array;
 
@@ -21,7 +23,7 @@ const regionBytes = (n: number): number => ((n + 3) >> 2) << 4;
 
 /** A view of the wasm memory with `regions` regions of n floats, or null (use the JS loop). */
 function scratch(n: number, regions: number, arrays: Array<FloatArray | null>) {
-  if (n < WASM_MIN_ELEMENTS || !arrays.every(f32)) return null;
+  if (n < minElements() || !arrays.every(f32)) return null;
   return wasmScratch(regions * regionBytes(n));
 }
 

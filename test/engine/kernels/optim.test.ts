@@ -4,15 +4,19 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { adamUpdate, rmspropUpdate, sgdUpdate } from "../../../src/engine/kernels/optim";
 import { adamRef, rmspropRef, sgdRef, type AdamHyper, type RmspropHyper, type SgdHyper } from "../../../src/engine/kernels/optimRef";
-import { getKernelBackend, getWasmVariant, setKernelBackend } from "../../../src/engine/kernels/matmul";
+import { getKernelBackend, getWasmMinWork, getWasmVariant, setKernelBackend, setWasmMinWork } from "../../../src/engine/kernels/matmul";
 import { enableRelaxedSimd, expectClose, randArray } from "./util";
 
 enableRelaxedSimd();
-const initialBackend = getKernelBackend();
-afterAll(() => setKernelBackend(initialBackend, { variant: "auto" }));
+const initialBackend = getKernelBackend(), initialMinWork = getWasmMinWork();
+afterAll(() => {
+  setKernelBackend(initialBackend, { variant: "auto" });
+  setWasmMinWork(initialMinWork);
+});
 
 // 64 is the smallest size the dispatcher sends to wasm; 67 and 1001 leave a partial last vector
 const SIZES = [64, 67, 1001];
+setWasmMinWork(512); // the dispatcher's own thresholds (the test setup may have set "always wasm")
 const OFFSET = 5; // the parameter is a view into a larger storage
 const STEPS = 3;
 // float32 arithmetic against float64: a few ulps per step, relative to the values' scale
