@@ -25,12 +25,12 @@ describe("bench table", () => {
 
   it("prints one Markdown row per result with ratios and marks", () => {
     const table = formatTable([
-      { name: "MLP step", value: 12.345, unit: "ms", target: "≤ 20 ms", peers: { "tfjs-cpu": 246.9 }, pass: true },
+      { name: "MLP step", value: 12.345, unit: "ms", target: "≤ 20 ms", peers: { "tfjs-cpu": 246.9, pytorch: 5 }, pass: true },
       { name: "a | b", value: 2, unit: "×", target: "< 1.5×" },
     ]);
     const lines = table.split("\n");
     expect(lines).toHaveLength(4);
-    expect(lines[2]).toBe("| MLP step | 12.345 | ms | ≤ 20 ms | 20× |  | ✓ |");
-    expect(lines[3]).toBe("| a \\| b | 2 | × | < 1.5× |  |  | ✗ |");
+    expect(lines[2]).toBe("| MLP step | 12.345 | ms | ≤ 20 ms | 20× |  | 2.47× |  | ✓ |");
+    expect(lines[3]).toBe("| a \\| b | 2 | × | < 1.5× |  |  |  |  | ✗ |");
   });
 });

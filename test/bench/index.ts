@@ -1,6 +1,8 @@
 // `npm run bench`: every performance target of GradLens measured in one process, against
-// TensorFlow.js 4.22 (cpu and wasm backends) where there is a peer, printed as one Markdown table:
-// name, value, unit, target, ratio vs each peer (how many times faster GradLens is), ✓/✗.
+// TensorFlow.js 4.22 (cpu and wasm backends) where there is a peer, and PyTorch + OpenBLAS (a Python
+// process, see torch.bench.ts) for the training steps, printed as one Markdown table: name, value,
+// unit, target, how many times faster GradLens is than each tfjs backend, how many times PyTorch's
+// time GradLens takes (1 and 2 threads), ✓/✗.
 //
 //   node dist/bench.js [--no-browser] [--only=steps,kernels,trace,check,static,layout] [--write-docs]
 //
@@ -17,7 +19,9 @@ import { benchTrace } from "./trace.bench";
 import { benchLargeAnalysis, benchWarmCheck } from "./check.bench";
 import { benchStaticScan } from "./staticScan.bench";
 
-const PEERS: Peer[] = ["tfjs-cpu", "tfjs-wasm"];
+const SPEEDUP_PEERS: Peer[] = ["tfjs-cpu", "tfjs-wasm"];
+/** PyTorch is the faster peer: its columns say how many times its time GradLens takes */
+const SLOWDOWN_PEERS: Peer[] = ["pytorch", "pytorch-2t"];
 
 export interface Row {
   name: string;
@@ -63,13 +67,17 @@ export function verdict(row: Row): boolean | null {
 const fmt = (v: number, digits = 2): string => (Number.isFinite(v) ? String(Number(v.toFixed(digits))) : "–");
 
 export function formatTable(rows: readonly Row[]): string {
-  const head = ["benchmark", "value", "unit", "target", "vs tfjs cpu", "vs tfjs wasm", ""];
-  const lines = [`| ${head.join(" | ")} |`, `|${head.map((_, i) => (i === 1 || i === 4 || i === 5 ? " ---: " : " --- ")).join("|")}|`];
+  const head = ["benchmark", "value", "unit", "target", "vs tfjs cpu", "vs tfjs wasm", "÷ PyTorch 1 thread", "÷ PyTorch 2 threads", ""];
+  const lines = [`| ${head.join(" | ")} |`, `|${head.map((_, i) => (i === 1 || (i >= 4 && i <= 7) ? " ---: " : " --- ")).join("|")}|`];
+  const cell = (x: number | null) => (x === null ? "" : `${fmt(x, x < 10 ? 2 : 1)}×`);
   for (const r of rows) {
-    const ratios = PEERS.map((p) => {
-      const x = ratioOf(r, p);
-      return x === null ? "" : `${fmt(x, x < 10 ? 2 : 1)}×`;
-    });
+    const ratios = [
+      ...SPEEDUP_PEERS.map((p) => cell(ratioOf(r, p))),
+      ...SLOWDOWN_PEERS.map((p) => {
+        const x = ratioOf(r, p);
+        return cell(x === null ? null : 1 / x);
+      }),
+    ];
     const v = verdict(r);
     const mark = v === null ? "" : v ? "✓" : "✗";
     const cells = [r.name, fmt(r.value, 3), r.unit, r.target, ...ratios, mark].map((c) => c.replace(/\|/g, "\\|"));
@@ -78,6 +86,7 @@ export function formatTable(rows: readonly Row[]): string {
   return lines.join("\n");
 }
 
+/** `need`: the least ratio (peer time / ours) per peer; for PyTorch, 1 / the largest allowed slowdown. */
 function stepRows(name: string, t: StepTimes, target: string, need: Partial<Record<Peer, number>>, maxMs?: number): Row[] {
   const row: Row = { name, value: t.gradlens, unit: "ms", target, peers: t.peers };
   const checks: boolean[] = [];
@@ -183,8 +192,8 @@ export async function main(argv = process.argv.slice(2)): Promise<Row[]> {
         stepRows(
           "MLP 784-512-512-10 training step, batch 64 (forward, cross-entropy, backward, SGD)",
           await benchMlpStep(),
-          "≤ 20 ms (stretch 12); ≥ 10× tfjs cpu, ≥ 3× tfjs wasm",
-          { "tfjs-cpu": 10, "tfjs-wasm": 3 },
+          "≤ 20 ms; ≥ 10× tfjs cpu, ≥ 3× tfjs wasm; ≤ 2× PyTorch 1 thread (stretch: ≤ 1× its 2 threads)",
+          { "tfjs-cpu": 10, "tfjs-wasm": 3, pytorch: 0.5 },
           20,
         ),
       );
@@ -192,8 +201,8 @@ export async function main(argv = process.argv.slice(2)): Promise<Row[]> {
         stepRows(
           "CNN step: Conv2d 3→16→32 (3×3, ReLU) on 32×32, batch 32, then Linear",
           await benchCnnStep(),
-          "≥ 5× tfjs cpu",
-          { "tfjs-cpu": 5 },
+          "≥ 5× tfjs cpu; ≤ 2.5× PyTorch 1 thread",
+          { "tfjs-cpu": 5, pytorch: 0.4 },
         ),
       );
     }
@@ -236,8 +245,17 @@ function docsPage(where: string, table: string): string {
     "",
     "Output of `npm run bench` (`node dist/bench.js`), one process measuring GradLens against",
     "TensorFlow.js 4.22 (`@tensorflow/tfjs` cpu backend and `@tensorflow/tfjs-backend-wasm`, SIMD, files",
-    "from `node_modules`). Ratio columns: how many times faster GradLens is than the peer (above 1 is",
-    "faster). Times are medians of warm rounds; matmul GFLOP/s the best of warm runs.",
+    "from `node_modules`) and, for the training steps, PyTorch. Columns \"vs tfjs\": how many times faster",
+    "GradLens is than the peer (above 1 is faster). Columns \"÷ PyTorch\": how many times PyTorch's time",
+    "GradLens takes (below 1 is faster). Times are medians of warm rounds; matmul GFLOP/s the best of warm runs.",
+    "",
+    "PyTorch runs in its own process (`test/bench/torch_steps.py`, the same models, batches and SGD) with",
+    "`torch.set_num_threads(1)` (and 2 for the second column), on OpenBLAS: Debian's `python3-torch`",
+    "links the reference BLAS (`libblas3`, ~20× slower on a 512³ product), so the bench unpacks Debian's",
+    "`libopenblas0-pthread` (`apt-get download` + `dpkg-deb -x`) into `~/.cache/gradlens-bench/openblas`",
+    "and puts its `libblas.so.3` first on `LD_LIBRARY_PATH` for that process only; nothing is installed.",
+    "`GRADLENS_TORCH_PYTHON` picks the Python (default: Debian's `/usr/bin/python3`),",
+    "`GRADLENS_OPENBLAS_DIR` a directory with OpenBLAS's `libblas.so.3`. Without either the rows say why.",
     "",
     `Machine: ${where} (${new Date().toISOString().slice(0, 10)}).`,
     "",

@@ -1,6 +1,6 @@
 // Training-step benchmarks (issue "Performance"): one full step — forward, softmax cross-entropy,
-// backward, SGD update — of the same models on GradLens and on TensorFlow.js (cpu and wasm
-// backends, the wasm files read from node_modules; nothing is downloaded):
+// backward, SGD update — of the same models on GradLens, on TensorFlow.js (cpu and wasm
+// backends, the wasm files read from node_modules) and on PyTorch + OpenBLAS (torch.bench.ts):
 //  - MLP 784-512-512-10, batch 64, float32 (0.257 GFLOP of matmul work);
 //  - small CNN: Conv2d 3→16, ReLU, Conv2d 16→32, ReLU (3×3, padding 1) on 32×32 images, batch 32,
 //    then Flatten and Linear 32·32·32→10.
@@ -10,8 +10,9 @@ import { createRequire } from "node:module";
 import { dirname, join, sep } from "node:path";
 import { performance } from "node:perf_hooks";
 import { F, manualSeed, nn, optim, randint, randn, type Tensor } from "../../src/engine/index";
+import { torchTimes } from "./torch.bench";
 
-export type Peer = "tfjs-cpu" | "tfjs-wasm";
+export type Peer = "tfjs-cpu" | "tfjs-wasm" | "pytorch" | "pytorch-2t";
 export interface StepTimes {
   gradlens: number;
   peers: Partial<Record<Peer, number>>;
@@ -200,9 +201,23 @@ async function tfjsTimes(
   }
 }
 
+/** PyTorch + OpenBLAS's times for one of the steps (torch.bench.ts), or a note why there are none. */
+function torchPeer(which: "mlp" | "cnn", out: StepTimes): void {
+  const r = torchTimes();
+  if (!r.ok) {
+    out.notes.push(r.reason);
+    return;
+  }
+  const t = r.times[which];
+  if (t["1"] !== undefined) out.peers.pytorch = t["1"];
+  if (t["2"] !== undefined) out.peers["pytorch-2t"] = t["2"];
+  if (which === "mlp") out.notes.push(`PyTorch ${r.times.torch} on ${r.times.blas}, torch.set_num_threads(1) / (2)`);
+}
+
 export async function benchMlpStep(): Promise<StepTimes> {
   const out: StepTimes = { gradlens: timeStep(gradlensMlpStep(), 10, 15, 5), peers: {}, notes: [] };
   await tfjsTimes(tfjsMlpStep, { warmup: 5, rounds: 9, perRound: 3 }, out, { warmup: 2, rounds: 5, perRound: 2 });
+  torchPeer("mlp", out);
   return out;
 }
 
@@ -210,6 +225,7 @@ export async function benchCnnStep(): Promise<StepTimes> {
   const out: StepTimes = { gradlens: timeStep(gradlensCnnStep(), 3, 9, 2), peers: {}, notes: [] };
   // tfjs cpu takes tens of seconds per CNN step: one step, no warm-up (its JIT time is negligible there)
   await tfjsTimes(tfjsCnnStep, { warmup: 2, rounds: 7, perRound: 1 }, out, { warmup: 0, rounds: 1, perRound: 1 });
+  torchPeer("cnn", out);
   return out;
 }
 

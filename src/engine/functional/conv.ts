@@ -4,9 +4,9 @@ import { record } from "../autograd/record";
 import { registerOp } from "../ops/registry";
 import { contiguousData, makeTensor } from "../ops/kernel";
 import { squeeze, unsqueeze } from "../ops/shapeOps";
-import { matmulInto } from "../kernels/matmul";
 import type { FloatArray } from "../kernels/matmulRef";
-import { col2imInto, im2colGeometry, im2colInto, type Im2colGeometry } from "../kernels/im2col";
+import { im2colGeometry, type Im2colGeometry } from "../kernels/im2col";
+import { convForwardInto, convInputGradInto, convWeightGradInto, type ConvDims } from "../kernels/conv";
 import { floatDtypeOf, floatValues } from "./raw";
 
 // conv1d / conv2d via im2col + gemm, one ConvolutionBackward0 node (saving input and weight, as
@@ -41,23 +41,9 @@ interface ConvShape {
   geom: Im2colGeometry;
 }
 
-/** One image's column matrix [K, L], reused between calls (it never outlives a conv call). */
-let scratch32 = new Float32Array(0), scratch64 = new Float64Array(0);
-let scratchB32 = new Float32Array(0), scratchB64 = new Float64Array(0);
-
-function scratch(dtype: DType, len: number, second = false): FloatArray {
-  if (dtype === "float64") {
-    if (second) return scratchB64.length >= len ? scratchB64 : (scratchB64 = new Float64Array(len));
-    return scratch64.length >= len ? scratch64 : (scratch64 = new Float64Array(len));
-  }
-  if (second) return scratchB32.length >= len ? scratchB32 : (scratchB32 = new Float32Array(len));
-  return scratch32.length >= len ? scratch32 : (scratch32 = new Float32Array(len));
-}
-
 /**
- * Core of both convs: x [N,C,H,W], w [Cout, C/groups, kH, kW]. Works image by image: the column
- * matrix of one image (K × L) lives in a reused scratch buffer and stays cache-sized, where a
- * whole batch's (N·K·L) would be megabytes of fresh memory per call.
+ * Core of both convs: x [N,C,H,W], w [Cout, C/groups, kH, kW]; the products run image by image in
+ * ../kernels/conv (one image's column matrix at a time, in wasm memory for float32).
  */
 function convCore(
   op: "conv1d" | "conv2d", x: Tensor, w: Tensor, bias: Tensor | null, s: ConvShape, outShape: number[],
@@ -71,12 +57,9 @@ function convCore(
   const xd = floatValues(x, dtype), wd = floatValues(w, dtype);
   const out = allocate(dtype, N * outImage) as FloatArray;
   const bd = bias !== null ? contiguousData(bias) : null;
-  const cols = scratch(dtype, K * L);
+  const dims: ConvDims = { N, Cout, groups, image };
+  convForwardInto(xd, wd, out, dims);
   for (let n = 0; n < N; n++) {
-    im2colInto(xd.subarray(n * inImage, (n + 1) * inImage), image, cols);
-    for (let g = 0; g < groups; g++) {
-      matmulInto(wd, cols, out, Coutg, Kg, L, false, false, false, g * Coutg * Kg, g * Kg * L, n * outImage + g * Coutg * L);
-    }
     if (bd !== null) {
       for (let c = 0; c < Cout; c++) {
         const base = n * outImage + c * L, b = bd[c];
@@ -96,25 +79,8 @@ function convCore(
     if (needX || needW) {
       const wv = floatValues(weight, gdt);
       const xv = needW ? floatValues(input, gdt) : null;
-      const colsW = needW ? scratch(gdt, K * L) : null;
-      const colsX = needX ? scratch(gdt, K * L, true) : null;
-      for (let n = 0; n < N; n++) {
-        const gyOff = n * outImage;
-        if (colsX !== null) {
-          // dcols[n] = Wᵀ · gy[n], scattered back onto the image
-          for (let g = 0; g < groups; g++) {
-            matmulInto(wv, gy, colsX, Kg, Coutg, L, true, false, false, g * Coutg * Kg, gyOff + g * Coutg * L, g * Kg * L);
-          }
-          col2imInto(colsX, image, dx!.subarray(n * inImage, (n + 1) * inImage));
-        }
-        if (colsW !== null) {
-          // dW += gy[n] · cols[n]ᵀ (the column matrix is rebuilt rather than kept from the forward)
-          im2colInto(xv!.subarray(n * inImage, (n + 1) * inImage), image, colsW);
-          for (let g = 0; g < groups; g++) {
-            matmulInto(gy, colsW, dw!, Coutg, L, Kg, false, true, true, gyOff + g * Coutg * L, g * Kg * L, g * Coutg * Kg);
-          }
-        }
-      }
+      if (dx !== null) convInputGradInto(wv, gy, dx, dims);
+      if (dw !== null) convWeightGradInto(xv!, gy, dw, dims);
     }
     let gb: Tensor | null = null;
     if (bias !== null && node.needsInputGrad[2]) {

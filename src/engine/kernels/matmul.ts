@@ -150,6 +150,18 @@ export function getWasmMinWork(): number {
   return wasmMinWork;
 }
 
+/**
+ * The wasm module and a view of its memory with at least `bytes` free from `base`, for the other
+ * kernels (optimizer updates); null when the JS kernels are selected or wasm is unavailable. Calls
+ * are synchronous, so kernels share the one scratch area above the module's heap.
+ */
+export function wasmScratch(bytes: number): { ex: GemmExports; f32: Float32Array; base: number } | null {
+  if (requested === "js") return null;
+  const s = wasmState();
+  if (!s || !ensureMemory(s, s.base + bytes)) return null;
+  return s;
+}
+
 function useWasm(a: FloatArray, b: FloatArray, out: FloatArray, m: number, k: number, n: number): WasmState | null {
   if (requested === "js") return null;
   if (m === 0 || n === 0 || k === 0) return null;

@@ -7,6 +7,7 @@ import { contiguousData, makeTensor } from "./kernel";
 import { mapUnary } from "./elementwise";
 import { add, mul, div, neg, where } from "./binary";
 import { registerOp } from "./registry";
+import { erfF32 } from "../kernels/erf";
 
 // Elementwise functions. Backward formulas are written with differentiable ops where the derivative
 // is a product with the incoming gradient, so createGraph works through them.
@@ -169,9 +170,10 @@ const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 
 registerOp({ name: "gelu", gradFns: ["GeluBackward0"] });
 export function gelu(x: Tensor, approximate: "none" | "tanh" = "none"): Tensor {
+  const erfOf = floatDtype(x) === "float32" ? erfF32 : erf; // float32 results need no float64-exact erf
   const f = approximate === "tanh"
     ? (v: number) => 0.5 * v * (1 + Math.tanh(SQRT_2_OVER_PI * (v + 0.044715 * v * v * v)))
-    : (v: number) => 0.5 * v * (1 + erf(v * SQRT1_2));
+    : (v: number) => 0.5 * v * (1 + erfOf(v * SQRT1_2));
   const out = mapUnary(x, f, floatDtype(x));
   return record("gelu", "GeluBackward0", [x], out, (g, node) => [geluBackward(g, node.saved(0), approximate)], { saved: [x] });
 }

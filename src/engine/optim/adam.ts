@@ -1,5 +1,7 @@
 import type { Tensor } from "../tensor";
 import { updateInPlace, valuesOf, zerosOf } from "../functional/raw";
+import type { FloatArray } from "../kernels/matmulRef";
+import { adamUpdate } from "../kernels/optim";
 import { Optimizer, checkNonNegative, type ParamGroup, type ParamsInput } from "./optimizer";
 
 export interface AdamOptions {
@@ -26,11 +28,11 @@ function adamDefaults(options: Partial<AdamOptions>, weightDecay: number): AdamO
 }
 
 /** Adam; with `decoupled` the weight decay shrinks the parameter directly (AdamW). */
-function adamUpdate(opt: Adam | AdamW, group: ParamGroup<AdamOptions>, decoupled: boolean): void {
+function adamStep(opt: Adam | AdamW, group: ParamGroup<AdamOptions>, decoupled: boolean): void {
   const { lr, betas: [beta1, beta2], eps, weightDecay, amsgrad, maximize } = group;
   for (const p of group.params) {
     if (p.grad === null) continue;
-    const g = valuesOf(p.grad);
+    const g = valuesOf(p.grad) as FloatArray;
     const state = opt.paramState(p);
     if (state.step === undefined) {
       state.step = 0;
@@ -40,28 +42,12 @@ function adamUpdate(opt: Adam | AdamW, group: ParamGroup<AdamOptions>, decoupled
     }
     const step = (state.step as number) + 1;
     state.step = step;
-    const m = (state.expAvg as Tensor).storage.data, v = (state.expAvgSq as Tensor).storage.data;
-    const vmax = amsgrad ? (state.maxExpAvgSq as Tensor).storage.data : null;
-    const bc1 = 1 - Math.pow(beta1, step), bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
-    const stepSize = lr / bc1;
-    updateInPlace(p, (d, o, n) => {
-      for (let i = 0; i < n; i++) {
-        let gi = maximize ? -g[i] : g[i];
-        if (weightDecay !== 0) {
-          if (decoupled) d[o + i] *= 1 - lr * weightDecay;
-          else gi += weightDecay * d[o + i];
-        }
-        m[i] += (gi - m[i]) * (1 - beta1);
-        v[i] = v[i] * beta2 + (1 - beta2) * gi * gi;
-        let second = v[i];
-        if (vmax !== null) {
-          if (vmax[i] < v[i]) vmax[i] = v[i];
-          second = vmax[i];
-        }
-        const denom = Math.sqrt(second) / bc2Sqrt + eps;
-        d[o + i] -= (stepSize * m[i]) / denom;
-      }
-    });
+    const m = (state.expAvg as Tensor).storage.data as FloatArray, v = (state.expAvgSq as Tensor).storage.data as FloatArray;
+    const vmax = amsgrad ? ((state.maxExpAvgSq as Tensor).storage.data as FloatArray) : null;
+    const bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
+    const stepSize = lr / (1 - Math.pow(beta1, step));
+    const hyper = { lr, beta1, beta2, eps, weightDecay, stepSize, bc2Sqrt, decoupled, maximize, amsgrad };
+    updateInPlace(p, (d, o, n) => adamUpdate(d as FloatArray, o, g, m, v, vmax, n, hyper));
   }
 }
 
@@ -76,7 +62,7 @@ export class Adam extends Optimizer<AdamOptions> {
   }
 
   protected updateGroup(group: ParamGroup<AdamOptions>): void {
-    adamUpdate(this, group, false);
+    adamStep(this, group, false);
   }
 }
 
@@ -91,6 +77,6 @@ export class AdamW extends Optimizer<AdamOptions> {
   }
 
   protected updateGroup(group: ParamGroup<AdamOptions>): void {
-    adamUpdate(this, group, true);
+    adamStep(this, group, true);
   }
 }

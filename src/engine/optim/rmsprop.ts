@@ -1,5 +1,7 @@
 import type { Tensor } from "../tensor";
 import { updateInPlace, valuesOf, zerosOf } from "../functional/raw";
+import type { FloatArray } from "../kernels/matmulRef";
+import { rmspropUpdate } from "../kernels/optim";
 import { Optimizer, checkNonNegative, type ParamGroup, type ParamsInput } from "./optimizer";
 
 export interface RMSpropOptions {
@@ -30,7 +32,7 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
     const { lr, alpha, eps, weightDecay, momentum, centered, maximize } = group;
     for (const p of group.params) {
       if (p.grad === null) continue;
-      const g = valuesOf(p.grad);
+      const g = valuesOf(p.grad) as FloatArray;
       const state = this.stateOf(p);
       if (state.step === undefined) {
         state.step = 0;
@@ -39,29 +41,11 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
         if (centered) state.gradAvg = zerosOf(p.shape, p.dtype);
       }
       state.step = (state.step as number) + 1;
-      const sq = (state.squareAvg as Tensor).storage.data;
-      const buf = momentum > 0 ? (state.momentumBuffer as Tensor).storage.data : null;
-      const ga = centered ? (state.gradAvg as Tensor).storage.data : null;
-      updateInPlace(p, (d, o, n) => {
-        for (let i = 0; i < n; i++) {
-          let gi = maximize ? -g[i] : g[i];
-          if (weightDecay !== 0) gi += weightDecay * d[o + i];
-          sq[i] = sq[i] * alpha + (1 - alpha) * gi * gi;
-          let avg: number;
-          if (ga !== null) {
-            ga[i] += (gi - ga[i]) * (1 - alpha);
-            avg = Math.sqrt(sq[i] - ga[i] * ga[i]) + eps;
-          } else {
-            avg = Math.sqrt(sq[i]) + eps;
-          }
-          if (buf !== null) {
-            buf[i] = buf[i] * momentum + gi / avg;
-            d[o + i] -= lr * buf[i];
-          } else {
-            d[o + i] -= (lr * gi) / avg;
-          }
-        }
-      });
+      const sq = (state.squareAvg as Tensor).storage.data as FloatArray;
+      const buf = momentum > 0 ? ((state.momentumBuffer as Tensor).storage.data as FloatArray) : null;
+      const ga = centered ? ((state.gradAvg as Tensor).storage.data as FloatArray) : null;
+      const hyper = { lr, alpha, eps, weightDecay, momentum, centered, maximize };
+      updateInPlace(p, (d, o, n) => rmspropUpdate(d as FloatArray, o, g, sq, buf, ga, n, hyper));
     }
   }
 }

@@ -1,5 +1,6 @@
 import type { Tensor } from "../tensor";
-import type { TypedArray } from "../dtype";
+import type { FloatArray } from "../kernels/matmulRef";
+import { sgdUpdate } from "../kernels/optim";
 import { updateInPlace, valuesOf, zerosOf } from "../functional/raw";
 import { Optimizer, checkNonNegative, type ParamGroup, type ParamsInput } from "./optimizer";
 
@@ -32,7 +33,7 @@ export class SGD extends Optimizer<SGDOptions> {
     const { lr, momentum, dampening, weightDecay, nesterov, maximize } = group;
     for (const p of group.params) {
       if (p.grad === null) continue;
-      const g = valuesOf(p.grad);
+      const g = valuesOf(p.grad) as FloatArray;
       const state = this.stateOf(p);
       let buf = state.momentumBuffer as Tensor | undefined;
       const first = buf === undefined;
@@ -40,47 +41,10 @@ export class SGD extends Optimizer<SGDOptions> {
         buf = zerosOf(p.shape, p.dtype);
         state.momentumBuffer = buf;
       }
-      const b = buf?.storage.data;
-      const plain = !maximize && weightDecay === 0;
-      if (plain && momentum === 0 && p.isContiguous()) {
-        // the common case as a plain loop (no per-parameter closure): measured ~1.6× faster
-        sgdPlain(p.storage.data, p.offset, g, p.numel(), lr);
-        p.storage.version++;
-        if (buf) buf.storage.version++;
-        continue;
-      }
-      updateInPlace(p, (d, o, n) => {
-        if (plain && momentum === 0) {
-          sgdPlain(d, o, g, n, lr);
-          return;
-        }
-        if (plain && !first && !nesterov) {
-          const keep = 1 - dampening;
-          for (let i = 0; i < n; i++) {
-            const v = momentum * b![i] + keep * g[i];
-            b![i] = v;
-            d[o + i] -= lr * b![i];
-          }
-          return;
-        }
-        for (let i = 0; i < n; i++) {
-          let step = maximize ? -g[i] : g[i];
-          if (weightDecay !== 0) step += weightDecay * d[o + i];
-          if (momentum !== 0) {
-            const v = first ? step : momentum * b![i] + (1 - dampening) * step;
-            b![i] = v;
-            step = nesterov ? step + momentum * b![i] : b![i];
-          }
-          d[o + i] -= lr * step;
-        }
-      });
+      const b = momentum !== 0 ? (buf!.storage.data as FloatArray) : null;
+      const hyper = { lr, weightDecay, momentum, dampening, nesterov, maximize, first };
+      updateInPlace(p, (d, o, n) => sgdUpdate(d as FloatArray, o, g, b, n, hyper));
       if (buf) buf.storage.version++;
     }
   }
-}
-
-/** d[o..o+n) -= lr · g (on a view of exactly n elements, so the loop runs without bounds checks) */
-function sgdPlain(d: TypedArray, o: number, g: TypedArray, n: number, lr: number): void {
-  const v = o === 0 && d.length === n ? d : d.subarray(o, o + n);
-  for (let i = 0; i < v.length; i++) v[i] -= lr * g[i];
 }

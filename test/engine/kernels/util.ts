@@ -71,3 +71,14 @@ export function expectClose(
     expect.fail(`${label}: element ${worst} got ${got[worst]} want ${want[worst]} (err/tol ${worstErr.toFixed(2)})`);
   }
 }
+
+/**
+ * Turns on V8's relaxed SIMD where it is still behind a flag (Node 20; on by default from Node 22),
+ * so the FMA build's kernels are tested on every Node CI runs. Call before the first kernel load.
+ */
+export function enableRelaxedSimd(): void {
+  if (Number(process.versions.node.split(".")[0]) < 22) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    (require("node:v8") as typeof import("node:v8")).setFlagsFromString("--experimental-wasm-relaxed-simd");
+  }
+}

@@ -26,6 +26,31 @@ export interface GemmExports {
     a: number, b: number, c: number, m: number, k: number, n: number,
     transA: number, transB: number, accumulate: number, work: number,
   ): void;
+  // optimizer updates (assembly/optim.ts); pointers are byte offsets, flags 0/1
+  sgdF32(
+    p: number, g: number, buf: number, n: number,
+    lr: number, weightDecay: number, momentum: number, keep: number,
+    nesterov: number, maximize: number, first: number,
+  ): void;
+  adamF32(
+    p: number, g: number, m: number, v: number, vmax: number, n: number,
+    decay: number, c1: number, beta2: number, c2: number, eps: number, weightDecay: number,
+    stepSize: number, bc2Sqrt: number, decoupled: number, amsgrad: number, maximize: number,
+  ): void;
+  // one image's im2col / col2im (assembly/im2col.ts)
+  im2colF32(
+    x: number, cols: number, C: number, H: number, W: number, kH: number, kW: number,
+    sH: number, sW: number, pH: number, pW: number, dH: number, dW: number, outH: number, outW: number,
+  ): void;
+  col2imF32(
+    cols: number, x: number, C: number, H: number, W: number, kH: number, kW: number,
+    sH: number, sW: number, pH: number, pW: number, dH: number, dW: number, outH: number, outW: number,
+  ): void;
+  rmspropF32(
+    p: number, g: number, sq: number, buf: number, ga: number, n: number,
+    lr: number, alpha: number, c: number, eps: number, weightDecay: number, momentum: number,
+    centered: number, maximize: number,
+  ): void;
 }
 
 export type GemmVariant = "relaxed-simd" | "simd";

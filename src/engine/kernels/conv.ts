@@ -1,0 +1,164 @@
+/**
+ * The three products of a convolution (NCHW, weight [Cout, C/groups, kH, kW]), image by image:
+ *   forward      y[n]   = W · im2col(x[n])                      (per group)
+ *   input grad   dx[n] += col2im(Wᵀ · gy[n])
+ *   weight grad  dW    += gy[n] · im2col(x[n])ᵀ
+ * float32 runs in wasm: the images, weight and gradients are copied in once per call and each
+ * image's column matrix is built, multiplied and scattered in wasm memory (it is K/C times the
+ * image, ~9× for a 3×3 kernel, so copying it across was most of the cost). float64, the JS kernel
+ * set and realms without wasm use the JS im2col and the matmul dispatcher, one column matrix at a time.
+ */
+import { col2imInto, im2colInto, type Im2colGeometry } from "./im2col";
+import { matmulInto, wasmScratch } from "./matmul";
+import type { FloatArray } from "./matmulRef";
+
+export interface ConvDims {
+  /** batch size */
+  N: number;
+  Cout: number;
+  groups: number;
+  /** geometry of ONE image (N = 1) */
+  image: Im2colGeometry;
+}
+
+// one image's column matrix for the JS path, reused between calls (it never outlives a call)
+const scratchBuffers: Record<string, FloatArray> = {};
+function scratch(like: FloatArray, len: number, slot: string): FloatArray {
+  const key = `${like instanceof Float64Array ? 64 : 32}${slot}`;
+  const have = scratchBuffers[key];
+  if (have !== undefined && have.length >= len) return have;
+  return (scratchBuffers[key] = like instanceof Float64Array ? new Float64Array(len) : new Float32Array(len));
+}
+
+const align16 = (bytes: number): number => (bytes + 15) & ~15;
+
+interface Layout {
+  ptrs: number[];
+  cols: number;
+  work: number;
+}
+
+/** Regions of the given float counts, then one column matrix and the GEMM workspace, in wasm memory. */
+function layout(d: ConvDims, floats: number[], gemms: Array<[number, number, number]>) {
+  const { K, L } = d.image;
+  let at = 0;
+  const offsets = floats.map((n) => {
+    const o = at;
+    at += align16(n * 4);
+    return o;
+  });
+  const colsAt = at;
+  at += align16(K * L * 4);
+  const workAt = at;
+  const s0 = wasmScratch(0);
+  if (s0 === null) return null;
+  const work = Math.max(...gemms.map(([m, k, n]) => s0.ex.gemmWorkBytes(m, k, n, 4)));
+  const s = wasmScratch(at + work + 64);
+  if (s === null) return null;
+  const base = s.base;
+  const lay: Layout = { ptrs: offsets.map((o) => base + o), cols: base + colsAt, work: base + workAt };
+  return { s, lay };
+}
+
+function geometryArgs(g: Im2colGeometry): [number, number, number, number, number, number, number, number, number, number, number, number, number] {
+  return [g.C, g.H, g.W, g.kH, g.kW, g.sH, g.sW, g.pH, g.pW, g.dH, g.dW, g.outH, g.outW];
+}
+
+const useWasm = (...arrays: FloatArray[]): boolean => arrays.every((a) => a instanceof Float32Array);
+
+/** out[N, Cout, L] = conv(x[N, C, H, W], w) without bias. */
+export function convForwardInto(x: FloatArray, w: FloatArray, out: FloatArray, d: ConvDims): void {
+  const { N, Cout, groups, image } = d;
+  const { K, L } = image;
+  const Kg = K / groups, Coutg = Cout / groups;
+  const inImage = image.C * image.H * image.W, outImage = Cout * L;
+  const placed = useWasm(x, w, out) ? layout(d, [N * inImage, Cout * Kg, N * outImage], [[Coutg, Kg, L]]) : null;
+  if (placed !== null) {
+    const { s, lay } = placed;
+    const [xp, wp, op] = lay.ptrs as [number, number, number];
+    s.f32.set(x.subarray(0, N * inImage), xp >> 2);
+    s.f32.set(w.subarray(0, Cout * Kg), wp >> 2);
+    const geo = geometryArgs(image);
+    for (let n = 0; n < N; n++) {
+      s.ex.im2colF32(xp + n * inImage * 4, lay.cols, ...geo);
+      for (let g = 0; g < groups; g++) {
+        s.ex.sgemm(wp + g * Coutg * Kg * 4, lay.cols + g * Kg * L * 4, op + (n * outImage + g * Coutg * L) * 4, Coutg, Kg, L, 0, 0, 0, lay.work);
+      }
+    }
+    out.set(s.f32.subarray(op >> 2, (op >> 2) + N * outImage));
+    return;
+  }
+  const cols = scratch(x, K * L, "a");
+  for (let n = 0; n < N; n++) {
+    im2colInto(x.subarray(n * inImage, (n + 1) * inImage), image, cols);
+    for (let g = 0; g < groups; g++) {
+      matmulInto(w, cols, out, Coutg, Kg, L, false, false, false, g * Coutg * Kg, g * Kg * L, n * outImage + g * Coutg * L);
+    }
+  }
+}
+
+/** dx[N, C, H, W] += the input gradient of the conv for output gradient gy[N, Cout, L]. */
+export function convInputGradInto(w: FloatArray, gy: FloatArray, dx: FloatArray, d: ConvDims): void {
+  const { N, Cout, groups, image } = d;
+  const { K, L } = image;
+  const Kg = K / groups, Coutg = Cout / groups;
+  const inImage = image.C * image.H * image.W, outImage = Cout * L;
+  const placed = useWasm(w, gy, dx) ? layout(d, [Cout * Kg, N * outImage, N * inImage], [[Kg, Coutg, L]]) : null;
+  if (placed !== null) {
+    const { s, lay } = placed;
+    const [wp, gp, xp] = lay.ptrs as [number, number, number];
+    s.f32.set(w.subarray(0, Cout * Kg), wp >> 2);
+    s.f32.set(gy.subarray(0, N * outImage), gp >> 2);
+    s.f32.set(dx.subarray(0, N * inImage), xp >> 2);
+    const geo = geometryArgs(image);
+    for (let n = 0; n < N; n++) {
+      // dcols = Wᵀ · gy[n], scattered back onto the image
+      for (let g = 0; g < groups; g++) {
+        s.ex.sgemm(wp + g * Coutg * Kg * 4, gp + (n * outImage + g * Coutg * L) * 4, lay.cols + g * Kg * L * 4, Kg, Coutg, L, 1, 0, 0, lay.work);
+      }
+      s.ex.col2imF32(lay.cols, xp + n * inImage * 4, ...geo);
+    }
+    dx.set(s.f32.subarray(xp >> 2, (xp >> 2) + N * inImage));
+    return;
+  }
+  const cols = scratch(gy, K * L, "b");
+  for (let n = 0; n < N; n++) {
+    for (let g = 0; g < groups; g++) {
+      matmulInto(w, gy, cols, Kg, Coutg, L, true, false, false, g * Coutg * Kg, n * outImage + g * Coutg * L, g * Kg * L);
+    }
+    col2imInto(cols, image, dx.subarray(n * inImage, (n + 1) * inImage));
+  }
+}
+
+/** dw[Cout, C/groups·kH·kW] += the weight gradient of the conv for input x and output gradient gy. */
+export function convWeightGradInto(x: FloatArray, gy: FloatArray, dw: FloatArray, d: ConvDims): void {
+  const { N, Cout, groups, image } = d;
+  const { K, L } = image;
+  const Kg = K / groups, Coutg = Cout / groups;
+  const inImage = image.C * image.H * image.W, outImage = Cout * L;
+  const placed = useWasm(x, gy, dw) ? layout(d, [N * inImage, N * outImage, Cout * Kg], [[Coutg, L, Kg]]) : null;
+  if (placed !== null) {
+    const { s, lay } = placed;
+    const [xp, gp, wp] = lay.ptrs as [number, number, number];
+    s.f32.set(x.subarray(0, N * inImage), xp >> 2);
+    s.f32.set(gy.subarray(0, N * outImage), gp >> 2);
+    s.f32.set(dw.subarray(0, Cout * Kg), wp >> 2);
+    const geo = geometryArgs(image);
+    for (let n = 0; n < N; n++) {
+      // the column matrix is rebuilt rather than kept from the forward
+      s.ex.im2colF32(xp + n * inImage * 4, lay.cols, ...geo);
+      for (let g = 0; g < groups; g++) {
+        s.ex.sgemm(gp + (n * outImage + g * Coutg * L) * 4, lay.cols + g * Kg * L * 4, wp + g * Coutg * Kg * 4, Coutg, L, Kg, 0, 1, 1, lay.work);
+      }
+    }
+    dw.set(s.f32.subarray(wp >> 2, (wp >> 2) + Cout * Kg));
+    return;
+  }
+  const cols = scratch(x, K * L, "a");
+  for (let n = 0; n < N; n++) {
+    im2colInto(x.subarray(n * inImage, (n + 1) * inImage), image, cols);
+    for (let g = 0; g < groups; g++) {
+      matmulInto(gy, cols, dw, Coutg, L, Kg, false, true, true, n * outImage + g * Coutg * L, g * Kg * L, g * Coutg * Kg);
+    }
+  }
+}

@@ -1,0 +1,85 @@
+// @ts-nocheck -- AssemblyScript source (compiled by scripts/build-wasm.mjs), not plain TypeScript.
+//
+// im2col / col2im of ONE float32 image (NCHW), the layout of src/engine/kernels/im2col.ts:
+//   cols[(c·kH + i)·kW + j][oh·outW + ow] = x[c, oh·sH − pH + i·dH, ow·sW − pW + j·dW]  (0 outside)
+// so the conv's GEMMs run on the column matrix without it ever leaving wasm memory.
+// Pointers are byte offsets chosen by the host.
+
+@inline
+function ceilDiv(a: i32, b: i32): i32 {
+  // b > 0; rounds toward +∞ for either sign of a
+  return a >= 0 ? (a + b - 1) / b : -((-a) / b);
+}
+
+/** Fill cols (K × L) from one image x (C × H × W). */
+export function im2colF32(
+  x: usize, cols: usize, C: i32, H: i32, W: i32, kH: i32, kW: i32,
+  sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, outH: i32, outW: i32,
+): void {
+  let o = cols;
+  for (let c = 0; c < C; c++) {
+    const xBase = x + ((<usize>c * <usize>H * <usize>W) << 2);
+    for (let i = 0; i < kH; i++) {
+      for (let j = 0; j < kW; j++) {
+        const colShift = j * dW - pW;
+        // valid ow: 0 <= ow·sW + colShift < W
+        const owLo = min(outW, max(0, ceilDiv(-colShift, sW)));
+        const owHi = max(owLo, min(outW, ceilDiv(W - colShift, sW)));
+        for (let oh = 0; oh < outH; oh++) {
+          const ih = oh * sH - pH + i * dH;
+          if (ih < 0 || ih >= H) {
+            memory.fill(o, 0, <usize>outW << 2);
+          } else {
+            const row = xBase + ((<usize>(ih * W + colShift)) << 2);
+            if (owLo > 0) memory.fill(o, 0, <usize>owLo << 2);
+            if (sW == 1) {
+              memory.copy(o + (<usize>owLo << 2), row + (<usize>owLo << 2), <usize>(owHi - owLo) << 2);
+            } else {
+              for (let ow = owLo; ow < owHi; ow++) {
+                store<f32>(o + (<usize>ow << 2), load<f32>(row + (<usize>(ow * sW) << 2)));
+              }
+            }
+            if (owHi < outW) memory.fill(o + (<usize>owHi << 2), 0, <usize>(outW - owHi) << 2);
+          }
+          o += <usize>outW << 2;
+        }
+      }
+    }
+  }
+}
+
+/** Adjoint of im2colF32: add cols (K × L) back onto one image x (C × H × W). */
+export function col2imF32(
+  cols: usize, x: usize, C: i32, H: i32, W: i32, kH: i32, kW: i32,
+  sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, outH: i32, outW: i32,
+): void {
+  let o = cols;
+  for (let c = 0; c < C; c++) {
+    const xBase = x + ((<usize>c * <usize>H * <usize>W) << 2);
+    for (let i = 0; i < kH; i++) {
+      for (let j = 0; j < kW; j++) {
+        const colShift = j * dW - pW;
+        const owLo = min(outW, max(0, ceilDiv(-colShift, sW)));
+        const owHi = max(owLo, min(outW, ceilDiv(W - colShift, sW)));
+        for (let oh = 0; oh < outH; oh++) {
+          const ih = oh * sH - pH + i * dH;
+          if (ih >= 0 && ih < H) {
+            const row = xBase + ((<usize>(ih * W + colShift)) << 2);
+            let ow = owLo;
+            if (sW == 1) {
+              for (; ow + 4 <= owHi; ow += 4) {
+                const d = row + (<usize>ow << 2);
+                v128.store(d, f32x4.add(v128.load(d), v128.load(o + (<usize>ow << 2))));
+              }
+            }
+            for (; ow < owHi; ow++) {
+              const d = row + (<usize>(ow * sW) << 2);
+              store<f32>(d, load<f32>(d) + load<f32>(o + (<usize>ow << 2)));
+            }
+          }
+          o += <usize>outW << 2;
+        }
+      }
+    }
+  }
+}
