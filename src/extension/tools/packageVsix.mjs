@@ -1,0 +1,59 @@
+// `npm run package [-- vsce options]`: builds the extension (buildExtension.mjs) and packs the .vsix
+// with vsce from a staging folder whose manifest is the extension's view of package.json.
+//
+// Why a staging folder: one package.json serves two products. For npm, `main`/`exports` are the engine
+// (`require("gradlens")`) and `files` lists what the tarball holds; VS Code instead loads `main` as the
+// extension's entry. vsce reads the manifest from its working folder and has no option to read another,
+// so the staged copy gets `main: ./dist/extension.js` and loses the npm-only fields, while
+// .vscodeignore (copied as is) stays the one list of what the .vsix holds.
+import { execFileSync } from "node:child_process";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { buildExtension } from "./buildExtension.mjs";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
+const require = createRequire(join(root, "package.json"));
+
+/** Fields that describe the npm package only; the extension needs none of them. */
+const NPM_ONLY = ["types", "exports", "bin", "files", "scripts", "dependencies", "devDependencies"];
+/** What the .vsix may take (.vscodeignore picks from these); sources and tests stay behind. */
+const COPIED = ["dist", "media", "docs", "README.md", "LICENSE", ".vscodeignore"];
+
+export function extensionManifest(pkg) {
+  const manifest = { ...pkg, main: "./dist/extension.js" };
+  for (const key of NPM_ONLY) delete manifest[key];
+  return manifest;
+}
+
+export async function packageVsix(vsceArgs = []) {
+  await buildExtension();
+  const stage = mkdtempSync(join(tmpdir(), "gradlens-vsix-"));
+  try {
+    for (const entry of COPIED) if (existsSync(join(root, entry))) cpSync(join(root, entry), join(stage, entry), { recursive: true });
+    const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+    writeFileSync(join(stage, "package.json"), `${JSON.stringify(extensionManifest(pkg), null, 2)}\n`);
+    // relative --out paths are meant from where `npm run package` was started, not from the stage
+    const args = [...vsceArgs];
+    const out = args.findIndex((a) => a === "-o" || a === "--out");
+    if (out >= 0 && args[out + 1] !== undefined) args[out + 1] = resolve(process.env.INIT_CWD ?? process.cwd(), args[out + 1]);
+    else args.push("--out", root);
+    const vsce = require.resolve("@vscode/vsce/vsce");
+    execFileSync(
+      process.execPath,
+      [vsce, "package", "--no-dependencies", "--no-rewrite-relative-links", "--allow-missing-repository", ...args],
+      { cwd: stage, stdio: "inherit" },
+    );
+  } finally {
+    rmSync(stage, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  packageVsix(process.argv.slice(2)).catch((e) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(1);
+  });
+}
