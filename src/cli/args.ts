@@ -1,7 +1,8 @@
 import { parseArgs as parseNodeArgs } from "node:util";
 
-// `gradlens check <file.ts> [--format text|json|sarif | --json | --sarif] [--out FILE] [--steps N]
-// [--timeout SECONDS] [--memory MB]`, read with node:util's parseArgs (so `--steps=3` works too).
+// `gradlens check <file.ts | file.py> [--format text|json|sarif | --json | --sarif] [--out FILE]
+// [--steps N] [--timeout SECONDS] [--memory MB] [--python PATH] [-- script args]`, read with node:util's
+// parseArgs (so `--steps=3` works too).
 
 export type OutputFormat = "text" | "json" | "sarif";
 
@@ -13,6 +14,10 @@ export interface CheckArgs {
   steps: number | undefined;
   timeoutMs: number | undefined;
   memoryMb: number | undefined;
+  /** .py files: the interpreter (--python PATH) */
+  python: string | undefined;
+  /** .py files: what follows `--`, the script's own arguments */
+  scriptArgs: string[];
 }
 
 /** `usage`: no arguments at all — the usage goes to stderr and the exit code says "used wrongly". */
@@ -29,10 +34,11 @@ export const MAX_TIMEOUT_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
 export const MAX_MEMORY_MB = 2 ** 20;
 export const MAX_STEPS = 1_000_000;
 
-export const USAGE = `Usage: gradlens check <file.ts> [options]
+export const USAGE = `Usage: gradlens check <file.ts | file.py> [options] [-- script arguments]
 
-Runs the model file, traces its gradient flow, and reports for every parameter whether it got a
-gradient and was updated, and if not, what cut it, at which line.
+Runs the model file (a .ts/.js file in the bundled engine, a .py PyTorch script in your Python),
+traces its gradient flow, and reports for every parameter whether it got a gradient and was
+updated, and if not, what cut it, at which line.
 
 Options:
   --format FORMAT     text (default), json (the Report) or sarif (SARIF 2.1.0)
@@ -41,6 +47,8 @@ Options:
   --steps N           optimizer steps to run before stopping (default 1)
   --timeout SECONDS   wall-clock limit for the run (default 10)
   --memory MB         memory limit for the run (default 1024)
+  --python PATH       .py files: the Python to run (default: $GRADLENS_PYTHON, else python3/python on PATH)
+  -- ARGS...          .py files: arguments for the script (its sys.argv[1:])
   -h, --help          show this help
   -v, --version       show the version
 
@@ -55,6 +63,7 @@ const OPTIONS = {
   steps: { type: "string" },
   timeout: { type: "string" },
   memory: { type: "string" },
+  python: { type: "string" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean", short: "v" },
 } as const;
@@ -86,9 +95,13 @@ function parseError(e: unknown): string {
 
 export function parseArgs(argv: readonly string[]): ParsedArgs {
   if (argv.length === 0) return { command: "usage" };
+  // what follows `--` belongs to the checked script, not to gradlens
+  const split = argv.indexOf("--");
+  const own = split < 0 ? [...argv] : argv.slice(0, split);
+  const scriptArgs = split < 0 ? [] : argv.slice(split + 1);
   let parsed;
   try {
-    parsed = parseNodeArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+    parsed = parseNodeArgs({ args: own, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (e) {
     return { command: "error", message: parseError(e) };
   }
@@ -112,6 +125,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   if (values.sarif) chosen.add("sarif");
   if (chosen.size > 1) return { command: "error", message: `only one output format at a time (got ${[...chosen].join(" and ")})` };
   if (values.out === "") return { command: "error", message: "--out needs a file name" };
+  if (values.python === "") return { command: "error", message: "--python needs an interpreter path" };
 
   try {
     const timeout = bounded("timeout", values.timeout, MAX_TIMEOUT_SECONDS, false);
@@ -124,6 +138,8 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       // at least 1 ms: a tiny positive value must not round to 0 ("no limit" to some timers)
       timeoutMs: timeout === undefined ? undefined : Math.max(1, Math.round(timeout * 1000)),
       memoryMb: bounded("memory", values.memory, MAX_MEMORY_MB, true),
+      python: values.python,
+      scriptArgs,
     };
   } catch (e) {
     return { command: "error", message: (e as Error).message };

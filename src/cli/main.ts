@@ -23,12 +23,16 @@ async function check(args: CheckArgs): Promise<ExitCode> {
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
   try {
-    const report = await runCheck(args.file, {
+    // python/scriptArgs: for .py files, read by the PyTorch backend's runner
+    const options = {
       steps: args.steps,
       timeoutMs: args.timeoutMs,
       memoryMb: args.memoryMb,
+      python: args.python,
+      scriptArgs: args.scriptArgs,
       signal: controller.signal,
-    });
+    };
+    const report = await runCheck(args.file, options);
     const text =
       args.format === "json" ? formatJson(report) : args.format === "sarif" ? formatSarif(report, packageJson.version) : formatText(report);
     if (args.out === null) process.stdout.write(text);

@@ -1,13 +1,21 @@
 import { describe, expect, it } from "vitest";
 import { MAX_TIMEOUT_SECONDS, parseArgs } from "../../src/cli/args";
 
-const defaults = { command: "check", file: "m.ts", format: "text", out: null, steps: undefined, timeoutMs: undefined, memoryMb: undefined };
+const defaults = {
+  command: "check", file: "m.ts", format: "text", out: null, steps: undefined, timeoutMs: undefined, memoryMb: undefined, python: undefined, scriptArgs: [],
+};
 
 describe("parseArgs", () => {
   it("reads a check with every option", () => {
     expect(parseArgs(["check", "m.ts", "--sarif", "--out", "r.sarif", "--steps", "3", "--timeout", "2.5", "--memory", "512"])).toEqual({
-      command: "check", file: "m.ts", format: "sarif", out: "r.sarif", steps: 3, timeoutMs: 2500, memoryMb: 512,
+      ...defaults, format: "sarif", out: "r.sarif", steps: 3, timeoutMs: 2500, memoryMb: 512,
     });
+  });
+  it("leaves what follows -- to the script, and reads --python", () => {
+    expect(parseArgs(["check", "t.py", "--python", "/usr/bin/python3", "--", "--epochs", "3", "--json"])).toEqual({
+      ...defaults, file: "t.py", python: "/usr/bin/python3", scriptArgs: ["--epochs", "3", "--json"],
+    });
+    expect(parseArgs(["check", "t.py", "--", "--help"])).toEqual({ ...defaults, file: "t.py", scriptArgs: ["--help"] });
   });
   it("accepts --name=value and --format", () => {
     expect(parseArgs(["check", "--steps=3", "m.ts", "--format=json", "--timeout=0.5"])).toEqual({ ...defaults, format: "json", steps: 3, timeoutMs: 500 });

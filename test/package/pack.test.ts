@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -92,9 +92,10 @@ describe("npm package", () => {
     const outside = paths.filter(
       (p) => !/^dist\/types\/gradlens\/[\w/.]+\.d\.ts$/.test(p) && p !== "dist/types/gradlens/package.json",
     );
-    expect(outside.sort()).toEqual(
-      ["LICENSE", "README.md", "dist/cli.js", "dist/engine/index.cjs", "dist/engine/index.mjs", "dist/worker.js", "docs/findings.md", "package.json"].sort(),
-    );
+    const expected = ["LICENSE", "README.md", "dist/cli.js", "dist/engine/index.cjs", "dist/engine/index.mjs", "dist/worker.js", "docs/findings.md", "package.json"];
+    // the PyTorch backend's tracer, copied next to the worker where that backend exists
+    if (existsSync(join(repoRoot, "src/runner/python/gradlens_tracer.py"))) expected.push("dist/gradlens_tracer.py");
+    expect(outside.sort()).toEqual(expected.sort());
     expect(paths).toContain("dist/types/gradlens/index.d.ts");
     // the README states the size; a jump means something unplanned is shipping
     expect(packed.size).toBeLessThan(400_000);

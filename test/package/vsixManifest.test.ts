@@ -24,6 +24,7 @@ describe("package.json for npm and for the .vsix", () => {
     expect(manifest.main).toBe("./dist/extension.js");
     for (const key of ["types", "exports", "bin", "files", "scripts", "dependencies", "devDependencies"]) expect(manifest).not.toHaveProperty(key);
     expect(manifest).toMatchObject({ name: pkg.name, version: pkg.version, publisher: pkg.publisher, contributes: pkg.contributes });
+    expect(extensionManifest(pkg, { "gradlens-ts-plugin": "1.0.0" }).dependencies).toEqual({ "gradlens-ts-plugin": "1.0.0" });
   });
   it("names no placeholder host", () => {
     expect(JSON.stringify(pkg)).not.toMatch(/example\.(invalid|com|org)/);

@@ -22,10 +22,24 @@ const NPM_ONLY = ["types", "exports", "bin", "files", "scripts", "dependencies",
 /** What the .vsix may take (.vscodeignore picks from these); sources and tests stay behind. */
 const COPIED = ["dist", "media", "docs", "README.md", "LICENSE", ".vscodeignore"];
 
-export function extensionManifest(pkg) {
+/** `dependencies`: what the .vsix ships under node_modules (VS Code loads a TS server plugin from there). */
+export function extensionManifest(pkg, dependencies = {}) {
   const manifest = { ...pkg, main: "./dist/extension.js" };
   for (const key of NPM_ONLY) delete manifest[key];
+  if (Object.keys(dependencies).length > 0) manifest.dependencies = dependencies;
   return manifest;
+}
+
+/**
+ * The TypeScript server plugin (built to dist/ts-plugin by buildExtension.mjs, when it exists) goes to
+ * the stage's node_modules/gradlens-ts-plugin, the only place VS Code looks for it.
+ */
+function stageTsPlugin(stage) {
+  const built = join(root, "dist/ts-plugin");
+  if (!existsSync(built)) return {};
+  cpSync(built, join(stage, "node_modules/gradlens-ts-plugin"), { recursive: true });
+  const { version } = JSON.parse(readFileSync(join(built, "package.json"), "utf8"));
+  return { "gradlens-ts-plugin": version };
 }
 
 export async function packageVsix(vsceArgs = []) {
@@ -34,7 +48,8 @@ export async function packageVsix(vsceArgs = []) {
   try {
     for (const entry of COPIED) if (existsSync(join(root, entry))) cpSync(join(root, entry), join(stage, entry), { recursive: true });
     const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
-    writeFileSync(join(stage, "package.json"), `${JSON.stringify(extensionManifest(pkg), null, 2)}\n`);
+    const dependencies = stageTsPlugin(stage);
+    writeFileSync(join(stage, "package.json"), `${JSON.stringify(extensionManifest(pkg, dependencies), null, 2)}\n`);
     // relative --out paths are meant from where `npm run package` was started, not from the stage
     const args = [...vsceArgs];
     const out = args.findIndex((a) => a === "-o" || a === "--out");
@@ -43,7 +58,8 @@ export async function packageVsix(vsceArgs = []) {
     const vsce = require.resolve("@vscode/vsce/vsce");
     execFileSync(
       process.execPath,
-      [vsce, "package", "--no-dependencies", "--no-rewrite-relative-links", "--allow-missing-repository", ...args],
+      // with dependencies vsce lists the stage's node_modules (the plugin only); without, it skips npm
+      [vsce, "package", ...(Object.keys(dependencies).length > 0 ? [] : ["--no-dependencies"]), "--no-rewrite-relative-links", "--allow-missing-repository", ...args],
       { cwd: stage, stdio: "inherit" },
     );
   } finally {
