@@ -66,6 +66,7 @@ describe("gradlens path errors (exit 3, one line, nothing run)", () => {
   };
   it("names a missing file", () => oneLine(["check", "examples/nope.ts"], "no such file: examples/nope.ts"));
   it("names a directory", () => oneLine(["check", "examples"], "examples is a directory: gradlens check takes a model file"));
+  it("names a path that is not a regular file", () => oneLine(["check", "/dev/null"], "not a regular file: /dev/null"));
   it("names a missing --out folder", () =>
     oneLine(["check", "examples/gan.ts", "--out", "no-such-dir/r.json"], "no such folder for --out: no-such-dir"));
   it("refuses to overwrite the checked file with --out, and leaves it as it was", async () => {
