@@ -1,9 +1,11 @@
 // Builds GradLens. Usage: `node esbuild.config.mjs [--quiet] [entry names...]`
 // Entries: cli (dist/cli.js + dist/worker.js), worker (dist/worker.js), extension (dist/extension.js,
-// needs the worker too), webview (media/dist/graph.js), bench (dist/bench.js + dist/worker.js).
+// needs the worker too), webview (media/dist/graph.js), bench (dist/bench.js + dist/worker.js),
+// engine (dist/engine/: what `require`/`import "gradlens"` load), types (dist/types/gradlens/*.d.ts),
+// package (everything the npm package ships: cli, worker, engine, types).
 // No names: every entry whose source exists. Also importable: `buildEntries(names, { outdir })`.
 import { build } from "esbuild";
-import { copyFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -22,6 +24,9 @@ export const ENTRIES = {
   // tfjs is bundled in; Chromium's driver is not (it finds its own files at run time)
   bench: { source: "test/bench/index.ts", out: "bench", kind: "node", needs: ["worker"], external: ["playwright-core"], sourcePaths: true },
   webview: { source: "media/src/graph.ts", kind: "webview" },
+  engine: { source: "src/engine/index.ts", kind: "engine" },
+  types: { source: "src/engine/index.ts", kind: "types" },
+  package: { source: "src/cli/main.ts", kind: "group", needs: ["cli", "engine", "types"] },
 };
 
 /** The engine's runtime export names, baked into the CLI and extension (the names `import ... from "gradlens"` may use). */
@@ -96,6 +101,11 @@ export async function buildEntries(names = Object.keys(ENTRIES), { outdir = join
     }
   }
   if (selected.includes("webview")) builds.push(buildWebview(quiet));
+  if (selected.includes("engine")) builds.push(buildEngine(join(outdir, "engine")));
+  if (selected.includes("types")) {
+    const { emitEngineTypes } = await import(pathToFileURL(join(root, "src/extension/tools/emitEngineTypes.mjs")).href);
+    builds.push(emitEngineTypes(join(outdir, "types/gradlens")));
+  }
   await Promise.all(builds);
   return selected;
 }
@@ -126,6 +136,27 @@ function sourcePathsPlugin() {
       });
     },
   };
+}
+
+/**
+ * The engine as the npm package's entry: one CommonJS bundle (no dependencies, no Node-only APIs) and
+ * an ES module that re-exports it by name, so `import` and `require` share one engine — its grad mode
+ * and observer are global state that two copies would split.
+ */
+async function buildEngine(dir) {
+  await build({
+    entryPoints: [join(root, ENTRIES.engine.source)],
+    outfile: join(dir, "index.cjs"),
+    bundle: true,
+    platform: "neutral",
+    format: "cjs",
+    target: "es2022",
+    logLevel: "error",
+  });
+  const names = (await engineExportNames()).filter((n) => n !== "default");
+  if (names.length === 0) throw new Error("engine bundle exports nothing");
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "index.mjs"), `import engine from "./index.cjs";\nexport const { ${names.join(", ")} } = engine;\nexport default engine;\n`);
 }
 
 async function buildWebview(quiet) {

@@ -1,7 +1,19 @@
 import type { Report } from "../protocol/report";
 
-/** 2 when the file could not run (syntax error, exception, timeout, memory), 1 when a finding is an error, else 0. */
+// What CI reads: a finding, a model that could not run, and GradLens failing are told apart.
+export const EXIT = {
+  clean: 0,
+  /** a finding at error level */
+  finding: 1,
+  /** the model file could not run: syntax error, exception, timeout, memory limit */
+  modelFailed: 2,
+  /** GradLens itself failed or was used wrongly: bad arguments, unreadable path, internal error */
+  toolFailed: 3,
+} as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
 export function exitCodeFor(report: Report): 0 | 1 | 2 {
-  if (report.error !== null) return 2;
-  return report.findings.some((f) => f.severity === "error") ? 1 : 0;
+  if (report.error !== null) return EXIT.modelFailed;
+  return report.findings.some((f) => f.severity === "error") ? EXIT.finding : EXIT.clean;
 }

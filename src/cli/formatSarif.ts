@@ -1,10 +1,12 @@
 import { isAbsolute } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Report, Severity, SourceSite } from "../protocol/report";
-import { DOCS_URL, RULE_TITLES } from "./ruleTitles";
+import { RULE_TITLES } from "./ruleTitles";
 
 // The Report as SARIF 2.1.0 (one run, rule ids = finding codes), for code-scanning tools. A file
 // that could not run is reported as an unsuccessful invocation with its location. Pure: Report → string.
+// No helpUri/informationUri: SARIF wants absolute URIs there, and the documentation (docs/findings.md)
+// ships inside the package rather than at a public address.
 
 const LEVEL: Record<Severity, "error" | "warning" | "note"> = { error: "error", warning: "warning", info: "note" };
 
@@ -26,7 +28,6 @@ export function toSarif(report: Report, toolVersion: string) {
     id,
     name: id,
     shortDescription: { text: RULE_TITLES[id] ?? id },
-    helpUri: `${DOCS_URL}#${id.toLowerCase()}`,
   }));
   const results = report.findings.map((f) => ({
     ruleId: f.code,
@@ -43,7 +44,7 @@ export function toSarif(report: Report, toolVersion: string) {
     version: "2.1.0",
     runs: [
       {
-        tool: { driver: { name: "GradLens", version: toolVersion, informationUri: DOCS_URL, rules } },
+        tool: { driver: { name: "GradLens", version: toolVersion, rules } },
         invocations: [
           {
             executionSuccessful: error === null,

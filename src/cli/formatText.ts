@@ -1,15 +1,20 @@
 import type { Finding, ParameterReport, Report, RunError, SourceSite } from "../protocol/report";
+import { backwardLines, cutLines, memoryLines } from "./flowSections";
+import { oneLine, stripControl } from "./plainText";
 
-// The human summary of a Report, in the manner of torchinfo: a per-parameter table, totals, the
-// findings with file:line, and where the run stopped. Pure: Report → string.
+// The human summary of a Report, in the manner of torchinfo: a per-parameter table, totals, what each
+// backward() reached, the cut sites, memory, the findings with file:line, where the run stopped and
+// the end of the file's console output. Pure: Report → string, free of terminal control sequences
+// (names, messages and console lines come from the checked file).
 
-const at = (s: SourceSite): string => `${s.file}:${s.line}`;
+const at = (s: SourceSite): string => `${oneLine(s.file)}:${s.line}`;
+const CONSOLE_TAIL = 10;
 const yesNo = (b: boolean): string => (b ? "yes" : "no");
 const thousands = (n: number): string => n.toLocaleString("en-US");
 
 function optimizerCell(p: ParameterReport): string {
-  if (p.groups.length === 0) return p.optimizers.length === 0 ? "-" : p.optimizers.join(", ");
-  return p.groups.map((g) => `${g.optimizer}[${g.group}] lr=${g.lr}`).join(", ");
+  if (p.groups.length === 0) return p.optimizers.length === 0 ? "-" : oneLine(p.optimizers.join(", "));
+  return p.groups.map((g) => `${oneLine(g.optimizer)}[${g.group}] lr=${g.lr}`).join(", ");
 }
 
 function causeCell(p: ParameterReport): string {
@@ -34,7 +39,7 @@ function parameterTable(report: Report): string[] {
   if (params.length === 0) return ["No trainable parameters or leaf tensors were traced."];
   const header = ["Parameter", "Shape", "Elements", "requiresGrad", "Gradient", "Optimizer", "Updated", "Cause"];
   const rows = params.map((p) => [
-    p.name,
+    oneLine(p.name),
     `[${p.shape.join(", ")}]`,
     thousands(p.numel),
     yesNo(p.requiresGrad),
@@ -58,8 +63,8 @@ function findingLines(findings: readonly Finding[]): string[] {
   if (findings.length === 0) return ["No findings."];
   const lines = [`Findings (${findings.length}):`];
   for (const f of findings) {
-    lines.push(`  ${f.severity.padEnd(7)} ${f.code}  ${f.file}:${f.line}:${f.column}  ${f.message}`);
-    for (const r of f.related) lines.push(`${" ".repeat(17)}↳ ${r.file}:${r.line}:${r.column}  ${r.message}`);
+    lines.push(`  ${f.severity.padEnd(7)} ${f.code}  ${oneLine(f.file)}:${f.line}:${f.column}  ${oneLine(f.message)}`);
+    for (const r of f.related) lines.push(`${" ".repeat(17)}↳ ${oneLine(r.file)}:${r.line}:${r.column}  ${oneLine(r.message)}`);
   }
   return lines;
 }
@@ -74,26 +79,37 @@ function errorLines(error: RunError): string[] {
     "missing-import": "Import error",
     cancelled: "Cancelled",
   };
-  const lines = [`${what[error.kind]} at ${error.file}:${error.line}:${error.column}`, `  ${error.message}`];
+  const lines = [`${what[error.kind]} at ${oneLine(error.file)}:${error.line}:${error.column}`];
+  for (const l of stripControl(error.message).split("\n")) lines.push(`  ${l}`);
   if (error.stack) {
-    for (const l of error.stack.split("\n").slice(1)) lines.push(`  ${l.trim()}`);
+    for (const l of error.stack.split("\n").slice(1)) lines.push(`  ${oneLine(l.trim())}`);
   }
   return lines;
 }
 
 function stoppedLine(report: Report): string {
   const s = report.stopped;
-  const where = s.file !== undefined && s.line !== undefined ? ` (${s.file}:${s.line})` : "";
-  return `Stopped: ${s.message}${where}. ${report.backwards.length} backward, ${report.optimizers.reduce((a, o) => a + o.steps, 0)} optimizer steps traced in ${report.durationMs} ms.`;
+  const where = s.file !== undefined && s.line !== undefined ? ` (${oneLine(s.file)}:${s.line})` : "";
+  return `Stopped: ${oneLine(s.message).replace(/\.$/, "")}${where}. ${report.backwards.length} backward, ${report.optimizers.reduce((a, o) => a + o.steps, 0)} optimizer steps traced in ${report.durationMs} ms.`;
+}
+
+function consoleLines(lines: readonly string[]): string[] {
+  if (lines.length === 0) return [];
+  const shown = lines.slice(-CONSOLE_TAIL);
+  const head = lines.length > shown.length ? `Console output (last ${shown.length} of ${lines.length} lines; --json has all):` : "Console output:";
+  return ["", head, ...shown.map((l) => `  ${oneLine(l)}`)];
 }
 
 export function formatText(report: Report): string {
-  const out: string[] = [`GradLens check: ${report.file}`, ""];
+  const out: string[] = [`GradLens check: ${oneLine(report.file)}`, ""];
   if (report.error !== null) out.push(...errorLines(report.error), "");
   out.push(...parameterTable(report), "");
+  out.push(...backwardLines(report), "");
+  out.push(...cutLines(report), "");
+  out.push(...memoryLines(report.memory), "");
   out.push(...findingLines(report.findings), "");
   out.push(stoppedLine(report));
-  const n = report.console.length;
-  if (n > 0) out.push(`(${n} line${n === 1 ? "" : "s"} of console output; --json shows ${n === 1 ? "it" : "them"})`);
-  return out.join("\n") + "\n";
+  out.push(...consoleLines(report.console));
+  // every piece above is already clean; this pass keeps a missed one from reaching the terminal
+  return stripControl(out.join("\n")) + "\n";
 }

@@ -1,49 +1,70 @@
 import { writeFileSync } from "node:fs";
 import { runCheck } from "../runner/check";
 import { parseArgs, USAGE, type CheckArgs } from "./args";
-import { exitCodeFor } from "./exitCode";
+import { EXIT, exitCodeFor, type ExitCode } from "./exitCode";
 import { formatText } from "./formatText";
 import { formatJson } from "./formatJson";
 import { formatSarif } from "./formatSarif";
+import { oneLine } from "./plainText";
+import { preflight } from "./preflight";
 import packageJson from "../../package.json";
 
 // `gradlens` command line: parse, run the check, print (or write) one format, exit with its code.
+// stdout carries the document only; every message of GradLens's own goes to stderr as one line.
 
-async function check(args: CheckArgs): Promise<number> {
+/** A failure of GradLens or of its use (exit 3), as opposed to a model that could not run (exit 2). */
+class UsageError extends Error {}
+
+async function check(args: CheckArgs): Promise<ExitCode> {
+  const problem = preflight(args.file, args.out, process.cwd());
+  if (problem !== null) throw new UsageError(problem);
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
-  const report = await runCheck(args.file, {
-    steps: args.steps,
-    timeoutMs: args.timeoutMs,
-    memoryMb: args.memoryMb,
-    python: args.python,
-    scriptArgs: args.scriptArgs,
-    signal: controller.signal,
-    keepWarm: false, // one check per process: no spare child to start
-  });
-  process.off("SIGINT", onSignal);
-  process.off("SIGTERM", onSignal);
-  const text =
-    args.format === "json" ? formatJson(report) : args.format === "sarif" ? formatSarif(report, packageJson.version) : formatText(report);
-  if (args.out !== null) writeFileSync(args.out, text);
-  else process.stdout.write(text);
-  return exitCodeFor(report);
+  try {
+    // python/scriptArgs: for .py files, read by the PyTorch backend's runner
+    const options = {
+      steps: args.steps,
+      timeoutMs: args.timeoutMs,
+      memoryMb: args.memoryMb,
+      python: args.python,
+      scriptArgs: args.scriptArgs,
+      signal: controller.signal,
+      keepWarm: false, // one check per process: no spare child to start
+    };
+    const report = await runCheck(args.file, options);
+    const text =
+      args.format === "json" ? formatJson(report) : args.format === "sarif" ? formatSarif(report, packageJson.version) : formatText(report);
+    if (args.out === null) process.stdout.write(text);
+    else {
+      try {
+        writeFileSync(args.out, text);
+      } catch (e) {
+        throw new UsageError(`cannot write --out ${args.out}: ${(e as Error).message}`);
+      }
+    }
+    return exitCodeFor(report);
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
 }
 
-async function main(argv: string[]): Promise<number> {
+async function main(argv: string[]): Promise<ExitCode> {
   const args = parseArgs(argv);
   switch (args.command) {
     case "help":
       process.stdout.write(USAGE + "\n");
-      return 0;
+      return EXIT.clean;
+    case "usage":
+      process.stderr.write(USAGE + "\n");
+      return EXIT.toolFailed;
     case "version":
       process.stdout.write(`${packageJson.version}\n`);
-      return 0;
+      return EXIT.clean;
     case "error":
-      process.stderr.write(`gradlens: ${args.message}\n\n${USAGE}\n`);
-      return 2;
+      throw new UsageError(`${args.message} (gradlens --help shows the options)`);
     case "check":
       return check(args);
   }
@@ -54,7 +75,9 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (e) => {
-    process.stderr.write(`gradlens: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exitCode = 2;
+    // a usage error is the user's to fix and needs no stack; anything else is a GradLens bug
+    const text = e instanceof UsageError ? e.message : `internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`;
+    process.stderr.write(`gradlens: ${e instanceof UsageError ? oneLine(text) : text}\n`);
+    process.exitCode = EXIT.toolFailed;
   },
 );

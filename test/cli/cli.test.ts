@@ -190,10 +190,9 @@ describe("gradlens check", () => {
     }
   });
 
-  it("rejects bad arguments with exit code 2 and the usage", async () => {
+  it("rejects bad arguments with exit code 3 and one line saying what is wrong", async () => {
     const r = await gradlens("check", "examples/long-training.ts", "--steps", "zero");
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain('--steps expects a positive integer, got "zero"');
-    expect(r.stderr).toContain("Usage: gradlens check <file.ts>");
+    expect([r.code, r.stdout]).toEqual([3, ""]);
+    expect(r.stderr).toBe('gradlens: --steps expects a positive integer up to 1,000,000, got "zero" (gradlens --help shows the options)\n');
   });
 });

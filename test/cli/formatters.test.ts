@@ -9,8 +9,8 @@ import { exitCodeFor } from "../../src/cli/exitCode";
 // The formatters on a stored report (test/fixtures/reports/branch-detach.json): x cut by a detach at
 // line 7, q updated.
 
-const fixture = (): Report =>
-  JSON.parse(readFileSync(fileURLToPath(new URL("../fixtures/reports/branch-detach.json", import.meta.url)), "utf8"));
+const fixture = (name = "branch-detach"): Report =>
+  JSON.parse(readFileSync(fileURLToPath(new URL(`../fixtures/reports/${name}.json`, import.meta.url)), "utf8"));
 
 describe("formatText", () => {
   const report = fixture();
@@ -26,7 +26,57 @@ describe("formatText", () => {
     for (const f of report.findings) expect(text).toContain(`${f.code}  ${f.file}:${f.line}:${f.column}  ${f.message}`);
   });
   it("ends with where the run stopped", () => {
-    expect(text).toContain(`Stopped: ${report.stopped.message}`);
+    expect(text).toContain(`Stopped: The file ran to the end. 1 backward, 1 optimizer steps traced in`);
+  });
+  it("names the free leaves a backward() reached, and what a cut blocked", () => {
+    expect(text).toContain("Backward calls (1), parameters reached by module:\n  examples/branch-detach.ts:9:1  q\n");
+    expect(text).toContain("Cut sites (1):\n  detach              examples/branch-detach.ts:7:15  blocked x\n");
+  });
+});
+
+describe("formatText: reach, cuts and memory (the GAN done right, stored report)", () => {
+  const text = formatText(fixture("gan"));
+  it("says what each backward() reached, by top-level module out of its parameters", () => {
+    expect(text).toContain("Backward calls (2), parameters reached by module:\n  examples/gan.ts:37:1  G 0/4, D 4/4\n  examples/gan.ts:43:1  G 4/4, D 4/4\n");
+  });
+  it("says a cut's blocked parameters got gradient another way", () => {
+    expect(text).toContain("  detach              examples/gan.ts:34:31  blocked G.fc1.weight, G.fc1.bias, G.fc2.weight, G.fc2.bias — all got gradient another way\n");
+  });
+  it("gives memory saved for backward by module and what freezing each module would save", () => {
+    const r = fixture("gan");
+    expect(r.memory.byModule).toEqual([{ module: "G", savedBytes: 1344 }, { module: "D", savedBytes: 3584 }]);
+    expect(text).toContain("Memory saved for backward: 5.0 KiB\n  by module: G 1.3 KiB, D 3.5 KiB\n  freezing would save: G 672 B, D 1.8 KiB\n");
+  });
+  it("collapses repeated calls from one line into one row", () => {
+    const r = fixture("gan");
+    r.backwards = [r.backwards[0], { ...r.backwards[0], index: 1 }, r.backwards[1]];
+    expect(formatText(r)).toContain("  examples/gan.ts:37:1  G 0/4, D 4/4   (2 calls)\n  examples/gan.ts:43:1  G 4/4, D 4/4\n");
+  });
+});
+
+describe("formatText: nothing from the checked file can drive the terminal", () => {
+  const hostile = (): Report => {
+    const r = fixture();
+    r.parameters[0].name = "x\u001b[2J\u001b]0;pwned\u0007\u202e";
+    r.findings[0].message = "bad\u001b[31m red\u001b[0m\nforged line\r";
+    r.console = ["\u001b]8;;http://evil\u001b\\link\u001b]8;;\u001b\\ done", "\u0007bell\u009b2Jok"];
+    r.stopped.message = "stopped\u001bc";
+    return r;
+  };
+  const text = formatText(hostile());
+  it("strips escape sequences and control characters, keeping the text", () => {
+    expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e]/);
+    expect(text.split("\n").find((l) => l.startsWith("x "))).toMatch(/^x\s+\[3\]/);
+    expect(text).toContain("GL001  examples/branch-detach.ts:7:15  bad red forged line\n");
+    expect(text).toContain("Console output:\n  link done\n  bellok\n");
+    expect(text).toContain("Stopped: stopped. 1 backward");
+  });
+  it("shows the last console lines and says how many there were", () => {
+    const r = fixture();
+    r.console = Array.from({ length: 25 }, (_, i) => `line ${i}`);
+    const lines = formatText(r).split("\n");
+    const at = lines.indexOf("Console output (last 10 of 25 lines; --json has all):");
+    expect(lines.slice(at + 1, at + 11)).toEqual(Array.from({ length: 10 }, (_, i) => `  line ${i + 15}`));
   });
 });
 
@@ -46,6 +96,10 @@ describe("toSarif", () => {
       region: { startLine: f.line, startColumn: f.column },
     });
     expect(run.invocations[0].executionSuccessful).toBe(true);
+  });
+  it("points at no placeholder host: rules carry no helpUri, the driver no informationUri", () => {
+    const text = JSON.stringify(toSarif(fixture("gan-no-detach"), "0.1.0"));
+    expect(text).not.toMatch(/helpUri|informationUri|example\.invalid/);
   });
 });
 

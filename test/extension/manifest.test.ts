@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { GUTTER_STATUSES } from "../../src/extension/core/gutter";
 import { DEFAULT_SETTINGS, SETTING_KEYS } from "../../src/extension/core/settings";
+import { extensionManifest } from "../../src/extension/tools/packageVsix.mjs";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
@@ -33,7 +34,8 @@ describe("package.json contributes", () => {
   it("activation: TypeScript and Python files and the commands only, never *", () => {
     expect(pkg.activationEvents).not.toContain("*");
     for (const e of pkg.activationEvents) expect(e).toMatch(/^(onLanguage:(typescript|typescriptreact|javascript|python)|onCommand:gradlens\.\w+)$/);
-    expect(pkg.main).toBe("./dist/extension.js");
+    // npm's main is the engine; the .vsix gets its own manifest at package time (packageVsix.mjs)
+    expect(extensionManifest(pkg).main).toBe("./dist/extension.js");
   });
 
   it("icons: light and dark gutter icons per status, theme colours for the overview ruler, a PNG icon", () => {

@@ -1,4 +1,4 @@
-// Production build of the extension (`vscode:prepublish`, run by `npm run package`):
+// Production build of the extension (run by `npm run package`, src/extension/tools/packageVsix.mjs):
 //   dist/worker.js, media/dist/*      via esbuild.config.mjs (the runner's and the webview's entries)
 //   dist/extension.js                 here, minified, with "esbuild" aliased to host/esbuildShim.ts
 //   dist/esbuild-wasm/                vendorEsbuildWasm.mjs (the bundler the shim loads)
