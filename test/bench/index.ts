@@ -2,7 +2,7 @@
 // TensorFlow.js 4.22 (cpu and wasm backends) where there is a peer, printed as one Markdown table:
 // name, value, unit, target, ratio vs each peer (how many times faster GradLens is), ✓/✗.
 //
-//   node dist/bench.js [--no-browser] [--only=steps,kernels,trace,check,static,layout] [--write-docs]
+//   node dist/bench.js [--no-browser] [--only=steps,kernels,trace,check,static,python,layout] [--write-docs]
 //
 // Run from the repository root (the examples, the CLI build and the tfjs wasm files are found from
 // there). --no-browser skips the graph-layout benchmark (it drives Chromium). --write-docs writes
@@ -16,6 +16,7 @@ import { benchCnnStep, benchMlpStep, benchTracedMlpStep, type Peer, type StepTim
 import { benchTrace } from "./trace.bench";
 import { benchWarmCheck } from "./check.bench";
 import { benchStaticScan } from "./staticScan.bench";
+import { benchPython } from "./python.bench";
 
 const PEERS: Peer[] = ["tfjs-cpu", "tfjs-wasm"];
 
@@ -213,6 +214,7 @@ export async function main(argv = process.argv.slice(2)): Promise<Row[]> {
   if (want("trace")) await section("tracing overhead (small MLP) and cold checks", rows, async () => benchTrace());
   if (want("check")) await section("warm checks", rows, async () => benchWarmCheck());
   if (want("static")) await section("static scan", rows, async () => benchStaticScan());
+  if (want("python")) await section("PyTorch backend (the user's torch)", rows, async () => benchPython());
   if (browser) {
     await section("graph layout (Chromium)", rows, async () => {
       const { benchGraphLayout } = await import("./graphLayout.bench");
