@@ -194,6 +194,6 @@ describe("gradlens check", () => {
     const r = await gradlens("check", "examples/long-training.ts", "--steps", "zero");
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--steps expects a positive integer, got "zero"');
-    expect(r.stderr).toContain("Usage: gradlens check <file.ts>");
+    expect(r.stderr).toContain("Usage: gradlens check <file.ts | file.py>");
   });
 });
