@@ -4,7 +4,7 @@
 // unit, target, how many times faster GradLens is than each tfjs backend, how many times PyTorch's
 // time GradLens takes (1 and 2 threads), ✓/✗.
 //
-//   node dist/bench.js [--no-browser] [--only=steps,kernels,trace,check,static,layout] [--write-docs]
+//   node dist/bench.js [--no-browser] [--only=steps,kernels,trace,check,static,python,layout] [--write-docs]
 //
 // Run from the repository root (the examples, the CLI build and the tfjs wasm files are found from
 // there). --no-browser skips the graph-layout benchmark (it drives Chromium). --write-docs writes
@@ -18,6 +18,7 @@ import { benchCnnStep, benchMlpStep, benchTracedMlpStep, type Peer, type StepTim
 import { benchTrace } from "./trace.bench";
 import { benchLargeAnalysis, benchWarmCheck } from "./check.bench";
 import { benchStaticScan } from "./staticScan.bench";
+import { benchPython } from "./python.bench";
 
 const SPEEDUP_PEERS: Peer[] = ["tfjs-cpu", "tfjs-wasm"];
 /** PyTorch is the faster peer: its columns say how many times its time GradLens takes */
@@ -222,6 +223,7 @@ export async function main(argv = process.argv.slice(2)): Promise<Row[]> {
   if (want("trace")) await section("tracing overhead (small MLP) and cold checks", rows, async () => benchTrace());
   if (want("check")) await section("warm checks", rows, async () => [...(await benchWarmCheck()), ...(await benchLargeAnalysis())]);
   if (want("static")) await section("static scan", rows, async () => benchStaticScan());
+  if (want("python")) await section("PyTorch backend (the user's torch)", rows, async () => benchPython());
   if (browser) {
     await section("graph layout (Chromium)", rows, async () => {
       const { benchGraphLayout } = await import("./graphLayout.bench");

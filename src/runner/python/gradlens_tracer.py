@@ -991,7 +991,10 @@ def main(argv):
     # the script's time: `import torch` (seconds on a cold disk) is the interpreter's, not the script's
     signal.signal(signal.SIGALRM, on_alarm)
     signal.setitimer(signal.ITIMER_REAL, timeout_ms / 1000)
-    limit_address_space(int(config.get("memoryMb", 1024)))
+    # CUDA reserves tens of GB of address space when it starts: an address-space limit would stop
+    # a GPU script from running at all, so on a GPU machine only the timeout bounds the run
+    if not torch.cuda.is_available():
+        limit_address_space(int(config.get("memoryMb", 1024)))
     mode, hooks = install(tracer)
     sys.argv = [script, *script_args]
     sys.path[0] = os.path.dirname(script_abs)

@@ -55,6 +55,14 @@ describe.skipIf(torchPython === null)(`running .py scripts (${torchPython ?? NO_
     expect(trace.gradModes.length).toBeGreaterThan(2);
   }, 60_000);
 
+  it("stops a script that allocates without bound at --memory (an address-space limit), at its line", async () => {
+    const trace = await run("unbounded-memory.py", { memoryMb: 512 });
+    expect(trace.stopped.reason).toBe("memory");
+    expect(trace.error).toMatchObject({
+      kind: "memory", message: "the file used more than its 512 MB memory limit (--memory)", line: lineOf("unbounded-memory.py", "kept.append"),
+    });
+  }, 60_000);
+
   it("passes the arguments after -- to the script's argparse and runs its __main__ block", async () => {
     const trace = await run("argparse-main.py", { scriptArgs: ["--epochs", "3", "--lr", "0.5"] });
     expect(trace.error).toBeNull();

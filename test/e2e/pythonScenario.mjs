@@ -1,0 +1,31 @@
+// The PyTorch backend in a real VS Code: open the buggy Python GAN, run the check from the palette,
+// see the GL006 error diagnostic and the lens on the line that misses its detach(). Needs a Python
+// with torch: CI's Debian python3-torch, handed over through the gradlens.pythonPath setting (no
+// Python extension in code-server). To run it, add `pythonScenario` to the list in scenarios.mjs and
+// copy examples/python/gan-no-detach.py into the workspace (workspace.mjs copies only examples/*.ts).
+
+function expect(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+export const pythonScenario = {
+  name: "7-python-gan",
+  title: "a PyTorch GAN without detach(): the check in the user's Python shows GL006 and the lens on the D step",
+  settings: { "gradlens.pythonPath": process.env.GRADLENS_PYTHON ?? "/usr/bin/python3", "gradlens.timeoutSeconds": 120 },
+  async run(s) {
+    await s.openFile("gan-no-detach.py");
+    // the static lens from the tree-sitter scan, before any run
+    await s.lens("run the gradient-flow check").first().waitFor({ timeout: 90_000 });
+    const checking = s.statusBar("GradLens: checking").first();
+    await s.runCommand("GradLens: Run gradient-flow check");
+    await checking.waitFor({ timeout: 20_000 }).catch(() => {});
+    await s.statusBar(/GradLens: (?!checking)/).first().waitFor({ timeout: 180_000 });
+    const rows = await s.problems();
+    await rows.filter({ hasText: "GL006" }).first().waitFor({ timeout: 90_000 });
+    const texts = await rows.allInnerTexts();
+    // examples/python/gan-no-detach.py:29:5 — optG.step() applies D's gradient to G
+    expect(texts.some((r) => r.includes("GL006") && r.includes("Ln 29")), `problems: ${texts.join(" | ")}`);
+    const lens = await s.lens("reaches").first().innerText();
+    expect(/G/.test(lens), `lens on lossD.backward(): ${lens}`);
+  },
+};
