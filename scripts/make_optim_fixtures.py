@@ -36,9 +36,8 @@ def optimizers():
         ("Adamax_default", "Adamax", {}),
         ("Adamax_betas_wd", "Adamax", {"lr": 0.1, "betas": [0.8, 0.9], "weight_decay": 0.1}),
         ("Adamax_maximize", "Adamax", {"lr": 0.1, "maximize": True}),
-        ("NAdam_default", "NAdam", {}),
-        ("NAdam_lr_wd_decay", "NAdam", {"lr": 0.1, "betas": [0.8, 0.9], "weight_decay": 0.1,
-                                        "momentum_decay": 0.01}),
+        # NAdam is not here: 1.13 multiplies mu twice into mu_product_next (fixed in 2.x); the tests
+        # check 2.x's formula by hand.
         ("RAdam_default", "RAdam", {}),
         ("RAdam_lr_wd", "RAdam", {"lr": 0.1, "betas": [0.8, 0.9], "weight_decay": 0.1}),
     ]
