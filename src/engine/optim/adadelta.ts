@@ -3,13 +3,13 @@ import { updateInPlace, valuesOf, zerosOf } from "../functional/raw";
 import { Optimizer, checkNonNegative, type ParamGroup, type ParamsInput } from "./optimizer";
 import { optimizerOptions } from "./optimizerOptions";
 
-export interface AdadeltaOptions {
+export type AdadeltaOptions = {
   lr: number;
   rho: number;
   eps: number;
   weightDecay: number;
   maximize: boolean;
-}
+};
 
 const SPEC = { lr: "float", rho: "float", eps: "float", weightDecay: "float", maximize: "bool" };
 

@@ -3,14 +3,14 @@ import { updateInPlace, valuesOf, zerosOf } from "../functional/raw";
 import { Optimizer, checkNonNegative, type ParamGroup, type ParamsInput } from "./optimizer";
 import { optimizerOptions } from "./optimizerOptions";
 
-export interface AdagradOptions {
+export type AdagradOptions = {
   lr: number;
   lrDecay: number;
   weightDecay: number;
   initialAccumulatorValue: number;
   eps: number;
   maximize: boolean;
-}
+};
 
 const SPEC = { lr: "float", lrDecay: "float", weightDecay: "float", initialAccumulatorValue: "float", eps: "float", maximize: "bool" };
 

@@ -3,13 +3,13 @@ import { updateInPlace, valuesOf, zerosOf } from "../functional/raw";
 import { Optimizer, type ParamGroup, type ParamsInput } from "./optimizer";
 import { checkAdamLike, optimizerOptions } from "./optimizerOptions";
 
-export interface AdamaxOptions {
+export type AdamaxOptions = {
   lr: number;
   betas: [number, number];
   eps: number;
   weightDecay: number;
   maximize: boolean;
-}
+};
 
 const SPEC = { lr: "float", betas: "tuple", eps: "float", weightDecay: "float", maximize: "bool" };
 

@@ -9,7 +9,7 @@ import { strongWolfe } from "./strongWolfe";
 // torch.optim.LBFGS: a quasi-Newton method that re-evaluates the model through a closure, several
 // times per step(). Parameters and gradients are handled as one flat float64 vector, as PyTorch does.
 
-export interface LBFGSOptions {
+export type LBFGSOptions = {
   lr: number;
   maxIter: number;
   /** default maxIter · 5 / 4 (rounded down) */
@@ -18,7 +18,7 @@ export interface LBFGSOptions {
   toleranceChange: number;
   historySize: number;
   lineSearchFn: "strong_wolfe" | null;
-}
+};
 
 const SPEC = { lr: "float", maxIter: "int", maxEval: "int?", toleranceGrad: "float", toleranceChange: "float", historySize: "int", lineSearchFn: "str?" };
 

@@ -3,7 +3,7 @@ import { updateInPlace, valuesOf, zerosOf } from "../functional/raw";
 import { Optimizer, checkNonNegative, type ParamGroup, type ParamsInput } from "./optimizer";
 import { checkAdamLike, optimizerOptions } from "./optimizerOptions";
 
-export interface NAdamOptions {
+export type NAdamOptions = {
   lr: number;
   betas: [number, number];
   eps: number;
@@ -13,7 +13,7 @@ export interface NAdamOptions {
   decoupledWeightDecay: boolean;
   /** PyTorch 2.x (not in 1.13) */
   maximize: boolean;
-}
+};
 
 const SPEC = { lr: "float", betas: "tuple", eps: "float", weightDecay: "float", momentumDecay: "float", decoupledWeightDecay: "bool", maximize: "bool" };
 

@@ -3,7 +3,7 @@ import { updateInPlace, valuesOf, zerosOf } from "../functional/raw";
 import { Optimizer, type ParamGroup, type ParamsInput } from "./optimizer";
 import { checkAdamLike, optimizerOptions } from "./optimizerOptions";
 
-export interface RAdamOptions {
+export type RAdamOptions = {
   lr: number;
   betas: [number, number];
   eps: number;
@@ -12,7 +12,7 @@ export interface RAdamOptions {
   decoupledWeightDecay: boolean;
   /** PyTorch 2.x (not in 1.13) */
   maximize: boolean;
-}
+};
 
 const SPEC = { lr: "float", betas: "tuple", eps: "float", weightDecay: "float", decoupledWeightDecay: "bool", maximize: "bool" };
 

@@ -14,7 +14,7 @@ function camelKwargs(kw: Record<string, unknown> = {}): Record<string, unknown> 
   return Object.fromEntries(Object.entries(kw).map(([k, v]) => [names[k] ?? k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), v]));
 }
 
-function make(opt: optim.Optimizer, spec: Spec): { step(): void; getLastLr(): number[] } {
+function make(opt: optim.Optimizer<any>, spec: Spec): { step(): void; getLastLr(): number[] } {
   const k = camelKwargs(spec.kwargs);
   switch (spec.scheduler) {
     case "SequentialLR": return new S.SequentialLR(opt, { schedulers: spec.schedulers!.map((s) => make(opt, s) as optim.LRScheduler), ...k });
@@ -23,7 +23,7 @@ function make(opt: optim.Optimizer, spec: Spec): { step(): void; getLastLr(): nu
     case "StepLR": return new S.StepLR(opt, k as never);
     case "ExponentialLR": return new S.ExponentialLR(opt, k as never);
     case "CosineAnnealingLR": return new S.CosineAnnealingLR(opt, { tMax: k.TMax as number });
-    default: return new (S as unknown as Record<string, new (o: optim.Optimizer, k: unknown) => optim.LRScheduler>)[spec.scheduler](opt, k);
+    default: return new (S as unknown as Record<string, new (o: optim.Optimizer<any>, k: unknown) => optim.LRScheduler>)[spec.scheduler](opt, k);
   }
 }
 
