@@ -1,10 +1,11 @@
 import type { Report } from "../protocol/report";
 import { analyze } from "../analysis/index";
+import { emptyTrace } from "../trace/emptyTrace";
 import { runFile, type RunOptions } from "./run";
 import { isPythonFile, runPythonFile } from "./python/index";
 
-// What the CLI and the extension call: run the file (a .ts/.js model in a worker, a .py script in
-// the user's Python), then analyse its Trace.
+// What the CLI and the extension call: run the file (a .ts/.js model in a child process, a .py script
+// in the user's Python), then analyse its Trace.
 
 export interface CheckOptions extends RunOptions {
   /** .py only: the interpreter to use (else GRADLENS_PYTHON, else python3/python on PATH) */
@@ -15,5 +16,13 @@ export interface CheckOptions extends RunOptions {
 
 export async function runCheck(file: string, options: CheckOptions = {}): Promise<Report> {
   const trace = isPythonFile(file) ? await runPythonFile(file, options) : await runFile(file, options);
-  return analyze(trace);
+  try {
+    return analyze(trace);
+  } catch (e) {
+    // a trace that passes the schema but not analysis (e.g. ids that name nothing) is a failed run,
+    // never an exception in the host
+    const site = { file: trace.stopped.file ?? trace.file, line: trace.stopped.line ?? 1, column: trace.stopped.column ?? 1 };
+    const message = `GradLens could not analyse this run: ${e instanceof Error ? e.message : String(e)}`;
+    return analyze(emptyTrace(trace.file, { reason: "error", message, ...site }, { kind: "exception", message, ...site }, trace.console, trace.durationMs));
+  }
 }

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runFile, type RunOptions } from "../../src/runner/run";
+import { stopSpare } from "../../src/runner/spare";
 import { validateTrace, type Trace } from "../../src/trace/schema";
 import { buildDist } from "./buildDist";
 
@@ -20,6 +21,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(() => {
+  stopSpare();
   cleanup();
   rmSync(dir, { recursive: true, force: true });
 });
