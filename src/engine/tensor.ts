@@ -35,6 +35,8 @@ export class Tensor {
   _differentiableView = false;
   /** a view made under noGrad of a tensor that requires grad (in-place on it with grad on is an error) */
   _noGradView = false;
+  /** one of several views returned together (split/chunk/unbind), or a view of one: no in-place (PyTorch) */
+  _multiOutputView: { index: number; gradFn: string } | null = null;
   private _requiresGrad = false;
   private _accumulator: AccumulateGrad | null = null;
   private _retainsGrad = false;
@@ -185,8 +187,10 @@ export class Tensor {
   }
   /** Cuts this tensor from the graph in place: it becomes a leaf that does not require grad. */
   detach_(): this {
-    if (this._differentiableView && this.requiresGrad) {
-      throw new Error("Can't detach views in-place. Use detach() instead.");
+    if (this._differentiableView) {
+      throw new Error(
+        "Can't detach views in-place. Use detach() instead. If you are using DistributedDataParallel (DDP) for training, and gradient_as_bucket_view is set as True, gradients are views of DDP buckets, and hence detach_() cannot be called on these gradients. To fix this error, please refer to the Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution.",
+      );
     }
     this.gradFn = null;
     this._requiresGrad = false;

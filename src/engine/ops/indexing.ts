@@ -192,8 +192,9 @@ export function split(x: Tensor, splitSize: number | number[], dim = 0): Tensor[
   }
   let start = 0;
   const name = Array.isArray(splitSize) ? "SplitWithSizesBackward0" : "SplitBackward0";
-  return sizes.map((s) => {
+  return sizes.map((s, index) => {
     const part = sliceView(x, d, start, start + s, "split", name);
+    part._multiOutputView = { index, gradFn: name };
     start += s;
     return part;
   });
@@ -211,7 +212,11 @@ registerOp({ name: "unbind", gradFns: ["UnbindBackward0"] });
 export function unbind(x: Tensor, dim = 0): Tensor[] {
   if (x.dim() === 0) throw new Error(`Dimension specified as ${dim} but tensor has no dimensions`);
   const d = normalizeDim(dim, x.dim());
-  return Array.from({ length: x.shape[d] }, (_, i) => selectView(x, d, i, "unbind", "UnbindBackward0"));
+  return Array.from({ length: x.shape[d] }, (_, i) => {
+    const part = selectView(x, d, i, "unbind", "UnbindBackward0");
+    part._multiOutputView = { index: i, gradFn: "UnbindBackward0" };
+    return part;
+  });
 }
 
 registerOp({ name: "scatterAdd", gradFns: ["ScatterAddBackward0"] });

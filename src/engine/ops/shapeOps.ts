@@ -15,6 +15,7 @@ function viewOf(x: Tensor, shape: number[], strides: number[], offset = x.offset
   const out = new Tensor(x.storage, shape, strides, offset, x.dtype);
   out.base = x.base ?? x;
   out._differentiableView = true;
+  out._multiOutputView = x._multiOutputView;
   // PyTorch: a view made under noGrad of a tensor that requires grad is a leaf that requires grad,
   // and an in-place op on it with grad mode on is an error
   if (!isGradEnabled() && x.requiresGrad) {
