@@ -98,6 +98,8 @@ registerOp({ name: "cat", gradFns: ["CatBackward0"] });
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   if (tensors.length === 0) throw new Error("torch.cat(): expected a non-empty list of Tensors");
   const ref = tensors[0];
+  const zeroDim = tensors.findIndex((t) => t.dim() === 0);
+  if (zeroDim >= 0) throw new Error(`zero-dimensional tensor (at position ${zeroDim}) cannot be concatenated`);
   const d = normalizeDim(dim, ref.dim());
   const dtype = tensors.reduce((acc, t) => promote(acc, t.dtype), ref.dtype);
   tensors.forEach((t, n) => {
@@ -223,6 +225,7 @@ registerOp({ name: "scatterAdd", gradFns: ["ScatterAddBackward0"] });
 /** self.scatter_add(dim, index, src): a copy of self with src[i] added at index[i] along dim (out of place). */
 export function scatterAdd(self: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
   checkIndex(index, "scatter_add");
+  if (self.dtype !== src.dtype) throw new Error("scatter(): Expected self.dtype to be equal to src.dtype");
   const d = normalizeDim(dim, self.dim());
   if (index.dim() !== self.dim() || src.dim() !== self.dim()) {
     throw new Error("Index tensor must have the same number of dimensions as self tensor");
