@@ -1,10 +1,11 @@
 import { Tensor } from "../tensor";
 import { isGradEnabled } from "../gradMode";
-import { LEAF_INPLACE, VIEW_OF_LEAF_INPLACE } from "../errors";
+import { LEAF_INPLACE, NO_GRAD_VIEW_INPLACE, VIEW_OF_LEAF_INPLACE } from "../errors";
 import { observer } from "../observer";
 import { broadcastShapes, shapesEqual, formatShape, numelOf } from "../shape";
 import { allocate } from "../dtype";
 import { record } from "../autograd/record";
+import { Node } from "../autograd/node";
 import { contiguousData, scatterStrided } from "./kernel";
 import { expandRaw } from "./elementwise";
 import { unbroadcast } from "./broadcast";
@@ -30,17 +31,21 @@ function checkLeaf(t: Tensor): void {
   checkNoOverlap(t);
 }
 
+/** PyTorch's check_inplace, in its order: the view's own restrictions, a view of a leaf, a leaf. */
 function checkLeafOnly(t: Tensor): void {
   if (!isGradEnabled() || !t.requiresGrad) return;
-  if (t.isLeaf) throw new Error(t._differentiableView && t.base !== null ? VIEW_OF_LEAF_INPLACE : LEAF_INPLACE);
-  const multi = t._multiOutputView;
-  if (multi !== null) {
-    throw new Error(
-      `Output ${multi.index} of ${multi.gradFn} is a view and is being modified inplace. This view is the output of a function that returns multiple views. Such functions do not allow the output views to be modified inplace. You should replace the inplace operation by an out-of-place one.`,
-    );
-  }
   const base = t.base;
-  if (t._differentiableView && base !== null && base.isLeaf && base.requiresGrad) throw new Error(VIEW_OF_LEAF_INPLACE);
+  if (t._differentiableView && base !== null) {
+    if (t._noGradView) throw new Error(NO_GRAD_VIEW_INPLACE);
+    const multi = t._multiOutputView;
+    if (multi !== null) {
+      throw new Error(
+        `Output ${multi.index} of ${multi.gradFn ?? t.gradFn?.name} is a view and is being modified inplace. This view is the output of a function that returns multiple views. Such functions do not allow the output views to be modified inplace. You should replace the inplace operation by an out-of-place one.`,
+      );
+    }
+    if (base.isLeaf) throw new Error(VIEW_OF_LEAF_INPLACE);
+  }
+  if (t.isLeaf) throw new Error(LEAF_INPLACE);
 }
 
 /** PyTorch refuses to write into memory that several elements share (an expanded tensor). */
@@ -107,6 +112,17 @@ function rebaseHistory(t: Tensor, result: Tensor): void {
     node.needsInputGrad[1] ? stridedGather(g, geometry) : null,
   ]);
   record("asStrided", "AsStridedBackward0", [base], t, (g) => [stridedScatter(g, baseShape, geometry)]);
+  t._viewVersion = base.version;
+}
+
+/** A view's history made again from its base's current one (PyTorch's AsStridedBackward0 over CopySlices). */
+export function regenerateView(t: Tensor): void {
+  const base = t.base!;
+  t._viewVersion = base.version;
+  if (base.gradFn === null || !base.isContiguous()) return; // a leaf base: the old chain reaches it the same way
+  const geometry = { shape: [...t.shape], strides: [...t.strides], offset: t.offset - base.offset };
+  const baseShape = [...base.shape];
+  t._setGradFn(new Node("AsStridedBackward0", [base], (g) => [stridedScatter(g, baseShape, geometry)]));
 }
 
 /** fill_/zero_/uniform_/normal_: values from `next()`, no graph (the old values no longer matter). */
