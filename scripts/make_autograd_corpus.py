@@ -126,6 +126,19 @@ OPS = {
     "sumAll": (lambda x: x.sum(), lambda r, x, o: []),
 }
 
+# Ops only the hand-written corner programs use (not drawn by the random generator).
+CORNER_OPS = {
+    "mm": lambda x, y: x.mm(y),
+    "mv": lambda x, y: x.mv(y),
+    "dot": lambda x, y: x.dot(y),
+    "catWith": lambda x, y: torch.cat([x, y]),
+    "gather": lambda x, d, i: x.gather(d, torch.tensor(i)),
+    "sumDims": lambda x, dims: x.sum(dims),
+    "maskedFill": lambda x, m, v: x.masked_fill(torch.tensor(m), v),
+    "expandAs": lambda x, y: x.expand_as(y),
+    "crossEntropyProbs": lambda x, y, ignore: torch.nn.functional.cross_entropy(x, y, ignore_index=ignore),
+}
+
 INPLACE = {
     "add_": (lambda x, y: x.add_(y), lambda r, x, o: [r.choice([("v", o), scalar(r)])]),
     "mul_": (lambda x, y: x.mul_(y), lambda r, x, o: [r.choice([("v", o), scalar(r)])]),
@@ -352,8 +365,142 @@ class Program:
                 "expect": {"error": self.error, "vars": snapshot(self.env, self.retained)}}
 
 
+def exec_step(st, env, retained):
+    k = st["k"]
+    args = [env[a["v"]] if isinstance(a, dict) else a for a in st.get("args", [])]
+    if k == "leaf":
+        dtype = getattr(torch, st["dtype"])
+        env[st["out"]] = torch.tensor(st["data"], dtype=dtype).reshape(st["shape"]).clone().requires_grad_(st["rg"])
+    elif k == "op":
+        fn = OPS[st["fn"]][0] if st["fn"] in OPS else CORNER_OPS[st["fn"]]
+        env[st["out"]] = fn(env[st["x"]], *args)
+    elif k == "inplace":
+        INPLACE[st["fn"]][0](env[st["x"]], *args)
+    elif k == "gradMode":
+        torch.set_grad_enabled(st["on"])
+    elif k == "retainGrad":
+        env[st["x"]].retain_grad()
+        retained.add(st["x"])
+    elif k == "requiresGrad_":
+        env[st["x"]].requires_grad_(st["flag"])
+    elif k == "backward":
+        env[st["x"]].sum().backward(retain_graph=st["retain"], create_graph=st["create"])
+    elif k == "gradOf":
+        env[st["out"]] = env[st["x"]].grad
+
+
+def replay(name, steps):
+    """Runs hand-written steps in torch; any exception is the expected error."""
+    env, retained, error = {}, set(), None
+    try:
+        for i, st in enumerate(steps):
+            try:
+                exec_step(st, env, retained)
+            except Exception as e:  # noqa: BLE001 - the expected error, whatever it is
+                error = {"step": i, "message": first_line(e)}
+                break
+    finally:
+        torch.set_grad_enabled(True)
+    return {"name": name, "steps": steps, "expect": {"error": error, "vars": snapshot(env, retained)}}
+
+
+def L(out, data, shape, dtype="float64", rg=True):
+    return {"k": "leaf", "out": out, "shape": shape, "dtype": dtype, "data": data, "rg": rg}
+
+
+def O(out, fn, x, *args):
+    return {"k": "op", "out": out, "fn": fn, "x": x, "args": list(args)}
+
+
+def I(fn, x, *args):
+    return {"k": "inplace", "fn": fn, "x": x, "args": list(args)}
+
+
+def B(x, retain=None, create=False):
+    return {"k": "backward", "x": x, "retain": create if retain is None else retain, "create": create}
+
+
+def V(name):
+    return {"v": name}
+
+
+X22 = [1.0, 2.0, 3.0, 4.0]
+# The issue's corner cases (issue 14, items 1-9 and "Missing errors"), each with PyTorch's values.
+CORNERS = [
+    ("1 view made stale by in-place through another view", [
+        L("x", X22, [2, 2]), O("y", "mul", "x", 1.0), O("r", "select", "y", 0, 0), O("c", "select", "y", 1, 0),
+        I("mul_", "r", 3.0), B("c")]),
+    ("1 view made stale by in-place on the base", [
+        L("x", [1.0, 2.0], [2]), O("y", "mul", "x", 1.0), O("v", "view", "y", [2, 1]), I("mul_", "y", 5.0), B("v")]),
+    ("2 0-d sum(0) mean(-1) amax(0) max(0)", [
+        L("x", [2.0], []), O("s", "sum", "x", 0), O("m", "mean", "x", -1), O("a", "amax", "x", 0, False),
+        O("mx", "maxValues", "x", 0, False), O("t", "add", "s", V("m")), O("u", "add", "a", V("mx")), O("w", "add", "t", V("u")), B("w")]),
+    ("2 0-d softmax(0) and logSoftmax(0) gradient", [
+        L("x", [2.0], []), O("p", "softmax", "x", 0), O("l", "logSoftmax", "x", 0), B("l", retain=True)]),
+    ("2 0-d transpose(0, -1)", [L("x", [2.0], []), O("t", "transpose", "x", 0, -1), B("t")]),
+    ("2 0-d select raises", [L("x", [2.0], []), O("t", "select", "x", 0, 0)]),
+    ("2 0-d narrow raises", [L("x", [2.0], []), O("t", "narrow", "x", 0, 0, 1)]),
+    ("2 0-d unbind raises", [L("x", [2.0], []), O("t", "unbindPick", "x", 0, 0)]),
+    ("2 0-d indexSelect", [L("x", [2.0], []), O("t", "indexSelect", "x", 0, [0])]),
+    ("3 second order through tanh", [
+        L("x", [0.5, -1.0], [2]), O("y", "tanh", "x"), B("y", create=True), {"k": "gradOf", "out": "g", "x": "x"},
+        O("h", "mul", "g", V("g")), B("h")]),
+    ("3 second order through select and sigmoid", [
+        L("x", X22, [2, 2]), O("s", "select", "x", 0, 1), O("y", "sigmoid", "s"), B("y", create=True),
+        {"k": "gradOf", "out": "g", "x": "x"}, O("h", "square", "g"), B("h")]),
+    ("3 second order through std", [
+        L("x", [1.0, 2.0, 4.0], [3]), O("y", "std", "x", 0), B("y", create=True),
+        {"k": "gradOf", "out": "g", "x": "x"}, O("h", "square", "g"), B("h")]),
+    ("4 std of a constant has gradient 0", [L("x", [1.0, 1.0, 1.0], [3]), O("y", "std", "x", 0), B("y")]),
+    ("4 clamp at the bounds", [L("x", [-0.5, 0.0, 0.5, 1.0], [4]), O("y", "clamp", "x", -0.5, 0.5), B("y")]),
+    ("4 relu at 0 and max ties", [
+        L("x", [0.0, 1.0, 1.0], [3]), O("y", "relu", "x"), O("m", "maxValues", "x", 0, False), O("z", "add", "m", V("y")), B("z")]),
+    ("4 sign of NaN is 0", [L("x", [0.0, 1.0], [2]), O("n", "div", "x", 0.0), O("s", "sign", "n"), B("s")]),
+    ("5 gradients cast to each input's dtype", [
+        L("x", [1.0, 2.0], [2], "float32"), O("d", "double", "x"), {"k": "retainGrad", "x": "d"}, O("y", "mul", "d", 3.0), B("y")]),
+    ("5 retainGrad before an in-place op reports the new version's gradient", [
+        L("x", [1.0, 2.0], [2]), O("y", "mul", "x", 2.0), {"k": "retainGrad", "x": "y"}, I("mul_", "y", 3.0), B("y")]),
+    ("6 copy_ gives the overwritten history zeros", [
+        L("x", [1.0, 2.0], [2]), L("w", [5.0, 6.0], [2]), O("y", "mul", "x", 1.0), O("z", "mul", "w", 2.0), I("copy_", "y", V("z")), B("y")]),
+    ("6 copy_ from a source that does not broadcast raises", [
+        L("x", [1.0, 2.0, 3.0], [3]), L("w", [5.0, 6.0], [2]), O("y", "mul", "x", 1.0), I("copy_", "y", V("w"))]),
+    ("7 requiresGrad_(false) on a used leaf: no grad", [
+        L("x", X22, [2, 2]), L("w", X22, [2, 2]), O("y", "mm", "x", V("w")), {"k": "requiresGrad_", "x": "w", "flag": False}, B("y")]),
+    ("8 views made under noGrad", [
+        L("x", X22, [2, 2]), O("y", "mul", "x", 2.0), {"k": "gradMode", "on": False}, O("v", "view", "y", [-1]),
+        O("w", "transpose", "x", 0, 1), {"k": "gradMode", "on": True}, O("z", "add", "y", 1.0), B("z")]),
+    ("8 in-place on a noGrad view with grad mode on raises", [
+        L("x", X22, [2, 2]), O("y", "mul", "x", 2.0), {"k": "gradMode", "on": False}, O("v", "view", "y", [-1]),
+        {"k": "gradMode", "on": True}, I("mul_", "v", 2.0)]),
+    ("8 views of a detach() result", [
+        L("x", X22, [2, 2]), O("d", "detach", "x"), O("v", "view", "d", [-1]), I("mul_", "v", 2.0), O("y", "mul", "x", 1.0), B("y")]),
+    ("9 same-shape expand is a new view; flatten of 1-D is the input", [
+        L("x", [1.0, 2.0], [2]), O("e", "expand", "x", [2]), O("f", "flatten", "x"), O("g", "flatten", "e", 0, 0), O("y", "mul", "e", V("f")), B("y")]),
+    ("missing error: mixed float32/float64 mm", [L("a", X22, [2, 2], "float32"), L("b", X22, [2, 2]), O("y", "mm", "a", V("b"))]),
+    ("missing error: mixed float32/float64 matmul", [L("a", X22, [2, 2], "float32"), L("b", [1.0, 2.0], [2]), O("y", "matmul", "a", V("b"))]),
+    ("missing error: mixed float32/float64 dot", [L("a", [1.0, 2.0], [2], "float32"), L("b", [1.0, 2.0], [2]), O("y", "dot", "a", V("b"))]),
+    ("missing error: in-place on a split output", [L("x", X22, [4]), O("y", "mul", "x", 1.0), O("p", "splitPick", "y", 2, 0, 1), I("mul_", "p", 2.0)]),
+    ("missing error: in-place on a view of an unbind output", [
+        L("x", X22, [2, 2]), O("y", "mul", "x", 1.0), O("p", "unbindPick", "y", 0, 1), O("q", "view", "p", [2, 1]), I("mul_", "q", 2.0)]),
+    ("missing error: in-place into expanded memory", [L("x", [1.0, 2.0], [2], rg=False), O("e", "expand", "x", [3, 2]), I("mul_", "e", 2.0)]),
+    ("missing error: in-place after an op that saved its output", [
+        L("x", [1.0, 2.0], [2]), O("y", "mul", "x", 1.0), O("z", "exp", "y"), I("mul_", "z", 2.0), B("z")]),
+    ("missing error: cat of 0-d tensors", [L("a", [1.0], []), L("b", [2.0], []), O("y", "catWith", "a", V("b"))]),
+    ("missing error: index_select out of range", [L("x", X22, [2, 2]), O("y", "indexSelect", "x", 0, [5])]),
+    ("missing error: gather out of range", [L("x", X22, [2, 2]), O("y", "gather", "x", 1, [[5], [0]])]),
+    ("missing error: mv sizes", [L("a", X22, [2, 2]), L("b", [1.0, 2.0, 3.0], [3]), O("y", "mv", "a", V("b"))]),
+    ("missing error: duplicate dims in a reduction", [L("x", X22, [2, 2]), O("y", "sumDims", "x", [0, 0])]),
+    ("missing error: cross-entropy with probability targets and ignoreIndex", [
+        L("x", X22, [2, 2]), L("p", [0.5, 0.5, 0.25, 0.75], [2, 2], rg=False), O("y", "crossEntropyProbs", "x", V("p"), 1)]),
+    ("maskedFill with a mask broadcasting to a larger result", [
+        L("x", [1.0, 2.0], [2]), O("y", "maskedFill", "x", [[True, False], [False, True]], 0.0), B("y")]),
+    ("matmul results are not views: detach_ works", [
+        L("a", [1.0, 2.0], [2]), L("b", X22, [2, 2]), O("y", "matmul", "a", V("b")), I("detach_", "y")]),
+]
+
+
 def main():
-    programs = []
+    programs = [replay("corner " + name, steps) for name, steps in CORNERS]
     for i in range(N_PROGRAMS):
         p = Program(i)
         p.seed_name = i
@@ -364,6 +511,8 @@ def main():
         json.dump(doc, f, separators=(",", ":"), allow_nan=False)
         f.write("\n")
     errors = sum(1 for p in programs if p["expect"]["error"])
+    for p in programs[:len(CORNERS)]:
+        print(p["name"], "->", p["expect"]["error"])
     print("%d programs (%d end in an autograd error) -> %s" % (len(programs), errors, OUT))
 
 

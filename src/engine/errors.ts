@@ -21,6 +21,10 @@ export const VIEW_OF_LEAF_INPLACE = "a view of a leaf Variable that requires gra
 
 export const ONCE_DIFFERENTIABLE = "trying to differentiate twice a function that was marked with @once_differentiable";
 
+export const NO_GRAD_VIEW_INPLACE =
+  "A view was created in no_grad mode and is being modified inplace with grad mode enabled. Given that this use case is ambiguous and error-prone, it is forbidden. " +
+  "You can clarify your code by moving both the view and the inplace either both inside the no_grad block (if you don't want the inplace to be tracked) or both outside (if you want the inplace to be tracked).";
+
 export const INT_REQUIRES_GRAD = "only Tensors of floating point and complex dtype can require gradients";
 
 export function inplaceModified(typeName: string, shape: string, producer: string | null, version: number, expected: number): string {

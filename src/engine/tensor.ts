@@ -15,6 +15,7 @@ import * as indexing from "./ops/indexing";
 import * as softmaxOps from "./ops/softmax";
 import * as compare from "./ops/compare";
 import * as inplace from "./ops/inplace";
+import { regenerateView } from "./ops/inplace";
 import { matmul, mm, bmm, dot, mv } from "./ops/matmul";
 
 let nextTensorId = 1;
@@ -28,13 +29,17 @@ export class Tensor {
   readonly id = nextTensorId++;
   /** set by nn for parameters and buffers (qualified name), and by tools that name leaves */
   name: string | null = null;
-  gradFn: Node | null = null;
+  private _gradFnField: Node | null = null;
+  /** for a differentiable view: its base's version when its history was last made (see gradFn) */
+  _viewVersion = -1;
   /** the tensor this one is a view of (shares storage), if any */
   base: Tensor | null = null;
   /** a view made by a shape op (not detach): in-place changes to it must reach its base's history */
   _differentiableView = false;
   /** a view made under noGrad of a tensor that requires grad (in-place on it with grad on is an error) */
   _noGradView = false;
+  /** one of several views returned together (split/chunk/unbind), or a view of one: no in-place (PyTorch) */
+  _multiOutputView: { index: number; gradFn: string | null } | null = null;
   private _requiresGrad = false;
   private _accumulator: AccumulateGrad | null = null;
   private _retainsGrad = false;
@@ -80,7 +85,19 @@ export class Tensor {
   }
 
   // ---- autograd fields ---------------------------------------------------------------------
+  /**
+   * The node that made this tensor. A view whose base was changed in place since (through the base or
+   * another view) gets a fresh history from the base's, as PyTorch regenerates it (AsStridedBackward0).
+   */
+  get gradFn(): Node | null {
+    if (this._differentiableView && this.base !== null && this.base.version !== this._viewVersion) regenerateView(this);
+    return this._gradFnField;
+  }
+  set gradFn(node: Node | null) {
+    this._gradFnField = node;
+  }
   get requiresGrad(): boolean {
+    if (this._differentiableView && this.base !== null && this.base.version !== this._viewVersion) regenerateView(this);
     return this._requiresGrad;
   }
   set requiresGrad(flag: boolean) {
@@ -134,13 +151,14 @@ export class Tensor {
   /** For ops: makes this freshly computed tensor the output of `node`. */
   _setGradFn(node: Node | null): void {
     // retainGrad() follows the tensor to its new history after an in-place op (PyTorch 2.x)
-    if (this._retainHook !== null && this.gradFn !== null && node !== this.gradFn) {
-      const hooks = this.gradFn.retainGradHooks;
+    const old = this._gradFnField;
+    if (this._retainHook !== null && old !== null && node !== old) {
+      const hooks = old.retainGradHooks;
       const i = hooks.indexOf(this._retainHook);
       if (i >= 0) hooks.splice(i, 1);
       node?.retainGradHooks.push(this._retainHook);
     }
-    this.gradFn = node;
+    this._gradFnField = node;
     this._requiresGrad = node !== null;
   }
   /** For the engine: marks a fresh leaf as requiring grad without observer noise or checks. */
@@ -191,8 +209,10 @@ export class Tensor {
   }
   /** Cuts this tensor from the graph in place: it becomes a leaf that does not require grad. */
   detach_(): this {
-    if (this._differentiableView && this.requiresGrad) {
-      throw new Error("Can't detach views in-place. Use detach() instead.");
+    if (this._differentiableView) {
+      throw new Error(
+        "Can't detach views in-place. Use detach() instead. If you are using DistributedDataParallel (DDP) for training, and gradient_as_bucket_view is set as True, gradients are views of DDP buckets, and hence detach_() cannot be called on these gradients. To fix this error, please refer to the Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution.",
+      );
     }
     this.gradFn = null;
     this._requiresGrad = false;

@@ -288,7 +288,7 @@ export const opCases: Record<string, Case[]> = {
     ["pow_", (a) => a.mul(1).pow_(3), () => [r(2, 3)]],
     ["clamp_", (a) => a.mul(1).clamp_(-0.5, 0.5), () => [tensor([-1.3, -0.2, 0.4, 2.1], f64)]],
     ["relu_", (a) => a.mul(1).relu_(), () => [away(2, 3)]],
-    ["neg_ / sqrt_", (a) => a.mul(1).sqrt_().neg_(), () => [pos(2, 3)]],
+    ["neg_ then sqrt_ (sqrt_ saves its output, so it must come last)", (a) => a.mul(-1).neg_().sqrt_(), () => [pos(2, 3)]],
     ["maskedFill_", (a) => a.mul(1).maskedFill_(mask([true, false, true]), 0), () => [r(2, 3)]],
   ],
   copy_: [["copy_", (a, b) => a.mul(1).copy_(b.mul(2)), () => [r(2, 3), r(3)]]],

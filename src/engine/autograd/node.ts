@@ -65,7 +65,18 @@ export class Node {
     return s.tensor;
   }
 
-  get released(): boolean {
+  /** For in-place ops: the saved output `from` is really `to` (the tensor written in place), as of now. */
+  replaceSavedOutput(from: Tensor, to: Tensor): void {
+    if (this.savedTensors === null) return;
+    for (const s of this.savedTensors) {
+      if (s.isOutput && s.tensor === from) {
+        s.tensor = to;
+        s.version = to.version;
+      }
+    }
+  }
+
+    get released(): boolean {
     return this.savedTensors === null;
   }
 

@@ -2,6 +2,7 @@ import { Tensor } from "../tensor";
 import { Storage } from "../storage";
 import { allocate, promote, type TypedArray } from "../dtype";
 import { record } from "../autograd/record";
+import { scalarTypeName } from "../dtype";
 import { registerOp } from "../ops/registry";
 import { isGradEnabled } from "../gradMode";
 import { contiguousData, makeTensor } from "../ops/kernel";
@@ -41,6 +42,10 @@ function matrixOperand(x: Tensor, dtype: string): MatrixOperand {
 registerOp({ name: "addmm", gradFns: ["AddmmBackward0"], onceDifferentiable: true });
 /** out = bias + mat1 @ mat2 (torch.addmm with beta = alpha = 1). */
 export function addmm(bias: Tensor, mat1: Tensor, mat2: Tensor): Tensor {
+  if (mat1.dtype !== mat2.dtype || bias.dtype !== mat1.dtype) {
+    const other = mat1.dtype !== mat2.dtype ? mat2.dtype : bias.dtype;
+    throw new Error(`expected scalar type ${scalarTypeName(mat1.dtype)} but found ${scalarTypeName(other)}`);
+  }
   if (mat1.dim() !== 2) throw new Error("mat1 must be a matrix, got " + mat1.dim() + "-D tensor");
   if (mat2.dim() !== 2) throw new Error("mat2 must be a matrix, got " + mat2.dim() + "-D tensor");
   const [m, k] = mat1.shape;
@@ -136,8 +141,11 @@ export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null
   if (input.dim() > 2) {
     // fold the leading dims into rows, as PyTorch does for contiguous inputs
     const lead = input.shape.slice(0, -1);
-    const out = linear(reshape(input, [-1, last]), weight, bias);
-    return reshape(out, [...lead, weight.shape[0]]);
+    const out = reshape(linear(reshape(input, [-1, last]), weight, bias), [...lead, weight.shape[0]]);
+    // not a view the user can see (PyTorch's _unsafe_view): detach_() on it works
+    out._differentiableView = false;
+    out.base = null;
+    return out;
   }
   const out = matmul(input, t(weight));
   return bias !== null ? add(out, bias) : out;

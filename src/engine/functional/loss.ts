@@ -114,6 +114,7 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
   const logp = logSoftmax(input, classDim);
   const w = weight ? weightAlongClassDim(weight, input.dim(), classDim) : null;
   if (target.isFloatingPoint()) {
+    if (ignoreIndex !== -100) throw new Error("ignore_index is not supported for floating point target");
     if (!shapesEqual(target.shape, input.shape)) {
       throw new Error(`Expected target size [${input.shape.join(", ")}], got [${target.shape.join(", ")}]`);
     }

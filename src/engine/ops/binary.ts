@@ -201,11 +201,12 @@ registerOp({ name: "maskedFill", gradFns: ["MaskedFillBackward0"] });
 export function maskedFill(x: Tensor, mask: Tensor, value: number | Tensor): Tensor {
   if (mask.dtype !== "bool") throw new Error(`masked_fill_ only supports boolean masks, but got mask with dtype ${scalarTypeName(mask.dtype)}`);
   const v = value instanceof Tensor ? value.item() : value;
+  // out of place, the result takes the broadcast shape of input and mask (PyTorch); maskedFill_ checks its own
   const out = zipBinary(x, mask, (p, m) => (m ? v : p), x.dtype, "masked_fill");
-  if (!shapesEqual(out.shape, x.shape)) {
-    throw new Error(`masked_fill: the mask of shape ${formatShape(mask.shape)} does not broadcast to the input's shape ${formatShape(x.shape)}`);
-  }
-  return record("maskedFill", "MaskedFillBackward0", [x], out, (g, node) => [where(node.saved(0), 0, g)], { saved: [mask] });
+  const from = [...x.shape];
+  return record("maskedFill", "MaskedFillBackward0", [x], out, (g, node) => [unbroadcast(where(node.saved(0), 0, g), from)], {
+    saved: [mask],
+  });
 }
 
 /** x.square() is x ** 2, recorded as PyTorch does (PowBackward0). */

@@ -98,6 +98,8 @@ registerOp({ name: "cat", gradFns: ["CatBackward0"] });
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   if (tensors.length === 0) throw new Error("torch.cat(): expected a non-empty list of Tensors");
   const ref = tensors[0];
+  const zeroDim = tensors.findIndex((t) => t.dim() === 0);
+  if (zeroDim >= 0) throw new Error(`zero-dimensional tensor (at position ${zeroDim}) cannot be concatenated`);
   const d = normalizeDim(dim, ref.dim());
   const dtype = tensors.reduce((acc, t) => promote(acc, t.dtype), ref.dtype);
   tensors.forEach((t, n) => {
@@ -195,8 +197,9 @@ export function split(x: Tensor, splitSize: number | number[], dim = 0): Tensor[
   }
   let start = 0;
   const name = Array.isArray(splitSize) ? "SplitWithSizesBackward0" : "SplitBackward0";
-  return sizes.map((s) => {
+  return sizes.map((s, index) => {
     const part = sliceView(x, d, start, start + s, "split", name);
+    part._multiOutputView = { index, gradFn: name };
     start += s;
     return part;
   });
@@ -214,13 +217,18 @@ registerOp({ name: "unbind", gradFns: ["UnbindBackward0"] });
 export function unbind(x: Tensor, dim = 0): Tensor[] {
   if (x.dim() === 0) throw new Error(`Dimension specified as ${dim} but tensor has no dimensions`);
   const d = normalizeDim(dim, x.dim());
-  return Array.from({ length: x.shape[d] }, (_, i) => selectView(x, d, i, "unbind", "UnbindBackward0"));
+  return Array.from({ length: x.shape[d] }, (_, i) => {
+    const part = selectView(x, d, i, "unbind", "UnbindBackward0");
+    part._multiOutputView = { index: i, gradFn: "UnbindBackward0" };
+    return part;
+  });
 }
 
 registerOp({ name: "scatterAdd", gradFns: ["ScatterAddBackward0"] });
 /** self.scatter_add(dim, index, src): a copy of self with src[i] added at index[i] along dim (out of place). */
 export function scatterAdd(self: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
   checkIndex(index, "scatter_add");
+  if (self.dtype !== src.dtype) throw new Error("scatter(): Expected self.dtype to be equal to src.dtype");
   const d = normalizeDim(dim, self.dim());
   if (index.dim() !== self.dim() || src.dim() !== self.dim()) {
     throw new Error("Index tensor must have the same number of dimensions as self tensor");

@@ -1,10 +1,11 @@
 import { Tensor } from "../tensor";
 import { isGradEnabled } from "../gradMode";
-import { LEAF_INPLACE, VIEW_OF_LEAF_INPLACE } from "../errors";
+import { LEAF_INPLACE, NO_GRAD_VIEW_INPLACE, VIEW_OF_LEAF_INPLACE } from "../errors";
 import { observer } from "../observer";
-import { shapesEqual, formatShape, numelOf } from "../shape";
+import { broadcastShapes, shapesEqual, formatShape, numelOf } from "../shape";
 import { allocate } from "../dtype";
 import { record } from "../autograd/record";
+import { Node } from "../autograd/node";
 import { contiguousData, scatterStrided } from "./kernel";
 import { expandRaw } from "./elementwise";
 import { unbroadcast } from "./broadcast";
@@ -26,10 +27,34 @@ registerOp({ name: "uniform_", gradFns: ["UniformBackward0"] });
 registerOp({ name: "normal_", gradFns: ["NormalBackward0"] });
 
 function checkLeaf(t: Tensor): void {
+  checkLeafOnly(t);
+  checkNoOverlap(t);
+}
+
+/** PyTorch's check_inplace, in its order: the view's own restrictions, a view of a leaf, a leaf. */
+function checkLeafOnly(t: Tensor): void {
   if (!isGradEnabled() || !t.requiresGrad) return;
-  if (t.isLeaf) throw new Error(t._differentiableView && t.base !== null ? VIEW_OF_LEAF_INPLACE : LEAF_INPLACE);
   const base = t.base;
-  if (t._differentiableView && base !== null && base.isLeaf && base.requiresGrad) throw new Error(VIEW_OF_LEAF_INPLACE);
+  if (t._differentiableView && base !== null) {
+    if (t._noGradView) throw new Error(NO_GRAD_VIEW_INPLACE);
+    const multi = t._multiOutputView;
+    if (multi !== null) {
+      throw new Error(
+        `Output ${multi.index} of ${multi.gradFn ?? t.gradFn?.name} is a view and is being modified inplace. This view is the output of a function that returns multiple views. Such functions do not allow the output views to be modified inplace. You should replace the inplace operation by an out-of-place one.`,
+      );
+    }
+    if (base.isLeaf) throw new Error(VIEW_OF_LEAF_INPLACE);
+  }
+  if (t.isLeaf) throw new Error(LEAF_INPLACE);
+}
+
+/** PyTorch refuses to write into memory that several elements share (an expanded tensor). */
+function checkNoOverlap(t: Tensor): void {
+  if (t.shape.some((size, d) => size > 1 && t.strides[d] === 0)) {
+    throw new Error(
+      "unsupported operation: more than one element of the written-to tensor refers to a single memory location. Please clone() the tensor before performing the operation.",
+    );
+  }
 }
 
 function writeInto(t: Tensor, values: Tensor): void {
@@ -55,6 +80,8 @@ export function applyInPlace<T extends Tensor>(t: T, op: string, compute: (self:
     throw new Error(`result type ${result.dtype} can't be cast to the desired output type ${t.dtype}`);
   }
   writeInto(t, result);
+  // a node that saved its output (relu_, sqrt_) saved t itself, so a later in-place op on t is caught
+  result.gradFn?.replaceSavedOutput(result, t);
   if (result.gradFn !== null) rebaseHistory(t, result);
   if (observer !== null) observer.onInplace?.(t, op);
   return t;
@@ -85,6 +112,17 @@ function rebaseHistory(t: Tensor, result: Tensor): void {
     node.needsInputGrad[1] ? stridedGather(g, geometry) : null,
   ]);
   record("asStrided", "AsStridedBackward0", [base], t, (g) => [stridedScatter(g, baseShape, geometry)]);
+  t._viewVersion = base.version;
+}
+
+/** A view's history made again from its base's current one (PyTorch's AsStridedBackward0 over CopySlices). */
+export function regenerateView(t: Tensor): void {
+  const base = t.base!;
+  t._viewVersion = base.version;
+  if (base.gradFn === null || !base.isContiguous()) return; // a leaf base: the old chain reaches it the same way
+  const geometry = { shape: [...t.shape], strides: [...t.strides], offset: t.offset - base.offset };
+  const baseShape = [...base.shape];
+  t._setGradFn(new Node("AsStridedBackward0", [base], (g) => [stridedScatter(g, baseShape, geometry)]));
 }
 
 /** fill_/zero_/uniform_/normal_: values from `next()`, no graph (the old values no longer matter). */
@@ -120,9 +158,17 @@ export function normalSampler(mean: number, std: number): () => number {
 
 /** copy_: src broadcast to self's shape and cast to its dtype; the gradient flows to src only. */
 export function copyFrom(self: Tensor, src: Tensor): Tensor {
+  const shape = broadcastShapes(self.shape, src.shape, "copy_");
+  if (!shapesEqual(shape, self.shape)) {
+    throw new Error(`output with shape ${formatShape(self.shape)} doesn't match the broadcast shape ${formatShape(shape)}`);
+  }
   const values = Tensor.fromArray(contiguousData(expandRaw(src, self.shape)).slice(), self.shape, self.dtype);
   const from = [...src.shape];
-  return record("copy_", "CopyBackwards", [self, src], values, (g) => [null, unbroadcast(g, from)]);
+  // the overwritten history gets zeros, not nothing: its nodes still run (and check their versions)
+  return record("copy_", "CopyBackwards", [self, src], values, (g, node) => [
+    node.needsInputGrad[0] ? mul(g, 0) : null,
+    node.needsInputGrad[1] ? unbroadcast(g, from) : null,
+  ]);
 }
 
 /** Adds other's values into t (same shape), no autograd: used to accumulate `.grad`. */

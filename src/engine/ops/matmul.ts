@@ -1,5 +1,5 @@
 import type { Tensor } from "../tensor";
-import { allocate, promote, type DType } from "../dtype";
+import { allocate, promote, scalarTypeName, type DType } from "../dtype";
 import { record } from "../autograd/record";
 import { contiguousData, makeTensor } from "./kernel";
 import { bmmInto, matmulInto, type FloatArray } from "../kernels/matmul";
@@ -36,8 +36,11 @@ function asDtypeData(op: Operand, dtype: DType, x: Tensor): Operand {
   return { data: converted, offset: 0, trans: false };
 }
 
-/** The dtype of a matrix product; bool has no matmul kernel in PyTorch either. */
+/** The dtype of a matrix product: PyTorch does not promote float32 with float64 here; bool has no kernel. */
 function productDtype(a: Tensor, b: Tensor): DType {
+  if (a.dtype !== b.dtype && a.isFloatingPoint() && b.isFloatingPoint()) {
+    throw new Error(`expected scalar type ${scalarTypeName(a.dtype)} but found ${scalarTypeName(b.dtype)}`);
+  }
   const dtype = promote(a.dtype, b.dtype);
   if (dtype === "bool") throw new Error(`"addmm_impl_cpu_" not implemented for 'Bool'`);
   return dtype;
@@ -101,6 +104,9 @@ export function dot(a: Tensor, b: Tensor): Tensor {
   if (a.shape[0] !== b.shape[0]) {
     throw new Error(`inconsistent tensor size, expected tensor [${a.shape[0]}] and src [${b.shape[0]}] to have the same number of elements, but got ${a.shape[0]} and ${b.shape[0]} elements respectively`);
   }
+  if (a.dtype !== b.dtype) {
+    throw new Error(`dot : expected both vectors to have same dtype, but found ${scalarTypeName(a.dtype)} and ${scalarTypeName(b.dtype)}`);
+  }
   const dtype = promote(a.dtype, b.dtype);
   const x = contiguousData(a), y = contiguousData(b);
   let acc = 0;
@@ -120,7 +126,7 @@ registerOp({ name: "mv", gradFns: ["MvBackward0"] });
 /** torch.mv: matrix [n, k] times vector [k] (MvBackward0). */
 export function mv(a: Tensor, b: Tensor): Tensor {
   if (a.dim() !== 2 || b.dim() !== 1) throw new Error(`vector + matrix @ vector expected, got 1, ${a.dim()}, ${b.dim()}`);
-  if (a.shape[1] !== b.shape[0]) throw new Error(`size mismatch, got input (${a.shape[0]}), mat (${a.shape[0]}x${a.shape[1]}), vec (${b.shape[0]})`);
+  if (a.shape[1] !== b.shape[0]) throw new Error(`size mismatch, got ${a.shape[0]}, ${a.shape[0]}x${a.shape[1]},${b.shape[0]}`);
   const [n, k] = a.shape;
   const dtype = productDtype(a, b);
   const out = allocate(dtype, n) as FloatArray;
@@ -141,6 +147,17 @@ export function mv(a: Tensor, b: Tensor): Tensor {
 
 /** torch.matmul: dot, matrix-vector, matrix-matrix and batched (with broadcasting), composed of the ops above. */
 export function matmul(a: Tensor, b: Tensor): Tensor {
+  return notAView(matmulComposed(a, b));
+}
+
+/** matmul's squeeze/reshape of its internal product is no view the user can see (PyTorch's _unsafe_view). */
+function notAView(t: Tensor): Tensor {
+  t._differentiableView = false;
+  t.base = null;
+  return t;
+}
+
+function matmulComposed(a: Tensor, b: Tensor): Tensor {
   const da = a.dim(), db = b.dim();
   if (da === 0 || db === 0) throw new Error("both arguments to matmul need to be at least 1D, but they are " + `${da}D and ${db}D`);
   if (da === 1 && db === 1) {

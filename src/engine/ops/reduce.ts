@@ -24,6 +24,9 @@ function layout(x: Tensor, dim: number | number[] | null | undefined, keepdim: b
   const nd = x.dim();
   const raw = dim === null || dim === undefined ? [...Array(nd).keys()] : Array.isArray(dim) ? dim : [dim];
   // a 0-d tensor accepts dim 0 / -1 (PyTorch wraps it as one dim of size 1): nothing to reduce
+  const normalized = raw.map((d) => normalizeDim(d, nd));
+  const repeated = normalized.find((d, i) => normalized.indexOf(d) !== i);
+  if (repeated !== undefined) throw new Error(`dim ${repeated} appears multiple times in the list of dims`);
   const dims = [...new Set((raw.length === 0 ? [...Array(nd).keys()] : raw).map((d) => normalizeDim(d, nd)))]
     .filter((d) => d < nd)
     .sort((a, b) => a - b);

@@ -15,6 +15,9 @@ function viewOf(x: Tensor, shape: number[], strides: number[], offset = x.offset
   const out = new Tensor(x.storage, shape, strides, offset, x.dtype);
   out.base = x.base ?? x;
   out._differentiableView = true;
+  out._viewVersion = x.version;
+  // a view of a split/unbind output is refused in-place too; PyTorch names the view's own node
+  out._multiOutputView = x._multiOutputView === null ? null : { index: 0, gradFn: null };
   // PyTorch: a view made under noGrad of a tensor that requires grad is a leaf that requires grad,
   // and an in-place op on it with grad mode on is an error
   if (!isGradEnabled() && x.requiresGrad) {

@@ -65,7 +65,7 @@ export function cos(x: Tensor): Tensor {
 registerOp({ name: "sign", gradFns: ["SignBackward0"] });
 /** sign(x) in {-1, 0, 1}; its gradient is zero everywhere (SignBackward0), as in PyTorch. */
 export function sign(x: Tensor): Tensor {
-  const out = mapUnary(x, (v) => (v > 0 ? 1 : v < 0 ? -1 : Number.isNaN(v) ? NaN : 0));
+  const out = mapUnary(x, (v) => (v > 0 ? 1 : v < 0 ? -1 : 0)); // sign(NaN) is 0, as PyTorch
   return record("sign", "SignBackward0", [x], out, (g) => [mul(g, 0)]);
 }
 

@@ -1,4 +1,4 @@
-import { Tensor, tensor, setGradEnabled, F } from "gradlens";
+import { Tensor, tensor, cat, setGradEnabled, F } from "gradlens";
 
 // Replays a program of the differential corpus (scripts/make_autograd_corpus.py documents the step
 // format) on the engine. OPS mirrors the generator's table: a new op joins the fuzz in both.
@@ -66,6 +66,16 @@ export const OPS: Record<string, Op> = {
   float: (x) => x.float(),
   indexSelect: (x, d: number, i: number[]) => x.indexSelect(d, tensor(i, { dtype: "int64" })),
   sumAll: (x) => x.sum(),
+  // only the hand-written corner programs use these
+  mm: (x, y) => x.mm(y),
+  mv: (x, y) => x.mv(y),
+  dot: (x, y) => x.dot(y),
+  catWith: (x, y) => cat([x, y]),
+  gather: (x, d: number, i: number[][]) => x.gather(d, tensor(i, { dtype: "int64" })),
+  sumDims: (x, dims: number[]) => x.sum(dims),
+  maskedFill: (x, m: boolean[][], v: number) => x.maskedFill(tensor(m), v),
+  expandAs: (x, y) => x.expandAs(y),
+  crossEntropyProbs: (x, y, ignoreIndex: number) => F.crossEntropy(x, y, { ignoreIndex }),
 };
 
 export const INPLACE: Record<string, Op> = {
