@@ -13,7 +13,7 @@ import { Linear } from "./linear";
 import { LayerNorm } from "./normalization";
 import { Dropout } from "./activation";
 import { ModuleList } from "./container";
-import { xavierUniform_ } from "./init";
+import { xavierUniform_, zeros_ } from "./init";
 
 // nn.MultiheadAttention and the Transformer encoder, with PyTorch's parameter names (in_proj_weight,
 // in_proj_bias, out_proj, self_attn, linear1/2, norm1/2) and defaults (seq-first unless batchFirst,
@@ -41,7 +41,7 @@ export class MultiheadAttention extends Module {
     this.in_proj_weight = xavierUniform_(new Parameter(zerosOf([3 * embedDim, embedDim], dtype))) as Parameter;
     this.in_proj_bias = bias ? new Parameter(zerosOf([3 * embedDim], dtype)) : null;
     this.out_proj = new Linear(embedDim, embedDim, { bias, dtype });
-    if (this.out_proj.bias !== null) this.out_proj.bias.zero_();
+    if (this.out_proj.bias !== null) zeros_(this.out_proj.bias);
   }
 
   /** query [L, N, E] (or [N, L, E] with batchFirst, [L, E] unbatched) → [output, weights [N, L, S] or null]. */
