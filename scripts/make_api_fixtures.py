@@ -204,3 +204,84 @@ module_case("GroupNorm", lambda: torch.nn.GroupNorm(2, 4), [r(2, 4, 5)])
 with open(OUT, "w") as f:
     json.dump({"torchVersion": torch.__version__, "cases": cases}, f, allow_nan=False)
 print(f"{len(cases)} cases -> {OUT}")
+
+
+class NAdam2(torch.optim.NAdam):
+    """torch 1.13's NAdam with PyTorch 2.x's fix (1.13 multiplies mu twice into mu_product_next)."""
+    @torch.no_grad()
+    def step(self, closure=None):
+        with torch.enable_grad():
+            loss = closure()
+        for g in self.param_groups:
+            (b1, b2), lr, eps, wd, md = g["betas"], g["lr"], g["eps"], g["weight_decay"], g["momentum_decay"]
+            for p in g["params"]:
+                st = self.state[p]
+                if not st:
+                    st.update(step=0, mu_product=1.0, exp_avg=torch.zeros_like(p), exp_avg_sq=torch.zeros_like(p))
+                st["step"] += 1
+                t = st["step"]
+                grad = p.grad + wd * p
+                mu = b1 * (1 - 0.5 * 0.96 ** (t * md))
+                mu_next = b1 * (1 - 0.5 * 0.96 ** ((t + 1) * md))
+                st["mu_product"] *= mu
+                st["exp_avg"].mul_(b1).add_(grad, alpha=1 - b1)
+                st["exp_avg_sq"].mul_(b2).addcmul_(grad, grad, value=1 - b2)
+                denom = (st["exp_avg_sq"] / (1 - b2 ** t)).sqrt() + eps
+                p.addcdiv_(grad, denom, value=-lr * (1 - mu) / (1 - st["mu_product"]))
+                p.addcdiv_(st["exp_avg"], denom, value=-lr * mu_next / (1 - st["mu_product"] * mu_next))
+        return loss
+
+
+# ---- optimizers: 5 steps on f(w) = Σ (A·w − b)² + Σ w⁴ from the same start ----
+def optim_cases():
+    torch.manual_seed(2)
+    A, b, w0 = torch.randn(4, 3, dtype=torch.float64), torch.randn(4, dtype=torch.float64), torch.randn(3, dtype=torch.float64)
+    specs = [
+        ("Adagrad", lambda p: torch.optim.Adagrad(p, lr=0.1, lr_decay=0.01, weight_decay=0.1, initial_accumulator_value=0.1), {"lr": 0.1, "lrDecay": 0.01, "weightDecay": 0.1, "initialAccumulatorValue": 0.1}),
+        ("Adadelta", lambda p: torch.optim.Adadelta(p, lr=0.5, rho=0.8, weight_decay=0.05), {"lr": 0.5, "rho": 0.8, "weightDecay": 0.05}),
+        ("Adamax", lambda p: torch.optim.Adamax(p, lr=0.05, weight_decay=0.01), {"lr": 0.05, "weightDecay": 0.01}),
+        ("NAdam", lambda p: NAdam2(p, lr=0.05, weight_decay=0.01), {"lr": 0.05, "weightDecay": 0.01}),
+        ("RAdam", lambda p: torch.optim.RAdam(p, lr=0.05), {"lr": 0.05}),
+        ("RAdam_rectified", lambda p: torch.optim.RAdam(p, lr=0.05, betas=(0.9, 0.5)), {"lr": 0.05, "betas": [0.9, 0.5]}),
+        ("LBFGS", lambda p: torch.optim.LBFGS(p, lr=0.5, max_iter=5, history_size=3), {"lr": 0.5, "maxIter": 5, "historySize": 3}),
+    ]
+    out = []
+    for name, make, opts in specs:
+        w = w0.clone().requires_grad_()
+        opt = make([w])
+        traj = []
+        for _ in range(5):
+            def closure():
+                opt.zero_grad()
+                loss = ((A @ w - b) ** 2).sum() + (w ** 4).sum()
+                loss.backward()
+                return loss
+            opt.step(closure)
+            traj.append(w.detach().tolist())
+        out.append({"name": name, "options": opts, "trajectory": traj})
+    sched = []
+    def lrs(make, steps=12, metric=None):
+        p = torch.zeros(1, requires_grad=True)
+        opt = torch.optim.SGD([p], lr=0.1)
+        s = make(opt)
+        vals = [opt.param_groups[0]["lr"]]
+        for i in range(steps):
+            opt.step()
+            s.step(metric[i]) if metric else s.step()
+            vals.append(opt.param_groups[0]["lr"])
+        return vals
+    S = torch.optim.lr_scheduler
+    sched.append({"name": "MultiStepLR", "lrs": lrs(lambda o: S.MultiStepLR(o, [3, 7], 0.5))})
+    sched.append({"name": "ConstantLR", "lrs": lrs(lambda o: S.ConstantLR(o, 0.25, 4))})
+    sched.append({"name": "LinearLR", "lrs": lrs(lambda o: S.LinearLR(o, start_factor=0.2, end_factor=1.0, total_iters=6))})
+    sched.append({"name": "PolynomialLR", "lrs": lrs(lambda o: S.PolynomialLR(o, total_iters=8, power=2.0))})
+    sched.append({"name": "CosineAnnealingWarmRestarts", "lrs": lrs(lambda o: S.CosineAnnealingWarmRestarts(o, 3, 2, 0.01))})
+    sched.append({"name": "OneCycleLR", "lrs": lrs(lambda o: S.OneCycleLR(o, max_lr=1.0, total_steps=12, cycle_momentum=False), 11)})
+    sched.append({"name": "CyclicLR", "lrs": lrs(lambda o: S.CyclicLR(o, 0.01, 0.1, step_size_up=3, mode="triangular2", cycle_momentum=False))})
+    metric = [1.0, 0.9, 0.9, 0.9, 0.9, 0.8, 0.8, 0.8, 0.8, 0.8, 0.8, 0.8]
+    sched.append({"name": "ReduceLROnPlateau", "lrs": lrs(lambda o: S.ReduceLROnPlateau(o, factor=0.5, patience=2), metric=metric), "metric": metric})
+    return {"A": A.tolist(), "b": b.tolist(), "w0": w0.tolist(), "optimizers": out, "schedulers": sched}
+
+
+with open(os.path.join(os.path.dirname(OUT), "api-optim.json"), "w") as f:
+    json.dump({"torchVersion": torch.__version__, **optim_cases()}, f)
