@@ -74,3 +74,9 @@ export function checkArg(fn: string, name: string, kind: OptionKind, v: unknown)
 export function isOptionsObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Tensor);
 }
+
+/** Checks only that every key is known (for option objects whose types are checked elsewhere). */
+export function checkKeys(fn: string, options: object | undefined | null, known: readonly string[]): void {
+  if (options === undefined || options === null) return;
+  for (const key of Object.keys(options)) if (!known.includes(key)) throw unexpectedKeyError(fn, key, known);
+}

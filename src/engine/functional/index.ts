@@ -9,7 +9,7 @@ export {
   logsigmoid, softmin, glu, prelu, type DropoutOptions,
 } from "./activationExtra";
 export {
-  huberLoss, klDiv, marginRankingLoss, hingeEmbeddingLoss, softMarginLoss, tripletMarginLoss, cosineEmbeddingLoss, poissonNllLoss,
+  huberLoss, klDiv, type KlDivOptions, type HuberOptions, type TripletOptions, marginRankingLoss, hingeEmbeddingLoss, softMarginLoss, tripletMarginLoss, cosineEmbeddingLoss, poissonNllLoss,
   gaussianNllLoss, multiMarginLoss,
 } from "./lossExtra";
 export { normalize, cosineSimilarity, pairwiseDistance } from "./distance";

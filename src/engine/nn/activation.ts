@@ -1,20 +1,30 @@
 import type { Tensor } from "../tensor";
 import * as F from "../functional/activation";
+import * as FX from "../functional/activationExtra";
 import { Module } from "./module";
 
+/** `new nn.ReLU(true)` overwrites its input, as PyTorch's inplace=True. */
 export class ReLU extends Module {
-  forward(input: Tensor): Tensor {
-    return F.relu(input);
-  }
-}
-
-export class LeakyReLU extends Module {
-  constructor(readonly negativeSlope = 0.01) {
+  constructor(readonly inplace = false) {
     super();
   }
 
   forward(input: Tensor): Tensor {
-    return F.leakyRelu(input, this.negativeSlope);
+    return FX.relu(input, this.inplace);
+  }
+
+  override extraRepr(): string {
+    return this.inplace ? "inplace=True" : "";
+  }
+}
+
+export class LeakyReLU extends Module {
+  constructor(readonly negativeSlope = 0.01, readonly inplace = false) {
+    super();
+  }
+
+  forward(input: Tensor): Tensor {
+    return FX.leakyRelu(input, this.negativeSlope, this.inplace);
   }
 
   override extraRepr(): string {
@@ -78,13 +88,13 @@ export class LogSoftmax extends Module {
 
 /** Drops elements with probability p in train mode (seeded by manualSeed); the identity in eval mode. */
 export class Dropout extends Module {
-  constructor(readonly p = 0.5) {
+  constructor(readonly p = 0.5, readonly inplace = false) {
     super();
     if (p < 0 || p > 1) throw new Error(`dropout probability has to be between 0 and 1, but got ${p}`);
   }
 
   forward(input: Tensor): Tensor {
-    return F.dropout(input, this.p, this.training);
+    return FX.dropout(input, { p: this.p, training: this.training, inplace: this.inplace });
   }
 
   override extraRepr(): string {

@@ -1,2 +1,3 @@
 // torch.nn.utils
 export { clipGradNorm_, clipGradValue_ } from "../functional/clip";
+export { parametersToVector, vectorToParameters } from "./vectorize";

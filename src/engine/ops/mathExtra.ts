@@ -158,12 +158,12 @@ export function logaddexp(a: Tensor, b: Tensor): Tensor {
   const safe = where(mapUnary(m, (v) => (Number.isFinite(v) ? 1 : 0), "bool"), m, 0);
   return add(log(add(exp(sub(a, safe)), exp(sub(b, safe)))), safe);
 }
-/** x * log(y), 0 where x == 0 (torch.xlogy). */
+/** x * log(y), 0 where x == 0 (torch.xlogy); the gradient for x is log(y) everywhere, as PyTorch's. */
 export function xlogy(x: Tensor, y: Operand): Tensor {
   const yt = asT(y, x);
-  const zero = compare(x, 0, "eq");
-  const safeY = where(zero, 1, yt);
-  return where(zero, 0, mul(x, log(safeY)));
+  // only 0·log(0) needs a guard (it would be NaN): there log(1) = 0 stands in
+  const bothZero = zipBinary(x, yt, (a, b) => (a === 0 && b === 0 ? 1 : 0), "bool", "xlogy");
+  return mul(x, log(where(bothZero, 1, yt)));
 }
 registerOp({ name: "nanToNum", gradFns: ["NanToNumBackward0"] });
 export function nanToNum(x: Tensor, nan = 0, posinf?: number | null, neginf?: number | null): Tensor {

@@ -1,3 +1,4 @@
+import { checkKeys } from "../options";
 import type { Tensor } from "../tensor";
 import { updateInPlace, valuesOf, zerosOf } from "../functional/raw";
 import type { FloatArray } from "../kernels/matmulRef";
@@ -14,6 +15,7 @@ export interface AdamOptions {
 }
 
 function adamDefaults(options: Partial<AdamOptions>, weightDecay: number): AdamOptions {
+  checkKeys(weightDecay === 0 ? "Adam" : "AdamW", options, ["lr", "betas", "eps", "weightDecay", "amsgrad", "maximize", "foreach", "capturable", "differentiable", "fused"]);
   const d: AdamOptions = {
     lr: options.lr ?? 1e-3, betas: options.betas ?? [0.9, 0.999], eps: options.eps ?? 1e-8,
     weightDecay: options.weightDecay ?? weightDecay, amsgrad: options.amsgrad ?? false, maximize: options.maximize ?? false,

@@ -4,6 +4,7 @@ import { observer } from "../observer";
 import { enableGrad } from "../gradMode";
 import { zeroGradOf } from "../nn/module";
 import { copyOf } from "../functional/raw";
+import { camelCase, unexpectedKeyError } from "../options";
 
 // torch.optim.Optimizer: parameter groups with defaults, per-parameter state, zeroGrad, step and
 // state dicts. Updates are written straight into the parameters' storage (no graph; the version
@@ -19,7 +20,11 @@ export interface OptimizerStateDict {
   paramGroups: Array<Record<string, unknown> & { params: number[] }>;
 }
 
-export abstract class Optimizer<O extends object = Record<string, unknown>> {
+// The default type argument is `any` so that `optim.Optimizer` as a parameter type accepts every
+// optimizer (SGD, AdamW, user subclasses): with a concrete default, updateGroup's parameter would
+// make Optimizer<SGDOptions> unassignable to it.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export abstract class Optimizer<O extends object = any> {
   readonly defaults: O;
   readonly paramGroups: Array<ParamGroup<O>> = [];
   /** per-parameter state (momentum buffers, Adam moments, step counts) */
@@ -43,6 +48,12 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
     for (const p of params) {
       if (!(p instanceof Tensor)) throw new Error(`optimizer can only optimize Tensors, but one of the params is ${typeof p}`);
       if (!p.isLeaf) throw new Error("can't optimize a non-leaf Tensor");
+    }
+    // a PyTorch spelling of a known option (`weight_decay` from a HuggingFace script) would otherwise
+    // be kept as an unknown extra key while the default applies silently
+    for (const key of Object.keys(group)) {
+      const camel = camelCase(key);
+      if (camel !== key && camel in (this.defaults as object)) throw unexpectedKeyError(`${this.constructor.name} param group`, key, [camel]);
     }
     const full = { ...this.defaults, ...group, params } as ParamGroup<O>;
     for (const [key, value] of Object.entries(full)) {

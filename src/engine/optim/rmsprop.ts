@@ -1,3 +1,4 @@
+import { checkKeys } from "../options";
 import type { Tensor } from "../tensor";
 import { updateInPlace, valuesOf, zerosOf } from "../functional/raw";
 import type { FloatArray } from "../kernels/matmulRef";
@@ -16,6 +17,7 @@ export interface RMSpropOptions {
 
 export class RMSprop extends Optimizer<RMSpropOptions> {
   constructor(params: ParamsInput<RMSpropOptions>, options: Partial<RMSpropOptions> = {}) {
+    checkKeys("RMSprop", options, ["lr", "alpha", "eps", "weightDecay", "momentum", "centered", "maximize", "foreach", "differentiable"]);
     const d: RMSpropOptions = {
       lr: options.lr ?? 1e-2, alpha: options.alpha ?? 0.99, eps: options.eps ?? 1e-8, weightDecay: options.weightDecay ?? 0,
       momentum: options.momentum ?? 0, centered: options.centered ?? false, maximize: options.maximize ?? false,

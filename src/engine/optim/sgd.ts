@@ -1,3 +1,4 @@
+import { checkKeys } from "../options";
 import type { Tensor } from "../tensor";
 import type { FloatArray } from "../kernels/matmulRef";
 import { sgdUpdate } from "../kernels/optim";
@@ -16,6 +17,7 @@ export interface SGDOptions {
 /** torch.optim.SGD (PyTorch's formulation: the first momentum buffer is the gradient itself). */
 export class SGD extends Optimizer<SGDOptions> {
   constructor(params: ParamsInput<SGDOptions>, options: Partial<SGDOptions> = {}) {
+    checkKeys("SGD", options, ["lr", "momentum", "dampening", "weightDecay", "nesterov", "maximize", "foreach", "differentiable"]);
     const defaults: SGDOptions = {
       lr: options.lr ?? 1e-3, momentum: options.momentum ?? 0, dampening: options.dampening ?? 0,
       weightDecay: options.weightDecay ?? 0, nesterov: options.nesterov ?? false, maximize: options.maximize ?? false,
