@@ -42,6 +42,8 @@ export type EngineEvent =
   | { kind: "zero-grad"; owner: object; setToNone: boolean }
   /** user code assigned `t.grad` (cleared: the value was null); the engine's own writes are silent */
   | { kind: "grad-set"; tensor: Tensor; cleared: boolean }
+  /** user code assigned `t.data = source` (its values were replaced outside autograd) */
+  | { kind: "data-set"; tensor: Tensor; source: Tensor }
   | { kind: "param-group-added"; optimizer: object; group: object };
 
 export let observer: EngineObserver | null = null;
