@@ -210,18 +210,70 @@ function accumulation(ctx: FindingContext, set: FindingSet): void {
       }
     }
     const sites = [...new Map(contributions.map((b) => [siteKey(bw(b).site), bw(b)])).values()];
-    if (sites.length < 2) continue; // one backward() line repeated = accumulation on purpose
     const reader = use.step?.site ?? bw(contributions[contributions.length - 1]).site;
     const stepper = use.step !== null ? trace.optimizers[use.step.optimizer].name : null;
+    const what = stepper !== null ? `${stepper}.step() uses the gradient of` : "the .grad of";
+    const spansIterations = use.step === null ? spansIteration(contributions.map((b) => siteKey(bw(b).site))) : use.stale.length > 0;
+    if (spansIterations) {
+      set.add(
+        `stale|${siteKey(reader)}`, "GL005", "warning", reader, trace.file,
+        (names) =>
+          `${what} ${listNames(names)} ${stepper !== null ? "" : "holds gradient "}summed over ${contributions.length} backward() calls since it was last cleared, ` +
+          `including the gradient of an earlier iteration${use.step !== null ? " that a previous step already applied" : ""}; ` +
+          `call ${stepper !== null ? `${stepper}.zeroGrad()` : "zeroGrad() (or set .grad = null)"} once per iteration, before backward()`,
+        [name], sites.flatMap((b) => related(b.site, trace.file, "adds into .grad here")),
+      );
+      continue;
+    }
+    const reused = sharedGraph(ctx, contributions);
+    if (reused === null) continue; // separate losses summed into one step, or micro-batches: on purpose
     set.add(
       `${siteKey(reader)}|${sites.map((b) => siteKey(b.site)).join(",")}`, "GL005", "warning", reader, trace.file,
       (names) =>
         `${stepper !== null ? `${stepper}.step() uses the gradient of ${listNames(names)}` : `the .grad of ${listNames(names)} holds gradient`} ` +
-        `accumulated from ${sites.length} different backward() calls (${sites.map((b) => where(b.site)).join(", ")}) ` +
-        `with no zeroGrad() between them; clear the gradients in between, or sum the losses and call backward() once`,
+        `accumulated from ${sites.length} different backward() calls (${sites.map((b) => where(b.site)).join(", ")}), and the one at ${where(bw(reused[1]).site)} ` +
+        `backpropagates again through the graph that the one at ${where(bw(reused[0]).site)} kept with retainGraph, with no zeroGrad() between them; ` +
+        `clear the gradients in between, or detach() what the second loss reuses`,
       [name], sites.flatMap((b) => related(b.site, trace.file, "adds into .grad here")),
     );
   }
+}
+
+/**
+ * Without an optimizer there is no step to mark an iteration: the gradient spans iterations when a
+ * backward() line runs again after a different one (7, 8, 7): a loop that never clears.
+ */
+function spansIteration(sites: string[]): boolean {
+  const seen = new Set<string>();
+  for (let i = 0; i < sites.length; i++) {
+    if (seen.has(sites[i]) && sites[i - 1] !== sites[i]) return true;
+    seen.add(sites[i]);
+  }
+  return false;
+}
+
+/**
+ * Two contributions where the earlier backward() kept its graph (retainGraph) and the later one runs
+ * through some of the same ops: the same graph backpropagated twice into one .grad, the article's
+ * 56-instead-of-48. Separate forward passes (DCGAN's errD_real and errD_fake) share no op.
+ */
+function sharedGraph(ctx: FindingContext, contributions: number[]): [number, number] | null {
+  const trace = ctx.index.trace;
+  for (let i = 0; i < contributions.length; i++) {
+    const a = contributions[i];
+    if (!trace.backwards[a].retainGraph) continue;
+    const opsA = ctx.reaches[a].realOps;
+    for (let j = i + 1; j < contributions.length; j++) {
+      const b = contributions[j];
+      if (trace.backwards[b].site !== null && sameSiteOf(trace.backwards[a].site, trace.backwards[b].site)) continue;
+      for (const op of ctx.reaches[b].realOps) if (opsA.has(op)) return [a, b];
+    }
+  }
+  return null;
+}
+
+function sameSiteOf(a: Site | null, b: Site | null): boolean {
+  return siteKey(a) === siteKey(b);
 }
 
 /** GL007: a detach or noGrad keeps gradient from parameters the optimizer after that backward steps. */

@@ -15,6 +15,10 @@ export interface GradUse {
   changed: boolean;
   /** the optimizer saw a non-null .grad */
   hadGrad: boolean;
+  /** of the contributions, those an earlier step already applied to this parameter (a finished iteration's) */
+  stale: number[];
+  /** the step the run stopped just before (it was called, so it reads this gradient, but is not in the trace) */
+  pending?: boolean;
 }
 
 export interface Membership {
@@ -65,6 +69,13 @@ export function buildTimeline(index: TraceIndex): GradTimeline {
   const applied = new Array<boolean>(n).fill(false);
   const changed = new Array<boolean>(n).fill(false);
   const moduleParams = moduleParamIndex(index);
+  const consumed: Array<Set<number>> = Array.from({ length: n }, () => new Set());
+  const use = (step: StepRecord, p: number, moved: boolean, hadGrad: boolean, pending = false): GradUse => {
+    const contributions = [...held[p]];
+    const stale = contributions.filter((b) => consumed[p].has(b));
+    if (hadGrad) for (const b of contributions) consumed[p].add(b);
+    return { step, param: p, contributions, changed: moved, hadGrad, stale, ...(pending ? { pending } : {}) };
+  };
 
   for (const ev of events) {
     if (ev.kind === "backward") {
@@ -88,18 +99,40 @@ export function buildTimeline(index: TraceIndex): GradTimeline {
         const gi = groups.findIndex((g) => g.params.includes(c.tensor));
         const lr = step.lrs[gi] ?? groups[gi]?.lr ?? 0;
         if (c.hadGrad && lr !== 0) applied[p.index] = true;
-        if (c.hadGrad || moved) {
-          uses.push({ step, param: p.index, contributions: [...held[p.index]], changed: moved, hadGrad: c.hadGrad });
-        }
+        if (c.hadGrad || moved) uses.push(use(step, p.index, moved, c.hadGrad));
       }
+    }
+  }
+  const pending = pendingStep(trace);
+  if (pending !== null) {
+    for (const b of pendingOwner) ownerOf[b] = pending.optimizer;
+    for (const t of trace.optimizers[pending.optimizer].groups.flatMap((g) => g.params)) {
+      const p = index.paramByTensor.get(t);
+      if (p !== undefined && held[p.index].length > 0) uses.push(use(pending, p.index, false, true, true));
     }
   }
   if (trace.optimizers.length === 0) {
     for (let p = 0; p < n; p++) {
-      if (held[p].length > 0) uses.push({ step: null, param: p, contributions: [...held[p]], changed: false, hadGrad: true });
+      if (held[p].length > 0) uses.push({ step: null, param: p, contributions: [...held[p]], changed: false, hadGrad: true, stale: [] });
     }
   }
   return { uses, ownerOf, memberships, applied, changed };
+}
+
+/**
+ * The step the run was stopped in front of (the step budget stops a run just before an optimizer's
+ * step), as a step record of that optimizer without changes: it reads the gradients held then, so a
+ * missing zeroGrad() shows at the first check without running a second step.
+ */
+function pendingStep(trace: Trace): StepRecord | null {
+  const stop = trace.stopped;
+  if (stop.reason !== "step-budget" || stop.line === undefined) return null;
+  const at = trace.steps.filter((s) => s.site !== null && s.site.line === stop.line && s.site.column === stop.column && s.site.file === stop.file);
+  if (at.length === 0) return null;
+  const optimizer = at[at.length - 1].optimizer;
+  const index = trace.steps.filter((s) => s.optimizer === optimizer).length;
+  const groups = trace.optimizers[optimizer]?.groups ?? [];
+  return { seq: Number.MAX_SAFE_INTEGER, optimizer, index, lrs: groups.map((g) => g.lr), changes: [], site: at[0].site };
 }
 
 /** Parameter indices a zeroGrad() (or a hand-written clear) clears. */
