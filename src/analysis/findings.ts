@@ -276,7 +276,12 @@ function sameSiteOf(a: Site | null, b: Site | null): boolean {
   return siteKey(a) === siteKey(b);
 }
 
-/** GL007: a detach or noGrad keeps gradient from parameters the optimizer after that backward steps. */
+/**
+ * GL007: a detach or noGrad keeps gradient from parameters the optimizer after that backward steps.
+ * When the same backward() still reaches them by another path, the cut is a stop-gradient by design
+ * (straight-through estimator, SimSiam's stop-grad target, truncated BPTT): info. A warning only when
+ * this backward() reaches them by no path while another loss of the same step does.
+ */
 function cutInTraining(ctx: FindingContext, set: FindingSet, gl001: Set<number>): void {
   const { index, registry, reaches, timeline } = ctx;
   const trace = index.trace;
@@ -291,13 +296,24 @@ function cutInTraining(ctx: FindingContext, set: FindingSet, gl001: Set<number>)
         (p) => !gl001.has(p) && timeline.memberships[p].some((m) => m.optimizer === owner),
       );
       if (hit.length === 0) continue;
+      const byDesign = hit.every((p) => r.realParams.has(p));
+      const rel = [...related(r.backward.site, trace.file, "the backward() it cuts"), ...related(opt.site, trace.file, `${opt.name} steps them`)];
+      if (byDesign) {
+        set.add(
+          `${cutId}|${owner}|design`, "GL007", "info", cut.site, trace.file,
+          (names) =>
+            `${describeCut(cut)} at ${where(cut.site)} stops the gradient of backward() at ${where(r.backward.site)} on one path to ${listNames(names)}, ` +
+            `which still get${names.length === 1 ? "s" : ""} gradient from it by another path: a stop-gradient by design (straight-through, stop-grad target, truncated BPTT)`,
+          hit.map((p) => index.params[p].leaf.name), rel,
+        );
+        continue;
+      }
       set.add(
         `${cutId}|${owner}`, "GL007", "warning", cut.site, trace.file,
         (names) =>
           `${describeCut(cut)} at ${where(cut.site)} keeps the gradient of backward() at ${where(r.backward.site)} from ${listNames(names)}, ` +
-          `which ${opt.name} steps; ${names.length === 1 ? "it still gets" : "they still get"} gradient elsewhere, so part of the training signal is lost`,
-        hit.map((p) => index.params[p].leaf.name),
-        [...related(r.backward.site, trace.file, "the backward() it cuts"), ...related(opt.site, trace.file, `${opt.name} steps them`)],
+          `which ${opt.name} steps; ${names.length === 1 ? "it gets" : "they get"} gradient only from other losses of that step, so this loss does not train ${names.length === 1 ? "it" : "them"}`,
+        hit.map((p) => index.params[p].leaf.name), rel,
       );
     }
   }
