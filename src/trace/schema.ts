@@ -124,6 +124,12 @@ export interface ModuleRecord {
   /** tensor ids of its own (non-recursive) parameters and buffers */
   parameters: number[];
   buffers: number[];
+  /**
+   * Module id of the module whose constructor created it (a field initialiser, a child built in
+   * `constructor()`), absent for modules made by user code outside module constructors. A root with
+   * this set is not registered anywhere (a replaced `fc`, a module kept in a plain array).
+   */
+  createdInside?: number;
 }
 
 export interface DetachRecord {
@@ -256,6 +262,25 @@ export interface InplaceRecord {
   site: Site | null;
 }
 
+/**
+ * A parameter changed outside autograd with its own gradient: a hand-written update
+ * (`noGrad(() => p.sub_(p.grad.mul(lr)))`, `p.data.add_(p.grad, { alpha: -lr })`, `p.data = ...`).
+ */
+export interface ManualUpdateRecord {
+  seq: number;
+  /** tensor id of the parameter */ tensor: number;
+  /** "sub_", "add_", ..., or "data=" for an assignment to .data */
+  op: string;
+  site: Site | null;
+}
+
+/** `p.grad = g` with a tensor that is not all zeros: a gradient set by hand (gradient surgery, restoring). */
+export interface GradAssignmentRecord {
+  seq: number;
+  /** tensor id of the leaf */ tensor: number;
+  site: Site | null;
+}
+
 export interface TraceLimits {
   /** ops beyond Trace.limits.maxOps were not recorded */
   maxOps: number;
@@ -280,6 +305,10 @@ export interface Trace {
   steps: StepRecord[];
   zeroGrads: ZeroGradRecord[];
   bufferUpdates: BufferUpdateRecord[];
+  /** hand-written parameter updates (optional: absent in traces of older recorders) */
+  manualUpdates?: ManualUpdateRecord[];
+  /** gradients assigned by hand (optional) */
+  gradAssignments?: GradAssignmentRecord[];
   /** where and why the run stopped (see src/runner/stopRule.ts for the early-stop rule) */
   stopped: StopInfo;
   /** the error that ended the run, or null (a clean stop, including an early stop, is not an error) */
@@ -336,7 +365,7 @@ const traceShape: Shape = object({
     seq: int, id: int, path: str, className: str, parent: idOrNull, site: optSite, training: bool,
     trainCalls: arrayOf(object({ seq: int, mode: bool, site: optSite })),
     requiresGradCalls: arrayOf(object({ seq: int, flag: bool, site: optSite })),
-    parameters: ints, buffers: ints,
+    parameters: ints, buffers: ints, "createdInside?": int,
   })),
   detaches: arrayOf(object({
     seq: int, source: int, result: int, inPlace: bool, sourceProducer: idOrNull, sourceRequiresGrad: bool,
@@ -372,6 +401,8 @@ const traceShape: Shape = object({
     ),
   })),
   bufferUpdates: arrayOf(object({ seq: int, module: int, modulePath: str, name: str, tensor: int, site: optSite })),
+  "manualUpdates?": arrayOf(object({ seq: int, tensor: int, op: str, site: optSite })),
+  "gradAssignments?": arrayOf(object({ seq: int, tensor: int, site: optSite })),
   stopped: stopInfoShape,
   error: nullable(runErrorShape),
   console: arrayOf(str),
