@@ -159,7 +159,11 @@ function frozenInOptimizer(ctx: FindingContext, set: FindingSet): void {
   });
 }
 
-/** GL004: trainable parameters in no optimizer while other parameters are in one. */
+/**
+ * GL004: a gradient computed for a parameter no optimizer holds while other parameters are in one.
+ * Parameters that never get a gradient (a DQN target net or a distillation teacher, used only under
+ * noGrad or after detach) are deliberately not trained; hand-updated parameters are trained.
+ */
 function notInOptimizer(ctx: FindingContext, set: FindingSet): void {
   const { index, parameters, timeline } = ctx;
   const trace = index.trace;
@@ -167,12 +171,12 @@ function notInOptimizer(ctx: FindingContext, set: FindingSet): void {
   if (!anyHeld) return;
   const opt = trace.optimizers.find((o) => o.groups.some((g) => g.params.length > 0))!;
   parameters.forEach((p, i) => {
-    if (!p.requiresGrad || timeline.memberships[i].length > 0 || index.params[i].leaf.kind !== "parameter") return;
+    if (p.status !== "grad-not-applied" || p.cause?.kind !== "not-in-optimizer" || index.params[i].leaf.kind !== "parameter") return;
     const names = opt.name;
     set.add(
       "", "GL004", "warning", opt.site, trace.file,
       (list) =>
-        `${listNames(list)} require${list.length === 1 ? "s" : ""} grad but no optimizer holds ${list.length === 1 ? "it" : "them"} ` +
+        `backward() computes a gradient for ${listNames(list)}, but no optimizer holds ${list.length === 1 ? "it" : "them"} ` +
         `(${names} trains the others); add ${list.length === 1 ? "it" : "them"} to the optimizer, or freeze with requiresGrad_(false) so no gradient is computed`,
       [p.name], related(index.params[i].leaf.site, trace.file, `${p.name} is created here`),
     );
@@ -319,25 +323,60 @@ function cutInTraining(ctx: FindingContext, set: FindingSet, gl001: Set<number>)
   }
 }
 
-/** GL008: a frozen module in train mode keeps updating its BatchNorm statistics. */
+/**
+ * GL008: a module frozen for the whole run, in train mode, whose BatchNorm statistics still change.
+ * One finding per frozen module tree (the topmost module whose parameters are all frozen). A module
+ * frozen only for a phase (pix2pix's set_requires_grad(netD, False) for the generator step, then
+ * True again) is trained, and its statistics are meant to follow the data.
+ */
 function frozenBatchNorm(ctx: FindingContext, set: FindingSet): void {
   const { index } = ctx;
   const trace = index.trace;
+  const modules = trace.modules;
+  const paramsUnder = new Map<number, number[]>();
+  for (const m of modules) {
+    for (let a: number | null = m.id; a !== null; a = modules[a]?.parent ?? null) {
+      const list = paramsUnder.get(a) ?? [];
+      list.push(...m.parameters);
+      paramsUnder.set(a, list);
+    }
+  }
+  const frozenAllRun = (t: number) => {
+    const leaf = index.leafByTensor.get(t);
+    if (leaf === undefined || leaf.requiresGradAtEnd) return false;
+    // unfrozen again after a freeze: frozen only for a phase
+    const changes = trace.requiresGradChanges.filter((c) => c.tensor === t);
+    const firstFreeze = changes.findIndex((c) => !c.flag);
+    return !changes.slice(firstFreeze + 1).some((c) => c.flag) && !ctx.facts[index.paramByTensor.get(t)?.index ?? -1]?.gotGrad;
+  };
+  const frozenTree = (id: number) => {
+    const ps = paramsUnder.get(id) ?? [];
+    return ps.length > 0 && ps.every(frozenAllRun);
+  };
+  const topFrozen = (id: number): number => {
+    let top = id;
+    for (let a = modules[id]?.parent ?? null; a !== null && frozenTree(a); a = modules[a]?.parent ?? null) top = a;
+    return top;
+  };
   for (const u of trace.bufferUpdates) {
-    const m = trace.modules[u.module];
-    if (m === undefined || m.parameters.length === 0) continue;
-    const freezes = m.parameters.map((t) => index.freezeFor(t, u.seq));
-    if (freezes.some((f) => f === null)) continue;
-    let training = true;
-    let trainSite: Site | null = null;
-    for (const c of m.trainCalls) if (c.seq < u.seq) { training = c.mode; trainSite = c.site; }
+    const m = modules[u.module];
+    if (m === undefined || m.parameters.length === 0 || !frozenTree(m.id)) continue;
+    // the latest train()/eval() before the update, on the module or an ancestor (eval() recurses)
+    let last: { seq: number; mode: boolean; site: Site | null } | null = null;
+    for (let a: number | null = m.id; a !== null; a = modules[a]?.parent ?? null) {
+      for (const c of modules[a].trainCalls) if (c.seq < u.seq && (last === null || c.seq > last.seq)) last = c;
+    }
+    const training = last?.mode ?? true;
+    const trainSite = last?.site ?? null;
     if (!training) continue;
-    const freeze = freezes[0]!;
+    const top = modules[topFrozen(m.id)];
+    const freeze = index.lastFreeze(m.parameters[0]);
     set.add(
-      m.path, "GL008", "warning", freeze.site, trace.file,
+      top.path, "GL008", "info", freeze?.site ?? top.site, trace.file,
       () =>
-        `${m.path} is frozen (${where(freeze.site)}) but in train mode, so its ${m.className} statistics (${u.name}) still change on every forward; call ${m.path}.eval()`,
-      m.parameters.map((t) => index.paramByTensor.get(t)?.leaf.name ?? `${m.path}.?`),
+        `${top.path} is frozen for the whole run but in train mode, so its ${m.className} statistics (${u.name}) still change on every forward; ` +
+        `if they are meant to stay fixed, call ${top.path}.eval() after each train()`,
+      (paramsUnder.get(top.id) ?? []).map((t) => index.paramByTensor.get(t)?.leaf.name ?? `${top.path}.?`),
       [...related(u.site, trace.file, `${u.name} updated here`), ...related(trainSite, trace.file, "put in train mode here")],
     );
   }
@@ -349,7 +388,7 @@ function movedWithoutGradient(ctx: FindingContext, set: FindingSet): void {
   const trace = index.trace;
   for (const use of timeline.uses) {
     if (use.step === null || !use.changed) continue;
-    if (use.hadGrad && use.contributions.length > 0) continue;
+    if (use.hadGrad && (use.contributions.length > 0 || use.assigned)) continue;
     const opt = trace.optimizers[use.step.optimizer];
     set.add(
       `${siteKey(use.step.site)}|${opt.id}`, "GL009", "warning", use.step.site, trace.file,

@@ -24,7 +24,9 @@ export function analyze(trace: Trace): Report {
   const parameters = buildParameterReports(index, registry, facts, timeline);
   const cuts = buildCutReports(index, registry, reaches, facts);
   const memory = buildMemoryReport(index, reaches);
-  const findings = buildFindings({ index, registry, reaches, timeline, facts, parameters, memory });
+  const complete = reachedFullIteration(trace);
+  // a run that failed before a full iteration: its findings would describe the stop, not the flow
+  const findings = trace.error !== null && !complete ? [] : buildFindings({ index, registry, reaches, timeline, facts, parameters, memory });
   return {
     version: REPORT_VERSION,
     file: trace.file,
@@ -32,12 +34,20 @@ export function analyze(trace: Trace): Report {
     findings,
     backwards: buildBackwardReports(index),
     cuts,
-    optimizers: buildOptimizerReports(index),
+    optimizers: buildOptimizerReports(index, parameters),
     memory: memory.report,
     graph: buildGraphReport(index, registry, reaches, parameters),
     stopped: trace.stopped,
+    complete,
+    orphans: index.orphans.map((l) => l.name),
     error: trace.error,
     console: [...trace.console],
     durationMs: trace.durationMs,
   };
+}
+
+/** Every optimizer the run made stepped at least once; without optimizers, some backward() ran. */
+export function reachedFullIteration(trace: Trace): boolean {
+  if (trace.optimizers.length === 0) return trace.backwards.some((b) => b.error === null);
+  return trace.optimizers.every((o) => trace.steps.some((s) => s.optimizer === o.id));
 }

@@ -1,5 +1,5 @@
 // @corpus correct
-// @status backbone. frozen
+// @status modelConv.backbone. frozen
 // Follows the PyTorch transfer-learning tutorial, "ConvNet as fixed feature extractor": every
 // parameter of a pretrained model gets requires_grad = False, model.fc is replaced by a new Linear
 // (its parameters require grad by default), and only model.fc's parameters go to the optimizer.
