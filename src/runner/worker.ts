@@ -7,6 +7,7 @@ import { setObserver } from "../engine/observer";
 import type { RunError, StopInfo } from "../protocol/report";
 import { TraceRecorder } from "../trace/recorder";
 import { SiteCapture } from "../trace/sites";
+import { optimizerConstructionLines } from "../trace/optimizerSites";
 import { isStopSignal, StopSignal } from "../trace/stop";
 import { ENGINE_GLOBAL, REQUIRE_PARAM } from "./bundleNames";
 import { BundleSourceMap } from "./sourceMap";
@@ -43,6 +44,7 @@ const recorder = new TraceRecorder({
     memoryMb: input.memoryMb,
   }),
   onStop: (info) => finish(info, errorForStop(info)),
+  optimizerSites: sourceMap.userFiles().flatMap(([file, lines]) => optimizerConstructionLines(lines).map((line) => ({ file, line }))),
 });
 
 function errorForStop(info: StopInfo): RunError | null {

@@ -11,7 +11,7 @@ import {
   type Site, type StepRecord, type Trace, type ZeroGradRecord, type ManualUpdateRecord, type GradAssignmentRecord,
 } from "./schema";
 import { classChainNames, type SiteCapture } from "./sites";
-import { StopSignal, type StopPolicy } from "./stop";
+import { StopSignal, type StopCounts, type StopPolicy } from "./stop";
 import { classNameOf, groupsOf } from "./moduleTree";
 import { finalizeTrace } from "./finalize";
 import * as engineNn from "../engine/nn/index";
@@ -37,6 +37,8 @@ export interface RecorderOptions {
   onStop?: (info: StopInfo) => void;
   maxOps?: number;
   maxLeaves?: number;
+  /** where the file's text makes optimizers (see optimizerSites.ts), so the stop can wait for later phases */
+  optimizerSites?: ReadonlyArray<{ file: string; line: number }>;
 }
 
 export interface LeafEntry {
@@ -136,7 +138,7 @@ export class TraceRecorder implements EngineObserver {
     if (this.halted !== null) throw new StopSignal(this.halted);
     if (--this.pollCountdown <= 0) {
       this.pollCountdown = POLL_EVERY;
-      const decision = this.options.stop?.poll?.();
+      const decision = this.options.stop?.poll?.(this.counts());
       if (decision) this.halt(decision, this.options.sites.capture());
     }
   }
@@ -149,8 +151,17 @@ export class TraceRecorder implements EngineObserver {
     throw new StopSignal(info);
   }
 
-  private counts() {
-    return { stepsByOptimizer: this.optimizers.map((o) => o.countedSteps), backwards: this.backwards.length };
+  private counts(): StopCounts {
+    const made = this.optimizers.map((o) => o.rec.site);
+    const toCome = (this.options.optimizerSites ?? []).filter(
+      (s) => !made.some((m) => m !== null && m.line === s.line && m.file === s.file),
+    );
+    return {
+      stepsByOptimizer: this.optimizers.map((o) => o.countedSteps),
+      backwards: this.backwards.length,
+      optimizerLines: made.map((m) => m?.line ?? null),
+      optimizersToCome: toCome,
+    };
   }
 
   private get machineryRunning(): boolean {
