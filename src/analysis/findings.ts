@@ -7,6 +7,7 @@ import type { GradTimeline } from "./gradTimeline";
 import type { ParamFacts } from "./paramStatus";
 import { attributeSaved, type MemoryAnalysis } from "./memory";
 import { listNames, toSourceSite, where } from "./sites";
+import { ruleFor } from "./rules";
 
 // The rules behind the finding codes. Each rule is documented (meaning, example, fix) in
 // docs/findings.md under a heading that starts with its code. Codes are stable: never renumber.
@@ -29,6 +30,7 @@ class FindingSet {
     key: string, code: string, severity: Severity, site: Site | null, file: string,
     message: (params: string[]) => string, params: string[], related: RelatedSite[],
   ): void {
+    ruleFor(code, severity);
     const k = `${code}|${key}`;
     let f = this.byKey.get(k);
     if (f === undefined) {

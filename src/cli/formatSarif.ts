@@ -1,7 +1,7 @@
 import { isAbsolute } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Report, Severity, SourceSite } from "../protocol/report";
-import { DOCS_URL, RULE_TITLES } from "./ruleTitles";
+import { DOCS_URL, RULES_BY_CODE } from "../analysis/rules";
 
 // The Report as SARIF 2.1.0 (one run, rule ids = finding codes), for code-scanning tools. A file
 // that could not run is reported as an unsuccessful invocation with its location. Pure: Report → string.
@@ -22,12 +22,16 @@ function location(site: SourceSite, message?: string) {
 export function toSarif(report: Report, toolVersion: string) {
   const codes = [...new Set(report.findings.map((f) => f.code))].sort();
   const ruleIndex = new Map(codes.map((c, i) => [c, i]));
-  const rules = codes.map((id) => ({
-    id,
-    name: id,
-    shortDescription: { text: RULE_TITLES[id] ?? id },
-    helpUri: `${DOCS_URL}#${id.toLowerCase()}`,
-  }));
+  const rules = codes.map((id) => {
+    const rule = RULES_BY_CODE.get(id);
+    return {
+      id,
+      name: id,
+      shortDescription: { text: rule?.title ?? id },
+      helpUri: `${DOCS_URL}#${rule?.anchor ?? id.toLowerCase()}`,
+      ...(rule !== undefined ? { defaultConfiguration: { level: LEVEL[rule.severity] } } : {}),
+    };
+  });
   const results = report.findings.map((f) => ({
     ruleId: f.code,
     ruleIndex: ruleIndex.get(f.code),
