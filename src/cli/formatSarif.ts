@@ -20,7 +20,9 @@ function location(site: SourceSite, message?: string) {
 }
 
 export function toSarif(report: Report, toolVersion: string) {
-  const codes = [...new Set(report.findings.map((f) => f.code))].sort();
+  // suppressed findings stay in the log, marked as suppressed in source (code-scanning tools hide them)
+  const all = [...report.findings, ...(report.suppressed ?? [])];
+  const codes = [...new Set(all.map((f) => f.code))].sort();
   const ruleIndex = new Map(codes.map((c, i) => [c, i]));
   const rules = codes.map((id) => {
     const rule = RULES_BY_CODE.get(id);
@@ -32,7 +34,7 @@ export function toSarif(report: Report, toolVersion: string) {
       ...(rule !== undefined ? { defaultConfiguration: { level: LEVEL[rule.severity] } } : {}),
     };
   });
-  const results = report.findings.map((f) => ({
+  const results = all.map((f) => ({
     ruleId: f.code,
     ruleIndex: ruleIndex.get(f.code),
     level: LEVEL[f.severity],
@@ -40,6 +42,7 @@ export function toSarif(report: Report, toolVersion: string) {
     locations: [location(f)],
     ...(f.related.length > 0 ? { relatedLocations: f.related.map((r, i) => ({ id: i + 1, ...location(r, r.message) })) } : {}),
     ...(f.parameters.length > 0 ? { properties: { parameters: f.parameters } } : {}),
+    ...("by" in f ? { suppressions: [{ kind: "inSource", location: location(f.by as SourceSite) }] } : {}),
   }));
   const error = report.error;
   return {

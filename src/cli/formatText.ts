@@ -8,6 +8,7 @@ const yesNo = (b: boolean): string => (b ? "yes" : "no");
 const thousands = (n: number): string => n.toLocaleString("en-US");
 
 function optimizerCell(p: ParameterReport): string {
+  if (p.updatedByHand !== undefined && p.groups.length === 0) return `by hand at line ${p.updatedByHand.line}`;
   if (p.groups.length === 0) return p.optimizers.length === 0 ? "-" : p.optimizers.join(", ");
   return p.groups.map((g) => `${g.optimizer}[${g.group}] lr=${g.lr}`).join(", ");
 }
@@ -92,6 +93,14 @@ export function formatText(report: Report): string {
   if (report.error !== null) out.push(...errorLines(report.error), "");
   out.push(...parameterTable(report), "");
   out.push(...findingLines(report.findings), "");
+  const silenced = report.suppressed ?? [];
+  if (silenced.length > 0) {
+    out.push(`Suppressed (${silenced.length}): ${silenced.map((f) => `${f.code} at ${f.file}:${f.line} (gradlens-ignore at line ${f.by.line})`).join(", ")}`, "");
+  }
+  const orphans = report.orphans ?? [];
+  if (orphans.length > 0) {
+    out.push(`Not listed: ${orphans.join(", ")} (no root module or optimizer holds ${orphans.length === 1 ? "it" : "them"}: a replaced or unregistered module)`, "");
+  }
   out.push(stoppedLine(report));
   const n = report.console.length;
   if (n > 0) out.push(`(${n} line${n === 1 ? "" : "s"} of console output; --json shows ${n === 1 ? "it" : "them"})`);

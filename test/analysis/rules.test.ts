@@ -3,6 +3,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { RULES, ruleFor } from "../../src/analysis/rules";
 import { toSarif } from "../../src/cli/formatSarif";
+import { formatText } from "../../src/cli/formatText";
+import Ajv from "ajv-draft-04";
+import addFormats from "ajv-formats";
 import type { Report } from "../../src/protocol/report";
 
 // The rules table is the one source: docs/findings.md must have, per rule, its anchor, its heading
@@ -55,5 +58,21 @@ describe("the rules table and docs/findings.md", () => {
         helpUri: "https://example.invalid/gradlens/docs/findings.md#gl005", defaultConfiguration: { level: "warning" },
       },
     ]);
+  });
+
+  it("a suppressed finding is in the SARIF log as suppressed in source (valid SARIF 2.1.0), and in the text summary", () => {
+    const schema = JSON.parse(readFileSync(join(__dirname, "../fixtures/sarif/sarif-schema-2.1.0.json"), "utf8"));
+    const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
+    addFormats(ajv);
+    const validate = ajv.compile(schema);
+    const base = JSON.parse(readFileSync(join(__dirname, "../fixtures/reports/gan.json"), "utf8")) as Report;
+    const finding = { code: "GL007", severity: "warning" as const, message: "cut", parameters: ["enc.weight"], related: [], file: "m.ts", line: 9, column: 3 };
+    const report: Report = { ...base, findings: [], suppressed: [{ ...finding, by: { file: "m.ts", line: 8, column: 1 } }] };
+    const sarif = toSarif(report, "0.1.0");
+    expect(validate(sarif), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
+    expect(sarif.runs[0].results).toMatchObject([
+      { ruleId: "GL007", suppressions: [{ kind: "inSource", location: { physicalLocation: { region: { startLine: 8 } } } }] },
+    ]);
+    expect(formatText(report)).toContain("Suppressed (1): GL007 at m.ts:9 (gradlens-ignore at line 8)");
   });
 });

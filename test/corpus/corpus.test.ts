@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { runFile } from "../../src/runner/run";
-import { analyze } from "../../src/analysis";
+import { runCheck } from "../../src/runner/check";
 import type { Report } from "../../src/protocol/report";
 import { buildDist, repoRoot } from "../runner/buildDist";
 
@@ -12,6 +11,7 @@ import { buildDist, repoRoot } from "../runner/buildDist";
 //   // @status <name prefix> <status>   parameters whose name starts with the prefix have that status;
 //                                      every other parameter is `updated`
 //   ... // @finding GL006          a warning/error finding with that code on that line (buggy programs)
+//   // gradlens-ignore GL007       the user's suppression comment: it must silence a real finding
 // A buggy program's warning/error findings are exactly the @finding lines.
 
 const dir = join(repoRoot, "test/corpus/programs");
@@ -21,6 +21,8 @@ interface Expectations {
   kind: "correct" | "buggy";
   statuses: Array<[string, string]>;
   findings: string[];
+  /** code@line of the findings the program's gradlens-ignore comments silence */
+  suppressed: string[];
 }
 
 function expectationsOf(source: string): Expectations {
@@ -32,7 +34,12 @@ function expectationsOf(source: string): Expectations {
   lines.forEach((l, i) => {
     for (const m of l.matchAll(/\/\/ @finding (GL\d{3})/g)) findings.push(`${m[1]}@${i + 1}`);
   });
-  return { kind, statuses, findings };
+  const suppressed: string[] = [];
+  lines.forEach((l, i) => {
+    const m = /^\/\/ gradlens-ignore (GL\d{3})/.exec(l.slice(Math.max(0, l.indexOf("//"))));
+    if (m !== null) suppressed.push(`${m[1]}@${l.trim().startsWith("//") ? i + 2 : i + 1}`);
+  });
+  return { kind, statuses, findings, suppressed };
 }
 
 let workerPath = "";
@@ -45,8 +52,7 @@ beforeAll(async () => {
 afterAll(() => cleanup());
 
 async function check(file: string): Promise<Report> {
-  const trace = await runFile(`test/corpus/programs/${file}`, { workerPath, cwd: repoRoot, timeoutMs: 15_000 });
-  return analyze(trace);
+  return runCheck(`test/corpus/programs/${file}`, { workerPath, cwd: repoRoot, timeoutMs: 15_000 });
 }
 
 describe("the corpus of canonical programs and their buggy twins", () => {
@@ -64,6 +70,7 @@ describe("the corpus of canonical programs and their buggy twins", () => {
       const problems = report.findings.filter((f) => f.severity !== "info").map((f) => `${f.code}@${f.line}`);
       if (expected.kind === "correct") expect(problems, JSON.stringify(report.findings, null, 1)).toEqual([]);
       else expect([...new Set(problems)].sort()).toEqual([...expected.findings].sort());
+      expect((report.suppressed ?? []).map((f) => `${f.code}@${f.line}`)).toEqual(expected.suppressed);
     });
   }
 });
