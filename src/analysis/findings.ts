@@ -132,9 +132,12 @@ function gradNotApplied(ctx: FindingContext, set: FindingSet): void {
     if (p.cause.kind !== "lr-zero" && p.cause.kind !== "not-stepped") continue;
     const g = p.groups.find((x) => (p.cause!.kind === "lr-zero" ? x.lr === 0 : x.lr !== 0))!;
     const opt = trace.optimizers.find((o) => o.name === g.optimizer)!;
-    const why = p.cause.kind === "lr-zero" ? `group ${g.group} of ${g.optimizer} has lr = 0` : `${g.optimizer}.step() never ran while they held one`;
+    const bySchedule = p.cause.kind === "lr-zero" && p.cause.message.includes("(scheduler:");
+    const why = bySchedule
+      ? `every step of ${g.optimizer} that ran used lr 0 for group ${g.group} (scheduler)`
+      : p.cause.kind === "lr-zero" ? `group ${g.group} of ${g.optimizer} has lr = 0` : `${g.optimizer}.step() never ran while they held one`;
     set.add(
-      `${p.cause.kind}|${opt.id}|${g.group}`, "GL002", "warning", opt.site, trace.file,
+      `${p.cause.kind}|${opt.id}|${g.group}|${bySchedule}`, "GL002", "warning", opt.site, trace.file,
       (names) =>
         `backward() computes a gradient for ${listNames(names)} that is never applied (${why}); ` +
         `if they are meant to stay fixed, freeze them with requiresGrad_(false) or run them under noGrad`,

@@ -173,6 +173,19 @@ function notAppliedCause(index: TraceIndex, p: number, groups: OptimizerMembersh
     return { ...toSourceSite(leaf.site, trace.file), kind: "not-in-optimizer", message };
   }
   const opt = (g: OptimizerMembership) => trace.optimizers.find((o) => o.name === g.optimizer)!;
+  // a scheduler set lr 0 for the steps that ran (a warm-up's first step) but not for good
+  for (const g of groups) {
+    const o = opt(g);
+    const ranAtZero = trace.steps.filter((s) => s.optimizer === o.id && s.lrs[g.group] === 0);
+    const nowLr = o.groups[g.group].lr;
+    if (g.lr === 0 && ranAtZero.length > 0 && nowLr !== 0) {
+      return {
+        ...toSourceSite(o.site, trace.file),
+        kind: "lr-zero",
+        message: `${name} gets a gradient, but lr was 0 at step ${ranAtZero.map((s) => s.index + 1).join(", ")} of ${o.name} (scheduler: group ${g.group}'s lr is ${nowLr} afterwards)`,
+      };
+    }
+  }
   if (groups.every((g) => g.lr === 0)) {
     const g = groups[0];
     return {
@@ -183,16 +196,6 @@ function notAppliedCause(index: TraceIndex, p: number, groups: OptimizerMembersh
   }
   const g = groups.find((x) => x.lr !== 0)!;
   const o = opt(g);
-  const ranAtZero = trace.steps.filter((s) => s.optimizer === o.id && s.lrs[g.group] === 0);
-  if (ranAtZero.length > 0) {
-    const nowLr = o.groups[g.group].lr;
-    return {
-      ...toSourceSite(o.site, trace.file),
-      kind: "lr-zero",
-      message: `${name} gets a gradient, but lr was 0 at step ${ranAtZero.map((s) => s.index + 1).join(", ")} of ${o.name}` +
-        (nowLr !== 0 ? ` (scheduler: group ${g.group}'s lr is ${nowLr} afterwards)` : ""),
-    };
-  }
   return {
     ...toSourceSite(o.site, trace.file),
     kind: "not-stepped",
