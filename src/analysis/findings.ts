@@ -7,6 +7,7 @@ import type { GradTimeline } from "./gradTimeline";
 import type { ParamFacts } from "./paramStatus";
 import { attributeSaved, type MemoryAnalysis } from "./memory";
 import { listNames, toSourceSite, where } from "./sites";
+import { ruleFor } from "./rules";
 
 // The rules behind the finding codes. Each rule is documented (meaning, example, fix) in
 // docs/findings.md under a heading that starts with its code. Codes are stable: never renumber.
@@ -29,6 +30,7 @@ class FindingSet {
     key: string, code: string, severity: Severity, site: Site | null, file: string,
     message: (params: string[]) => string, params: string[], related: RelatedSite[],
   ): void {
+    ruleFor(code, severity);
     const k = `${code}|${key}`;
     let f = this.byKey.get(k);
     if (f === undefined) {
@@ -130,9 +132,12 @@ function gradNotApplied(ctx: FindingContext, set: FindingSet): void {
     if (p.cause.kind !== "lr-zero" && p.cause.kind !== "not-stepped") continue;
     const g = p.groups.find((x) => (p.cause!.kind === "lr-zero" ? x.lr === 0 : x.lr !== 0))!;
     const opt = trace.optimizers.find((o) => o.name === g.optimizer)!;
-    const why = p.cause.kind === "lr-zero" ? `group ${g.group} of ${g.optimizer} has lr = 0` : `${g.optimizer}.step() never ran while they held one`;
+    const bySchedule = p.cause.kind === "lr-zero" && p.cause.message.includes("(scheduler:");
+    const why = bySchedule
+      ? `every step of ${g.optimizer} that ran used lr 0 for group ${g.group} (scheduler)`
+      : p.cause.kind === "lr-zero" ? `group ${g.group} of ${g.optimizer} has lr = 0` : `${g.optimizer}.step() never ran while they held one`;
     set.add(
-      `${p.cause.kind}|${opt.id}|${g.group}`, "GL002", "warning", opt.site, trace.file,
+      `${p.cause.kind}|${opt.id}|${g.group}|${bySchedule}`, "GL002", "warning", opt.site, trace.file,
       (names) =>
         `backward() computes a gradient for ${listNames(names)} that is never applied (${why}); ` +
         `if they are meant to stay fixed, freeze them with requiresGrad_(false) or run them under noGrad`,
@@ -159,7 +164,11 @@ function frozenInOptimizer(ctx: FindingContext, set: FindingSet): void {
   });
 }
 
-/** GL004: trainable parameters in no optimizer while other parameters are in one. */
+/**
+ * GL004: a gradient computed for a parameter no optimizer holds while other parameters are in one.
+ * Parameters that never get a gradient (a DQN target net or a distillation teacher, used only under
+ * noGrad or after detach) are deliberately not trained; hand-updated parameters are trained.
+ */
 function notInOptimizer(ctx: FindingContext, set: FindingSet): void {
   const { index, parameters, timeline } = ctx;
   const trace = index.trace;
@@ -167,12 +176,12 @@ function notInOptimizer(ctx: FindingContext, set: FindingSet): void {
   if (!anyHeld) return;
   const opt = trace.optimizers.find((o) => o.groups.some((g) => g.params.length > 0))!;
   parameters.forEach((p, i) => {
-    if (!p.requiresGrad || timeline.memberships[i].length > 0 || index.params[i].leaf.kind !== "parameter") return;
+    if (p.status !== "grad-not-applied" || p.cause?.kind !== "not-in-optimizer" || index.params[i].leaf.kind !== "parameter") return;
     const names = opt.name;
     set.add(
       "", "GL004", "warning", opt.site, trace.file,
       (list) =>
-        `${listNames(list)} require${list.length === 1 ? "s" : ""} grad but no optimizer holds ${list.length === 1 ? "it" : "them"} ` +
+        `backward() computes a gradient for ${listNames(list)}, but no optimizer holds ${list.length === 1 ? "it" : "them"} ` +
         `(${names} trains the others); add ${list.length === 1 ? "it" : "them"} to the optimizer, or freeze with requiresGrad_(false) so no gradient is computed`,
       [p.name], related(index.params[i].leaf.site, trace.file, `${p.name} is created here`),
     );
@@ -210,21 +219,78 @@ function accumulation(ctx: FindingContext, set: FindingSet): void {
       }
     }
     const sites = [...new Map(contributions.map((b) => [siteKey(bw(b).site), bw(b)])).values()];
-    if (sites.length < 2) continue; // one backward() line repeated = accumulation on purpose
     const reader = use.step?.site ?? bw(contributions[contributions.length - 1]).site;
     const stepper = use.step !== null ? trace.optimizers[use.step.optimizer].name : null;
+    const what = stepper !== null ? `${stepper}.step() uses the gradient of` : "the .grad of";
+    const spansIterations = use.step === null ? spansIteration(contributions.map((b) => siteKey(bw(b).site))) : use.stale.length > 0;
+    if (spansIterations) {
+      set.add(
+        `stale|${siteKey(reader)}`, "GL005", "warning", reader, trace.file,
+        (names) =>
+          `${what} ${listNames(names)} ${stepper !== null ? "" : "holds gradient "}summed over ${contributions.length} backward() calls since it was last cleared, ` +
+          `including the gradient of an earlier iteration${use.step !== null ? " that a previous step already applied" : ""}; ` +
+          `call ${stepper !== null ? `${stepper}.zeroGrad()` : "zeroGrad() (or set .grad = null)"} once per iteration, before backward()`,
+        [name], sites.flatMap((b) => related(b.site, trace.file, "adds into .grad here")),
+      );
+      continue;
+    }
+    const reused = sharedGraph(ctx, contributions);
+    if (reused === null) continue; // separate losses summed into one step, or micro-batches: on purpose
     set.add(
       `${siteKey(reader)}|${sites.map((b) => siteKey(b.site)).join(",")}`, "GL005", "warning", reader, trace.file,
       (names) =>
         `${stepper !== null ? `${stepper}.step() uses the gradient of ${listNames(names)}` : `the .grad of ${listNames(names)} holds gradient`} ` +
-        `accumulated from ${sites.length} different backward() calls (${sites.map((b) => where(b.site)).join(", ")}) ` +
-        `with no zeroGrad() between them; clear the gradients in between, or sum the losses and call backward() once`,
+        `accumulated from ${sites.length} different backward() calls (${sites.map((b) => where(b.site)).join(", ")}), and the one at ${where(bw(reused[1]).site)} ` +
+        `backpropagates again through the graph that the one at ${where(bw(reused[0]).site)} kept with retainGraph, with no zeroGrad() between them; ` +
+        `clear the gradients in between, or detach() what the second loss reuses`,
       [name], sites.flatMap((b) => related(b.site, trace.file, "adds into .grad here")),
     );
   }
 }
 
-/** GL007: a detach or noGrad keeps gradient from parameters the optimizer after that backward steps. */
+/**
+ * Without an optimizer there is no step to mark an iteration: the gradient spans iterations when a
+ * backward() line runs again after a different one (7, 8, 7): a loop that never clears.
+ */
+function spansIteration(sites: string[]): boolean {
+  const seen = new Set<string>();
+  for (let i = 0; i < sites.length; i++) {
+    if (seen.has(sites[i]) && sites[i - 1] !== sites[i]) return true;
+    seen.add(sites[i]);
+  }
+  return false;
+}
+
+/**
+ * Two contributions where the earlier backward() kept its graph (retainGraph) and the later one runs
+ * through some of the same ops: the same graph backpropagated twice into one .grad, the article's
+ * 56-instead-of-48. Separate forward passes (DCGAN's errD_real and errD_fake) share no op.
+ */
+function sharedGraph(ctx: FindingContext, contributions: number[]): [number, number] | null {
+  const trace = ctx.index.trace;
+  for (let i = 0; i < contributions.length; i++) {
+    const a = contributions[i];
+    if (!trace.backwards[a].retainGraph) continue;
+    const opsA = ctx.reaches[a].realOps;
+    for (let j = i + 1; j < contributions.length; j++) {
+      const b = contributions[j];
+      if (trace.backwards[b].site !== null && sameSiteOf(trace.backwards[a].site, trace.backwards[b].site)) continue;
+      for (const op of ctx.reaches[b].realOps) if (opsA.has(op)) return [a, b];
+    }
+  }
+  return null;
+}
+
+function sameSiteOf(a: Site | null, b: Site | null): boolean {
+  return siteKey(a) === siteKey(b);
+}
+
+/**
+ * GL007: a detach or noGrad keeps gradient from parameters the optimizer after that backward steps.
+ * When the same backward() still reaches them by another path, the cut is a stop-gradient by design
+ * (straight-through estimator, SimSiam's stop-grad target, truncated BPTT): info. A warning only when
+ * this backward() reaches them by no path while another loss of the same step does.
+ */
 function cutInTraining(ctx: FindingContext, set: FindingSet, gl001: Set<number>): void {
   const { index, registry, reaches, timeline } = ctx;
   const trace = index.trace;
@@ -239,37 +305,83 @@ function cutInTraining(ctx: FindingContext, set: FindingSet, gl001: Set<number>)
         (p) => !gl001.has(p) && timeline.memberships[p].some((m) => m.optimizer === owner),
       );
       if (hit.length === 0) continue;
+      const byDesign = hit.every((p) => r.realParams.has(p));
+      const rel = [...related(r.backward.site, trace.file, "the backward() it cuts"), ...related(opt.site, trace.file, `${opt.name} steps them`)];
+      if (byDesign) {
+        set.add(
+          `${cutId}|${owner}|design`, "GL007", "info", cut.site, trace.file,
+          (names) =>
+            `${describeCut(cut)} at ${where(cut.site)} stops the gradient of backward() at ${where(r.backward.site)} on one path to ${listNames(names)}, ` +
+            `which still get${names.length === 1 ? "s" : ""} gradient from it by another path: a stop-gradient by design (straight-through, stop-grad target, truncated BPTT)`,
+          hit.map((p) => index.params[p].leaf.name), rel,
+        );
+        continue;
+      }
       set.add(
         `${cutId}|${owner}`, "GL007", "warning", cut.site, trace.file,
         (names) =>
           `${describeCut(cut)} at ${where(cut.site)} keeps the gradient of backward() at ${where(r.backward.site)} from ${listNames(names)}, ` +
-          `which ${opt.name} steps; ${names.length === 1 ? "it still gets" : "they still get"} gradient elsewhere, so part of the training signal is lost`,
-        hit.map((p) => index.params[p].leaf.name),
-        [...related(r.backward.site, trace.file, "the backward() it cuts"), ...related(opt.site, trace.file, `${opt.name} steps them`)],
+          `which ${opt.name} steps; ${names.length === 1 ? "it gets" : "they get"} gradient only from other losses of that step, so this loss does not train ${names.length === 1 ? "it" : "them"}`,
+        hit.map((p) => index.params[p].leaf.name), rel,
       );
     }
   }
 }
 
-/** GL008: a frozen module in train mode keeps updating its BatchNorm statistics. */
+/**
+ * GL008: a module frozen for the whole run, in train mode, whose BatchNorm statistics still change.
+ * One finding per frozen module tree (the topmost module whose parameters are all frozen). A module
+ * frozen only for a phase (pix2pix's set_requires_grad(netD, False) for the generator step, then
+ * True again) is trained, and its statistics are meant to follow the data.
+ */
 function frozenBatchNorm(ctx: FindingContext, set: FindingSet): void {
   const { index } = ctx;
   const trace = index.trace;
+  const modules = trace.modules;
+  const paramsUnder = new Map<number, number[]>();
+  for (const m of modules) {
+    for (let a: number | null = m.id; a !== null; a = modules[a]?.parent ?? null) {
+      const list = paramsUnder.get(a) ?? [];
+      list.push(...m.parameters);
+      paramsUnder.set(a, list);
+    }
+  }
+  const frozenAllRun = (t: number) => {
+    const leaf = index.leafByTensor.get(t);
+    if (leaf === undefined || leaf.requiresGradAtEnd) return false;
+    // unfrozen again after a freeze: frozen only for a phase
+    const changes = trace.requiresGradChanges.filter((c) => c.tensor === t);
+    const firstFreeze = changes.findIndex((c) => !c.flag);
+    return !changes.slice(firstFreeze + 1).some((c) => c.flag) && !ctx.facts[index.paramByTensor.get(t)?.index ?? -1]?.gotGrad;
+  };
+  const frozenTree = (id: number) => {
+    const ps = paramsUnder.get(id) ?? [];
+    return ps.length > 0 && ps.every(frozenAllRun);
+  };
+  const topFrozen = (id: number): number => {
+    let top = id;
+    for (let a = modules[id]?.parent ?? null; a !== null && frozenTree(a); a = modules[a]?.parent ?? null) top = a;
+    return top;
+  };
   for (const u of trace.bufferUpdates) {
-    const m = trace.modules[u.module];
-    if (m === undefined || m.parameters.length === 0) continue;
-    const freezes = m.parameters.map((t) => index.freezeFor(t, u.seq));
-    if (freezes.some((f) => f === null)) continue;
-    let training = true;
-    let trainSite: Site | null = null;
-    for (const c of m.trainCalls) if (c.seq < u.seq) { training = c.mode; trainSite = c.site; }
+    const m = modules[u.module];
+    if (m === undefined || m.parameters.length === 0 || !frozenTree(m.id)) continue;
+    // the latest train()/eval() before the update, on the module or an ancestor (eval() recurses)
+    let last: { seq: number; mode: boolean; site: Site | null } | null = null;
+    for (let a: number | null = m.id; a !== null; a = modules[a]?.parent ?? null) {
+      for (const c of modules[a].trainCalls) if (c.seq < u.seq && (last === null || c.seq > last.seq)) last = c;
+    }
+    const training = last?.mode ?? true;
+    const trainSite = last?.site ?? null;
     if (!training) continue;
-    const freeze = freezes[0]!;
+    const top = modules[topFrozen(m.id)];
+    const freeze = index.lastFreeze(m.parameters[0]);
     set.add(
-      m.path, "GL008", "warning", freeze.site, trace.file,
+      top.path, "GL008", "info", freeze?.site ?? top.site, trace.file,
       () =>
-        `${m.path} is frozen (${where(freeze.site)}) but in train mode, so its ${m.className} statistics (${u.name}) still change on every forward; call ${m.path}.eval()`,
-      m.parameters.map((t) => index.paramByTensor.get(t)?.leaf.name ?? `${m.path}.?`),
+        `${top.path} is frozen for the whole run but in train mode, so its ${m.className} statistics (${u.name}) still change on every forward; ` +
+        `if they are meant to stay fixed, call ${top.path}.eval() after each train()`,
+      (paramsUnder.get(top.id) ?? []).map((t) => index.paramByTensor.get(t)?.leaf.name ?? `${top.path}.?`),
       [...related(u.site, trace.file, `${u.name} updated here`), ...related(trainSite, trace.file, "put in train mode here")],
     );
   }
@@ -281,7 +393,7 @@ function movedWithoutGradient(ctx: FindingContext, set: FindingSet): void {
   const trace = index.trace;
   for (const use of timeline.uses) {
     if (use.step === null || !use.changed) continue;
-    if (use.hadGrad && use.contributions.length > 0) continue;
+    if (use.hadGrad && (use.contributions.length > 0 || use.assigned)) continue;
     const opt = trace.optimizers[use.step.optimizer];
     set.add(
       `${siteKey(use.step.site)}|${opt.id}`, "GL009", "warning", use.step.site, trace.file,

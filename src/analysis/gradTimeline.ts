@@ -1,4 +1,4 @@
-import type { BackwardRecord, StepRecord, Trace, ZeroGradRecord } from "../trace/schema";
+import type { BackwardRecord, GradAssignmentRecord, ManualUpdateRecord, StepRecord, Trace, ZeroGradRecord } from "../trace/schema";
 import type { TraceIndex } from "./traceIndex";
 
 // Replays what each parameter's .grad held over the run: which backward() calls added into it since
@@ -15,6 +15,12 @@ export interface GradUse {
   changed: boolean;
   /** the optimizer saw a non-null .grad */
   hadGrad: boolean;
+  /** the .grad it read was assigned by hand (`p.grad = g`) since the last clear */
+  assigned: boolean;
+  /** of the contributions, those an earlier step already applied to this parameter (a finished iteration's) */
+  stale: number[];
+  /** the step the run stopped just before (it was called, so it reads this gradient, but is not in the trace) */
+  pending?: boolean;
 }
 
 export interface Membership {
@@ -32,12 +38,16 @@ export interface GradTimeline {
   applied: boolean[];
   /** param index → some step changed its value */
   changed: boolean[];
+  /** param index → the first hand-written update that used its gradient (`p.data.add_(p.grad, ...)`) */
+  manual: Array<ManualUpdateRecord | null>;
 }
 
 type Event =
   | { seq: number; kind: "backward"; rec: BackwardRecord }
   | { seq: number; kind: "zero"; rec: ZeroGradRecord }
-  | { seq: number; kind: "step"; rec: StepRecord };
+  | { seq: number; kind: "step"; rec: StepRecord }
+  | { seq: number; kind: "manual"; rec: ManualUpdateRecord }
+  | { seq: number; kind: "assign"; rec: GradAssignmentRecord };
 
 export function buildTimeline(index: TraceIndex): GradTimeline {
   const trace = index.trace;
@@ -56,6 +66,8 @@ export function buildTimeline(index: TraceIndex): GradTimeline {
     ...trace.backwards.map((rec) => ({ seq: rec.seq, kind: "backward" as const, rec })),
     ...trace.zeroGrads.map((rec) => ({ seq: rec.seq, kind: "zero" as const, rec })),
     ...trace.steps.map((rec) => ({ seq: rec.seq, kind: "step" as const, rec })),
+    ...(trace.manualUpdates ?? []).map((rec) => ({ seq: rec.seq, kind: "manual" as const, rec })),
+    ...(trace.gradAssignments ?? []).map((rec) => ({ seq: rec.seq, kind: "assign" as const, rec })),
   ].sort((a, b) => a.seq - b.seq);
 
   const ownerOf: Array<number | null> = trace.backwards.map(() => null);
@@ -65,6 +77,15 @@ export function buildTimeline(index: TraceIndex): GradTimeline {
   const applied = new Array<boolean>(n).fill(false);
   const changed = new Array<boolean>(n).fill(false);
   const moduleParams = moduleParamIndex(index);
+  const consumed: Array<Set<number>> = Array.from({ length: n }, () => new Set());
+  const assigned = new Array<boolean>(n).fill(false);
+  const manual: Array<ManualUpdateRecord | null> = new Array(n).fill(null);
+  const use = (step: StepRecord, p: number, moved: boolean, hadGrad: boolean, pending = false): GradUse => {
+    const contributions = [...held[p]];
+    const stale = contributions.filter((b) => consumed[p].has(b));
+    if (hadGrad) for (const b of contributions) consumed[p].add(b);
+    return { step, param: p, contributions, changed: moved, hadGrad, assigned: assigned[p], stale, ...(pending ? { pending } : {}) };
+  };
 
   for (const ev of events) {
     if (ev.kind === "backward") {
@@ -74,7 +95,21 @@ export function buildTimeline(index: TraceIndex): GradTimeline {
         if (p !== undefined) held[p.index].push(ev.rec.index);
       }
     } else if (ev.kind === "zero") {
-      for (const p of clearedBy(ev.rec, trace, index, moduleParams)) held[p] = [];
+      for (const p of clearedBy(ev.rec, trace, index, moduleParams)) {
+        held[p] = [];
+        assigned[p] = false;
+      }
+    } else if (ev.kind === "assign") {
+      // a gradient set by hand replaces what backward() accumulated; it is a gradient, not a clear
+      const p = index.paramByTensor.get(ev.rec.tensor);
+      if (p !== undefined) {
+        held[p.index] = [];
+        assigned[p.index] = true;
+      }
+    } else if (ev.kind === "manual") {
+      const p = index.paramByTensor.get(ev.rec.tensor);
+      if (p !== undefined && manual[p.index] === null) manual[p.index] = ev.rec;
+      if (p !== undefined) for (const b of held[p.index]) consumed[p.index].add(b);
     } else {
       const step = ev.rec;
       for (const b of pendingOwner) ownerOf[b] = step.optimizer;
@@ -88,18 +123,40 @@ export function buildTimeline(index: TraceIndex): GradTimeline {
         const gi = groups.findIndex((g) => g.params.includes(c.tensor));
         const lr = step.lrs[gi] ?? groups[gi]?.lr ?? 0;
         if (c.hadGrad && lr !== 0) applied[p.index] = true;
-        if (c.hadGrad || moved) {
-          uses.push({ step, param: p.index, contributions: [...held[p.index]], changed: moved, hadGrad: c.hadGrad });
-        }
+        if (c.hadGrad || moved) uses.push(use(step, p.index, moved, c.hadGrad));
       }
+    }
+  }
+  const pending = pendingStep(trace);
+  if (pending !== null) {
+    for (const b of pendingOwner) ownerOf[b] = pending.optimizer;
+    for (const t of trace.optimizers[pending.optimizer].groups.flatMap((g) => g.params)) {
+      const p = index.paramByTensor.get(t);
+      if (p !== undefined && held[p.index].length > 0) uses.push(use(pending, p.index, false, true, true));
     }
   }
   if (trace.optimizers.length === 0) {
     for (let p = 0; p < n; p++) {
-      if (held[p].length > 0) uses.push({ step: null, param: p, contributions: [...held[p]], changed: false, hadGrad: true });
+      if (held[p].length > 0) uses.push({ step: null, param: p, contributions: [...held[p]], changed: false, hadGrad: true, assigned: assigned[p], stale: [] });
     }
   }
-  return { uses, ownerOf, memberships, applied, changed };
+  return { uses, ownerOf, memberships, applied, changed, manual };
+}
+
+/**
+ * The step the run was stopped in front of (the step budget stops a run just before an optimizer's
+ * step), as a step record of that optimizer without changes: it reads the gradients held then, so a
+ * missing zeroGrad() shows at the first check without running a second step.
+ */
+function pendingStep(trace: Trace): StepRecord | null {
+  const stop = trace.stopped;
+  if (stop.reason !== "step-budget" || stop.line === undefined) return null;
+  const at = trace.steps.filter((s) => s.site !== null && s.site.line === stop.line && s.site.column === stop.column && s.site.file === stop.file);
+  if (at.length === 0) return null;
+  const optimizer = at[at.length - 1].optimizer;
+  const index = trace.steps.filter((s) => s.optimizer === optimizer).length;
+  const groups = trace.optimizers[optimizer]?.groups ?? [];
+  return { seq: Number.MAX_SAFE_INTEGER, optimizer, index, lrs: groups.map((g) => g.lr), changes: [], site: at[0].site };
 }
 
 /** Parameter indices a zeroGrad() (or a hand-written clear) clears. */

@@ -68,15 +68,21 @@ export function buildParameterReports(
     const groups: OptimizerMembership[] = timeline.memberships[p].map((m) => ({
       optimizer: trace.optimizers[m.optimizer].name,
       group: m.group,
-      lr: trace.optimizers[m.optimizer].groups[m.group].lr,
+      lr: lrUsed(index, m.optimizer, m.group),
     }));
     const optimizers = [...new Set(groups.map((g) => g.optimizer))];
-    const updated = timeline.changed[p];
+    const manual = timeline.manual[p];
+    // one fact for both fields: a gradient was applied (by a step with lr ≠ 0, or by hand)
+    const updated = f.gotGrad && (timeline.applied[p] || manual !== null);
     let status: ParamStatus;
     let cause: Cause | null = null;
+    let note: string | undefined;
     const name = leaf.name;
-    if (f.gotGrad && (timeline.applied[p] || updated)) {
+    if (updated) {
       status = "updated";
+      if (manual === null && !timeline.changed[p]) {
+        note = `the step applied ${name}'s gradient, but it was exactly zero (gradient norm ${f.gradNorm ?? 0}), so its value did not change`;
+      }
     } else if (f.gotGrad) {
       status = "grad-not-applied";
       cause = notAppliedCause(index, p, groups, name);
@@ -112,6 +118,8 @@ export function buildParameterReports(
       optimizers,
       groups,
       updated,
+      ...(manual !== null && manual.site !== null ? { updatedByHand: toSourceSite(manual.site, trace.file) } : {}),
+      ...(note !== undefined ? { note } : {}),
       status,
       cause,
       module: leaf.modulePath,
@@ -119,6 +127,15 @@ export function buildParameterReports(
       reachedBy: [...f.reachedBy],
     };
   });
+}
+
+/** The lr a group's last step used (schedulers change it after the step), or its current lr. */
+export function lrUsed(index: TraceIndex, optimizer: number, group: number): number {
+  const steps = index.trace.steps;
+  for (let i = steps.length - 1; i >= 0; i--) {
+    if (steps[i].optimizer === optimizer && steps[i].lrs[group] !== undefined) return steps[i].lrs[group];
+  }
+  return index.trace.optimizers[optimizer].groups[group].lr;
 }
 
 const cutCauseKind: Record<CutKind, CauseKind> = {
@@ -156,6 +173,19 @@ function notAppliedCause(index: TraceIndex, p: number, groups: OptimizerMembersh
     return { ...toSourceSite(leaf.site, trace.file), kind: "not-in-optimizer", message };
   }
   const opt = (g: OptimizerMembership) => trace.optimizers.find((o) => o.name === g.optimizer)!;
+  // a scheduler set lr 0 for the steps that ran (a warm-up's first step) but not for good
+  for (const g of groups) {
+    const o = opt(g);
+    const ranAtZero = trace.steps.filter((s) => s.optimizer === o.id && s.lrs[g.group] === 0);
+    const nowLr = o.groups[g.group].lr;
+    if (g.lr === 0 && ranAtZero.length > 0 && nowLr !== 0) {
+      return {
+        ...toSourceSite(o.site, trace.file),
+        kind: "lr-zero",
+        message: `${name} gets a gradient, but lr was 0 at step ${ranAtZero.map((s) => s.index + 1).join(", ")} of ${o.name} (scheduler: group ${g.group}'s lr is ${nowLr} afterwards)`,
+      };
+    }
+  }
   if (groups.every((g) => g.lr === 0)) {
     const g = groups[0];
     return {
@@ -165,8 +195,9 @@ function notAppliedCause(index: TraceIndex, p: number, groups: OptimizerMembersh
     };
   }
   const g = groups.find((x) => x.lr !== 0)!;
+  const o = opt(g);
   return {
-    ...toSourceSite(opt(g).site, trace.file),
+    ...toSourceSite(o.site, trace.file),
     kind: "not-stepped",
     message: `${name} gets a gradient, but ${g.optimizer}.step() never ran while it held one`,
   };

@@ -1,4 +1,4 @@
-import type { BackwardReport, CutReport, OptimizerReport } from "../protocol/report";
+import type { BackwardReport, CutReport, OptimizerReport, ParameterReport } from "../protocol/report";
 import type { TraceIndex } from "./traceIndex";
 import type { CutSiteRegistry } from "./cutSites";
 import type { BackwardReach } from "./reach";
@@ -46,14 +46,23 @@ export function buildCutReports(index: TraceIndex, registry: CutSiteRegistry, re
   return out.sort((a, b) => a.line - b.line || a.column - b.column);
 }
 
-export function buildOptimizerReports(index: TraceIndex): OptimizerReport[] {
+export function buildOptimizerReports(index: TraceIndex, parameters: ParameterReport[]): OptimizerReport[] {
   const trace = index.trace;
   const nameOf = (t: number) => index.paramByTensor.get(t)?.leaf.name ?? index.leafByTensor.get(t)?.name ?? `tensor#${t}`;
-  return trace.optimizers.map((o) => ({
-    ...toSourceSite(o.site, trace.file),
-    name: o.name,
-    type: o.className,
-    groups: o.groups.map((g, i) => ({ index: i, lr: g.lr, params: g.params.map(nameOf) })),
-    steps: trace.steps.filter((s) => s.optimizer === o.id).length,
-  }));
+  const updatedOf = new Map(parameters.map((p) => [p.name, p.updated]));
+  return trace.optimizers.map((o) => {
+    const held = [...new Set(o.groups.flatMap((g) => g.params.map(nameOf)))];
+    const steps = trace.steps.filter((s) => s.optimizer === o.id);
+    return {
+      ...toSourceSite(o.site, trace.file),
+      name: o.name,
+      type: o.className,
+      groups: o.groups.map((g, i) => ({ index: i, lr: g.lr, params: g.params.map(nameOf) })),
+      steps: steps.length,
+      stepLrs: steps.map((s) => [...s.lrs]),
+      // the same `updated` field every other view reads (the lens, the status bar, hovers)
+      updated: held.filter((n) => updatedOf.get(n) === true),
+      notUpdated: held.filter((n) => updatedOf.get(n) !== true),
+    };
+  });
 }

@@ -25,6 +25,12 @@ export class TraceIndex {
   private readonly topLevelSet: Set<string>;
   private readonly topOfPath = new Map<string, string | null>();
   private readonly paramsByTop = new Map<string, ParamInfo[]>();
+  /**
+   * Parameters no root module and no optimizer holds, that no backward() reached and nothing updated:
+   * a replaced `fc`, a tied-away decoder weight, a module built in a constructor but never registered.
+   * They are not rows of the report (PyTorch's named_parameters() of the roots does not list them).
+   */
+  readonly orphans: LeafRecord[] = [];
 
   constructor(readonly trace: Trace) {
     for (const m of trace.modules) this.moduleByPath.set(m.path, m);
@@ -39,8 +45,17 @@ export class TraceIndex {
       list.push(c);
       this.rgChangesByTensor.set(c.tensor, list);
     }
+    const orphanModules = unregisteredModules(trace.modules);
+    const reached = new Set<number>();
+    for (const b of trace.backwards) for (const r of b.reached) reached.add(r.tensor);
+    for (const u of trace.manualUpdates ?? []) reached.add(u.tensor);
     for (const leaf of trace.leaves) {
       this.leafByTensor.set(leaf.id, leaf);
+      const unheld = leaf.module === null ? leaf.factory === "Parameter" : orphanModules.has(leaf.module);
+      if (leaf.kind === "parameter" && unheld && !inOptimizer.has(leaf.id) && !reached.has(leaf.id)) {
+        this.orphans.push(leaf);
+        continue;
+      }
       const isParam =
         leaf.kind === "parameter" ||
         (leaf.kind === "leaf" && (leaf.requiresGrad || everTrainable.has(leaf.id) || inOptimizer.has(leaf.id)));
@@ -113,6 +128,17 @@ export class TraceIndex {
   }
 }
 
+/** Module ids of roots made inside another module's constructor that no module registered, and their descendants. */
+function unregisteredModules(modules: ModuleRecord[]): Set<number> {
+  const out = new Set<number>();
+  for (const m of modules) {
+    let a: ModuleRecord | undefined = m;
+    while (a !== undefined && a.parent !== null) a = modules[a.parent];
+    if (a !== undefined && a.createdInside !== undefined) out.add(m.id);
+  }
+  return out;
+}
+
 function computeTopLevel(modules: ModuleRecord[]): string[] {
   const childrenOf = new Map<number, ModuleRecord[]>();
   for (const m of modules) {
@@ -121,7 +147,7 @@ function computeTopLevel(modules: ModuleRecord[]): string[] {
     list.push(m);
     childrenOf.set(m.parent, list);
   }
-  const roots = modules.filter((m) => m.parent === null);
+  const roots = modules.filter((m) => m.parent === null && m.createdInside === undefined);
   const withParams = roots.filter((r) => hasParams(r, childrenOf));
   if (withParams.length === 1) {
     const children = childrenOf.get(withParams[0].id) ?? [];

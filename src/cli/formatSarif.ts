@@ -1,7 +1,7 @@
 import { isAbsolute } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Report, Severity, SourceSite } from "../protocol/report";
-import { RULE_TITLES } from "./ruleTitles";
+import { RULES_BY_CODE } from "../analysis/rules";
 
 // The Report as SARIF 2.1.0 (one run, rule ids = finding codes), for code-scanning tools. A file
 // that could not run is reported as an unsuccessful invocation with its location. Pure: Report → string.
@@ -22,14 +22,20 @@ function location(site: SourceSite, message?: string) {
 }
 
 export function toSarif(report: Report, toolVersion: string) {
-  const codes = [...new Set(report.findings.map((f) => f.code))].sort();
+  // suppressed findings stay in the log, marked as suppressed in source (code-scanning tools hide them)
+  const all = [...report.findings, ...(report.suppressed ?? [])];
+  const codes = [...new Set(all.map((f) => f.code))].sort();
   const ruleIndex = new Map(codes.map((c, i) => [c, i]));
-  const rules = codes.map((id) => ({
-    id,
-    name: id,
-    shortDescription: { text: RULE_TITLES[id] ?? id },
-  }));
-  const results = report.findings.map((f) => ({
+  const rules = codes.map((id) => {
+    const rule = RULES_BY_CODE.get(id);
+    return {
+      id,
+      name: id,
+      shortDescription: { text: rule?.title ?? id },
+      ...(rule !== undefined ? { defaultConfiguration: { level: LEVEL[rule.severity] } } : {}),
+    };
+  });
+  const results = all.map((f) => ({
     ruleId: f.code,
     ruleIndex: ruleIndex.get(f.code),
     level: LEVEL[f.severity],
@@ -37,6 +43,7 @@ export function toSarif(report: Report, toolVersion: string) {
     locations: [location(f)],
     ...(f.related.length > 0 ? { relatedLocations: f.related.map((r, i) => ({ id: i + 1, ...location(r, r.message) })) } : {}),
     ...(f.parameters.length > 0 ? { properties: { parameters: f.parameters } } : {}),
+    ...("by" in f ? { suppressions: [{ kind: "inSource", location: location(f.by as SourceSite) }] } : {}),
   }));
   const error = report.error;
   return {

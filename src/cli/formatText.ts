@@ -13,6 +13,7 @@ const yesNo = (b: boolean): string => (b ? "yes" : "no");
 const thousands = (n: number): string => n.toLocaleString("en-US");
 
 function optimizerCell(p: ParameterReport): string {
+  if (p.updatedByHand !== undefined && p.groups.length === 0) return `by hand at line ${p.updatedByHand.line}`;
   if (p.groups.length === 0) return p.optimizers.length === 0 ? "-" : oneLine(p.optimizers.join(", "));
   return p.groups.map((g) => `${oneLine(g.optimizer)}[${g.group}] lr=${g.lr}`).join(", ");
 }
@@ -108,6 +109,14 @@ export function formatText(report: Report): string {
   out.push(...cutLines(report), "");
   out.push(...memoryLines(report.memory), "");
   out.push(...findingLines(report.findings), "");
+  const silenced = report.suppressed ?? [];
+  if (silenced.length > 0) {
+    out.push(`Suppressed (${silenced.length}): ${silenced.map((f) => `${f.code} at ${f.file}:${f.line} (gradlens-ignore at line ${f.by.line})`).join(", ")}`, "");
+  }
+  const orphans = report.orphans ?? [];
+  if (orphans.length > 0) {
+    out.push(`Not listed: ${orphans.join(", ")} (no root module or optimizer holds ${orphans.length === 1 ? "it" : "them"}: a replaced or unregistered module)`, "");
+  }
   out.push(stoppedLine(report));
   out.push(...consoleLines(report.console));
   // every piece above is already clean; this pass keeps a missed one from reaching the terminal

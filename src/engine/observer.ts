@@ -43,6 +43,8 @@ export type EngineEvent =
   /** user code assigned `t.grad` (cleared: the value was null); the engine's own writes are silent */
   | { kind: "grad-set"; tensor: Tensor; cleared: boolean }
   | { kind: "param-group-added"; optimizer: object; group: object }
+  /** user code assigned `t.data = source` (its values were replaced outside autograd) */
+  | { kind: "data-set"; tensor: Tensor; source: Tensor }
   /** torch.autograd.grad: a backward sweep whose gradients are returned, not accumulated into `.grad` */
   | { kind: "autograd-grad"; phase: "start" | "end"; outputs: readonly Tensor[]; inputs: readonly Tensor[] };
 

@@ -1,6 +1,6 @@
-import { type DType, type TypedArray, isFloating } from "./dtype";
+import { type DType, type TypedArray, allocate, isFloating } from "./dtype";
 import { Storage } from "./storage";
-import { numelOf, normalizeDim, parseShapeArgs } from "./shape";
+import { contiguousStrides, numelOf, normalizeDim, parseShapeArgs } from "./shape";
 import { AccumulateGrad, type GradHook, type Node } from "./autograd/node";
 import { runBackward, type BackwardOptions } from "./autograd/backward";
 import { INT_REQUIRES_GRAD, NON_LEAF_REQUIRES_GRAD, NON_LEAF_REQUIRES_GRAD_SHORT } from "./errors";
@@ -197,6 +197,28 @@ export class Tensor {
         if (i >= 0) list.splice(i, 1);
       },
     };
+  }
+
+  /**
+   * PyTorch's `.data`: reading gives a tensor that shares storage but is outside autograd (unlike
+   * detach(), not a cut the tracer reports: `p.data.add_(p.grad, { alpha: -lr })` is an update);
+   * assigning replaces this tensor's values, shape and dtype in place, keeping its identity.
+   */
+  get data(): Tensor {
+    const out = new Tensor(this.storage, [...this.shape], [...this.strides], this.offset, this.dtype);
+    out.base = this.base ?? this;
+    return out;
+  }
+  set data(src: Tensor) {
+    const values = allocate(src.dtype, src.numel());
+    values.set(contiguousData(src));
+    const self = this as unknown as { storage: Storage; shape: number[]; strides: number[]; offset: number; dtype: DType };
+    self.storage = new Storage(values);
+    self.shape = [...src.shape];
+    self.strides = contiguousStrides(src.shape);
+    self.offset = 0;
+    self.dtype = src.dtype;
+    if (observer !== null) observer.onEvent?.({ kind: "data-set", tensor: this, source: src });
   }
 
   /** A new tensor sharing storage, cut from the graph. */

@@ -38,6 +38,7 @@ export interface Cause extends SourceSite {
 export interface OptimizerMembership {
   optimizer: string;
   group: number;
+  /** the lr its last step used (a scheduler may have changed it since), or the group's lr when it never stepped */
   lr: number;
 }
 
@@ -51,7 +52,15 @@ export interface ParameterReport {
   /** L2 norm of the last gradient it held, or null */ gradNorm: number | null;
   /** stable: names of the optimizers that hold it */ optimizers: string[];
   groups: OptimizerMembership[];
-  /** stable: an optimizer step changed its value */ updated: boolean;
+  /**
+   * stable: an optimizer step applied a gradient to it (non-null .grad, lr ≠ 0), or a hand-written
+   * update did; `status` is "updated" exactly when this is true
+   */
+  updated: boolean;
+  /** where a hand-written update (`p.data.add_(p.grad, { alpha: -lr })`) changed it, when one did */
+  updatedByHand?: SourceSite;
+  /** a remark on an `updated` parameter, e.g. that its applied gradient was exactly zero */
+  note?: string;
   /** stable */ status: ParamStatus;
   /** stable: why it was not updated; null when updated */ cause: Cause | null;
   /** qualified module path it belongs to ("G.fc1"), or null for a free leaf */ module: string | null;
@@ -96,6 +105,11 @@ export interface OptimizerReport extends SourceSite {
   /** "SGD", "Adam", ... */ type: string;
   groups: OptimizerGroupReport[];
   steps: number;
+  /** per step, the lr of each group that step used */
+  stepLrs?: number[][];
+  /** of the parameters it holds, those reported `updated`, and the others (one fact for every view) */
+  updated?: string[];
+  notUpdated?: string[];
 }
 
 export interface StopInfo {
@@ -185,6 +199,16 @@ export interface Report {
   memory: MemoryReport;
   graph: GraphReport;
   /** stable */ stopped: StopInfo;
+  /**
+   * The run reached a full iteration (every optimizer it made stepped; without optimizers, a
+   * backward() ran). When an error or timeout ended it before that, findings are left out: they
+   * would describe where the run stopped, not the gradient flow.
+   */
+  complete?: boolean;
+  /** parameters no root module or optimizer holds (a replaced layer, an unregistered module): not rows */
+  orphans?: string[];
+  /** findings silenced by a `// gradlens-ignore GLxxx` comment, with the comment's line */
+  suppressed?: Array<Finding & { by: SourceSite }>;
   error: RunError | null;
   console: string[];
   durationMs: number;

@@ -1,6 +1,9 @@
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
 import type { Report } from "../protocol/report";
 import { analyze } from "../analysis/index";
 import { emptyTrace } from "../trace/emptyTrace";
+import { parseSuppressions, type Suppression } from "../analysis/suppressions";
 import { runFile, type RunOptions } from "./run";
 import { isPythonFile, runPythonFile } from "./python/index";
 
@@ -17,12 +20,22 @@ export interface CheckOptions extends RunOptions {
 export async function runCheck(file: string, options: CheckOptions = {}): Promise<Report> {
   const trace = isPythonFile(file) ? await runPythonFile(file, options) : await runFile(file, options);
   try {
-    return analyze(trace);
+    return analyze(trace, { suppressions: await suppressionsOf(file, options) });
   } catch (e) {
     // a trace that passes the schema but not analysis (e.g. ids that name nothing) is a failed run,
     // never an exception in the host
     const site = { file: trace.stopped.file ?? trace.file, line: trace.stopped.line ?? 1, column: trace.stopped.column ?? 1 };
     const message = `GradLens could not analyse this run: ${e instanceof Error ? e.message : String(e)}`;
     return analyze(emptyTrace(trace.file, { reason: "error", message, ...site }, { kind: "exception", message, ...site }, trace.console, trace.durationMs));
+  }
+}
+
+/** The checked file's `// gradlens-ignore GLxxx` comments (none when it cannot be read). */
+async function suppressionsOf(file: string, options: CheckOptions): Promise<Suppression[]> {
+  try {
+    const text = await readFile(resolve(options.cwd ?? process.cwd(), file), "utf8");
+    return parseSuppressions(file, text);
+  } catch {
+    return [];
   }
 }

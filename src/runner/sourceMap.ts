@@ -44,6 +44,11 @@ export class BundleSourceMap implements PositionMapper, SourceText {
     return { file, line: pos.line, column: pos.column + 1 };
   }
 
+  /** The user's source files (display path) with their lines. */
+  userFiles(): Array<[string, string[]]> {
+    return [...this.lines.entries()];
+  }
+
   line(file: string, line: number): string | null {
     return this.lines.get(file)?.[line - 1] ?? null;
   }

@@ -12,6 +12,9 @@ import type { StopPolicy } from "../trace/stop";
 //    branch example runs two losses, three times, twice), or a manual-update loop, where 20
 //    iterations are quick; the budget only bounds the loops that would run for long.
 // 3. Otherwise the file runs to its end.
+// Multi-phase scripts (train a teacher, then distil a student): while the file's text makes an
+// optimizer that the run has not made yet, rule 1 waits, so later phases are seen too; if that
+// optimizer never comes, the run stops cleanly at 60% of the time budget.
 // The run also ends (as an error) at the soft deadline or when the process's resident memory passes
 // 90 % of the limit; these are checked every few dozen engine calls, and the host kills a child that
 // stops calling the engine (a plain `while (true) {}`, a blocking call) at the hard deadline or limit.
@@ -28,6 +31,8 @@ export interface StopRuleOptions {
 }
 
 const LONE_OPTIMIZER_FACTOR = 50;
+/** share of the time budget a run may spend waiting for an optimizer of a later phase */
+const PHASE_WAIT_SHARE = 0.6;
 const MEMORY_CHECK_INTERVAL_MS = 10;
 export const BACKWARDS_PER_STEP_WITHOUT_OPTIMIZER = 20;
 
@@ -43,8 +48,11 @@ export function createStopPolicy(options: StopRuleOptions): StopPolicy {
     beforeStep(optimizer, counts) {
       const mine = counts.stepsByOptimizer[optimizer] ?? 0;
       const all = counts.stepsByOptimizer;
+      if ((counts.optimizersToCome?.length ?? 0) > 0) return null; // a later phase makes another optimizer
       if (mine >= steps && all.every((c) => c >= steps)) {
-        const what = all.length === 1 ? "the optimizer" : `all ${all.length} optimizers`;
+        const lines = (counts.optimizerLines ?? []).filter((l): l is number => l !== null);
+        const phases = all.length > 1 && lines.length === all.length ? ` (made at lines ${lines.join(", ")})` : "";
+        const what = all.length === 1 ? "the optimizer" : `all ${all.length} optimizers${phases}`;
         return {
           reason: "step-budget",
           message: `stopped before the ${ordinal(mine + 1)} optimizer step: ${what} had stepped ${steps === 1 ? "once" : `${steps} times`} (--steps ${steps})`,
@@ -66,7 +74,17 @@ export function createStopPolicy(options: StopRuleOptions): StopPolicy {
         message: `stopped before the ${ordinal(counts.backwards + 1)} backward() call: the file has no optimizer, and ${budget} backward() calls were checked (--steps ${steps} × ${BACKWARDS_PER_STEP_WITHOUT_OPTIMIZER})`,
       };
     },
-    poll() {
+    poll(counts) {
+      const toCome = counts?.optimizersToCome ?? [];
+      if (toCome.length > 0 && Date.now() > options.deadline - options.timeoutMs * (1 - PHASE_WAIT_SHARE)) {
+        const all = counts.stepsByOptimizer;
+        if (all.length > 0 && all.every((c) => c >= steps)) {
+          return {
+            reason: "step-budget",
+            message: `stopped at ${PHASE_WAIT_SHARE * 100}% of the time budget: every optimizer made so far had stepped, but the one at line ${toCome.map((s) => s.line).join(", ")} was not made yet`,
+          };
+        }
+      }
       if (Date.now() > options.deadline) {
         return { reason: "timeout", message: `the file did not finish within ${formatSeconds(options.timeoutMs)} (--timeout)` };
       }

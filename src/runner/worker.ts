@@ -9,6 +9,7 @@ import type { RunError, StopInfo } from "../protocol/report";
 import type { Site } from "../trace/schema";
 import { TraceRecorder } from "../trace/recorder";
 import { SiteCapture } from "../trace/sites";
+import { optimizerConstructionLines } from "../trace/optimizerSites";
 import { isStopSignal, StopSignal, type StopPolicy } from "../trace/stop";
 import { ENGINE_GLOBAL, REQUIRE_PARAM } from "./bundleNames";
 import { BundleSourceMap } from "./sourceMap";
@@ -62,14 +63,14 @@ function run(input: WorkerInput): void {
   let nextSnapshot = Date.now() + SNAPSHOT_EVERY_MS;
   const policy: StopPolicy = {
     ...rule,
-    poll() {
+    poll(counts) {
       const now = Date.now();
       if (now >= nextSnapshot && recorder.canSnapshot) {
         const file = writeTrace(recorder.finish(endState({ reason: "error", message: "snapshot" }, null)), "snapshot");
         send({ type: "snapshot", file });
         nextSnapshot = Date.now() + Math.max(SNAPSHOT_EVERY_MS, 10 * (Date.now() - now));
       }
-      return rule.poll?.() ?? null;
+      return rule.poll?.(counts) ?? null;
     },
   };
 
@@ -90,6 +91,7 @@ function run(input: WorkerInput): void {
     sites: progressSites,
     stop: policy,
     onStop: (info) => finish(info, errorForStop(info)),
+    optimizerSites: sourceMap.userFiles().flatMap(([file, lines]) => optimizerConstructionLines(lines).map((line) => ({ file, line }))),
   });
 
   /** Written whole, then renamed: a kill mid-write leaves the previous snapshot intact. */

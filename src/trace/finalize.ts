@@ -64,7 +64,9 @@ function resolveModules(trace: Trace, state: RecorderState, text: SourceText): s
   };
   for (const m of modules) {
     if (m.rec.parent !== null) continue;
-    const variable = variableNameAt(text, m.rec.site);
+    // made in a factory (`return new ResNet()`): the caller's line names it (`const modelConv = resnet18()`)
+    const candidates = m.rec.createdInside === undefined ? [m.rec.site, ...m.callers] : [m.rec.site];
+    const variable = firstVariable(text, candidates);
     assign(m.rec.id, names.take(variable ?? `${m.rec.className}#${m.rec.id}`), new Set());
   }
   for (const m of modules) if (paths[m.rec.id] === "") paths[m.rec.id] = names.take(`${m.rec.className}#${m.rec.id}`);
@@ -110,7 +112,7 @@ function resolveLeaves(trace: Trace, state: RecorderState, text: SourceText): vo
 function resolveOptimizers(trace: Trace, state: RecorderState, text: SourceText): void {
   const names = new UniqueNames();
   for (const o of state.optimizers) {
-    o.rec.name = names.take(variableNameAt(text, o.rec.site) ?? `${o.rec.className}#${o.rec.id}`);
+    o.rec.name = names.take(firstVariable(text, [o.rec.site, ...o.callers]) ?? `${o.rec.className}#${o.rec.id}`);
     o.rec.groups = groupsOf(o.obj).map((g) => ({
       lr: Number.isFinite(g.lr) ? g.lr : 0,
       momentum: g.momentum,
@@ -119,4 +121,12 @@ function resolveOptimizers(trace: Trace, state: RecorderState, text: SourceText)
     }));
   }
   trace.optimizers = state.optimizers.map((o) => o.rec);
+}
+
+function firstVariable(text: SourceText, sites: Array<import("./schema").Site | null>): string | null {
+  for (const site of sites) {
+    const name = variableNameAt(text, site);
+    if (name !== null) return name;
+  }
+  return null;
 }

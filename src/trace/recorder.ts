@@ -8,10 +8,10 @@ import {
   TRACE_VERSION,
   type BackwardRecord, type BufferUpdateRecord, type DetachRecord, type GradModeRecord, type InplaceRecord,
   type LeafRecord, type ModuleRecord, type OpRecord, type OptimizerRecord, type RequiresGradChangeRecord,
-  type Site, type StepRecord, type Trace, type ZeroGradRecord,
+  type Site, type StepRecord, type Trace, type ZeroGradRecord, type ManualUpdateRecord, type GradAssignmentRecord,
 } from "./schema";
 import { classChainNames, type SiteCapture } from "./sites";
-import { StopSignal, type StopPolicy } from "./stop";
+import { StopSignal, type StopCounts, type StopPolicy } from "./stop";
 import { classNameOf, groupsOf } from "./moduleTree";
 import { finalizeTrace } from "./finalize";
 import * as engineNn from "../engine/nn/index";
@@ -31,12 +31,14 @@ function isEngineModule(module: object): boolean {
 export interface RecorderOptions {
   /** the checked file, as given */
   file: string;
-  sites: Pick<SiteCapture, "capture">;
+  sites: Pick<SiteCapture, "capture"> & Partial<Pick<SiteCapture, "captureChain">>;
   stop?: StopPolicy;
   /** called once, synchronously, when the stop policy ends the run (before the StopSignal is thrown) */
   onStop?: (info: StopInfo) => void;
   maxOps?: number;
   maxLeaves?: number;
+  /** where the file's text makes optimizers (see optimizerSites.ts), so the stop can wait for later phases */
+  optimizerSites?: ReadonlyArray<{ file: string; line: number }>;
 }
 
 export interface LeafEntry {
@@ -48,11 +50,16 @@ export interface ModuleEntry {
   rec: ModuleRecord;
   obj: object;
   chain: Set<string>;
+  /** the user's frames when it was made, innermost first (its name may come from a caller's line) */
+  callers: Site[];
 }
 export interface OptimizerEntry {
   rec: OptimizerRecord;
   obj: object;
   steps: number;
+  /** steps that count toward the stop budget: all but a first step run at lr 0 (a warm-up's step 1) */
+  countedSteps: number;
+  callers: Site[];
 }
 interface PendingStep {
   optimizer: number;
@@ -83,6 +90,10 @@ export class TraceRecorder implements EngineObserver {
   readonly steps: StepRecord[] = [];
   readonly zeroGrads: ZeroGradRecord[] = [];
   readonly bufferUpdates: BufferUpdateRecord[] = [];
+  readonly manualUpdates: ManualUpdateRecord[] = [];
+  readonly gradAssignments: GradAssignmentRecord[] = [];
+  /** a tensor computed from some leaf's .grad (or that .grad itself: see gradOwner) → that leaf's id */
+  private readonly gradDerived = new WeakMap<Tensor, number>();
 
   private readonly nodeToOp = new WeakMap<Node, number>();
   private readonly producerOf = new Map<number, number>();
@@ -132,7 +143,7 @@ export class TraceRecorder implements EngineObserver {
     if (this.halted !== null) throw new StopSignal(this.halted);
     if (--this.pollCountdown <= 0) {
       this.pollCountdown = POLL_EVERY;
-      const decision = this.options.stop?.poll?.();
+      const decision = this.options.stop?.poll?.(this.counts());
       if (decision) this.halt(decision, this.options.sites.capture());
     }
   }
@@ -145,8 +156,17 @@ export class TraceRecorder implements EngineObserver {
     throw new StopSignal(info);
   }
 
-  private counts() {
-    return { stepsByOptimizer: this.optimizers.map((o) => o.steps), backwards: this.backwards.length };
+  private counts(): StopCounts {
+    const made = this.optimizers.map((o) => o.rec.site);
+    const toCome = (this.options.optimizerSites ?? []).filter(
+      (s) => !made.some((m) => m !== null && m.line === s.line && m.file === s.file),
+    );
+    return {
+      stepsByOptimizer: this.optimizers.map((o) => o.countedSteps),
+      backwards: this.backwards.length,
+      optimizerLines: made.map((m) => m?.line ?? null),
+      optimizersToCome: toCome,
+    };
   }
 
   private get machineryRunning(): boolean {
@@ -207,10 +227,15 @@ export class TraceRecorder implements EngineObserver {
     }
     const id = this.ops.length;
     const ins = new Array(inputs.length);
+    let fromGrad: number | undefined;
     for (let i = 0; i < inputs.length; i++) {
       const t = inputs[i];
       ins[i] = { tensor: t.id, producer: this.producerFor(t), requiresGrad: t.requiresGrad };
+      fromGrad ??= this.gradSource(t);
     }
+    if (fromGrad !== undefined) for (const o of outputs) this.gradDerived.set(o, fromGrad);
+    this.lastInputs.clear();
+    for (const t of inputs) this.lastInputs.set(t.id, t);
     const outIds = new Array<number>(outputs.length);
     for (let i = 0; i < outputs.length; i++) {
       outIds[i] = outputs[i].id;
@@ -242,6 +267,19 @@ export class TraceRecorder implements EngineObserver {
       modulePath: null,
       site: this.site(),
     });
+  }
+
+  /** The leaf whose gradient `t` is, or was computed from (hand-written optimizers read p.grad). */
+  private gradSource(t: Tensor): number | undefined {
+    return this.gradOwner.get(t) ?? this.gradDerived.get(t);
+  }
+
+  /** The leaf a tensor is, or whose storage it shares as `.data` / a detached alias. */
+  private leafBehind(t: Tensor): number | undefined {
+    if (this.leaves.has(t.id)) return t.id;
+    const base = t.base;
+    if (base !== null && base.storage === t.storage && this.leaves.has(base.id) && t.gradFn === null) return base.id;
+    return undefined;
   }
 
   private producerFor(t: Tensor): number | null {
@@ -276,11 +314,40 @@ export class TraceRecorder implements EngineObserver {
     }
     const site = this.site();
     this.inplaces.push({ seq: this.seq++, tensor: t.id, op, producer, site });
+    this.noteManualUpdate(t, op, computedBy?.inputs ?? [], site);
     if (op === "zero_") {
       const leaf = this.gradOwner.get(t);
       if (leaf !== undefined && this.leaves.get(leaf)?.ref.deref()?.grad === t) this.handClear(leaf, false, site);
     }
   }
+
+  /**
+   * An in-place write outside autograd into a parameter (or its .data) from a value computed from its
+   * gradient is a hand-written optimizer step. Optimizer state written from a gradient (`m.mul_(b)
+   * .add_(g)`) carries the provenance on.
+   */
+  private noteManualUpdate(t: Tensor, op: string, inputs: ReadonlyArray<{ tensor: number }>, site: Site | null): void {
+    let fromGrad: number | undefined;
+    for (const i of inputs) {
+      if (i.tensor === t.id) continue;
+      const live = this.tensorById(i.tensor);
+      if (live !== undefined) fromGrad ??= this.gradSource(live);
+    }
+    if (fromGrad === undefined) return;
+    const leaf = this.leafBehind(t);
+    const rec = leaf === undefined ? undefined : this.leaves.get(leaf)?.rec;
+    if (rec === undefined || t.gradFn !== null || !(rec.kind === "parameter" || rec.requiresGradAtEnd)) {
+      this.gradDerived.set(t, fromGrad);
+      return;
+    }
+    this.manualUpdates.push({ seq: this.seq++, tensor: leaf!, op, site });
+  }
+
+  /** Tensors an op just read, by id (the inputs of the last op are kept for this lookup). */
+  private tensorById(id: number): Tensor | undefined {
+    return this.lastInputs.get(id);
+  }
+  private lastInputs = new Map<number, Tensor>();
 
   /** detach_() has already cut the tensor when we hear of it: whether it required grad shows in its producer */
   private opHadGraph(op: number | undefined): boolean {
@@ -432,7 +499,20 @@ export class TraceRecorder implements EngineObserver {
         if (!this.leaves.has(t.id)) return; // a non-leaf's retained grad, or an unrecorded tensor
         const g = t.grad;
         if (g !== null) this.gradOwner.set(g, t.id);
+        if (g !== null && !isAllZero(g)) {
+          this.openClear = null;
+          this.gradAssignments.push({ seq: this.seq++, tensor: t.id, site: this.site() });
+          return;
+        }
         return this.handClear(t.id, event.cleared, this.site());
+      }
+      case "data-set": {
+        const leaf = this.leafBehind(event.tensor);
+        const from = this.gradSource(event.source);
+        if (leaf !== undefined && from !== undefined) {
+          this.manualUpdates.push({ seq: this.seq++, tensor: leaf, op: "data=", site: this.site() });
+        }
+        return;
       }
     }
   }
@@ -446,17 +526,29 @@ export class TraceRecorder implements EngineObserver {
     if (known !== undefined) return this.modules[known];
     const chain = classChainNames(obj);
     const id = this.modules.length;
+    const stack = this.options.sites.captureChain?.(chain);
     const entry: ModuleEntry = {
       obj,
       chain,
+      callers: stack?.sites ?? [],
       rec: {
         seq: this.seq++, id, path: "", className: classNameOf(obj), parent: null, site: this.site(chain), training: true,
         trainCalls: [], requiresGradCalls: [], parameters: [], buffers: [],
       },
     };
+    const inside = stack === undefined ? undefined : this.constructingModule(stack.constructors);
+    if (inside !== undefined) entry.rec.createdInside = inside;
     this.modules.push(entry);
     this.moduleIds.set(obj, id);
     return entry;
+  }
+
+  /** The module whose user-written constructor is on the stack (the latest made of that class). */
+  private constructingModule(constructors: string[]): number | undefined {
+    for (const name of constructors) {
+      for (let i = this.modules.length - 1; i >= 0; i--) if (this.modules[i].chain.has(name)) return i;
+    }
+    return undefined;
   }
 
   private moduleRequiresGrad(obj: object, flag: boolean): void {
@@ -478,10 +570,13 @@ export class TraceRecorder implements EngineObserver {
     const known = this.optimizerIds.get(obj);
     if (known !== undefined) return this.optimizers[known];
     const id = this.optimizers.length;
+    const chain = classChainNames(obj);
     const entry: OptimizerEntry = {
       obj,
       steps: 0,
-      rec: { seq: this.seq++, id, name: "", className: classNameOf(obj), groups: [], site: this.site(classChainNames(obj)) },
+      countedSteps: 0,
+      callers: this.options.sites.captureChain?.(chain).sites ?? [],
+      rec: { seq: this.seq++, id, name: "", className: classNameOf(obj), groups: [], site: this.site(chain) },
     };
     this.optimizers.push(entry);
     this.optimizerIds.set(obj, id);
@@ -527,6 +622,8 @@ export class TraceRecorder implements EngineObserver {
     }));
     this.openClear = null;
     this.steps.push({ seq: this.seq++, optimizer: o.rec.id, index: o.steps, lrs: pending.lrs, changes, site: pending.site });
+    // a warm-up schedule's first step runs at lr 0 and changes nothing: the check waits for a real one
+    if (o.steps > 0 || pending.lrs.some((lr) => lr !== 0)) o.countedSteps++;
     o.steps++;
   }
 
@@ -583,6 +680,8 @@ export class TraceRecorder implements EngineObserver {
       steps: this.steps,
       zeroGrads: this.zeroGrads,
       bufferUpdates: this.bufferUpdates,
+      manualUpdates: this.manualUpdates,
+      gradAssignments: this.gradAssignments,
       stopped: end.stopped,
       error: end.error,
       console: end.console,
@@ -623,6 +722,12 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
     if (d > m || Number.isNaN(d)) m = d;
   }
   return m;
+}
+
+function isAllZero(t: Tensor): boolean {
+  const d = t.dataSync();
+  for (let i = 0; i < d.length; i++) if (d[i] !== 0) return false;
+  return true;
 }
 
 function finiteOrNull(x: number): number | null {

@@ -136,6 +136,10 @@ export const ModuleRecordSchema = Type.Object({
   requiresGradCalls: Type.Array(Type.Object({ seq: Int, flag: Bool, site: OptSite })),
   parameters: Type.Array(Type.Integer(), { description: "tensor ids of its own (non-recursive) parameters" }),
   buffers: Ints,
+  // The module whose constructor created this one (a field initialiser, a child built in
+  // `constructor()`); absent for modules made outside module constructors. A root with it set is
+  // registered nowhere (a replaced `fc`, a module kept in a plain array).
+  createdInside: Type.Optional(Int),
 });
 export type ModuleRecord = Static<typeof ModuleRecordSchema>;
 
@@ -262,6 +266,26 @@ export const InplaceRecordSchema = Type.Object({
 });
 export type InplaceRecord = Static<typeof InplaceRecordSchema>;
 
+/**
+ * A parameter changed outside autograd with its own gradient: a hand-written update
+ * (`noGrad(() => p.sub_(p.grad.mul(lr)))`, `p.data.add_(p.grad, { alpha: -lr })`, `p.data = ...`).
+ */
+export const ManualUpdateRecordSchema = Type.Object({
+  seq: Int,
+  tensor: Type.Integer({ description: "tensor id of the parameter" }),
+  op: Type.String({ description: '"sub_", "add_", ..., or "data=" for an assignment to .data' }),
+  site: OptSite,
+});
+export type ManualUpdateRecord = Static<typeof ManualUpdateRecordSchema>;
+
+/** `p.grad = g` with a tensor that is not all zeros: a gradient set by hand (gradient surgery, restoring). */
+export const GradAssignmentRecordSchema = Type.Object({
+  seq: Int,
+  tensor: Type.Integer({ description: "tensor id of the leaf" }),
+  site: OptSite,
+});
+export type GradAssignmentRecord = Static<typeof GradAssignmentRecordSchema>;
+
 export const TraceLimitsSchema = Type.Object({
   maxOps: Type.Integer({ description: "ops beyond this were not recorded" }),
   opsDropped: Int,
@@ -286,6 +310,10 @@ export const TraceSchema = Type.Object(
     steps: Type.Array(StepRecordSchema),
     zeroGrads: Type.Array(ZeroGradRecordSchema),
     bufferUpdates: Type.Array(BufferUpdateRecordSchema),
+    /** hand-written parameter updates (absent in traces of older recorders) */
+    manualUpdates: Type.Optional(Type.Array(ManualUpdateRecordSchema)),
+    /** gradients assigned by hand */
+    gradAssignments: Type.Optional(Type.Array(GradAssignmentRecordSchema)),
     /** where and why the run stopped (src/runner/stopRule.ts) */
     stopped: StopInfoSchema,
     error: Type.Union([RunErrorSchema, Type.Null()], { description: "the error that ended the run; null for a clean stop" }),

@@ -59,6 +59,28 @@ export class SiteCapture {
     return null;
   }
 
+  /**
+   * The user's frames, innermost first (at most `max`), and the names of the user-written
+   * constructors on the stack: for a module made in a factory (`return new ResNet()`) the caller's
+   * line names it (`const modelConv = resnet18()`), and a module made inside another module's
+   * constructor is that module's part.
+   */
+  captureChain(skipConstructors?: ReadonlySet<string>, max = 4): { sites: Site[]; constructors: string[] } {
+    const sites: Site[] = [];
+    const constructors: string[] = [];
+    for (const f of captureCallSites()) {
+      if (f.getFileName() !== this.bundleFileName) continue;
+      const isOwn = f.isConstructor() && skipConstructors !== undefined && skipConstructors.has(f.getFunctionName() ?? "");
+      if (isOwn) continue;
+      if (f.isConstructor() && f.getFunctionName()) constructors.push(f.getFunctionName()!);
+      if (sites.length < max) {
+        const site = this.siteOf(f);
+        if (site !== null) sites.push(site);
+      }
+    }
+    return { sites, constructors };
+  }
+
   /** Sites of a thrown error's frames (innermost first), user frames only. */
   sitesOf(frames: readonly CallSiteLike[]): Site[] {
     const out: Site[] = [];

@@ -9,6 +9,10 @@ export interface StopCounts {
   stepsByOptimizer: readonly number[];
   /** backward() calls so far */
   backwards: number;
+  /** source lines of optimizers made so far (index = optimizer id; null when unknown) */
+  optimizerLines?: ReadonlyArray<number | null>;
+  /** optimizer constructions in the file's text that no optimizer came from yet (a later phase's) */
+  optimizersToCome?: ReadonlyArray<{ file: string; line: number }>;
 }
 
 export interface StopPolicy {
@@ -17,7 +21,7 @@ export interface StopPolicy {
   /** before a backward() call (counts do not include it yet) */
   beforeBackward?(counts: StopCounts): Omit<StopInfo, "file" | "line" | "column"> | null;
   /** called every few dozen engine calls: deadline and memory checks */
-  poll?(): Omit<StopInfo, "file" | "line" | "column"> | null;
+  poll?(counts: StopCounts): Omit<StopInfo, "file" | "line" | "column"> | null;
 }
 
 export class StopSignal extends Error {

@@ -8,7 +8,7 @@ import { traceInProcess } from "./realTrace";
 import { nn, randn, setGradEnabled, type Tensor } from "gradlens";
 
 describe("cut sites", () => {
-  it("a detach on one branch while the other still reaches the encoder: partial cut, GL007 at the detach", () => {
+  it("a detach on one branch while the other still reaches the encoder: a stop-gradient by design, GL007 as info at the detach", () => {
     const b = new TraceBuilder();
     const enc = linear(b, "enc", 2, 2, 1), head = linear(b, "head", 2, 1, 2), aux = linear(b, "aux", 2, 1, 3);
     const opt = b.optimizer("opt", "SGD", [{ params: [enc, head, aux].flatMap((l) => [l.weight, l.bias]), lr: 0.1 }], 4);
@@ -23,8 +23,22 @@ describe("cut sites", () => {
     expect(r.cuts).toEqual([
       { file: "model.ts", line: 7, column: 1, kind: "detach", blocked: ["enc.weight", "enc.bias"], gotGradElsewhere: ["enc.weight", "enc.bias"] },
     ]);
-    expect(r.findings.map((f) => [f.code, f.severity, f.line, f.parameters])).toEqual([["GL007", "warning", 7, ["enc.weight", "enc.bias"]]]);
+    expect(r.findings.map((f) => [f.code, f.severity, f.line, f.parameters])).toEqual([["GL007", "info", 7, ["enc.weight", "enc.bias"]]]);
     expect(r.findings[0].related.map((s) => s.line)).toEqual([10, 4]);
+  });
+
+  it("a loss whose only path to the encoder is cut, while another loss of the same step trains it: GL007 warning", () => {
+    const b = new TraceBuilder();
+    const enc = linear(b, "enc", 2, 2, 1), head = linear(b, "head", 2, 1, 2), aux = linear(b, "aux", 2, 1, 3);
+    const opt = b.optimizer("opt", "SGD", [{ params: [enc, head, aux].flatMap((l) => [l.weight, l.bias]), lr: 0.1 }], 4);
+    const h = applyLinear(b, enc, b.leaf("x", [1, 2], 5), 6);
+    b.backward(b.op("sum", [applyLinear(b, head, b.detach(h, 7), 7)], 7, { shape: [] }), 8);
+    const h2 = applyLinear(b, enc, b.leaf("x2", [1, 2], 9), 9);
+    b.backward(b.op("sum", [applyLinear(b, aux, h2, 10)], 10, { shape: [] }), 11);
+    b.step(opt, 12);
+    const r = analyze(b.build());
+    expect(r.findings.map((f) => [f.code, f.severity, f.line, f.parameters])).toEqual([["GL007", "warning", 7, ["enc.weight", "enc.bias"]]]);
+    expect(r.findings[0].message).toContain("gradient only from other losses of that step");
   });
 
   it("cuts in series: the cause names the one nearer the loss and lists the other as also needed", () => {

@@ -48,7 +48,12 @@ async function check(name: string, steps?: number): Promise<Report> {
   return report;
 }
 
-const example = (name: string) => (existsSync(join(root, "examples", `${name}.ts`)) ? it : it.skip);
+/** A missing example file is a failure, not a skipped test. */
+const example = (name: string) => (title: string, body: () => Promise<void>, timeout?: number) =>
+  it(title, async () => {
+    expect(existsSync(join(root, "examples", `${name}.ts`)), `examples/${name}.ts exists`).toBe(true);
+    await body();
+  }, timeout);
 
 describe("examples through the real runner", () => {
   example("long-training")("long-training: one iteration traced, every parameter updated, no findings", async () => {

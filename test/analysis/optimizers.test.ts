@@ -30,8 +30,10 @@ describe("optimizer membership and learning rates", () => {
     ]);
     expect(r.optimizers).toEqual([
       {
-        file: "model.ts", line: 4, column: 1, name: "opt", type: "SGD", steps: 1,
+        file: "model.ts", line: 4, column: 1, name: "opt", type: "SGD", steps: 1, stepLrs: [[0.01]],
         groups: [{ index: 0, lr: 0.01, params: ["fc.weight", "fc.bias", "model2.weight", "model2.bias"] }],
+        // one fact for the lens, the status bar and hovers: the parameters' own `updated`
+        updated: ["fc.weight", "fc.bias", "model2.weight", "model2.bias"], notUpdated: [],
       },
     ]);
   });

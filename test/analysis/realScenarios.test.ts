@@ -103,8 +103,11 @@ describe("real engine: frozen backbone with BatchNorm", () => {
     for (const p of r.parameters.slice(0, 4)) expect(p.cause).toMatchObject({ kind: "requires-grad-false", line: 3 });
     expect(codes(r)).toEqual(["GL003", "GL008"]);
     const gl008 = r.findings.find((f) => f.code === "GL008")!;
-    expect(gl008).toMatchObject({ severity: "warning", line: 3 });
-    expect(gl008.parameters).toHaveLength(2);
+    // once for the frozen module tree (the whole backbone), not per BatchNorm layer; info: the
+    // transfer-learning tutorial trains this way on purpose
+    expect(r.findings.filter((f) => f.code === "GL008")).toHaveLength(1);
+    expect(gl008).toMatchObject({ severity: "info", line: 3 });
+    expect(gl008.parameters).toEqual(r.parameters.slice(0, 4).map((p) => p.name));
     // the frozen backbone comes first: its ops record no graph, so it keeps nothing for backward
     expect(r.cuts).toEqual([{ file: "finetune.ts", line: 3, column: 1, kind: "requires-grad-false", blocked: r.parameters.slice(0, 4).map((p) => p.name), gotGradElsewhere: [] }]);
   });

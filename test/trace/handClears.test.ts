@@ -70,7 +70,7 @@ describe("hand-written gradient clears", () => {
     expect(lin.weight.grad!.tolist()).toEqual([[0, 0]]);
   });
 
-  it("p.grad.zero_() on a leaf's current gradient is a clear; zero_ on other tensors or a replaced grad is not", () => {
+  it("p.grad.zero_() on a leaf's current gradient is a clear; zero_ on other tensors or a replaced grad is not; a non-zero assigned grad is a gradient", () => {
     let x!: Tensor;
     const trace = record(() => {
       at(1); x = tensor([1.0, 2.0], { requiresGrad: true });
@@ -83,7 +83,9 @@ describe("hand-written gradient clears", () => {
       at(8); x.grad.zero_();
     });
     expect(x.grad!.tolist()).toEqual([0, 0]);
-    expect(clears(trace)).toEqual([[[x.id], false, 4], [[x.id], false, 6], [[x.id], false, 8]]);
+    expect(clears(trace)).toEqual([[[x.id], false, 4], [[x.id], false, 8]]);
+    // `x.grad = tensor([7, 7])` sets a gradient (gradient surgery, restoring one): not a clear
+    expect(trace.gradAssignments!.map((a) => [a.tensor, a.site?.line])).toEqual([[x.id, 6]]);
     // the in-place writes themselves are still recorded
     expect(trace.inplaces.map((r) => [r.op, r.site?.line])).toEqual([["zero_", 4], ["zero_", 5], ["zero_", 7], ["zero_", 8]]);
   });

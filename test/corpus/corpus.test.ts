@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { runCheck } from "../../src/runner/check";
+import type { Report } from "../../src/protocol/report";
+import { buildDist, repoRoot } from "../runner/buildDist";
+
+// Every program in test/corpus/programs runs through the real runner (bundle → worker → Trace) and
+// the analysis. Each file states what PyTorch's behaviour makes right for it:
+//   // @corpus correct | buggy      correct programs get no warning or error finding
+//   // @status <name prefix> <status>   parameters whose name starts with the prefix have that status;
+//                                      every other parameter is `updated`
+//   ... // @finding GL006          a warning/error finding with that code on that line (buggy programs)
+//   // gradlens-ignore GL007       the user's suppression comment: it must silence a real finding
+// A buggy program's warning/error findings are exactly the @finding lines.
+
+const dir = join(repoRoot, "test/corpus/programs");
+const programs = readdirSync(dir).filter((f) => f.endsWith(".ts")).sort();
+
+interface Expectations {
+  kind: "correct" | "buggy";
+  statuses: Array<[string, string]>;
+  findings: string[];
+  /** code@line of the findings the program's gradlens-ignore comments silence */
+  suppressed: string[];
+}
+
+function expectationsOf(source: string): Expectations {
+  const lines = source.split("\n");
+  const kind = /\/\/ @corpus (correct|buggy)/.exec(source)?.[1] as Expectations["kind"] | undefined;
+  if (kind === undefined) throw new Error("a corpus program must say `// @corpus correct` or `// @corpus buggy`");
+  const statuses = [...source.matchAll(/\/\/ @status (\S+) (\S+)/g)].map((m) => [m[1], m[2]] as [string, string]);
+  const findings: string[] = [];
+  lines.forEach((l, i) => {
+    for (const m of l.matchAll(/\/\/ @finding (GL\d{3})/g)) findings.push(`${m[1]}@${i + 1}`);
+  });
+  const suppressed: string[] = [];
+  lines.forEach((l, i) => {
+    const m = /^\/\/ gradlens-ignore (GL\d{3})/.exec(l.slice(Math.max(0, l.indexOf("//"))));
+    if (m !== null) suppressed.push(`${m[1]}@${l.trim().startsWith("//") ? i + 2 : i + 1}`);
+  });
+  return { kind, statuses, findings, suppressed };
+}
+
+let workerPath = "";
+let cleanup = () => {};
+beforeAll(async () => {
+  const built = await buildDist(["worker"]);
+  workerPath = join(built.dir, "worker.js");
+  cleanup = built.cleanup;
+}, 60_000);
+afterAll(() => cleanup());
+
+async function check(file: string): Promise<Report> {
+  return runCheck(`test/corpus/programs/${file}`, { workerPath, cwd: repoRoot, timeoutMs: 15_000 });
+}
+
+describe("the corpus of canonical programs and their buggy twins", () => {
+  it("has the programs the issue names", () => {
+    expect(programs.length).toBeGreaterThanOrEqual(16);
+  });
+
+  for (const file of programs) {
+    it(file, async () => {
+      const expected = expectationsOf(readFileSync(join(dir, file), "utf8"));
+      const report = await check(file);
+      expect(report.error).toBeNull();
+      const statusOf = (name: string) => expected.statuses.find(([prefix]) => name.startsWith(prefix))?.[1] ?? "updated";
+      expect(report.parameters.map((p) => `${p.name}: ${p.status}`)).toEqual(report.parameters.map((p) => `${p.name}: ${statusOf(p.name)}`));
+      const problems = report.findings.filter((f) => f.severity !== "info").map((f) => `${f.code}@${f.line}`);
+      if (expected.kind === "correct") expect(problems, JSON.stringify(report.findings, null, 1)).toEqual([]);
+      else expect([...new Set(problems)].sort()).toEqual([...expected.findings].sort());
+      expect((report.suppressed ?? []).map((f) => `${f.code}@${f.line}`)).toEqual(expected.suppressed);
+    });
+  }
+});
