@@ -34,7 +34,7 @@ describe("optimizers match torch step by step", () => {
 });
 
 const S = optim.lrScheduler;
-const schedulers: Record<string, (o: optim.Optimizer) => { step(m?: number): void }> = {
+const schedulers: Record<string, (o: optim.Optimizer) => { step(m: number): void }> = {
   MultiStepLR: (o) => new S.MultiStepLR(o, [3, 7], 0.5),
   ConstantLR: (o) => new S.ConstantLR(o, 0.25, 4),
   LinearLR: (o) => new S.LinearLR(o, { startFactor: 0.2, endFactor: 1, totalIters: 6 }),
@@ -53,7 +53,7 @@ describe("lr schedulers match torch", () => {
       const s = schedulers[c.name](opt);
       const lrs = [opt.paramGroups[0].lr];
       for (let i = 0; i < c.lrs.length - 1; i++) {
-        s.step(c.metric?.[i]);
+        s.step(c.metric?.[i] as number);
         lrs.push(opt.paramGroups[0].lr);
       }
       expectClose(lrs, c.lrs, { rtol: 1e-9, atol: 1e-12, label: c.name });
