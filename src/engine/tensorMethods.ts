@@ -1,4 +1,5 @@
 import { Tensor } from "./tensor";
+import { aliasOf } from "./functional/raw";
 import { allocate, type DType } from "./dtype";
 import { parseShapeArgs } from "./shape";
 import { makeTensor } from "./ops/kernel";
@@ -189,10 +190,10 @@ def({
   scatterAdd_(d: number, i: Tensor, src: Tensor) { return applyInPlace(this, "scatterAdd_", (x) => x.scatterAdd(d, i, src)); },
   indexFill_(d: number, i: Tensor, v: number) { return applyInPlace(this, "indexFill_", (x) => ix.indexFill(x, d, i, v)); },
   bernoulli_(p = 0.5) { return fillInPlace(this, "bernoulli_", () => (randomUniform() < p ? 1 : 0)); },
-  unsqueeze_(d: number) { return restride(this, unsqueeze(this.detach(), d)); },
-  squeeze_(d?: number) { return restride(this, squeeze(this.detach(), d)); },
-  t_() { return restride(this, this.detach().t()); },
-  transpose_(a: number, b: number) { return restride(this, transpose(this.detach(), a, b)); },
+  unsqueeze_(d: number) { return restride(this, unsqueeze(aliasOf(this), d)); },
+  squeeze_(d?: number) { return restride(this, squeeze(aliasOf(this), d)); },
+  t_() { return restride(this, aliasOf(this).t()); },
+  transpose_(a: number, b: number) { return restride(this, transpose(aliasOf(this), a, b)); },
   resize_(...shape: Array<number | number[]>) {
     const sh = parseShapeArgs(shape), n = sh.reduce((a, b) => a * b, 1);
     if (n > this.storage.data.length - this.offset) {

@@ -133,4 +133,4 @@ export const amin = (x: Tensor, dim: number | number[] = [], keepdim = false): T
 export const variance = (x: Tensor, dim?: number | number[] | null, options?: { unbiased?: boolean; correction?: number; keepdim?: boolean }): Tensor => x.var(dim, options);
 export const std = (x: Tensor, dim?: number | number[] | null, options?: { unbiased?: boolean; correction?: number; keepdim?: boolean }): Tensor => x.std(dim, options);
 
-export { variance as var };
+// torch.var is not exported at the top level: `var` is a reserved word the runner's module shim cannot declare (use x.var()).

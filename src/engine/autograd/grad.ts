@@ -1,4 +1,5 @@
 import { Tensor } from "../tensor";
+import { aliasOf } from "../functional/raw";
 import { AccumulateGrad, type Node } from "./node";
 import { runBackward } from "./backward";
 import { getObserver, setObserver, type EngineObserver } from "../observer";
@@ -109,7 +110,7 @@ export function grad(outputs: Tensor | Tensor[], inputs: Tensor | Tensor[], opti
     if (!allowUnused) {
       throw new Error("One of the differentiated Tensors appears to not have been used in the graph. Set allow_unused=True if this is the desired behavior.");
     }
-    return options.materializeGrads ? ins[i].detach().mul(0) : null;
+    return options.materializeGrads ? aliasOf(ins[i]).mul(0) : null;
   });
 }
 
@@ -137,7 +138,7 @@ export function backward(tensors: Tensor | Tensor[], options: AutogradBackwardOp
   ins.forEach((x, i) => {
     const g = grads[i];
     if (g === null) return;
-    const value = options.createGraph ? g : g.detach();
+    const value = options.createGraph ? g : aliasOf(g);
     x._setGradQuietly(x.grad === null ? (options.createGraph ? value : value.clone()) : add(x.grad, value));
     getObserver()?.onAccumulateGrad?.(x, value);
   });

@@ -1,4 +1,5 @@
 import { Tensor } from "../tensor";
+import { aliasOf } from "../functional/raw";
 import { allocate } from "../dtype";
 import { normalizeDim, numelOf, broadcastShapes } from "../shape";
 import { makeTensor, contiguousData } from "./kernel";
@@ -194,7 +195,7 @@ export function indexFill(self: Tensor, dim: number, index: Tensor, value: numbe
 /** self.index_copy(dim, index, source): source's slices written at index along dim. */
 export function indexCopy(self: Tensor, dim: number, index: Tensor, source: Tensor): Tensor {
   const d = normalizeDim(dim, self.dim());
-  const zero = mul(self, 0).detach();
+  const zero = aliasOf(mul(self, 0));
   const placed = scatterAdd(zero, d, expandIndexAlong(index, d, source.shape).contiguous(), source);
   return where(rowMask(self, d, index), placed, self);
 }

@@ -1,4 +1,5 @@
 import type { Tensor } from "../tensor";
+import { aliasOf } from "../functional/raw";
 import { record, recordNonDifferentiable } from "../autograd/record";
 import { mapUnary, zipBinary } from "./elementwise";
 import { add, sub, mul, div, pow, neg, where, maximum, scalarTensor } from "./binary";
@@ -120,10 +121,10 @@ export function frac(x: Tensor): Tensor {
 }
 
 export function fmod(a: Tensor, b: Operand): Tensor {
-  return sub(a, mul(trunc(div(a, b).detach()), b));
+  return sub(a, mul(trunc(aliasOf(div(a, b))), b));
 }
 export function remainder(a: Tensor, b: Operand): Tensor {
-  return sub(a, mul(floor(div(a, b).detach()), b));
+  return sub(a, mul(floor(aliasOf(div(a, b))), b));
 }
 export function floorDivide(a: Tensor, b: Operand): Tensor {
   return floor(div(a, b));
@@ -154,7 +155,7 @@ export function addcdiv(x: Tensor, t1: Tensor, t2: Tensor, value = 1): Tensor {
   return add(x, mul(div(t1, t2), value));
 }
 export function logaddexp(a: Tensor, b: Tensor): Tensor {
-  const m = maximum(a, b).detach();
+  const m = aliasOf(maximum(a, b));
   const safe = where(mapUnary(m, (v) => (Number.isFinite(v) ? 1 : 0), "bool"), m, 0);
   return add(log(add(exp(sub(a, safe)), exp(sub(b, safe)))), safe);
 }

@@ -1,4 +1,5 @@
 import type { Tensor } from "../tensor";
+import { aliasOf } from "../functional/raw";
 import { normalizeDim } from "../shape";
 import { allocate } from "../dtype";
 import { makeTensor, contiguousData } from "./kernel";
@@ -19,7 +20,7 @@ type Dims = number | number[] | null | undefined;
 
 /** torch.logsumexp, stabilised by the (detached) max; an all -inf slice gives -inf as PyTorch does. */
 export function logsumexp(x: Tensor, dim: number | number[], keepdim = false): Tensor {
-  const m = amax(x, dim, true, "max").detach();
+  const m = aliasOf(amax(x, dim, true, "max"));
   const safe = where(mapUnary(m, (v) => (Number.isFinite(v) ? 1 : 0), "bool"), m, 0);
   const out = add(log(sum(exp(sub(x, safe)), dim, true)), safe);
   if (keepdim) return out;

@@ -53,7 +53,7 @@ describe("lr schedulers match torch", () => {
       const s = schedulers[c.name](opt);
       const lrs = [opt.paramGroups[0].lr];
       for (let i = 0; i < c.lrs.length - 1; i++) {
-        s.step(c.metric?.[i]);
+        s.step(c.metric?.[i] as number);
         lrs.push(opt.paramGroups[0].lr);
       }
       expectClose(lrs, c.lrs, { rtol: 1e-9, atol: 1e-12, label: c.name });
