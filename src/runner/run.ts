@@ -26,6 +26,8 @@ export interface RunOptions {
   workerPath?: string;
   /** directory relative paths are taken from (default process.cwd()) */
   cwd?: string;
+  /** absolute path → text to run instead of the file on disk (an editor's unsaved buffers) */
+  overlay?: ReadonlyMap<string, string>;
 }
 
 export const DEFAULTS = { timeoutMs: 10_000, memoryMb: 1024, steps: 1 } as const;
@@ -55,7 +57,7 @@ export async function runFile(file: string, options: RunOptions = {}): Promise<T
   if (!existsSync(absFile)) {
     return failed({ kind: "exception", message: `no such file: ${file}`, file: displayPath(absFile), line: 1, column: 1 });
   }
-  const bundle = await bundleUserFile(absFile, displayPath, cwd);
+  const bundle = await bundleUserFile(absFile, displayPath, cwd, options.overlay);
   if (!bundle.ok) return failed(bundle.error);
   if (options.signal?.aborted) return failed(cancelledError(displayPath(absFile)), "cancelled");
 

@@ -26,7 +26,8 @@ describe("package.json contributes", () => {
     expect(pkg.contributes.commands.map((c: { command: string }) => c.command).sort()).toEqual(registered);
     expect(registered).toEqual(["gradlens.check", "gradlens.createExample", "gradlens.showGraph"]);
     expect(pkg.contributes.menus["editor/title"]).toEqual([expect.objectContaining({ command: "gradlens.check", group: "navigation" })]);
-    expect(pkg.contributes.menus["editor/title"][0].when).toContain("resourceLangId == typescript");
+    // Only on files that use the engine (a context key the extension sets for the active editor).
+    expect(pkg.contributes.menus["editor/title"][0].when).toBe("gradlens.isModelFile");
     expect(pkg.contributes.keybindings[0]).toMatchObject({ command: "gradlens.check", key: "ctrl+alt+g" });
   });
 

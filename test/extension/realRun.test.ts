@@ -86,3 +86,31 @@ describe("real runs of the GAN fixtures", () => {
     expect(rerun.report.findings.filter((f) => f.severity === "error")).toEqual([]);
   }, 180_000);
 });
+
+describe("the unsaved buffer is what runs", () => {
+  it("the overlay's text of the file and of a module it imports runs, not what is on disk", async () => {
+    const model = join(dir, "overlay-model.ts");
+    const net = join(dir, "overlay-net.ts");
+    const onDisk = 'import { nn } from "gradlens";\nexport const net = new nn.Linear(2, 1);\n';
+    writeFileSync(net, onDisk);
+    writeFileSync(model, 'import { net } from "./overlay-net";\nconsole.log(net.weight.shape);\n');
+    const buffer = [
+      'import { optim, randn } from "gradlens";',
+      'import { net } from "./overlay-net";',
+      "const opt = new optim.SGD(net.parameters(), { lr: 0.1 });",
+      "opt.zeroGrad();",
+      "net.forward(randn([4, 2])).sum().backward();",
+      "opt.step();",
+    ].join("\n");
+    const netBuffer = 'import { nn } from "gradlens";\nexport const net = new nn.Linear(2, 3);\n';
+    const overlay = new Map([[model, buffer], [net, netBuffer]]);
+    const report = await runCheck(model, { workerPath: join(dist.dir, "worker.js"), cwd: dir, timeoutMs: 60_000, overlay });
+    expect(report.error).toBeNull();
+    expect(report.optimizers.map((o) => o.line)).toEqual([3]);
+    expect(report.parameters.map((p) => [p.name, p.shape, p.status])).toEqual([
+      ["net.weight", [3, 2], "updated"],
+      ["net.bias", [3], "updated"],
+    ]);
+    expect(readFileSync(net, "utf8")).toBe(onDisk);
+  }, 120_000);
+});

@@ -26,7 +26,13 @@ describe("status bar", () => {
   });
   it("all updated; findings set the tone", () => {
     expect(buildStatus({ kind: "done", report: goodGanReport() }).text).toBe("$(check) GradLens: 8 updated");
-    expect(buildStatus({ kind: "done", report: buggyGanReport() })).toMatchObject({ text: "$(error) GradLens: 8 updated", tone: "error" });
+    // One voice: the error finding the Problems panel shows is named first, never "8 updated" alone beside it.
+    expect(buildStatus({ kind: "done", report: buggyGanReport() })).toMatchObject({ text: "$(error) GradLens: 1 error · 8 updated", tone: "error" });
+  });
+  it("a module file shows the facts of the training file that imports it, named", () => {
+    const spec = buildStatus({ kind: "done", report: goodGanReport(), via: true });
+    expect(spec.text).toBe("$(check) GradLens (gan-good.ts): 8 updated");
+    expect(spec.tooltip.split("\n")[0]).toBe("This file's parameters, as checked through gan-good.ts, which imports it.");
   });
   it("running, failed, cancelled", () => {
     expect(buildStatus({ kind: "running", file: "/ws/a/model.ts" }).text).toBe("$(sync~spin) GradLens: checking…");

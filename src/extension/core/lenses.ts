@@ -199,8 +199,16 @@ function groupBySite<T extends CutReport | OptimizerReport | BackwardReport>(
   return [...groups.values()];
 }
 
-/** All lenses of a file: from the scan alone, or with the facts of a report about this file. */
-export function buildLenses(scan: StaticScan | null, report: Report | null, filePath: string): LensSpec[] {
+/** A site typed or changed since the check: the run never saw it, so it gets the static lens, saying so. */
+function editedTitle(kind: LensKind, site: StaticSite): string {
+  return staticTitle(kind, site).replace(" — run the gradient-flow check", " — edited since the check: run it again");
+}
+
+/**
+ * All lenses of a file: from the scan alone, or with the facts of a report about this file (its
+ * lines mapped to the current text); `edited`: current lines not in the text the check ran on.
+ */
+export function buildLenses(scan: StaticScan | null, report: Report | null, filePath: string, edited: ReadonlySet<number> = new Set()): LensSpec[] {
   const specs = new Map<StaticSite | string, LensSpec>();
   const ranged = (site: StaticSite | null, line: number, column: number): SourceRange =>
     site ? { line: site.line, column: site.column, endLine: site.endLine, endColumn: site.endColumn } : wholeLine(line, column);
@@ -214,6 +222,10 @@ export function buildLenses(scan: StaticScan | null, report: Report | null, file
     // A site the scan knows but the run never reported did nothing in the checked steps.
     for (const [site, spec] of specs) {
       if (typeof site === "string") continue;
+      if (edited.has(site.line)) {
+        specs.set(site, { ...spec, title: editedTitle(spec.kind, site), tooltip: "This line changed since the check ran." });
+        continue;
+      }
       const title =
         spec.kind === "cut"
           ? `${cutLabel(site, [])} — cut no parameter's gradient during the check`
