@@ -55,6 +55,17 @@ describe("gutter marks", () => {
     expect(marks[1]!.hover).toContain("gradient not applied: G.fc2.weight — got a gradient, but no optimizer applied it");
     expect(marks[1]!.hover).toContain("updated: G.fc2.bias — got a gradient and an optimizer step applied it");
     expect(marks[4]!.hover).toContain("A cut site: it stops gradient to 4 parameters (G.fc1.weight, G.fc1.bias, G.fc2.weight, G.fc2.bias)");
+    // Line 7 defines one parameter not applied and one updated: the hover counts both.
+    expect(marks[1]!.hover.split("\n")[0]).toBe("**GradLens** — 1 gradient not applied, 1 updated");
+  });
+  it("a deliberate freeze (requiresGrad = false) is drawn as frozen, never as a red cut", () => {
+    const report = goodGanReport();
+    const frozen = ["G.fc1.weight", "G.fc1.bias"];
+    for (const p of report.parameters.filter((p) => frozen.includes(p.name))) Object.assign(p, { requiresGrad: false, gotGrad: false, updated: false, status: "frozen" });
+    report.cuts = [{ file: GOOD_FILE, line: 22, column: 3, kind: "requires-grad-false", blocked: frozen, gotGradElsewhere: [] }];
+    const mark = buildGutterMarks(report, GOOD_FILE).find((m) => m.line === 22)!;
+    expect(mark.status).toBe("frozen");
+    expect(mark.hover).toContain("Freezes 2 parameters (G.fc1.weight, G.fc1.bias) on purpose.");
   });
   it("nothing for another file", () => {
     expect(buildGutterMarks(goodGanReport(), "/ws/other.ts")).toEqual([]);
