@@ -73,6 +73,30 @@ export const expectations = {
     thenLens: "backward — run the gradient-flow check",
   },
 
+  editKeepsLenses: {
+    file: "branch-detach.ts",
+    /** the detach lens's fact after the check, which one Enter at the top must not turn back into "run the check" */
+    lensAfter: "cuts gradient to x",
+    /** lines the edit inserts above everything */
+    inserted: 1,
+  },
+
+  unsavedBuffer: {
+    file: "frozen-middle.ts",
+    /** `lin2.requiresGrad_(false);`: commented out in the editor and never saved */
+    freezeLine: 10,
+    /** before the edit the status bar counts lin2's two parameters as frozen; the buffer's run has none */
+    statusBefore: /GradLens: .*2 frozen/,
+    statusAfter: /GradLens: (?!.*frozen)/,
+  },
+
+  ignoreQuickFix: {
+    file: "gan-no-detach.ts",
+    code: "GL006",
+    title: "Ignore GL006 on this line",
+    inserted: "// gradlens-ignore GL006",
+  },
+
   untrustedWorkspace: {
     file: "branch-detach.ts",
     lens: { line: 22, title: staticLens.detach },
