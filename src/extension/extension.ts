@@ -33,7 +33,9 @@ export function activate(context: vscode.ExtensionContext): void {
   const runner = check;
   const selector: vscode.DocumentSelector = MODEL_LANGUAGES.map((language) => ({ language }));
 
-  const showGraph = async (uri?: vscode.Uri, focus?: WebviewFocus) => {
+  // From a lens or the status bar a Uri; from a hover's command link a path (JSON arguments).
+  const showGraph = async (target?: vscode.Uri | string, focus?: WebviewFocus) => {
+    const uri = typeof target === "string" ? vscode.Uri.file(target) : target;
     const doc = uri instanceof vscode.Uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
     let report = doc ? (state.viewOf(doc)?.raw ?? null) : state.lastReport;
     // No report yet: check first (the check explains itself when it cannot run).

@@ -74,11 +74,18 @@ describe("gutter marks", () => {
 
 describe("hover", () => {
   const lines = fixtureSource("gan-good").split("\n");
-  it("a parameter definition line: status, shape, grad norm, cause", () => {
-    const md = buildHover(cutReport(), GOOD_FILE, 6, lines[5])!;
-    expect(md).toContain("**GradLens** — 2 parameters defined here (`G.fc1`, Linear)");
+  const links = {
+    location: (file: string, line: number) => `file://${file}#L${line}`,
+    graph: (line: number) => `command:gradlens.showGraph?${line}`,
+  };
+  it("a parameter definition line: a summary first, then status, shape, grad norm, and one line per cause with its link", () => {
+    const md = buildHover(cutReport(), GOOD_FILE, 6, lines[5], links)!;
+    expect(md.split("\n")[0]).toBe("**GradLens** — 2 parameters defined here (`G.fc1`, Linear): 2 ✗ cut");
     expect(md).toContain("| `G.fc1.weight` | ✗ cut | [16, 4] | — |");
-    expect(md).toContain("- `G.fc1.weight`: fake\\.detach\\(\\) at gan\\-good\\.ts:32 stops every gradient to G\\.fc1 (gan\\-good\\.ts:32)");
+    expect(md).toContain(
+      "- `G.fc1.weight` and 1 more: fake\\.detach\\(\\) at gan\\-good\\.ts:32 stops every gradient to G\\.fc1 ([gan\\-good\\.ts:32](file:///ws/gan-good.ts#L32))",
+    );
+    expect(md.split("\n").at(-1)).toBe("[Show in graph](command:gradlens.showGraph?6)");
     expect(buildHover(goodGanReport(), GOOD_FILE, 14, lines[13])).toContain("| `D.fc1.bias` | ✓ updated | [16] | 0.25 |");
   });
   it("a module declaration line summarizes the module", () => {
@@ -86,8 +93,23 @@ describe("hover", () => {
     expect(lines[20]).toBe("const G = new Generator();");
     expect(md).toContain("module `G` (Generator): 4 parameters — 2 ✗ cut, 1 ⚠ gradient not applied, 1 ✓ updated");
   });
+  it("past ten parameters the table lists modules", () => {
+    const report = cutReport();
+    const many = Array.from({ length: 12 }, (_, i) => ({ ...report.parameters[0]!, name: `G.fc1.w${i}`, module: i < 4 ? "G.fc1" : "G.fc2" }));
+    report.parameters = many;
+    const md = buildHover(report, GOOD_FILE, 6, lines[5])!;
+    expect(md).toContain("| module | parameters | status |");
+    expect(md).toContain("| `G.fc1` | 4 | 4 ✗ cut |");
+    expect(md).toContain("| `G.fc2` | 8 | 8 ✗ cut |");
+  });
+  it("an optimizer line: the lens's words, the table of what it holds, its groups", () => {
+    const md = buildHover(goodGanReport(), GOOD_FILE, 23, lines[22])!;
+    expect(lines[22]).toBe("const optG = new optim.Adam(G.parameters(), { lr: 2e-4 });");
+    expect(md.split("\n")[0]).toBe("**GradLens** — optimizer `optG` (Adam): steps 4 parameters: all updated ✓");
+    expect(md).toContain("| `G.fc1.weight` | ✓ updated |");
+    expect(md).toContain("- group 0: lr 0.0002, 4 parameters");
+  });
   it("nothing on other lines", () => {
     expect(buildHover(goodGanReport(), GOOD_FILE, 27, lines[26])).toBeNull();
-    expect(buildHover(goodGanReport(), GOOD_FILE, 23, lines[22])).toBeNull();
   });
 });
