@@ -54,11 +54,13 @@ async function goToLine(s, line) {
 export const scenarios = [
   {
     name: "1-static-codelens",
-    title: "opening the branch-detach example shows the static CodeLens on detach() at once",
+    title: "opening the branch-detach example shows one entry lens at once, counting what the check will explain",
     async run(s) {
       await s.openFile(E.staticCodeLens.file);
-      const text = await waitForLens(s, E.staticCodeLens.lens.title);
-      expect(text.includes("detach"), `lens text: ${text}`);
+      const text = await waitForLens(s, E.staticCodeLens.lens.text);
+      expect(text.includes("1 cut"), `lens text: ${text}`);
+      const lenses = await s.lens("").count();
+      expect(lenses === 1, `${lenses} lenses before a check, expected the one entry lens`);
     },
   },
   {
@@ -149,7 +151,7 @@ export const scenarios = [
     async run(s) {
       const x = E.untrustedWorkspace;
       await s.openFile(x.file);
-      await waitForLens(s, x.lens.title);
+      await waitForLens(s, x.lens.text);
       await s.runCommand(E.checkFromPalette.paletteTitle);
       await s.notification(x.messageText).first().waitFor({ timeout: 60_000 });
     },
