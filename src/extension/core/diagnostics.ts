@@ -109,7 +109,7 @@ export function buildRunErrorDiagnostic(report: Report, lookup: SourceLookup = {
 
 /** The runner's answer for a file that never imports the engine: nothing to check, not an error. */
 export function isNotAModel(error: Pick<RunError, "kind" | "message"> | null): boolean {
-  return error?.kind === "missing-import" && /does not import "gradlens"/.test(error.message);
+  return error?.kind === "missing-import" && /does not import\s+"gradlens"/.test(error.message);
 }
 
 /** The diagnostic when the runner itself failed (rejected) instead of returning a report. */
