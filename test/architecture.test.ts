@@ -40,10 +40,10 @@ const areaOf = (file: string) => {
 const allowed: Record<string, string[]> = {
   engine: [],
   protocol: [],
-  trace: ["engine", "protocol", "@jridgewell/trace-mapping", "node:"],
+  trace: ["engine", "protocol", "@jridgewell/trace-mapping", "@sinclair/typebox", "node:"],
   analysis: ["trace", "protocol", "engine"],
   static: ["typescript"],
-  runner: ["engine", "trace", "analysis", "protocol", "esbuild", "@jridgewell/trace-mapping", "node:"],
+  runner: ["engine", "trace", "analysis", "protocol", "esbuild", "@jridgewell/trace-mapping", "@sinclair/typebox", "node:"],
   cli: ["runner", "protocol", "analysis", "trace", "package.json", "node:"],
   extension: ["vscode", "runner", "static", "protocol", "analysis", "media", "typescript", "node:", "esbuild", "esbuild-wasm"],
   media: ["protocol", "elkjs"],

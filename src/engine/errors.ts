@@ -19,6 +19,8 @@ export const LEAF_INPLACE = "a leaf Variable that requires grad is being used in
 
 export const VIEW_OF_LEAF_INPLACE = "a view of a leaf Variable that requires grad is being used in an in-place operation.";
 
+export const ONCE_DIFFERENTIABLE = "trying to differentiate twice a function that was marked with @once_differentiable";
+
 export const INT_REQUIRES_GRAD = "only Tensors of floating point and complex dtype can require gradients";
 
 export function inplaceModified(typeName: string, shape: string, producer: string | null, version: number, expected: number): string {

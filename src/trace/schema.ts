@@ -17,373 +17,293 @@
 //   engine-internal temporaries (a scalar operand, the snapshot an in-place op reads). Treat them as
 //   constants.
 
+// - Defined once, with TypeBox: each `...Schema` constant is a JSON Schema (draft 7 compatible, extra
+//   keys allowed so readers tolerate newer producers) and `Static<typeof ...Schema>` its type. To add
+//   a field, add it here (new fields: `Type.Optional(...)`, so older traces stay valid).
+
+import { Type, type Static, type TSchema } from "@sinclair/typebox";
 import type { RunError, StopInfo } from "../protocol/report";
-import { arrayOf, bool, check, int, literal, nullable, num, object, oneOf, str, type Shape } from "./jsonShape";
 
 export const TRACE_VERSION = 1 as const;
 
-export interface Site {
-  file: string;
-  /** 1-based */ line: number;
-  /** 1-based */ column: number;
-}
+const Int = Type.Integer();
+const Ints = Type.Array(Type.Integer());
+const Num = Type.Number();
+const Str = Type.String();
+const Bool = Type.Boolean();
+const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+const IdOrNull = Nullable(Type.Integer());
+
+export const SiteSchema = Type.Object({
+  file: Str,
+  line: Type.Integer({ description: "1-based" }),
+  column: Type.Integer({ description: "1-based" }),
+});
+export type Site = Static<typeof SiteSchema>;
+const OptSite = Nullable(SiteSchema);
+
+export const StopInfoSchema = Type.Object({
+  reason: Type.Union(
+    ["end-of-file", "step-budget", "backward-budget", "error", "timeout", "memory", "cancelled"].map((r) => Type.Literal(r as StopInfo["reason"])),
+  ),
+  message: Str,
+  file: Type.Optional(Str),
+  line: Type.Optional(Int),
+  column: Type.Optional(Int),
+});
+
+export const RunErrorSchema = Type.Object({
+  kind: Type.Union(
+    ["syntax", "exception", "rejection", "timeout", "memory", "missing-import", "cancelled"].map((k) => Type.Literal(k as RunError["kind"])),
+  ),
+  message: Str,
+  file: Str,
+  line: Int,
+  column: Int,
+  stack: Type.Optional(Str),
+});
 
 /** A leaf tensor: made by a factory (tensor, zeros, randn, ...) or an nn.Parameter. */
-export interface LeafRecord {
-  seq: number;
-  /** tensor id */ id: number;
-  /**
-   * Qualified name. Parameters and buffers: "<root module path>.<namedParameters name>", e.g.
-   * "G.fc1.weight". A leaf outside any module: the variable it is assigned to at its creation line
-   * ("x", "q"); when several leaves share that name (a loop), the first keeps it and later ones get
-   * "x#2", "x#3". Fallback when no variable is visible: "<factory>@<line>" (e.g. "randn@12").
-   */
-  name: string;
-  kind: "parameter" | "buffer" | "leaf";
-  /** the factory: "tensor", "randn", ..., or "Parameter" */
-  factory: string;
-  shape: number[];
-  dtype: string;
-  numel: number;
-  /** requiresGrad when created; later changes are in Trace.requiresGradChanges */
-  requiresGrad: boolean;
-  /** requiresGrad when the run stopped */
-  requiresGradAtEnd: boolean;
-  /** module id of the module that owns it (parameters and buffers), else null */
-  module: number | null;
-  /** qualified path of that module ("G.fc1"), else null */
-  modulePath: string | null;
-  site: Site | null;
-}
+export const LeafRecordSchema = Type.Object({
+  seq: Int,
+  id: Type.Integer({ description: "tensor id" }),
+  // Parameters and buffers: "<root module path>.<namedParameters name>" ("G.fc1.weight"). A leaf
+  // outside any module: the variable it is assigned to at its creation line ("x"); later leaves of
+  // the same name get "x#2", "x#3". Fallback: "<factory>@<line>" ("randn@12").
+  name: Str,
+  kind: Type.Union([Type.Literal("parameter"), Type.Literal("buffer"), Type.Literal("leaf")]),
+  factory: Type.String({ description: 'the factory: "tensor", "randn", ..., or "Parameter"' }),
+  shape: Ints,
+  dtype: Str,
+  numel: Int,
+  requiresGrad: Type.Boolean({ description: "when created; later changes are in Trace.requiresGradChanges" }),
+  requiresGradAtEnd: Type.Boolean({ description: "when the run stopped" }),
+  module: Type.Union([Int, Type.Null()], { description: "module id of the owning module (parameters and buffers)" }),
+  modulePath: Nullable(Str),
+  site: OptSite,
+});
+export type LeafRecord = Static<typeof LeafRecordSchema>;
 
 /** One input of an op, as it was when the op ran. */
-export interface OpInput {
-  /** tensor id */ tensor: number;
-  /**
-   * The op that produced this input's value (op id), or null for a leaf, a detach result, or an
-   * engine temporary. Follows the tensor's gradFn when it has one, so in-place ops resolve right.
-   */
-  producer: number | null;
-  /** the input required grad when the op ran */
-  requiresGrad: boolean;
-}
+export const OpInputSchema = Type.Object({
+  tensor: Int,
+  // The op that produced this input's value, or null for a leaf, a detach result or an engine
+  // temporary. Follows the tensor's gradFn, so in-place ops resolve right.
+  producer: IdOrNull,
+  requiresGrad: Type.Boolean({ description: "the input required grad when the op ran" }),
+});
+export type OpInput = Static<typeof OpInputSchema>;
 
-export interface SavedTensorRecord {
-  /** tensor id */ tensor: number;
-  bytes: number;
-  /** the saved tensor is a parameter (its memory exists anyway; do not count it as activation memory) */
-  isParameter: boolean;
-}
+export const SavedTensorRecordSchema = Type.Object({
+  tensor: Int,
+  bytes: Num,
+  isParameter: Type.Boolean({ description: "a parameter's memory exists anyway: not activation memory" }),
+});
+export type SavedTensorRecord = Static<typeof SavedTensorRecordSchema>;
 
 /** A forward op (anything that produced a tensor outside backward() and optimizer.step()). */
-export interface OpRecord {
-  seq: number;
-  /** op id = index in Trace.ops */ id: number;
-  /** the engine's op name: "add", "matmul", "relu_", ... */
-  op: string;
-  /** the gradFn (Node) name, "MulBackward0", or null when no graph was recorded */
-  gradFn: string | null;
-  inputs: OpInput[];
-  /** tensor ids of the outputs (one for most ops) */
-  outputs: number[];
-  /** shape of outputs[0] */
-  shape: number[];
-  dtype: string;
-  /** grad mode was on when it ran */
-  gradEnabled: boolean;
-  /** bytes the node keeps for backward (0 when no node) */
-  savedBytes: number;
-  saved: SavedTensorRecord[];
-  /** the op wrote into outputs[0] in place (x.add_(...)); the in-place target's id is outputs[0] */
-  inPlace: boolean;
-  /** innermost module whose forward() it ran in (module id), or null */
-  module: number | null;
-  modulePath: string | null;
-  site: Site | null;
-}
+export const OpRecordSchema = Type.Object({
+  seq: Int,
+  id: Type.Integer({ description: "op id = index in Trace.ops" }),
+  op: Type.String({ description: 'the engine\'s op name: "add", "matmul", "relu_", ...' }),
+  gradFn: Type.Union([Str, Type.Null()], { description: 'the gradFn (Node) name, "MulBackward0", or null when no graph was recorded' }),
+  inputs: Type.Array(OpInputSchema),
+  outputs: Type.Array(Type.Integer(), { description: "tensor ids of the outputs" }),
+  shape: Type.Array(Type.Integer(), { description: "shape of outputs[0]" }),
+  dtype: Str,
+  gradEnabled: Bool,
+  savedBytes: Type.Number({ description: "bytes the node keeps for backward (0 when no node)" }),
+  saved: Type.Array(SavedTensorRecordSchema),
+  inPlace: Type.Boolean({ description: "wrote into outputs[0] in place (x.add_(...))" }),
+  module: Type.Union([Int, Type.Null()], { description: "innermost module whose forward() it ran in" }),
+  modulePath: Nullable(Str),
+  site: OptSite,
+});
+export type OpRecord = Static<typeof OpRecordSchema>;
 
-export interface ModuleRecord {
-  seq: number;
-  /** module id = index in Trace.modules */ id: number;
-  /**
-   * Qualified path: a root module is named after the variable it is assigned to ("G", "model");
-   * a child is "<parent path>.<attribute>" ("G.fc1"). Fallback "<ClassName>#<n>".
-   */
-  path: string;
-  className: string;
-  /** module id of the parent, or null for a root */
-  parent: number | null;
-  /** where it was constructed (the `new` expression) */
-  site: Site | null;
-  /** module.training when the run stopped */
-  training: boolean;
-  /** train(mode) / eval() calls on this module, in order */
-  trainCalls: Array<{ seq: number; mode: boolean; site: Site | null }>;
+export const ModuleRecordSchema = Type.Object({
+  seq: Int,
+  id: Type.Integer({ description: "module id = index in Trace.modules" }),
+  // A root module is named after its variable ("G"); a child is "<parent path>.<attribute>"
+  // ("G.fc1"). Fallback "<ClassName>#<n>".
+  path: Str,
+  className: Str,
+  parent: IdOrNull,
+  site: OptSite,
+  training: Type.Boolean({ description: "module.training when the run stopped" }),
+  trainCalls: Type.Array(Type.Object({ seq: Int, mode: Bool, site: OptSite })),
   /** requiresGrad_(flag) calls on this module itself (not inherited from a parent's call) */
-  requiresGradCalls: Array<{ seq: number; flag: boolean; site: Site | null }>;
-  /** tensor ids of its own (non-recursive) parameters and buffers */
-  parameters: number[];
-  buffers: number[];
-}
+  requiresGradCalls: Type.Array(Type.Object({ seq: Int, flag: Bool, site: OptSite })),
+  parameters: Type.Array(Type.Integer(), { description: "tensor ids of its own (non-recursive) parameters" }),
+  buffers: Ints,
+});
+export type ModuleRecord = Static<typeof ModuleRecordSchema>;
 
-export interface DetachRecord {
-  seq: number;
-  /** tensor ids; equal for detach_() */
-  source: number;
-  result: number;
-  inPlace: boolean;
-  /** the op that produced the source (null when the source is a leaf) */
-  sourceProducer: number | null;
-  /** the source required grad, i.e. this detach cut a gradient path */
-  sourceRequiresGrad: boolean;
-  module: number | null;
-  modulePath: string | null;
-  site: Site | null;
-}
+export const DetachRecordSchema = Type.Object({
+  seq: Int,
+  source: Type.Integer({ description: "tensor id; equal to result for detach_()" }),
+  result: Int,
+  inPlace: Bool,
+  sourceProducer: IdOrNull,
+  sourceRequiresGrad: Type.Boolean({ description: "the source required grad: this detach cut a gradient path" }),
+  module: IdOrNull,
+  modulePath: Nullable(Str),
+  site: OptSite,
+});
+export type DetachRecord = Static<typeof DetachRecordSchema>;
 
-export type GradModeKind =
-  | "no-grad-enter"
-  | "no-grad-exit"
-  | "enable-grad-enter"
-  | "enable-grad-exit"
-  | "set-grad-enabled";
+export const GradModeKindSchema = Type.Union([
+  Type.Literal("no-grad-enter"),
+  Type.Literal("no-grad-exit"),
+  Type.Literal("enable-grad-enter"),
+  Type.Literal("enable-grad-exit"),
+  Type.Literal("set-grad-enabled"),
+]);
+export type GradModeKind = Static<typeof GradModeKindSchema>;
 
-export interface GradModeRecord {
-  seq: number;
-  kind: GradModeKind;
-  /** for set-grad-enabled: the argument */
-  enabled?: boolean;
-  /** grad mode after the change */
-  enabledAfter: boolean;
-  site: Site | null;
-}
+export const GradModeRecordSchema = Type.Object({
+  seq: Int,
+  kind: GradModeKindSchema,
+  enabled: Type.Optional(Type.Boolean({ description: "for set-grad-enabled: the argument" })),
+  enabledAfter: Bool,
+  site: OptSite,
+});
+export type GradModeRecord = Static<typeof GradModeRecordSchema>;
 
-export interface RequiresGradChangeRecord {
-  seq: number;
-  /** tensor id */ tensor: number;
-  flag: boolean;
-  via: "requiresGrad" | "requiresGrad_" | "module";
-  /** for via "module": the module whose requiresGrad_ caused it */
-  module: number | null;
-  site: Site | null;
-}
+export const RequiresGradChangeRecordSchema = Type.Object({
+  seq: Int,
+  tensor: Int,
+  flag: Bool,
+  via: Type.Union([Type.Literal("requiresGrad"), Type.Literal("requiresGrad_"), Type.Literal("module")]),
+  module: Type.Union([Int, Type.Null()], { description: 'for via "module": the module whose requiresGrad_ caused it' }),
+  site: OptSite,
+});
+export type RequiresGradChangeRecord = Static<typeof RequiresGradChangeRecordSchema>;
 
-export interface BackwardRecord {
-  seq: number;
-  /** 0-based index among the run's backward() calls */
-  index: number;
-  /** tensor id of the tensor backward() was called on */
-  root: number;
-  /** op id that produced the root, or null */
-  rootProducer: number | null;
-  retainGraph: boolean;
-  createGraph: boolean;
+export const BackwardRecordSchema = Type.Object({
+  seq: Int,
+  index: Type.Integer({ description: "0-based index among the run's backward() calls" }),
+  root: Type.Integer({ description: "tensor id backward() was called on" }),
+  rootProducer: IdOrNull,
+  retainGraph: Bool,
+  createGraph: Bool,
   /** leaves that received gradient in this call, with the L2 norm of their .grad afterwards (null when not finite) */
-  reached: Array<{ tensor: number; gradNorm: number | null }>;
-  /** message of the error backward() threw, or null */
-  error: string | null;
-  site: Site | null;
-}
+  reached: Type.Array(Type.Object({ tensor: Int, gradNorm: Nullable(Num) })),
+  error: Type.Union([Str, Type.Null()], { description: "message of the error backward() threw" }),
+  site: OptSite,
+});
+export type BackwardRecord = Static<typeof BackwardRecordSchema>;
 
-export interface OptimizerGroupRecord {
-  lr: number;
-  momentum: number | null;
-  weightDecay: number | null;
-  /** tensor ids */
-  params: number[];
-}
+export const OptimizerGroupRecordSchema = Type.Object({
+  lr: Num,
+  momentum: Nullable(Num),
+  weightDecay: Nullable(Num),
+  params: Ints,
+});
+export type OptimizerGroupRecord = Static<typeof OptimizerGroupRecordSchema>;
 
-export interface OptimizerRecord {
-  seq: number;
-  /** optimizer id = index in Trace.optimizers */ id: number;
-  /** the variable it is assigned to ("opt", "optD"); fallback "<ClassName>#<n>" */
-  name: string;
-  className: string;
-  /** param groups when the run stopped (group order as in paramGroups) */
-  groups: OptimizerGroupRecord[];
-  site: Site | null;
-}
+export const OptimizerRecordSchema = Type.Object({
+  seq: Int,
+  id: Type.Integer({ description: "optimizer id = index in Trace.optimizers" }),
+  name: Type.String({ description: 'the variable it is assigned to ("optD"); fallback "<ClassName>#<n>"' }),
+  className: Str,
+  groups: Type.Array(OptimizerGroupRecordSchema, { description: "param groups when the run stopped" }),
+  site: OptSite,
+});
+export type OptimizerRecord = Static<typeof OptimizerRecordSchema>;
 
-export interface StepRecord {
-  seq: number;
-  /** optimizer id */ optimizer: number;
-  /** 0-based count of this optimizer's steps */
-  index: number;
-  /** lr of each group at this step */
-  lrs: number[];
-  /**
-   * every parameter in the optimizer's groups, with the max |new - old| over its elements (null when
-   * not finite: the step wrote NaN or Infinity) and whether it held a .grad when the step began
-   */
-  changes: Array<{ tensor: number; maxAbsChange: number | null; hadGrad: boolean }>;
-  site: Site | null;
-}
+export const StepRecordSchema = Type.Object({
+  seq: Int,
+  optimizer: Int,
+  index: Type.Integer({ description: "0-based count of this optimizer's steps" }),
+  lrs: Type.Array(Num, { description: "lr of each group at this step" }),
+  // every parameter in the optimizer's groups: max |new - old| (null when not finite) and whether it
+  // held a .grad when the step began
+  changes: Type.Array(Type.Object({ tensor: Int, maxAbsChange: Nullable(Num), hadGrad: Bool })),
+  site: OptSite,
+});
+export type StepRecord = Static<typeof StepRecordSchema>;
 
 /**
  * A clearing of gradients: `opt.zeroGrad()` / `module.zeroGrad()`, or one written by hand (owner kind
  * "assignment"): `p.grad = null` (setToNone true), `p.grad = zerosLike(p)` or any other assigned
- * tensor (setToNone false: what backward() had accumulated is gone), or `p.grad.zero_()` on a leaf's
- * current gradient (setToNone false). Consecutive hand-written clears at one site with no backward,
- * step or zeroGrad in between (`for (const p of model.parameters()) p.grad = null;`) are one record.
+ * tensor (setToNone false), or `p.grad.zero_()` (setToNone false). Consecutive hand-written clears at
+ * one site with no backward, step or zeroGrad in between are one record.
  */
-export interface ZeroGradRecord {
-  seq: number;
-  owner:
-    | { kind: "optimizer"; optimizer: number }
-    | { kind: "module"; module: number }
-    | { kind: "assignment"; /** tensor ids of the leaves whose .grad it cleared */ tensors: number[] }
-    | { kind: "other" };
-  setToNone: boolean;
-  site: Site | null;
-}
+export const ZeroGradRecordSchema = Type.Object({
+  seq: Int,
+  owner: Type.Union([
+    Type.Object({ kind: Type.Literal("optimizer"), optimizer: Int }),
+    Type.Object({ kind: Type.Literal("module"), module: Int }),
+    Type.Object({ kind: Type.Literal("assignment"), tensors: Type.Array(Type.Integer(), { description: "leaves whose .grad it cleared" }) }),
+    Type.Object({ kind: Type.Literal("other") }),
+  ]),
+  setToNone: Bool,
+  site: OptSite,
+});
+export type ZeroGradRecord = Static<typeof ZeroGradRecordSchema>;
 
-export interface BufferUpdateRecord {
-  seq: number;
-  module: number;
-  modulePath: string;
-  /** buffer's local name ("runningMean") */
-  name: string;
-  /** tensor id */ tensor: number;
-  site: Site | null;
-}
+export const BufferUpdateRecordSchema = Type.Object({
+  seq: Int,
+  module: Int,
+  modulePath: Str,
+  name: Type.String({ description: 'buffer\'s local name ("runningMean")' }),
+  tensor: Int,
+  site: OptSite,
+});
+export type BufferUpdateRecord = Static<typeof BufferUpdateRecordSchema>;
 
-export interface InplaceRecord {
-  seq: number;
-  /** tensor id written to */ tensor: number;
-  op: string;
-  /** the op record that computed the new value, when one was recorded */
-  producer: number | null;
-  site: Site | null;
-}
+export const InplaceRecordSchema = Type.Object({
+  seq: Int,
+  tensor: Type.Integer({ description: "tensor id written to" }),
+  op: Str,
+  producer: Type.Union([Int, Type.Null()], { description: "the op record that computed the new value" }),
+  site: OptSite,
+});
+export type InplaceRecord = Static<typeof InplaceRecordSchema>;
 
-export interface TraceLimits {
-  /** ops beyond Trace.limits.maxOps were not recorded */
-  maxOps: number;
-  opsDropped: number;
-  maxLeaves: number;
-  leavesDropped: number;
-}
+export const TraceLimitsSchema = Type.Object({
+  maxOps: Type.Integer({ description: "ops beyond this were not recorded" }),
+  opsDropped: Int,
+  maxLeaves: Int,
+  leavesDropped: Int,
+});
+export type TraceLimits = Static<typeof TraceLimitsSchema>;
 
-export interface Trace {
-  version: typeof TRACE_VERSION;
-  /** the checked file, as given */
-  file: string;
-  leaves: LeafRecord[];
-  ops: OpRecord[];
-  modules: ModuleRecord[];
-  detaches: DetachRecord[];
-  gradModes: GradModeRecord[];
-  requiresGradChanges: RequiresGradChangeRecord[];
-  inplaces: InplaceRecord[];
-  backwards: BackwardRecord[];
-  optimizers: OptimizerRecord[];
-  steps: StepRecord[];
-  zeroGrads: ZeroGradRecord[];
-  bufferUpdates: BufferUpdateRecord[];
-  /** where and why the run stopped (see src/runner/stopRule.ts for the early-stop rule) */
-  stopped: StopInfo;
-  /** the error that ended the run, or null (a clean stop, including an early stop, is not an error) */
-  error: RunError | null;
-  /** console output of the user's file, one entry per console call, formatted like Node's console */
-  console: string[];
-  limits: TraceLimits;
-  durationMs: number;
-}
+export const TraceSchema = Type.Object(
+  {
+    version: Type.Literal(TRACE_VERSION),
+    file: Type.String({ description: "the checked file, as given" }),
+    leaves: Type.Array(LeafRecordSchema),
+    ops: Type.Array(OpRecordSchema),
+    modules: Type.Array(ModuleRecordSchema),
+    detaches: Type.Array(DetachRecordSchema),
+    gradModes: Type.Array(GradModeRecordSchema),
+    requiresGradChanges: Type.Array(RequiresGradChangeRecordSchema),
+    inplaces: Type.Array(InplaceRecordSchema),
+    backwards: Type.Array(BackwardRecordSchema),
+    optimizers: Type.Array(OptimizerRecordSchema),
+    steps: Type.Array(StepRecordSchema),
+    zeroGrads: Type.Array(ZeroGradRecordSchema),
+    bufferUpdates: Type.Array(BufferUpdateRecordSchema),
+    /** where and why the run stopped (src/runner/stopRule.ts) */
+    stopped: StopInfoSchema,
+    error: Type.Union([RunErrorSchema, Type.Null()], { description: "the error that ended the run; null for a clean stop" }),
+    console: Type.Array(Str, { description: "the file's console output, one entry per console call" }),
+    limits: TraceLimitsSchema,
+    durationMs: Num,
+  },
+  { $id: "https://gradlens.invalid/trace.schema.json", title: "GradLens Trace" },
+);
+export type Trace = Static<typeof TraceSchema>;
+
+// The protocol's RunError and StopInfo (src/protocol/report.ts) and these schemas must not drift:
+// a compile error here means one of them changed without the other.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const sameStop: Same<Static<typeof StopInfoSchema>, StopInfo> = true;
+const sameError: Same<Static<typeof RunErrorSchema>, RunError> = true;
+void sameStop;
+void sameError;
 
 export type { RunError, StopInfo };
-
-// ---- runtime validation ------------------------------------------------------------------------
-
-const site: Shape = object({ file: str, line: int, column: int });
-const optSite = nullable(site);
-const ints = arrayOf(int);
-const idOrNull = nullable(int);
-
-export const siteShape = site;
-
-export const stopInfoShape: Shape = object({
-  reason: literal("end-of-file", "step-budget", "backward-budget", "error", "timeout", "memory", "cancelled"),
-  message: str,
-  "file?": str,
-  "line?": int,
-  "column?": int,
-});
-
-export const runErrorShape: Shape = object({
-  kind: literal("syntax", "exception", "rejection", "timeout", "memory", "missing-import", "cancelled"),
-  message: str,
-  file: str,
-  line: int,
-  column: int,
-  "stack?": str,
-});
-
-const traceShape: Shape = object({
-  version: literal(TRACE_VERSION),
-  file: str,
-  leaves: arrayOf(object({
-    seq: int, id: int, name: str, kind: literal("parameter", "buffer", "leaf"), factory: str, shape: ints, dtype: str,
-    numel: int, requiresGrad: bool, requiresGradAtEnd: bool, module: idOrNull, modulePath: nullable(str), site: optSite,
-  })),
-  ops: arrayOf(object({
-    seq: int, id: int, op: str, gradFn: nullable(str),
-    inputs: arrayOf(object({ tensor: int, producer: idOrNull, requiresGrad: bool })),
-    outputs: ints, shape: ints, dtype: str, gradEnabled: bool, savedBytes: num,
-    saved: arrayOf(object({ tensor: int, bytes: num, isParameter: bool })),
-    inPlace: bool, module: idOrNull, modulePath: nullable(str), site: optSite,
-  })),
-  modules: arrayOf(object({
-    seq: int, id: int, path: str, className: str, parent: idOrNull, site: optSite, training: bool,
-    trainCalls: arrayOf(object({ seq: int, mode: bool, site: optSite })),
-    requiresGradCalls: arrayOf(object({ seq: int, flag: bool, site: optSite })),
-    parameters: ints, buffers: ints,
-  })),
-  detaches: arrayOf(object({
-    seq: int, source: int, result: int, inPlace: bool, sourceProducer: idOrNull, sourceRequiresGrad: bool,
-    module: idOrNull, modulePath: nullable(str), site: optSite,
-  })),
-  gradModes: arrayOf(object({
-    seq: int, kind: literal("no-grad-enter", "no-grad-exit", "enable-grad-enter", "enable-grad-exit", "set-grad-enabled"),
-    "enabled?": bool, enabledAfter: bool, site: optSite,
-  })),
-  requiresGradChanges: arrayOf(object({
-    seq: int, tensor: int, flag: bool, via: literal("requiresGrad", "requiresGrad_", "module"), module: idOrNull, site: optSite,
-  })),
-  inplaces: arrayOf(object({ seq: int, tensor: int, op: str, producer: idOrNull, site: optSite })),
-  backwards: arrayOf(object({
-    seq: int, index: int, root: int, rootProducer: idOrNull, retainGraph: bool, createGraph: bool,
-    reached: arrayOf(object({ tensor: int, gradNorm: nullable(num) })), error: nullable(str), site: optSite,
-  })),
-  optimizers: arrayOf(object({
-    seq: int, id: int, name: str, className: str, site: optSite,
-    groups: arrayOf(object({ lr: num, momentum: nullable(num), weightDecay: nullable(num), params: ints })),
-  })),
-  steps: arrayOf(object({
-    seq: int, optimizer: int, index: int, lrs: arrayOf(num), site: optSite,
-    changes: arrayOf(object({ tensor: int, maxAbsChange: nullable(num), hadGrad: bool })),
-  })),
-  zeroGrads: arrayOf(object({
-    seq: int, setToNone: bool, site: optSite,
-    owner: oneOf(
-      object({ kind: literal("optimizer"), optimizer: int }),
-      object({ kind: literal("module"), module: int }),
-      object({ kind: literal("assignment"), tensors: ints }),
-      object({ kind: literal("other") }),
-    ),
-  })),
-  bufferUpdates: arrayOf(object({ seq: int, module: int, modulePath: str, name: str, tensor: int, site: optSite })),
-  stopped: stopInfoShape,
-  error: nullable(runErrorShape),
-  console: arrayOf(str),
-  limits: object({ maxOps: int, opsDropped: int, maxLeaves: int, leavesDropped: int }),
-  durationMs: num,
-});
-
-/** Checks that `value` is a Trace of this version; returns the mismatches (empty when valid). */
-export function validateTrace(value: unknown): string[] {
-  return check(traceShape, value);
-}
-
-export function isTrace(value: unknown): value is Trace {
-  return validateTrace(value).length === 0;
-}
+export { validateTrace, isTrace, siteShape, stopInfoShape, runErrorShape } from "./validate";

@@ -1,7 +1,7 @@
 import { Tensor } from "../tensor";
 import { peekStorageId, type Storage } from "../storage";
 import { AccumulateGrad, Node } from "./node";
-import { IMPLICIT_SCALAR, NO_GRAD_FN } from "../errors";
+import { IMPLICIT_SCALAR, NO_GRAD_FN, ONCE_DIFFERENTIABLE } from "../errors";
 import { isGradEnabled, setGradEnabledQuietly } from "../gradMode";
 import { observer } from "../observer";
 import { formatShape, shapesEqual } from "../shape";
@@ -111,7 +111,7 @@ function sweep(rootNode: Node, seed: Tensor, retainGraph: boolean, createGraph: 
       ownership.release(grad);
       continue;
     }
-    const inputGrads = node.apply(grad);
+    const inputGrads = validateOutputs(node, createGraph && node.onceDifferentiable ? applyOnce(node, grad) : node.apply(grad));
     node.nextFunctions.forEach(([next], i) => {
       if (next === null) return;
       const g = inputGrads[i];
@@ -132,6 +132,52 @@ function sweep(rootNode: Node, seed: Tensor, retainGraph: boolean, createGraph: 
     ownership.release(grad);
     if (!retainGraph) node.release();
   }
+}
+
+/**
+ * PyTorch's validate_outputs, run at every node (tfjs's tape checks likewise): one gradient per input,
+ * each of its input's shape (the op is named in the error), cast to its input's dtype.
+ */
+function validateOutputs(node: Node, grads: Array<Tensor | null>): Array<Tensor | null> {
+  const meta = node.inputMeta;
+  if (grads.length !== meta.length) {
+    throw new Error(`Function ${node.name} returned an incorrect number of gradients (expected ${meta.length}, got ${grads.length})`);
+  }
+  for (let i = 0; i < grads.length; i++) {
+    const g = grads[i];
+    if (g === null || g === undefined || node.nextFunctions[i][0] === null) continue;
+    if (!shapesEqual(g.shape, meta[i].shape)) {
+      throw new Error(
+        `Function ${node.name} returned an invalid gradient at index ${i} - got ${formatShape(g.shape)} but expected shape compatible with ${formatShape(meta[i].shape)}`,
+      );
+    }
+    if (g.dtype !== meta[i].dtype) grads[i] = g.to(meta[i].dtype);
+  }
+  return grads;
+}
+
+/**
+ * A once-differentiable node under createGraph (PyTorch's @once_differentiable): its backward runs
+ * without recording, and each gradient comes out of a DelayedError node, so a second backward through
+ * it raises instead of silently treating the first derivative as a constant.
+ */
+function applyOnce(node: Node, grad: Tensor): Array<Tensor | null> {
+  setGradEnabledQuietly(false);
+  let grads: Array<Tensor | null>;
+  try {
+    grads = node.apply(grad);
+  } finally {
+    setGradEnabledQuietly(true);
+  }
+  return grads.map((g) => {
+    if (g === null || g === undefined) return null;
+    const out = new Tensor(g.storage, [...g.shape], [...g.strides], g.offset, g.dtype);
+    const inputs = grad.requiresGrad ? [grad] : [];
+    out._setGradFn(new Node("DelayedError", inputs, () => {
+      throw new Error(ONCE_DIFFERENTIABLE);
+    }));
+    return out;
+  });
 }
 
 function markInputDone(next: Node, dependencies: Map<Node, number>, ready: Node[]): void {

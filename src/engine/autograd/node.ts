@@ -1,6 +1,6 @@
 import type { Tensor } from "../tensor";
 import { BACKWARD_TWICE, inplaceModified } from "../errors";
-import { torchTypeName, elementSize } from "../dtype";
+import { torchTypeName, elementSize, type DType } from "../dtype";
 import { formatShape } from "../shape";
 
 /** Computes the gradients of a node's inputs from the gradient of its output. */
@@ -28,6 +28,10 @@ export class Node {
   readonly retainGradHooks: Array<(grad: Tensor) => void> = [];
   private savedTensors: SavedTensor[] | null;
   readonly savedBytes: number;
+  /** shape and dtype of each input: backward checks every gradient against them (PyTorch's validate_outputs) */
+  readonly inputMeta: ReadonlyArray<{ readonly shape: readonly number[]; readonly dtype: DType }>;
+  /** set from the op's registration: its backward is not differentiable (see OpDefinition) */
+  onceDifferentiable = false;
 
   constructor(
     readonly name: string,
@@ -37,6 +41,7 @@ export class Node {
     savedOutputs: readonly Tensor[] = [],
   ) {
     this.needsInputGrad = inputs.map((t) => t.requiresGrad);
+    this.inputMeta = inputs.map((t) => ({ shape: [...t.shape], dtype: t.dtype }));
     this.nextFunctions = inputs.map((t) => (t.requiresGrad ? [t.gradFn ?? t.gradAccumulator(), 0] : [null, 0]));
     this.savedTensors = [
       ...saved.map((t) => ({ tensor: t, version: t.version, isOutput: false })),

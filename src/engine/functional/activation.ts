@@ -1,6 +1,7 @@
 import type { Tensor } from "../tensor";
 import { allocate } from "../dtype";
 import { record } from "../autograd/record";
+import { registerOp } from "../ops/registry";
 import { contiguousData, makeTensor } from "../ops/kernel";
 import { randomUniform } from "../random";
 import * as unary from "../ops/unary";
@@ -30,6 +31,7 @@ export function logSoftmax(x: Tensor, dim?: number): Tensor {
   return softmaxOps.logSoftmax(x, dim ?? implicitDim(x));
 }
 
+registerOp({ name: "dropout", gradFns: ["NativeDropoutBackward0"], onceDifferentiable: true });
 /** Zeroes each element with probability p and scales the rest by 1/(1−p); the identity when not training. */
 export function dropout(x: Tensor, p = 0.5, training = true): Tensor {
   if (p < 0 || p > 1) throw new Error(`dropout probability has to be between 0 and 1, but got ${p}`);

@@ -1,6 +1,7 @@
 import type { Tensor } from "../tensor";
 import { allocate, type DType } from "../dtype";
 import { record } from "../autograd/record";
+import { registerOp } from "../ops/registry";
 import { contiguousData, makeTensor } from "../ops/kernel";
 import { squeeze, unsqueeze } from "../ops/shapeOps";
 import { matmulInto } from "../kernels/matmul";
@@ -172,6 +173,8 @@ function geometry(
   return im2colGeometry(N, C, H, W, kH, kW, stride, padding, dilation);
 }
 
+registerOp({ name: "conv1d", gradFns: ["ConvolutionBackward0"], onceDifferentiable: true });
+registerOp({ name: "conv2d", gradFns: ["ConvolutionBackward0"], onceDifferentiable: true });
 /** torch.nn.functional.conv2d: input [N, C, H, W] (or unbatched [C, H, W]). */
 export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null, options: Conv2dOptions = {}): Tensor {
   if (input.dim() === 3) return squeeze(conv2d(unsqueeze(input, 0), weight, bias, options), 0);

@@ -1,8 +1,10 @@
 import type { Tensor } from "../tensor";
 import { allocate } from "../dtype";
 import { record } from "../autograd/record";
+import { registerOp } from "../ops/registry";
 import { contiguousData, makeTensor } from "../ops/kernel";
 
+registerOp({ name: "embedding", gradFns: ["EmbeddingBackward0"], onceDifferentiable: true });
 /** torch.nn.functional.embedding: rows of `weight` picked by integer `input`; paddingIdx's row gets no gradient. */
 export function embedding(input: Tensor, weight: Tensor, paddingIdx: number | null = null): Tensor {
   if (input.dtype !== "int64") {

@@ -2,6 +2,7 @@ import { Tensor } from "../tensor";
 import { Storage } from "../storage";
 import { allocate, promote, type TypedArray } from "../dtype";
 import { record } from "../autograd/record";
+import { registerOp } from "../ops/registry";
 import { isGradEnabled } from "../gradMode";
 import { contiguousData, makeTensor } from "../ops/kernel";
 import { unbroadcast } from "../ops/broadcast";
@@ -37,6 +38,7 @@ function matrixOperand(x: Tensor, dtype: string): MatrixOperand {
   return { data: copy, offset: 0, trans: false };
 }
 
+registerOp({ name: "addmm", gradFns: ["AddmmBackward0"], onceDifferentiable: true });
 /** out = bias + mat1 @ mat2 (torch.addmm with beta = alpha = 1). */
 export function addmm(bias: Tensor, mat1: Tensor, mat2: Tensor): Tensor {
   if (mat1.dim() !== 2) throw new Error("mat1 must be a matrix, got " + mat1.dim() + "-D tensor");

@@ -1,6 +1,7 @@
 import type { Tensor } from "../tensor";
 import { allocate, type DType, type TypedArray } from "../dtype";
 import { record } from "../autograd/record";
+import { registerOp } from "../ops/registry";
 import { contiguousData, makeTensor } from "../ops/kernel";
 import { unbroadcast } from "../ops/broadcast";
 import { broadcastShapes, numelOf, shapesEqual } from "../shape";
@@ -31,6 +32,12 @@ function reduceLosses(losses: TypedArray, shape: readonly number[], reduction: R
   return makeTensor(out, [], dtype);
 }
 
+registerOp({ name: "nllLoss", gradFns: ["NllLossBackward0", "NllLoss2DBackward0"], onceDifferentiable: true });
+registerOp({ name: "mseLoss", gradFns: ["MseLossBackward0"], onceDifferentiable: true });
+registerOp({ name: "l1Loss", gradFns: ["L1LossBackward0"], onceDifferentiable: true });
+registerOp({ name: "smoothL1Loss", gradFns: ["SmoothL1LossBackward0"], onceDifferentiable: true });
+registerOp({ name: "binaryCrossEntropy", gradFns: ["BinaryCrossEntropyBackward0"], onceDifferentiable: true });
+registerOp({ name: "binaryCrossEntropyWithLogits", gradFns: ["BinaryCrossEntropyWithLogitsBackward0"], onceDifferentiable: true });
 /** torch.nn.functional.nll_loss: input [C], [N, C] or [N, C, d1, ...] of log-probabilities, target class indices. */
 export function nllLoss(input: Tensor, target: Tensor, options: NllLossOptions = {}): Tensor {
   const { weight = null, ignoreIndex = -100 } = options;

@@ -1,6 +1,7 @@
 import type { Tensor } from "../tensor";
 import { allocate, type DType } from "../dtype";
 import { record } from "../autograd/record";
+import { registerOp } from "../ops/registry";
 import { contiguousData, makeTensor } from "../ops/kernel";
 import { numelOf } from "../shape";
 import { floatDtypeOf, updateInPlace } from "./raw";
@@ -9,6 +10,8 @@ import { floatDtypeOf, updateInPlace } from "./raw";
 // the closed-form backward: for x̂ = (x − μ)·rstd over a group of n values and d = g·γ,
 //   dx = rstd/n · (n·d − Σd − x̂·Σ(d·x̂)).
 
+registerOp({ name: "layerNorm", gradFns: ["NativeLayerNormBackward0"], onceDifferentiable: true });
+registerOp({ name: "batchNorm", gradFns: ["NativeBatchNormBackward0"], onceDifferentiable: true });
 /** torch.nn.functional.layer_norm over the trailing `normalizedShape` dims. */
 export function layerNorm(
   input: Tensor, normalizedShape: number | number[], weight: Tensor | null = null, bias: Tensor | null = null, eps = 1e-5,

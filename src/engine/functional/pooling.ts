@@ -1,6 +1,7 @@
 import type { Tensor } from "../tensor";
 import { allocate, type DType } from "../dtype";
 import { record } from "../autograd/record";
+import { registerOp } from "../ops/registry";
 import { contiguousData, makeTensor } from "../ops/kernel";
 
 // 2-D pooling over the last two dims of [N, C, H, W] or [C, H, W] tensors (every leading dim is a plane).
@@ -57,6 +58,9 @@ export interface MaxPool2dOptions {
   ceilMode?: boolean;
 }
 
+registerOp({ name: "maxPool2d", gradFns: ["MaxPool2DWithIndicesBackward0"], onceDifferentiable: true });
+registerOp({ name: "avgPool2d", gradFns: ["AvgPool2DBackward0"], onceDifferentiable: true });
+registerOp({ name: "adaptiveAvgPool2d", gradFns: ["AdaptiveAvgPool2DBackward0"], onceDifferentiable: true });
 /** max_pool2d; the gradient goes to the (first) maximum of each window. */
 export function maxPool2d(input: Tensor, kernelSize: IntOrPair, options: MaxPool2dOptions = {}): Tensor {
   return maxPool2dWithIndices(input, kernelSize, options).values;

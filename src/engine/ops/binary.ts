@@ -31,29 +31,31 @@ function inputsOf(a: Tensor, b: Operand): Tensor[] {
   return b instanceof Tensor ? [a, b] : [a];
 }
 
-registerOp("add");
+registerOp({ name: "add", gradFns: ["AddBackward0"] });
 export function add(a: Tensor, b: Operand, alpha = 1): Tensor {
   const dtype = resultDtype(a, b);
   const x = a, y = asTensor(b);
   const out = arith(Arith.Add, x, y, alpha, dtype, "add");
-  return record("add", "AddBackward0", inputsOf(a, b), out, (g, node) => [
+  const inputs = inputsOf(a, b);
+  return record("add", "AddBackward0", inputs, out, (g, node) => [
     node.needsInputGrad[0] ? unbroadcast(g, a.shape) : null,
     node.needsInputGrad[1] ? unbroadcast(alpha === 1 ? g : mul(g, alpha), y.shape) : null,
-  ]);
+  ].slice(0, inputs.length));
 }
 
-registerOp("sub");
+registerOp({ name: "sub", gradFns: ["SubBackward0"] });
 export function sub(a: Tensor, b: Operand, alpha = 1): Tensor {
   const dtype = resultDtype(a, b);
   const x = a, y = asTensor(b);
   const out = arith(Arith.Sub, x, y, alpha, dtype, "sub");
-  return record("sub", "SubBackward0", inputsOf(a, b), out, (g, node) => [
+  const inputs = inputsOf(a, b);
+  return record("sub", "SubBackward0", inputs, out, (g, node) => [
     node.needsInputGrad[0] ? unbroadcast(g, a.shape) : null,
     node.needsInputGrad[1] ? unbroadcast(mul(g, -alpha), y.shape) : null,
-  ]);
+  ].slice(0, inputs.length));
 }
 
-registerOp("mul");
+registerOp({ name: "mul", gradFns: ["MulBackward0"] });
 export function mul(a: Tensor, b: Operand): Tensor {
   const dtype = resultDtype(a, b);
   const x = a, y = asTensor(b);
@@ -74,7 +76,7 @@ export function mul(a: Tensor, b: Operand): Tensor {
   }, { saved });
 }
 
-registerOp("div");
+registerOp({ name: "div", gradFns: ["DivBackward0"] });
 export function div(a: Tensor, b: Operand): Tensor {
   const dtype = b instanceof Tensor || !(a.dtype === "int64" || a.dtype === "bool") ? resultDtype(a, b) : "float32";
   const outDtype = dtype === "int64" || dtype === "bool" ? "float32" : dtype; // true division, as torch.div
@@ -95,13 +97,13 @@ export function div(a: Tensor, b: Operand): Tensor {
   }, { saved });
 }
 
-registerOp("neg");
+registerOp({ name: "neg", gradFns: ["NegBackward0"] });
 export function neg(a: Tensor): Tensor {
   const out = mapUnary(a, (p) => -p);
   return record("neg", "NegBackward0", [a], out, (g) => [neg(g)]);
 }
 
-registerOp("pow");
+registerOp({ name: "pow", gradFns: ["PowBackward0", "PowBackward1", "PowBackward2"] });
 /** x ** e for a tensor or number exponent, and `pow(2, x)` (a number base) as torch.pow allows. */
 export function pow(a: Tensor | number, exponent: Operand): Tensor {
   if (!(a instanceof Tensor)) {
@@ -151,11 +153,11 @@ function powScalarBase(base: number, e: Tensor): Tensor {
   }, { savedOutputs: [out] });
 }
 
-registerOp("maximum");
+registerOp({ name: "maximum", gradFns: ["MaximumBackward0"] });
 export function maximum(a: Tensor, b: Tensor): Tensor {
   return extremum(a, b, "maximum");
 }
-registerOp("minimum");
+registerOp({ name: "minimum", gradFns: ["MinimumBackward0"] });
 export function minimum(a: Tensor, b: Tensor): Tensor {
   return extremum(a, b, "minimum");
 }
@@ -178,7 +180,7 @@ function extremum(a: Tensor, b: Tensor, which: "maximum" | "minimum"): Tensor {
   }, { saved: [a, b] });
 }
 
-registerOp("where");
+registerOp({ name: "where", gradFns: ["WhereBackward0"] });
 export function where(condition: Tensor, a: Operand, b: Operand): Tensor {
   const ref = a instanceof Tensor ? a : b instanceof Tensor ? b : null;
   const at = a instanceof Tensor ? a : toTensor(a, ref ?? makeTensor(new Float32Array(1), [], "float32"));
@@ -196,7 +198,7 @@ export function where(condition: Tensor, a: Operand, b: Operand): Tensor {
   }, { saved: [condition] });
 }
 
-registerOp("maskedFill");
+registerOp({ name: "maskedFill", gradFns: ["MaskedFillBackward0"] });
 /** x.masked_fill(mask, value): value where mask is true; the gradient flows where it is false. */
 export function maskedFill(x: Tensor, mask: Tensor, value: number | Tensor): Tensor {
   if (mask.dtype !== "bool") throw new Error(`masked_fill_ only supports boolean masks, but got mask with dtype ${scalarTypeName(mask.dtype)}`);

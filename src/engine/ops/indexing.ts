@@ -12,7 +12,7 @@ function checkIndex(index: Tensor, op: string): void {
   if (index.dtype !== "int64") throw new Error(`${op}(): Expected dtype int64 for index`);
 }
 
-registerOp("indexSelect");
+registerOp({ name: "indexSelect", gradFns: ["IndexSelectBackward0"] });
 export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   checkIndex(index, "index_select");
   const d = normalizeDim(dim, x.dim());
@@ -43,7 +43,7 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   }, { saved: [index] });
 }
 
-registerOp("gather");
+registerOp({ name: "gather", gradFns: ["GatherBackward0"] });
 export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   checkIndex(index, "gather");
   const d = normalizeDim(dim, x.dim());
@@ -85,7 +85,7 @@ function gatherPositions(shape: number[], d: number, index: Tensor): Int32Array 
   return out;
 }
 
-registerOp("cat");
+registerOp({ name: "cat", gradFns: ["CatBackward0"] });
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   if (tensors.length === 0) throw new Error("torch.cat(): expected a non-empty list of Tensors");
   const ref = tensors[0];
@@ -129,7 +129,7 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   });
 }
 
-registerOp("stack");
+registerOp({ name: "stack", gradFns: ["StackBackward0"] });
 export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
   if (tensors.length === 0) throw new Error("stack expects a non-empty TensorList");
   const ref = tensors[0];
@@ -165,7 +165,7 @@ function joinRaw(parts: Tensor[], d: number): Tensor {
   return makeTensor(out, shape, dtype);
 }
 
-registerOp("split");
+registerOp({ name: "split", gradFns: ["SplitBackward0", "SplitWithSizesBackward0"] });
 export function split(x: Tensor, splitSize: number | number[], dim = 0): Tensor[] {
   const d = normalizeDim(dim, x.dim());
   const size = x.shape[d];
@@ -189,21 +189,20 @@ export function split(x: Tensor, splitSize: number | number[], dim = 0): Tensor[
   });
 }
 
-registerOp("chunk");
 export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
   if (!(chunks > 0)) throw new Error("chunk expects `chunks` to be greater than 0, got: " + chunks);
   const d = normalizeDim(dim, x.dim());
   return split(x, Math.ceil(x.shape[d] / chunks), d);
 }
 
-registerOp("unbind");
+registerOp({ name: "unbind", gradFns: ["UnbindBackward0"] });
 /** x.unbind(dim): the slices along dim, as views (each recorded as an UnbindBackward0 node). */
 export function unbind(x: Tensor, dim = 0): Tensor[] {
   const d = normalizeDim(dim, x.dim());
   return Array.from({ length: x.shape[d] }, (_, i) => selectView(x, d, i, "unbind", "UnbindBackward0"));
 }
 
-registerOp("scatterAdd");
+registerOp({ name: "scatterAdd", gradFns: ["ScatterAddBackward0"] });
 /** self.scatter_add(dim, index, src): a copy of self with src[i] added at index[i] along dim (out of place). */
 export function scatterAdd(self: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
   checkIndex(index, "scatter_add");

@@ -10,10 +10,19 @@ import { expandRaw } from "./elementwise";
 import { unbroadcast } from "./broadcast";
 import { mul } from "./binary";
 import { randomNormal, randomUniform } from "../random";
+import { registerOp } from "./registry";
 
 // In-place ops compute out of place, then write the result into the tensor's own storage and bump its
 // version (so autograd notices saved tensors that changed). When a graph is recorded, the op reads a
 // snapshot of the old values carrying the old gradFn, and the tensor takes the new node as its gradFn.
+
+registerOp({ name: "copySlices", gradFns: ["CopySlices"] });
+registerOp({ name: "asStrided", gradFns: ["AsStridedBackward0"] });
+registerOp({ name: "copy_", gradFns: ["CopyBackwards"] });
+registerOp({ name: "fill_", gradFns: ["FillBackward2"] });
+registerOp({ name: "zero_", gradFns: ["ZeroBackward0"] });
+registerOp({ name: "uniform_", gradFns: ["UniformBackward0"] });
+registerOp({ name: "normal_", gradFns: ["NormalBackward0"] });
 
 function checkLeaf(t: Tensor): void {
   if (!isGradEnabled() || !t.requiresGrad) return;

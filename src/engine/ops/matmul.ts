@@ -43,7 +43,7 @@ function productDtype(a: Tensor, b: Tensor): DType {
   return dtype;
 }
 
-registerOp("mm");
+registerOp({ name: "mm", gradFns: ["MmBackward0"] });
 export function mm(a: Tensor, b: Tensor): Tensor {
   if (a.dim() !== 2) throw new Error(`self must be a matrix`);
   if (b.dim() !== 2) throw new Error(`mat2 must be a matrix`);
@@ -66,7 +66,7 @@ export function mm(a: Tensor, b: Tensor): Tensor {
   }, { saved });
 }
 
-registerOp("bmm");
+registerOp({ name: "bmm", gradFns: ["BmmBackward0"] });
 export function bmm(a: Tensor, b: Tensor): Tensor {
   if (a.dim() !== 3) throw new Error(`batch1 must be a 3D tensor`);
   if (b.dim() !== 3) throw new Error(`batch2 must be a 3D tensor`);
@@ -91,7 +91,7 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
   }, { saved });
 }
 
-registerOp("dot");
+registerOp({ name: "dot", gradFns: ["DotBackward0"] });
 /** torch.dot of two 1-D tensors (DotBackward0). */
 export function dot(a: Tensor, b: Tensor): Tensor {
   if (a.dim() !== 1 || b.dim() !== 1) throw new Error(`1D tensors expected, but got ${a.dim()}D and ${b.dim()}D tensors`);
@@ -113,7 +113,7 @@ export function dot(a: Tensor, b: Tensor): Tensor {
   }, { saved });
 }
 
-registerOp("mv");
+registerOp({ name: "mv", gradFns: ["MvBackward0"] });
 /** torch.mv: matrix [n, k] times vector [k] (MvBackward0). */
 export function mv(a: Tensor, b: Tensor): Tensor {
   if (a.dim() !== 2 || b.dim() !== 1) throw new Error(`vector + matrix @ vector expected, got 1, ${a.dim()}, ${b.dim()}`);
@@ -136,7 +136,6 @@ export function mv(a: Tensor, b: Tensor): Tensor {
   }, { saved });
 }
 
-registerOp("matmul");
 /** torch.matmul: dot, matrix-vector, matrix-matrix and batched (with broadcasting), composed of the ops above. */
 export function matmul(a: Tensor, b: Tensor): Tensor {
   const da = a.dim(), db = b.dim();

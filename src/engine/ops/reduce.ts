@@ -60,7 +60,7 @@ function sumDtype(x: Tensor): DType {
   return x.dtype === "bool" ? "int64" : x.dtype;
 }
 
-registerOp("sum");
+registerOp({ name: "sum", gradFns: ["SumBackward0", "SumBackward1"] });
 export function sum(x: Tensor, dim?: number | number[] | null, keepdim = false): Tensor {
   const l = layout(x, dim, keepdim);
   const out = reduceRaw(x, l, sumRun, sumDtype(x));
@@ -69,7 +69,7 @@ export function sum(x: Tensor, dim?: number | number[] | null, keepdim = false):
   return record("sum", name, [x], out, (g) => [expandBack(g, l, shape)]);
 }
 
-registerOp("mean");
+registerOp({ name: "mean", gradFns: ["MeanBackward0", "MeanBackward1"] });
 export function mean(x: Tensor, dim?: number | number[] | null, keepdim = false): Tensor {
   if (x.dtype === "int64" || x.dtype === "bool") {
     throw new Error(`mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${scalarTypeName(x.dtype)}`);
@@ -93,7 +93,8 @@ function tieWeights(x: Tensor, l: Layout, values: Tensor, dtype: DType): Tensor 
   return zipBinary(hits, counts, (h, c) => h / c, dtype, "max");
 }
 
-registerOp("maxAll");
+registerOp({ name: "max", gradFns: ["MaxBackward0", "MaxBackward1"] });
+registerOp({ name: "min", gradFns: ["MinBackward0", "MinBackward1"] });
 export function maxAll(x: Tensor, kind: "max" | "min"): Tensor {
   if (x.numel() === 0) {
     throw new Error(`${kind}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.`);
@@ -115,7 +116,8 @@ function extremumRun(kind: "max" | "min") {
   };
 }
 
-registerOp("amax");
+registerOp({ name: "amax", gradFns: ["AmaxBackward0"] });
+registerOp({ name: "amin", gradFns: ["AminBackward0"] });
 export function amax(x: Tensor, dim: number | number[], keepdim: boolean, kind: "max" | "min"): Tensor {
   const l = layout(x, dim, keepdim);
   const out = reduceRaw(x, l, extremumRun(kind), x.dtype);
@@ -140,7 +142,6 @@ function maxDimRaw(x: Tensor, d: number, l: Layout, kind: "max" | "min"): { valu
   return { values: makeTensor(values, l.outShape, x.dtype), indices: makeTensor(indices, l.outShape, "int64") };
 }
 
-registerOp("maxDim");
 export function maxDim(x: Tensor, dim: number, keepdim: boolean, kind: "max" | "min"): { values: Tensor; indices: Tensor } {
   const d = normalizeDim(dim, x.dim());
   const l = layout(x, d, keepdim);
@@ -169,7 +170,8 @@ function scatterAlong(src: Tensor, index: Tensor, dim: number, shape: number[]):
   return makeTensor(out, shape, src.dtype);
 }
 
-registerOp("variance");
+registerOp({ name: "var", gradFns: ["VarBackward0"] });
+registerOp({ name: "std", gradFns: ["StdBackward0"] });
 export function variance(
   x: Tensor,
   dim: number | number[] | null | undefined,

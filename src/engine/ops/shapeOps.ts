@@ -59,7 +59,7 @@ function viewStrides(shape: readonly number[], strides: readonly number[], targe
   return viewD === -1 ? out : null;
 }
 
-registerOp("view");
+registerOp({ name: "view", gradFns: ["ViewBackward0"] });
 export function view(x: Tensor, shape: number[]): Tensor {
   const target = inferShape(shape, x.numel(), "view", x.shape);
   const strides = x.isContiguous() ? contiguousStrides(target) : viewStrides(x.shape, x.strides, target);
@@ -73,7 +73,7 @@ export function view(x: Tensor, shape: number[]): Tensor {
   return record("view", "ViewBackward0", [x], out, (g) => [reshape(g, from)]);
 }
 
-registerOp("reshape");
+registerOp({ name: "reshape", gradFns: ["UnsafeViewBackward0"] });
 export function reshape(x: Tensor, shape: number[]): Tensor {
   const target = inferShape(shape, x.numel(), "reshape", x.shape);
   if (x.isContiguous() || viewStrides(x.shape, x.strides, target) !== null) return view(x, target);
@@ -82,7 +82,6 @@ export function reshape(x: Tensor, shape: number[]): Tensor {
   return record("reshape", "UnsafeViewBackward0", [x], out, (g) => [reshape(g, from)]);
 }
 
-registerOp("flatten");
 export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
   if (x.dim() === 0) return reshape(x, [1]);
   const s = normalizeDim(startDim, x.dim()), e = normalizeDim(endDim, x.dim());
@@ -91,7 +90,7 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
   return reshape(x, shape);
 }
 
-registerOp("squeeze");
+registerOp({ name: "squeeze", gradFns: ["SqueezeBackward0", "SqueezeBackward1"] });
 export function squeeze(x: Tensor, dim?: number): Tensor {
   const keep = (i: number) => (dim === undefined ? x.shape[i] !== 1 : i !== normalizeDim(dim, x.dim()) || x.shape[i] !== 1);
   const idx = x.shape.map((_, i) => i).filter(keep);
@@ -100,7 +99,7 @@ export function squeeze(x: Tensor, dim?: number): Tensor {
   return record("squeeze", dim === undefined ? "SqueezeBackward0" : "SqueezeBackward1", [x], out, (g) => [reshape(g, from)]);
 }
 
-registerOp("unsqueeze");
+registerOp({ name: "unsqueeze", gradFns: ["UnsqueezeBackward0"] });
 export function unsqueeze(x: Tensor, dim: number): Tensor {
   const d = normalizeDim(dim, x.dim() + 1);
   const shape = [...x.shape], strides = [...x.strides];
@@ -111,7 +110,7 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
   return record("unsqueeze", "UnsqueezeBackward0", [x], out, (g) => [squeeze(g, d)]);
 }
 
-registerOp("expand");
+registerOp({ name: "expand", gradFns: ["ExpandBackward0"] });
 export function expand(x: Tensor, shape: number[]): Tensor {
   const lead = shape.length - x.dim();
   if (lead < 0) {
@@ -137,7 +136,7 @@ export function expand(x: Tensor, shape: number[]): Tensor {
   return record("expand", "ExpandBackward0", [x], out, (g) => [unbroadcast(g, from)]);
 }
 
-registerOp("transpose");
+registerOp({ name: "transpose", gradFns: ["TransposeBackward0"] });
 export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
   const a = normalizeDim(dim0, x.dim()), b = normalizeDim(dim1, x.dim());
   const shape = [...x.shape], strides = [...x.strides];
@@ -147,7 +146,7 @@ export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
   return record("transpose", "TransposeBackward0", [x], out, (g) => [transpose(g, a, b)]);
 }
 
-registerOp("t");
+registerOp({ name: "t", gradFns: ["TBackward0"] });
 /** x.t(): transposes a 2-D tensor, returns 0-D and 1-D tensors as views of themselves (TBackward0). */
 export function t(x: Tensor): Tensor {
   if (x.dim() > 2) throw new Error(`t() expects a tensor with <= 2 dimensions, but self is ${x.dim()}D`);
@@ -156,7 +155,7 @@ export function t(x: Tensor): Tensor {
   return record("t", "TBackward0", [x], out, (g) => [t(g)]);
 }
 
-registerOp("permute");
+registerOp({ name: "permute", gradFns: ["PermuteBackward0"] });
 export function permute(x: Tensor, dims: number[]): Tensor {
   if (dims.length !== x.dim()) {
     throw new Error(
@@ -171,7 +170,7 @@ export function permute(x: Tensor, dims: number[]): Tensor {
   return record("permute", "PermuteBackward0", [x], out, (g) => [permute(g, inverse)]);
 }
 
-registerOp("narrow");
+registerOp({ name: "narrow", gradFns: ["SliceBackward0"] });
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
   const d = normalizeDim(dim, x.dim());
   const size = x.shape[d];
@@ -182,7 +181,7 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
   return sliceView(x, d, s, s + length, "narrow");
 }
 
-registerOp("slice");
+registerOp({ name: "slice", gradFns: ["SliceBackward0"] });
 export function slice(x: Tensor, dim: number, start = 0, end?: number): Tensor {
   const d = normalizeDim(dim, x.dim());
   const size = x.shape[d];
@@ -200,7 +199,7 @@ export function sliceView(x: Tensor, d: number, s: number, e: number, op: string
   return record(op, gradFnName, [x], out, (g) => [embed(g, from, d, s)]);
 }
 
-registerOp("select");
+registerOp({ name: "select", gradFns: ["SelectBackward0"] });
 export function select(x: Tensor, dim: number, index: number): Tensor {
   const d = normalizeDim(dim, x.dim());
   const size = x.shape[d];
@@ -227,7 +226,7 @@ function embed(g: Tensor, shape: number[], d: number, start: number): Tensor {
   return makeTensor(data, shape, g.dtype);
 }
 
-registerOp("clone");
+registerOp({ name: "clone", gradFns: ["CloneBackward0"] });
 export function clone(x: Tensor): Tensor {
   const src = contiguousData(x);
   const out = makeTensor(src === x.storage.data || x.isContiguous() ? src.slice() : src, x.shape, x.dtype);

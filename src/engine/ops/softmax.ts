@@ -32,7 +32,7 @@ export function softmaxRaw(x: Tensor, d: number, log: boolean): Tensor {
   return makeTensor(out, x.shape, dtype);
 }
 
-registerOp("softmax");
+registerOp({ name: "softmax", gradFns: ["SoftmaxBackward0"] });
 export function softmax(x: Tensor, dim: number): Tensor {
   const d = normalizeDim(dim, x.dim());
   const out = softmaxRaw(x, d, false);
@@ -42,7 +42,7 @@ export function softmax(x: Tensor, dim: number): Tensor {
   }, { savedOutputs: [out] });
 }
 
-registerOp("logSoftmax");
+registerOp({ name: "logSoftmax", gradFns: ["LogSoftmaxBackward0"] });
 export function logSoftmax(x: Tensor, dim: number): Tensor {
   const d = normalizeDim(dim, x.dim());
   const out = softmaxRaw(x, d, true);

@@ -15,31 +15,31 @@ function floatDtype(x: Tensor): DType {
   return x.dtype === "float64" ? "float64" : "float32";
 }
 
-registerOp("exp");
+registerOp({ name: "exp", gradFns: ["ExpBackward0"] });
 export function exp(x: Tensor): Tensor {
   const out = mapUnary(x, Math.exp, floatDtype(x));
   return record("exp", "ExpBackward0", [x], out, (g, node) => [mul(g, node.saved(0))], { savedOutputs: [out] });
 }
 
-registerOp("log");
+registerOp({ name: "log", gradFns: ["LogBackward0"] });
 export function log(x: Tensor): Tensor {
   const out = mapUnary(x, Math.log, floatDtype(x));
   return record("log", "LogBackward0", [x], out, (g, node) => [div(g, node.saved(0))], { saved: [x] });
 }
 
-registerOp("sqrt");
+registerOp({ name: "sqrt", gradFns: ["SqrtBackward0"] });
 export function sqrt(x: Tensor): Tensor {
   const out = mapUnary(x, Math.sqrt, floatDtype(x));
   return record("sqrt", "SqrtBackward0", [x], out, (g, node) => [div(g, mul(node.saved(0), 2))], { savedOutputs: [out] });
 }
 
-registerOp("log1p");
+registerOp({ name: "log1p", gradFns: ["Log1PBackward0"] });
 export function log1p(x: Tensor): Tensor {
   const out = mapUnary(x, Math.log1p, floatDtype(x));
   return record("log1p", "Log1PBackward0", [x], out, (g, node) => [div(g, add(node.saved(0), 1))], { saved: [x] });
 }
 
-registerOp("rsqrt");
+registerOp({ name: "rsqrt", gradFns: ["RsqrtBackward0"] });
 export function rsqrt(x: Tensor): Tensor {
   const out = mapUnary(x, (v) => 1 / Math.sqrt(v), floatDtype(x));
   // d/dx x^-1/2 = -1/2 · out^3
@@ -49,26 +49,26 @@ export function rsqrt(x: Tensor): Tensor {
   }, { savedOutputs: [out] });
 }
 
-registerOp("sin");
+registerOp({ name: "sin", gradFns: ["SinBackward0"] });
 export function sin(x: Tensor): Tensor {
   const out = mapUnary(x, Math.sin, floatDtype(x));
   return record("sin", "SinBackward0", [x], out, (g, node) => [mul(g, cos(node.saved(0)))], { saved: [x] });
 }
 
-registerOp("cos");
+registerOp({ name: "cos", gradFns: ["CosBackward0"] });
 export function cos(x: Tensor): Tensor {
   const out = mapUnary(x, Math.cos, floatDtype(x));
   return record("cos", "CosBackward0", [x], out, (g, node) => [mul(g, neg(sin(node.saved(0))))], { saved: [x] });
 }
 
-registerOp("sign");
+registerOp({ name: "sign", gradFns: ["SignBackward0"] });
 /** sign(x) in {-1, 0, 1}; its gradient is zero everywhere (SignBackward0), as in PyTorch. */
 export function sign(x: Tensor): Tensor {
   const out = mapUnary(x, (v) => (v > 0 ? 1 : v < 0 ? -1 : Number.isNaN(v) ? NaN : 0));
   return record("sign", "SignBackward0", [x], out, (g) => [mul(g, 0)]);
 }
 
-registerOp("abs");
+registerOp({ name: "abs", gradFns: ["AbsBackward0"] });
 export function abs(x: Tensor): Tensor {
   const out = mapUnary(x, Math.abs);
   return record("abs", "AbsBackward0", [x], out, (g, node) => [mul(g, mapUnary(node.saved(0), Math.sign, g.dtype))], {
@@ -76,7 +76,7 @@ export function abs(x: Tensor): Tensor {
   });
 }
 
-registerOp("tanh");
+registerOp({ name: "tanh", gradFns: ["TanhBackward0"] });
 export function tanh(x: Tensor): Tensor {
   const out = mapUnary(x, Math.tanh, floatDtype(x));
   return record("tanh", "TanhBackward0", [x], out, (g, node) => [mul(g, mapUnary(node.saved(0), (t) => 1 - t * t, g.dtype))], {
@@ -84,7 +84,7 @@ export function tanh(x: Tensor): Tensor {
   });
 }
 
-registerOp("sigmoid");
+registerOp({ name: "sigmoid", gradFns: ["SigmoidBackward0"] });
 export function sigmoid(x: Tensor): Tensor {
   const out = mapUnary(x, sigmoidScalar, floatDtype(x));
   return record("sigmoid", "SigmoidBackward0", [x], out, (g, node) => [mul(g, mapUnary(node.saved(0), (s) => s * (1 - s), g.dtype))], {
@@ -96,7 +96,7 @@ export function sigmoidScalar(v: number): number {
   return v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v));
 }
 
-registerOp("relu");
+registerOp({ name: "relu", gradFns: ["ReluBackward0"] });
 /** max(x, 0), NaN kept (PyTorch's clamp_min). */
 export function relu(x: Tensor): Tensor {
   const src = contiguousData(x);
@@ -152,7 +152,7 @@ function reluBackward(g: Tensor, y: Tensor): Tensor {
   return makeTensor(res, g.shape, g.dtype);
 }
 
-registerOp("leakyRelu");
+registerOp({ name: "leakyRelu", gradFns: ["LeakyReluBackward0"] });
 export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
   const out = mapUnary(x, (v) => (v > 0 ? v : v * negativeSlope));
   return record("leakyRelu", "LeakyReluBackward0", [x], out, (g, node) => [
@@ -163,7 +163,7 @@ export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
 const SQRT1_2 = Math.SQRT1_2;
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 
-registerOp("gelu");
+registerOp({ name: "gelu", gradFns: ["GeluBackward0"] });
 export function gelu(x: Tensor, approximate: "none" | "tanh" = "none"): Tensor {
   const f = approximate === "tanh"
     ? (v: number) => 0.5 * v * (1 + Math.tanh(SQRT_2_OVER_PI * (v + 0.044715 * v * v * v)))
@@ -209,7 +209,7 @@ export function erf(x: number): number {
   return Math.sign(x) * (1 - erfc);
 }
 
-registerOp("clamp");
+registerOp({ name: "clamp", gradFns: ["ClampBackward1"] });
 export function clamp(x: Tensor, min: number | null = null, max: number | null = null): Tensor {
   if (min === null && max === null) throw new Error("torch.clamp: At least one of 'min' or 'max' must not be None");
   const lo = min ?? -Infinity, hi = max ?? Infinity;
@@ -219,6 +219,7 @@ export function clamp(x: Tensor, min: number | null = null, max: number | null =
   ], { saved: [x] });
 }
 
+registerOp({ name: "to", gradFns: ["ToCopyBackward0"] });
 export function toDtype(x: Tensor, dtype: DType): Tensor {
   if (x.dtype === dtype) return x;
   const out = mapUnary(x, dtype === "int64" ? Math.trunc : dtype === "bool" ? (v) => (v !== 0 ? 1 : 0) : (v) => v, dtype);
