@@ -78,3 +78,15 @@ describe("a report through edits", () => {
     expect(specs.filter((s) => /^cuts gradient/.test(s.title)).map((s) => s.line)).toEqual([32]);
   });
 });
+
+describe("a module file checked through its training file", () => {
+  it("gets the run's facts on its own cut sites", () => {
+    const report = goodGanReport("/ws/train.ts");
+    // The detach lies in the module file gan-good.ts; the report is train.ts's.
+    for (const c of report.cuts) c.file = GOOD_FILE;
+    const scan = scanSource(fixtureSource("gan-good"), GOOD_FILE);
+    expect(buildLenses(scan, report, GOOD_FILE).map((s) => s.command)).toEqual(["check"]);
+    const specs = buildLenses(scan, report, GOOD_FILE, new Set(), true);
+    expect(specs.find((s) => s.line === 32)?.title).toBe("cuts gradient to G.fc1.weight, G.fc1.bias (+2) — they get gradient from lossG ✓");
+  });
+});

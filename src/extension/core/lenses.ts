@@ -220,7 +220,14 @@ function editedTitle(kind: LensKind, site: StaticSite): string {
  * All lenses of a file: from the scan alone, or with the facts of a report about this file (its
  * lines mapped to the current text); `edited`: current lines not in the text the check ran on.
  */
-export function buildLenses(scan: StaticScan | null, report: Report | null, filePath: string, edited: ReadonlySet<number> = new Set()): LensSpec[] {
+export function buildLenses(
+  scan: StaticScan | null,
+  report: Report | null,
+  filePath: string,
+  edited: ReadonlySet<number> = new Set(),
+  /** The report is of a training file that imports this one: its facts about this file's sites still hold. */
+  via = false,
+): LensSpec[] {
   const specs = new Map<StaticSite | string, LensSpec>();
   const ranged = (site: StaticSite | null, line: number, column: number): SourceRange =>
     site ? { line: site.line, column: site.column, endLine: site.endLine, endColumn: site.endColumn } : wholeLine(line, column);
@@ -229,7 +236,7 @@ export function buildLenses(scan: StaticScan | null, report: Report | null, file
     const kind = wantsStaticLens(site);
     return kind ? [{ site, kind }] : [];
   });
-  if (!report || !reportIsFor(report, filePath)) {
+  if (!report || (!via && !reportIsFor(report, filePath))) {
     // Before a check: one entry point, on the first site, not one "run the check" per site.
     if (!worthy.length) return [];
     const { site, kind } = worthy[0]!;
