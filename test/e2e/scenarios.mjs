@@ -183,6 +183,8 @@ export const scenarios = [
   {
     name: "8-unsaved-buffer",
     title: "the check runs what the editor shows: an unsaved edit is checked and the file stays unsaved",
+    // code-server saves after a delay by default: the buffer must stay unsaved for this scenario to mean anything
+    settings: { "files.autoSave": "off" },
     async run(s) {
       const x = E.unsavedBuffer;
       await s.openFile(x.file);
