@@ -67,6 +67,9 @@ describe("gutter marks", () => {
     expect(mark.status).toBe("frozen");
     expect(mark.hover).toContain("Freezes 2 parameters (G.fc1.weight, G.fc1.bias) on purpose.");
   });
+  it("a harmless cut (its parameters get gradient elsewhere, the lens says ✓) gets no red mark", () => {
+    expect(buildGutterMarks(goodGanReport(), GOOD_FILE).find((m) => m.line === 32)).toBeUndefined();
+  });
   it("nothing for another file", () => {
     expect(buildGutterMarks(goodGanReport(), "/ws/other.ts")).toEqual([]);
   });

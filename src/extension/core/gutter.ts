@@ -51,6 +51,9 @@ export function buildGutterMarks(report: Report, filePath: string): GutterMark[]
   const freezes = new Map<number, boolean>();
   for (const c of report.cuts) {
     if (!siteInFile(c, report, filePath)) continue;
+    // A cut whose parameters all got gradient another way harmed nothing (the lens says ✓): no red mark.
+    const lost = c.blocked.filter((n) => !c.gotGradElsewhere.includes(n));
+    if (c.blocked.length > 0 && lost.length === 0 && c.kind !== "requires-grad-false") continue;
     cuts.set(c.line, unique([...(cuts.get(c.line) ?? []), ...c.blocked]));
     freezes.set(c.line, (freezes.get(c.line) ?? true) && c.kind === "requires-grad-false");
   }
