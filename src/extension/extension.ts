@@ -24,7 +24,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const output = vscode.window.createOutputChannel("GradLens");
   const diagnostics = new DiagnosticsView(state, vscode.Uri.joinPath(context.extensionUri, "docs", "findings.md"));
   const gutter = new GutterView(state, context.extensionUri);
-  const status = new StatusBarView();
+  const status = new StatusBarView(state);
   const graph = new GraphPanel(context.extensionUri);
   check = new CheckCommand({
     state, diagnostics, gutter, status, output,
@@ -34,9 +34,11 @@ export function activate(context: vscode.ExtensionContext): void {
   const runner = check;
   const selector: vscode.DocumentSelector = MODEL_LANGUAGES.map((language) => ({ language }));
 
-  const showGraph = async (uri?: vscode.Uri, focus?: WebviewFocus) => {
+  // From a lens or the status bar a Uri; from a hover's command link a path (JSON arguments).
+  const showGraph = async (target?: vscode.Uri | string, focus?: WebviewFocus) => {
+    const uri = typeof target === "string" ? vscode.Uri.file(target) : target;
     const doc = uri instanceof vscode.Uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
-    let report = doc ? (state.reportFor(doc) ?? state.reportOfFile(doc.uri.fsPath)) : state.lastReport;
+    let report = doc ? (state.viewOf(doc)?.raw ?? null) : state.lastReport;
     // No report yet: check first (the check explains itself when it cannot run).
     if (!report && doc) report = await runner.run(doc.uri);
     if (!report) {
@@ -67,18 +69,31 @@ export function activate(context: vscode.ExtensionContext): void {
       gutter.refresh();
     }),
     vscode.workspace.onDidChangeTextDocument((e) => {
-      if (e.contentChanges.some((c) => c.text.includes("\n") || c.range.start.line !== c.range.end.line)) gutter.refresh();
+      // Marks follow their lines through edits (the report is mapped to the current text).
+      if (e.contentChanges.length) gutter.refresh(vscode.window.visibleTextEditors.filter((ed) => ed.document === e.document));
     }),
     vscode.window.onDidChangeVisibleTextEditors((editors) => gutter.refresh(editors)),
+    vscode.window.onDidChangeActiveTextEditor((editor) => {
+      status.refresh(editor);
+      updateContext(state, editor);
+      warmUp(state);
+    }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => warmUp(state)),
     { dispose: () => check?.cancelAll() },
   );
   gutter.refresh();
+  updateContext(state, vscode.window.activeTextEditor);
   warmUp(state);
   loadGrammar(context.extensionPath).then(
     () => state.grammarLoaded(),
     (e: unknown) => output.appendLine(`GradLens: the Python grammar did not load, .py files get no static CodeLens: ${String(e)}`),
   );
+}
+
+/** `gradlens.isModelFile`: the title-bar button shows only on files that use the engine. */
+function updateContext(state: GradLensState, editor: vscode.TextEditor | undefined): void {
+  const isModel = editor !== undefined && state.isModelFile(editor.document);
+  void vscode.commands.executeCommand("setContext", "gradlens.isModelFile", isModel);
 }
 
 /** In a trusted workspace with a model file open, start the bundler's WebAssembly service early. */

@@ -30,8 +30,8 @@ export function isSourceSite(v: unknown): v is SourceSite {
   return (
     isObject(v) &&
     typeof v.file === "string" &&
-    typeof v.line === "number" &&
-    typeof v.column === "number"
+    Number.isInteger(v.line) &&
+    Number.isInteger(v.column)
   );
 }
 

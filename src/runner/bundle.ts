@@ -1,6 +1,6 @@
-import { build, type Message, type Plugin } from "esbuild";
+import { build, type Loader, type Message, type Plugin } from "esbuild";
 import { isBuiltin } from "node:module";
-import { dirname, join, resolve } from "node:path";
+import { dirname, extname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { RunError } from "../protocol/report";
 import { engineExportNames } from "./engineExports";
@@ -76,7 +76,31 @@ function toRunError(m: Message, absFile: string, displayPath: (abs: string) => s
   };
 }
 
-export async function bundleUserFile(absFile: string, displayPath: (abs: string) => string, cwd: string): Promise<BundleResult> {
+/** Absolute path → text to bundle instead of the file on disk (the editor's unsaved buffers). */
+export type SourceOverlay = ReadonlyMap<string, string>;
+
+const OVERLAY_LOADERS: Record<string, Loader> = { ".ts": "ts", ".mts": "ts", ".cts": "ts", ".tsx": "tsx", ".js": "js", ".mjs": "js", ".cjs": "js", ".jsx": "jsx" };
+
+/** Serves overlaid files' text in place of their contents on disk (resolution still uses the disk). */
+function overlayPlugin(overlay: SourceOverlay): Plugin {
+  return {
+    name: "gradlens-overlay",
+    setup(b) {
+      b.onLoad({ filter: /.*/, namespace: "file" }, (args) => {
+        const contents = overlay.get(args.path);
+        if (contents === undefined) return undefined;
+        return { contents, loader: OVERLAY_LOADERS[extname(args.path).toLowerCase()] ?? "ts", resolveDir: dirname(args.path) };
+      });
+    },
+  };
+}
+
+export async function bundleUserFile(
+  absFile: string,
+  displayPath: (abs: string) => string,
+  cwd: string,
+  overlay: SourceOverlay = new Map(),
+): Promise<BundleResult> {
   const outDir = dirname(absFile);
   const names = await engineExportNames();
   const fileUrl = pathToFileURL(absFile).href;
@@ -95,7 +119,7 @@ export async function bundleUserFile(absFile: string, displayPath: (abs: string)
       sourcesContent: true,
       keepNames: true,
       logLevel: "silent",
-      plugins: [gradlensPlugin(names, seen)],
+      plugins: overlay.size ? [gradlensPlugin(names, seen), overlayPlugin(overlay)] : [gradlensPlugin(names, seen)],
       define: {
         "import.meta.url": JSON.stringify(fileUrl),
         "import.meta.filename": JSON.stringify(absFile),

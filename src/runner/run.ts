@@ -31,6 +31,8 @@ export interface RunOptions {
   cwd?: string;
   /** keep a pre-started child waiting for the next run (default true; the one-shot CLI says false) */
   keepWarm?: boolean;
+  /** absolute path → text to run instead of the file on disk (an editor's unsaved buffers) */
+  overlay?: ReadonlyMap<string, string>;
 }
 
 export const DEFAULTS = { timeoutMs: 10_000, memoryMb: 1024, steps: 1 } as const;
@@ -72,7 +74,7 @@ export async function runFile(file: string, options: RunOptions = {}): Promise<T
   if (!existsSync(absFile)) return failed({ kind: "exception", message: `no such file: ${file}`, ...fileSite });
   const spec = childSpec(options.workerPath ?? defaultWorkerPath(), memoryMb);
   prestart(spec.key, spec.options); // Node starts while esbuild bundles
-  const bundle = await bundleUserFile(absFile, displayPath, cwd);
+  const bundle = await bundleUserFile(absFile, displayPath, cwd, options.overlay);
   if (!bundle.ok) return failed(bundle.error);
   if (options.signal?.aborted) return failed(cancelledError(fileSite), "cancelled");
 

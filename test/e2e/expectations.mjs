@@ -4,19 +4,22 @@
 // positions are those of the diagnostic ranges (src/extension/core/diagnostics.ts rangeAt), which
 // start at the static site (`optG.step()` starts at `optG`, col 3), not at the finding's column.
 
-/** The static CodeLens titles (src/extension/core/lenses.ts staticTitle). */
+/** Before a check: one entry lens on the first site (src/extension/core/lenses.ts entryTitle). */
 export const staticLens = {
-  detach: "detach — run the gradient-flow check to see what it cuts",
-  backward: "backward — run the gradient-flow check to see what it reaches",
-  /** a substring every static lens title has */
+  /** branch-detach.ts: the entry lens on its first site (`pq.backward(…)`, line 14); `title` as the API gives it, `text` as the editor shows it (icon drawn) */
+  branchDetach: {
+    line: 14,
+    title: "$(pulse) GradLens: run the gradient-flow check to see what 1 cut and 4 backward() calls do",
+    text: "GradLens: run the gradient-flow check to see what 1 cut and 4 backward() calls do",
+  },
+  /** a substring every entry lens has */
   any: "run the gradient-flow check",
 };
 
 export const expectations = {
   staticCodeLens: {
     file: "branch-detach.ts",
-    /** `const p2 = z2.detach();` */
-    lens: { line: 22, title: staticLens.detach },
+    lens: staticLens.branchDetach,
   },
 
   checkFromPalette: {
@@ -70,12 +73,36 @@ export const expectations = {
     message: /did not finish within 5 s/,
     /** afterwards another file opens and its static lenses show */
     thenFile: "branch-detach.ts",
-    thenLens: "backward — run the gradient-flow check",
+    thenLens: staticLens.any,
+  },
+
+  editKeepsLenses: {
+    file: "branch-detach.ts",
+    /** the detach lens's fact after the check, which one Enter at the top must not turn back into "run the check" */
+    lensAfter: "cuts gradient to x",
+    /** lines the edit inserts above everything */
+    inserted: 1,
+  },
+
+  unsavedBuffer: {
+    file: "frozen-middle.ts",
+    /** `lin2.requiresGrad_(false);`: commented out in the editor and never saved */
+    freezeLine: 10,
+    /** before the edit the status bar counts lin2's two parameters as frozen; the buffer's run has none */
+    statusBefore: /GradLens: .*2 frozen/,
+    statusAfter: /GradLens: (?!.*frozen)/,
+  },
+
+  ignoreQuickFix: {
+    file: "gan-no-detach.ts",
+    code: "GL006",
+    title: "Ignore GL006 on this line",
+    inserted: "// gradlens-ignore GL006",
   },
 
   untrustedWorkspace: {
     file: "branch-detach.ts",
-    lens: { line: 22, title: staticLens.detach },
+    lens: staticLens.branchDetach,
     /** the warning the check shows instead of running (src/extension/host/checkCommand.ts UNTRUSTED_MESSAGE) */
     message: /does not run code in an untrusted workspace/,
     /** the same, as text for the notification locator */

@@ -31,14 +31,36 @@ async function runCheck(s) {
   await s.statusBar(/GradLens: (?!checking)/).first().waitFor({ timeout: 120_000 });
 }
 
+/** Opens the quick-fix menu on the Problems row of `code` and clicks the option (retried while the workbench settles). */
+async function quickFix(s, code, title) {
+  const option = s.page.locator(".context-view, .action-widget").getByText(title).first();
+  for (let attempt = 0; ; attempt++) {
+    await s.page.locator(".markers-panel .monaco-list-row", { hasText: code }).first().click();
+    await s.page.keyboard.press("Control+.");
+    if (await option.waitFor({ timeout: 15_000 }).then(() => true, () => attempt >= 3)) break;
+    await s.page.keyboard.press("Escape");
+  }
+  await option.click();
+}
+
+/** Moves the cursor to a line (Ctrl+G) and waits until the editor shows it as the active line. */
+async function goToLine(s, line) {
+  await s.page.keyboard.press("Control+G");
+  await s.page.keyboard.type(String(line));
+  await s.page.keyboard.press("Enter");
+  await s.page.locator(".monaco-editor .line-numbers.active-line-number", { hasText: new RegExp(`^${line}$`) }).first().waitFor({ timeout: 30_000 });
+}
+
 export const scenarios = [
   {
     name: "1-static-codelens",
-    title: "opening the branch-detach example shows the static CodeLens on detach() at once",
+    title: "opening the branch-detach example shows one entry lens at once, counting what the check will explain",
     async run(s) {
       await s.openFile(E.staticCodeLens.file);
-      const text = await waitForLens(s, E.staticCodeLens.lens.title);
-      expect(text.includes("detach"), `lens text: ${text}`);
+      const text = await waitForLens(s, E.staticCodeLens.lens.text);
+      expect(text.includes("1 cut"), `lens text: ${text}`);
+      const lenses = await s.lens("").count();
+      expect(lenses === 1, `${lenses} lenses before a check, expected the one entry lens`);
     },
   },
   {
@@ -129,9 +151,66 @@ export const scenarios = [
     async run(s) {
       const x = E.untrustedWorkspace;
       await s.openFile(x.file);
-      await waitForLens(s, x.lens.title);
+      await waitForLens(s, x.lens.text);
       await s.runCommand(E.checkFromPalette.paletteTitle);
       await s.notification(x.messageText).first().waitFor({ timeout: 60_000 });
+    },
+  },
+  {
+    name: "7-edit-keeps-lenses",
+    title: "after a check, an Enter at the top keeps the lens facts and gutter marks, one line lower",
+    async run(s) {
+      const x = E.editKeepsLenses;
+      await s.openFile(x.file);
+      await runCheck(s);
+      await waitForLens(s, x.lensAfter);
+      const marks = s.page.locator(".monaco-editor .glyph-margin-widgets .cgmr, .monaco-editor .margin-view-overlays .cgmr");
+      await marks.first().waitFor({ timeout: 30_000 });
+      const before = await marks.count();
+      await s.page.locator(".monaco-editor .view-lines").first().click();
+      await s.page.keyboard.press("Control+Home");
+      for (let i = 0; i < x.inserted; i++) await s.page.keyboard.press("Enter");
+      // give the lenses and decorations time to refresh, then they must still be the run's facts
+      await s.page.waitForTimeout(3_000);
+      const lens = await waitForLens(s, x.lensAfter, 10_000);
+      expect(lens.includes(x.lensAfter), `lens after the edit: ${lens}`);
+      const stale = await s.lens("run the gradient-flow check").count();
+      expect(stale === 0, `${stale} lenses went back to "run the check" after one Enter`);
+      const after = await marks.count();
+      expect(after === before, `gutter marks: ${before} before the edit, ${after} after`);
+    },
+  },
+  {
+    name: "8-unsaved-buffer",
+    title: "the check runs what the editor shows: an unsaved edit is checked and the file stays unsaved",
+    // code-server saves after a delay by default: the buffer must stay unsaved for this scenario to mean anything
+    settings: { "files.autoSave": "off" },
+    async run(s) {
+      const x = E.unsavedBuffer;
+      await s.openFile(x.file);
+      await runCheck(s);
+      const before = await s.statusBar("GradLens:").first().innerText();
+      expect(x.statusBefore.test(before), `status bar before the edit: ${before}`);
+      await s.page.locator(".monaco-editor .view-lines").first().click();
+      await goToLine(s, x.freezeLine);
+      await s.page.keyboard.press("Home");
+      await s.page.keyboard.type("// ");
+      await s.page.locator(".tab.active.dirty").first().waitFor({ timeout: 10_000 });
+      await runCheck(s);
+      await s.statusBar(x.statusAfter).first().waitFor({ timeout: 60_000 });
+      expect(await s.page.locator(".tab.active.dirty").count() === 1, "the check saved the file");
+    },
+  },
+  {
+    name: "9-ignore-quick-fix",
+    title: "a finding can be ignored on its line from the quick-fix menu (the suppression comment)",
+    async run(s) {
+      const x = E.ignoreQuickFix;
+      await s.openFile(x.file);
+      await runCheck(s);
+      await problemRows(s, x.code);
+      await quickFix(s, x.code, x.title);
+      await s.page.locator(".monaco-editor .view-line", { hasText: x.inserted }).first().waitFor({ timeout: 30_000 });
     },
   },
 ];

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
+  isNotAModel,
+  runErrorMessage,
   buildFindingDiagnostics,
   buildRunErrorDiagnostic,
   rangeAt,
@@ -69,5 +71,18 @@ describe("run failures", () => {
       range: { line: 1, column: 1 },
       message: "GradLens could not run the check: worker exited with code 1",
     });
+  });
+});
+
+describe("a file that is not a model", () => {
+  it("the runner's missing-import for a file without the engine is recognised (an information, not an error)", () => {
+    expect(isNotAModel({ kind: "missing-import", message: 'the file does not import "gradlens": GradLens checks model code written against its engine' })).toBe(true);
+    expect(isNotAModel({ kind: "missing-import", message: '"gradlens" has no export named "tensr"' })).toBe(false);
+    expect(isNotAModel({ kind: "syntax", message: 'the file does not import "gradlens"' })).toBe(false);
+  });
+  it("timeout and memory advice fits an endless loop too, not only a limit to raise", () => {
+    const timeout = runErrorMessage({ kind: "timeout", message: "no result after 5 s" });
+    expect(timeout).toContain("The line shown is the last one that ran. If a loop there never ends, fix it");
+    expect(runErrorMessage({ kind: "memory", message: "over 256 MB" })).toContain("a loop that keeps allocating");
   });
 });

@@ -9,21 +9,18 @@ const buggyScan = scanSource(fixtureSource("gan-buggy"), BUGGY_FILE);
 const titles = (specs: ReturnType<typeof buildLenses>) => specs.map((s) => [s.line, s.title]);
 
 describe("CodeLens before a check (static scan only)", () => {
-  it("puts a lens on each optimizer, cut in training code and backward, asking to run the check", () => {
+  it("one entry point on the first site, counting what the check will explain, not one lens per site", () => {
     const specs = buildLenses(goodScan, null, GOOD_FILE);
-    expect(titles(specs)).toEqual([
-      [23, "optimizer `optG` — run the gradient-flow check to see what it steps"],
-      [24, "optimizer `optD` — run the gradient-flow check to see what it steps"],
-      [32, "detach — run the gradient-flow check to see what it cuts"],
-      [34, "backward — run the gradient-flow check to see what it reaches"],
-      [39, "backward — run the gradient-flow check to see what it reaches"],
-    ]);
-    expect(specs.every((s) => s.command === "check")).toBe(true);
-    expect(specs[2]).toMatchObject({ line: 32, column: 46, endLine: 32, endColumn: 59 });
+    expect(titles(specs)).toEqual([[23, "$(pulse) GradLens: run the gradient-flow check to see what 1 cut, 2 optimizers and 2 backward() calls do"]]);
+    expect(specs[0]).toMatchObject({ command: "check", kind: "optimizer", column: 14 });
   });
 
   it("ignores a report about another file", () => {
-    expect(buildLenses(goodScan, buggyGanReport(), GOOD_FILE).every((s) => s.command === "check")).toBe(true);
+    expect(buildLenses(goodScan, buggyGanReport(), GOOD_FILE).map((s) => s.command)).toEqual(["check"]);
+  });
+
+  it("no lens on a file with nothing to explain", () => {
+    expect(buildLenses(scanSource('import { nn } from "gradlens";\nexport const net = new nn.Linear(2, 1);\n', "/ws/net.ts"), null, "/ws/net.ts")).toEqual([]);
   });
 });
 
@@ -37,8 +34,8 @@ describe("CodeLens after a check", () => {
       [34, "reaches 4 parameters in D, 0 in G"],
       [39, "reaches 4 parameters in D, 4 in G"],
     ]);
-    // Same positions as before the run: nothing jumps.
-    expect(specs.map((s) => [s.line, s.column])).toEqual(buildLenses(goodScan, null, GOOD_FILE).map((s) => [s.line, s.column]));
+    // On the static sites' own positions.
+    expect(specs[2]).toMatchObject({ line: 32, column: 46, endLine: 32, endColumn: 59 });
     expect(specs.every((s) => s.command === "showGraph" && s.focusLine === s.line)).toBe(true);
   });
 
@@ -74,13 +71,17 @@ describe("CodeLens after a check", () => {
     ]);
   });
 
-  it("a static site the run did not report says so; an unscanned report site still gets a lens", () => {
+  it("a cut that cut nothing gets no lens (reported or not); an unscanned report site still gets one", () => {
     const report = goodGanReport();
     report.cuts = [];
     report.backwards.push({ file: GOOD_FILE, line: 9, column: 5, index: 2, reached: [], byModule: { D: 0, G: 0 } });
     const specs = buildLenses(goodScan, report, GOOD_FILE);
-    expect(specs.find((s) => s.line === 32)!.title).toBe("detach — cut no parameter's gradient during the check");
+    expect(specs.find((s) => s.line === 32)).toBeUndefined();
     expect(specs.find((s) => s.line === 9)).toMatchObject({ title: "reaches no parameter ✗", column: 5, command: "showGraph" });
+    const nothing = goodGanReport();
+    nothing.cuts[0]!.blocked = [];
+    nothing.cuts[0]!.gotGradElsewhere = [];
+    expect(buildLenses(goodScan, nothing, GOOD_FILE).find((s) => s.line === 32)).toBeUndefined();
   });
 
   it("cut facts: a cut of unoptimized parameters, and one of nothing", () => {

@@ -13,6 +13,24 @@ const root = fileURLToPath(new URL("../..", import.meta.url));
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 
 describe("package.json contributes", () => {
+  it("walkthrough: every step's page exists and is packaged, and its command links name contributed commands", () => {
+    const commands = new Set(pkg.contributes.commands.map((c: { command: string }) => c.command));
+    const [walkthrough] = pkg.contributes.walkthroughs;
+    expect(walkthrough.steps.map((s: { id: string }) => s.id)).toEqual(["open", "check", "lens", "graph"]);
+    const ignore = readFileSync(join(root, ".vscodeignore"), "utf8");
+    for (const step of walkthrough.steps) {
+      expect(existsSync(join(root, step.media.markdown)), step.media.markdown).toBe(true);
+      expect(ignore).toContain(`!${step.media.markdown.replace(/[^/]+$/, "")}**`);
+      for (const [, id] of (step.description as string).matchAll(/\(command:([\w.]+)\)/g)) expect(commands.has(id), id).toBe(true);
+    }
+  });
+
+  it("the TypeScript server plugin is contributed by the name the build packages", () => {
+    const build = readFileSync(join(root, "src/extension/tools/buildExtension.mjs"), "utf8");
+    expect(pkg.contributes.typescriptServerPlugins).toEqual([{ name: "gradlens-ts-plugin", enableForWorkspaceTypeScriptVersions: true }]);
+    expect(build).toContain('name: "gradlens-ts-plugin"');
+  });
+
   it("settings: the same keys and defaults as core/settings.ts", () => {
     const props = pkg.contributes.configuration.properties;
     const expected = Object.fromEntries(
@@ -27,7 +45,8 @@ describe("package.json contributes", () => {
     expect(pkg.contributes.commands.map((c: { command: string }) => c.command).sort()).toEqual(registered);
     expect(registered).toEqual(["gradlens.check", "gradlens.createExample", "gradlens.showGraph"]);
     expect(pkg.contributes.menus["editor/title"]).toEqual([expect.objectContaining({ command: "gradlens.check", group: "navigation" })]);
-    expect(pkg.contributes.menus["editor/title"][0].when).toContain("resourceLangId == typescript");
+    // Only on files that use the engine (a context key the extension sets for the active editor).
+    expect(pkg.contributes.menus["editor/title"][0].when).toBe("gradlens.isModelFile");
     expect(pkg.contributes.keybindings[0]).toMatchObject({ command: "gradlens.check", key: "ctrl+alt+g" });
   });
 
@@ -67,12 +86,13 @@ describe("vsix contents (vsce ls)", () => {
       /^media\/dist\/(graph|elk-worker|elk\.bundled)\.js$/,
       /^media\/graph\.css$/,
       /^media\/icons\/[a-z-]+\.(svg|png)$/,
+      /^media\/walkthrough\/[a-z-]+\.md$/,
       /^docs\/findings\.md$/,
       /^docs\/images\/[a-z-]+\.png$/, // the README's screenshots, shown in the Extensions view
       /^(package\.json|README\.md|LICENSE)$/,
     ];
     for (const f of files) expect(allowed.some((r) => r.test(f)), f).toBe(true);
-    for (const required of ["package.json", "docs/findings.md", "docs/images/check.png", "media/icons/icon.png", "media/icons/cut-dark.svg"]) expect(files).toContain(required);
+    for (const required of ["package.json", "media/walkthrough/check.md", "docs/findings.md", "docs/images/check.png", "media/icons/icon.png", "media/icons/cut-dark.svg"]) expect(files).toContain(required);
     // Built artefacts that exist must ship.
     for (const built of ["dist/extension.js", "dist/worker.js", "dist/esbuild-wasm/esbuild.wasm", "dist/types/gradlens/index.d.ts", "media/dist/graph.js"]) {
       if (existsSync(join(root, built))) expect(files).toContain(built);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildQuickFixes, failureAsFinding, parseWithParents, QUICK_FIXES, type TextEditSpec } from "../../src/extension/core/quickFixes";
+import { buildQuickFixes, failureAsFinding, ignoreOnLine, parseWithParents, QUICK_FIXES, type TextEditSpec } from "../../src/extension/core/quickFixes";
 import type { Finding, Report } from "../../src/protocol/report";
 import { scanSource } from "../../src/static";
 import { BUGGY_FILE, GL006, GL011, buggyGanReport, fixtureSource } from "../fixtures/extension/ganReports";
@@ -157,5 +157,23 @@ describe("zeroGrad, noGrad and detach removal", () => {
   it("every code in the table is a documented finding code or a run failure", () => {
     for (const code of Object.keys(QUICK_FIXES)) expect(code).toMatch(/^(GL0\d\d|run-[a-z-]+)$/);
     expect(fixesFor(finding("GL009", 1, 1), "opt.step();")).toEqual([]);
+  });
+});
+
+describe("Ignore GLxxx on this line", () => {
+  const src = (text: string) => parseWithParents(text, "/ws/m.ts");
+  it("appends the suppression comment at the end of the finding's line", () => {
+    const text = "const a = 1;\nconst opt = new optim.SGD(head.parameters(), { lr: 0.1 });   \nopt.step();\n";
+    const fix = ignoreOnLine(src(text), 2, "GL004")!;
+    expect(fix.title).toBe("Ignore GL004 on this line");
+    expect(apply(text, fix.edits).split("\n")[1]).toBe("const opt = new optim.SGD(head.parameters(), { lr: 0.1 }); // gradlens-ignore GL004");
+  });
+  it("adds a code to a comment already there, and nothing when the code is in it", () => {
+    const text = "opt.step(); // gradlens-ignore GL006\r\nx();";
+    expect(apply(text, ignoreOnLine(src(text), 1, "GL005")!.edits)).toBe("opt.step(); // gradlens-ignore GL006 GL005\r\nx();");
+    expect(ignoreOnLine(src(text), 1, "GL006")).toBeNull();
+  });
+  it("only for finding codes, not run failures", () => {
+    expect(ignoreOnLine(src("x();"), 1, "run-exception")).toBeNull();
   });
 });

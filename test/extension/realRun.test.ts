@@ -86,3 +86,82 @@ describe("real runs of the GAN fixtures", () => {
     expect(rerun.report.findings.filter((f) => f.severity === "error")).toEqual([]);
   }, 180_000);
 });
+
+describe("the unsaved buffer is what runs", () => {
+  it("the overlay's text of the file and of a module it imports runs, not what is on disk", async () => {
+    const model = join(dir, "overlay-model.ts");
+    const net = join(dir, "overlay-net.ts");
+    const onDisk = 'import { nn } from "gradlens";\nexport const net = new nn.Linear(2, 1);\n';
+    writeFileSync(net, onDisk);
+    writeFileSync(model, 'import { net } from "./overlay-net";\nconsole.log(net.weight.shape);\n');
+    const buffer = [
+      'import { optim, randn } from "gradlens";',
+      'import { net } from "./overlay-net";',
+      "const opt = new optim.SGD(net.parameters(), { lr: 0.1 });",
+      "opt.zeroGrad();",
+      "net.forward(randn([4, 2])).sum().backward();",
+      "opt.step();",
+    ].join("\n");
+    const netBuffer = 'import { nn } from "gradlens";\nexport const net = new nn.Linear(2, 3);\n';
+    const overlay = new Map([[model, buffer], [net, netBuffer]]);
+    const report = await runCheck(model, { workerPath: join(dist.dir, "worker.js"), cwd: dir, timeoutMs: 60_000, overlay });
+    expect(report.error).toBeNull();
+    expect(report.optimizers.map((o) => o.line)).toEqual([3]);
+    expect(report.parameters.map((p) => [p.name, p.shape, p.status])).toEqual([
+      ["net.weight", [3, 2], "updated"],
+      ["net.bias", [3], "updated"],
+    ]);
+    expect(readFileSync(net, "utf8")).toBe(onDisk);
+  }, 120_000);
+});
+
+describe("quick fixes on real runs", () => {
+  const fixAndRerun = async (name: string, text: string, code: string) => {
+    const { file, report } = await check(name, text);
+    const finding = report.findings.find((f) => f.code === code);
+    expect(finding, `${code} in ${report.findings.map((f) => f.code).join(", ")}`).toBeDefined();
+    const fixes = buildQuickFixes({ finding: finding!, source: parseWithParents(text, file), scan: scanSource(text, file), report });
+    expect(fixes.length).toBe(1);
+    const fixed = apply(text, fixes[0]!.edits);
+    const rerun = await check(`${name}-fixed`, fixed);
+    expect(rerun.report.findings.map((f) => f.code)).not.toContain(code);
+    return { title: fixes[0]!.title, fixed: fixed.split("\n"), rerun: rerun.report };
+  };
+
+  it("GL004: adds the module no optimizer holds to the optimizer; it is then updated", async () => {
+    const text = [
+      'import { nn, optim, randn } from "gradlens";',
+      "const model1 = new nn.Linear(4, 3);",
+      "const head = new nn.Linear(3, 1);",
+      "const opt = new optim.SGD(head.parameters(), { lr: 0.1 });",
+      "for (let i = 0; i < 2; i++) {",
+      "  opt.zeroGrad();",
+      "  head.forward(model1.forward(randn([8, 4]))).pow(2).mean().backward();",
+      "  opt.step();",
+      "}",
+    ].join("\n");
+    const { title, fixed, rerun } = await fixAndRerun("gl004", text, "GL004");
+    expect(title).toBe("Add `model1.parameters()` to the optimizer");
+    expect(fixed[3]).toBe("const opt = new optim.SGD([...head.parameters(), ...model1.parameters()], { lr: 0.1 });");
+    expect(rerun.parameters.every((p) => p.status === "updated")).toBe(true);
+  }, 180_000);
+
+  it("GL008: puts the frozen module in eval mode after the train() call of each iteration", async () => {
+    const text = [
+      'import { nn, optim, randn } from "gradlens";',
+      "const backbone = new nn.Sequential(new nn.Linear(4, 8), new nn.BatchNorm1d(8));",
+      "const head = new nn.Linear(8, 1);",
+      "backbone.requiresGrad_(false);",
+      "const opt = new optim.SGD(head.parameters(), { lr: 0.1 });",
+      "for (let i = 0; i < 2; i++) {",
+      "  backbone.train();",
+      "  opt.zeroGrad();",
+      "  head.forward(backbone.forward(randn([8, 4]))).pow(2).mean().backward();",
+      "  opt.step();",
+      "}",
+    ].join("\n");
+    const { title, fixed } = await fixAndRerun("gl008", text, "GL008");
+    expect(title).toBe("Put the frozen `backbone` in eval mode: `backbone.eval()`");
+    expect(fixed.slice(6, 8)).toEqual(["  backbone.train();", "  backbone.eval();"]);
+  }, 180_000);
+});

@@ -26,7 +26,13 @@ describe("status bar", () => {
   });
   it("all updated; findings set the tone", () => {
     expect(buildStatus({ kind: "done", report: goodGanReport() }).text).toBe("$(check) GradLens: 8 updated");
-    expect(buildStatus({ kind: "done", report: buggyGanReport() })).toMatchObject({ text: "$(error) GradLens: 8 updated", tone: "error" });
+    // One voice: the error finding the Problems panel shows is named first, never "8 updated" alone beside it.
+    expect(buildStatus({ kind: "done", report: buggyGanReport() })).toMatchObject({ text: "$(error) GradLens: 1 error · 8 updated", tone: "error" });
+  });
+  it("a module file shows the facts of the training file that imports it, named", () => {
+    const spec = buildStatus({ kind: "done", report: goodGanReport(), via: true });
+    expect(spec.text).toBe("$(check) GradLens (gan-good.ts): 8 updated");
+    expect(spec.tooltip.split("\n")[0]).toBe("This file's parameters, as checked through gan-good.ts, which imports it.");
   });
   it("running, failed, cancelled", () => {
     expect(buildStatus({ kind: "running", file: "/ws/a/model.ts" }).text).toBe("$(sync~spin) GradLens: checking…");
@@ -49,6 +55,20 @@ describe("gutter marks", () => {
     expect(marks[1]!.hover).toContain("gradient not applied: G.fc2.weight — got a gradient, but no optimizer applied it");
     expect(marks[1]!.hover).toContain("updated: G.fc2.bias — got a gradient and an optimizer step applied it");
     expect(marks[4]!.hover).toContain("A cut site: it stops gradient to 4 parameters (G.fc1.weight, G.fc1.bias, G.fc2.weight, G.fc2.bias)");
+    // Line 7 defines one parameter not applied and one updated: the hover counts both.
+    expect(marks[1]!.hover.split("\n")[0]).toBe("**GradLens** — 1 gradient not applied, 1 updated");
+  });
+  it("a deliberate freeze (requiresGrad = false) is drawn as frozen, never as a red cut", () => {
+    const report = goodGanReport();
+    const frozen = ["G.fc1.weight", "G.fc1.bias"];
+    for (const p of report.parameters.filter((p) => frozen.includes(p.name))) Object.assign(p, { requiresGrad: false, gotGrad: false, updated: false, status: "frozen" });
+    report.cuts = [{ file: GOOD_FILE, line: 22, column: 3, kind: "requires-grad-false", blocked: frozen, gotGradElsewhere: [] }];
+    const mark = buildGutterMarks(report, GOOD_FILE).find((m) => m.line === 22)!;
+    expect(mark.status).toBe("frozen");
+    expect(mark.hover).toContain("Freezes 2 parameters (G.fc1.weight, G.fc1.bias) on purpose.");
+  });
+  it("a harmless cut (its parameters get gradient elsewhere, the lens says ✓) gets no red mark", () => {
+    expect(buildGutterMarks(goodGanReport(), GOOD_FILE).find((m) => m.line === 32)).toBeUndefined();
   });
   it("nothing for another file", () => {
     expect(buildGutterMarks(goodGanReport(), "/ws/other.ts")).toEqual([]);
@@ -57,11 +77,18 @@ describe("gutter marks", () => {
 
 describe("hover", () => {
   const lines = fixtureSource("gan-good").split("\n");
-  it("a parameter definition line: status, shape, grad norm, cause", () => {
-    const md = buildHover(cutReport(), GOOD_FILE, 6, lines[5])!;
-    expect(md).toContain("**GradLens** — 2 parameters defined here (`G.fc1`, Linear)");
+  const links = {
+    location: (file: string, line: number) => `file://${file}#L${line}`,
+    graph: (line: number) => `command:gradlens.showGraph?${line}`,
+  };
+  it("a parameter definition line: a summary first, then status, shape, grad norm, and one line per cause with its link", () => {
+    const md = buildHover(cutReport(), GOOD_FILE, 6, lines[5], links)!;
+    expect(md.split("\n")[0]).toBe("**GradLens** — 2 parameters defined here (`G.fc1`, Linear): 2 ✗ cut");
     expect(md).toContain("| `G.fc1.weight` | ✗ cut | [16, 4] | — |");
-    expect(md).toContain("- `G.fc1.weight`: fake\\.detach\\(\\) at gan\\-good\\.ts:32 stops every gradient to G\\.fc1 (gan\\-good\\.ts:32)");
+    expect(md).toContain(
+      "- `G.fc1.weight` and 1 more: fake\\.detach\\(\\) at gan\\-good\\.ts:32 stops every gradient to G\\.fc1 ([gan\\-good\\.ts:32](file:///ws/gan-good.ts#L32))",
+    );
+    expect(md.split("\n").at(-1)).toBe("[Show in graph](command:gradlens.showGraph?6)");
     expect(buildHover(goodGanReport(), GOOD_FILE, 14, lines[13])).toContain("| `D.fc1.bias` | ✓ updated | [16] | 0.25 |");
   });
   it("a module declaration line summarizes the module", () => {
@@ -69,8 +96,23 @@ describe("hover", () => {
     expect(lines[20]).toBe("const G = new Generator();");
     expect(md).toContain("module `G` (Generator): 4 parameters — 2 ✗ cut, 1 ⚠ gradient not applied, 1 ✓ updated");
   });
+  it("past ten parameters the table lists modules", () => {
+    const report = cutReport();
+    const many = Array.from({ length: 12 }, (_, i) => ({ ...report.parameters[0]!, name: `G.fc1.w${i}`, module: i < 4 ? "G.fc1" : "G.fc2" }));
+    report.parameters = many;
+    const md = buildHover(report, GOOD_FILE, 6, lines[5])!;
+    expect(md).toContain("| module | parameters | status |");
+    expect(md).toContain("| `G.fc1` | 4 | 4 ✗ cut |");
+    expect(md).toContain("| `G.fc2` | 8 | 8 ✗ cut |");
+  });
+  it("an optimizer line: the lens's words, the table of what it holds, its groups", () => {
+    const md = buildHover(goodGanReport(), GOOD_FILE, 23, lines[22])!;
+    expect(lines[22]).toBe("const optG = new optim.Adam(G.parameters(), { lr: 2e-4 });");
+    expect(md.split("\n")[0]).toBe("**GradLens** — optimizer `optG` (Adam): steps 4 parameters: all updated ✓");
+    expect(md).toContain("| `G.fc1.weight` | ✓ updated |");
+    expect(md).toContain("- group 0: lr 0.0002, 4 parameters");
+  });
   it("nothing on other lines", () => {
     expect(buildHover(goodGanReport(), GOOD_FILE, 27, lines[26])).toBeNull();
-    expect(buildHover(goodGanReport(), GOOD_FILE, 23, lines[22])).toBeNull();
   });
 });

@@ -72,8 +72,13 @@ const RUN_ERROR_TITLE: Record<RunError["kind"], string> = {
 };
 
 const RUN_ERROR_HINT: Partial<Record<RunError["kind"], string>> = {
-  timeout: "Raise the setting gradlens.timeoutSeconds or lower gradlens.stepBudget.",
-  memory: "Raise the setting gradlens.memoryLimitMb, or use smaller tensors for the check.",
+  // The line shown is the last one that ran: for an endless loop that is the loop, and no limit helps.
+  timeout:
+    "The line shown is the last one that ran. If a loop there never ends, fix it; if the model is just slow, " +
+    "raise the setting gradlens.timeoutSeconds or lower gradlens.stepBudget.",
+  memory:
+    "The line shown is the last one that ran. If memory grows there without end (a loop that keeps allocating), fix it; " +
+    "otherwise raise the setting gradlens.memoryLimitMb or use smaller tensors for the check.",
   "missing-import": 'Model files import the engine as "gradlens"; other imports must resolve from the file.',
 };
 
@@ -100,6 +105,11 @@ export function buildRunErrorDiagnostic(report: Report, lookup: SourceLookup = {
     docsFragment: null,
     related: [],
   };
+}
+
+/** The runner's answer for a file that never imports the engine: nothing to check, not an error. */
+export function isNotAModel(error: Pick<RunError, "kind" | "message"> | null): boolean {
+  return error?.kind === "missing-import" && /does not import\s+"gradlens"/.test(error.message);
 }
 
 /** The diagnostic when the runner itself failed (rejected) instead of returning a report. */

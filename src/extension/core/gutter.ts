@@ -47,17 +47,29 @@ export function buildGutterMarks(report: Report, filePath: string): GutterMark[]
     params.set(p.site.line, list);
   }
   const cuts = new Map<number, string[]>();
+  /** Lines whose cuts are all deliberate freezes (requiresGrad = false): drawn as frozen, never as a red cut. */
+  const freezes = new Map<number, boolean>();
   for (const c of report.cuts) {
     if (!siteInFile(c, report, filePath)) continue;
+    // A cut whose parameters all got gradient another way harmed nothing (the lens says ✓): no red mark.
+    const lost = c.blocked.filter((n) => !c.gotGradElsewhere.includes(n));
+    if (c.blocked.length > 0 && lost.length === 0 && c.kind !== "requires-grad-false") continue;
     cuts.set(c.line, unique([...(cuts.get(c.line) ?? []), ...c.blocked]));
+    freezes.set(c.line, (freezes.get(c.line) ?? true) && c.kind === "requires-grad-false");
   }
   const lines = unique([...params.keys(), ...cuts.keys()]).sort((a, b) => a - b);
   return lines.map((line) => {
     const defined = params.get(line) ?? [];
     const blocked = cuts.get(line);
-    const status = worst([...defined.map((d) => d.status), ...(blocked ? ["cut" as const] : [])]);
-    const parts = [`**GradLens** — icon: *${STATUS_TITLE[status]}*`];
-    if (blocked) {
+    const froze = freezes.get(line) === true;
+    const status = worst([...defined.map((d) => d.status), ...(blocked ? [froze ? ("frozen" as const) : ("cut" as const)] : [])]);
+    // Mixed statuses are counted ("36 updated, 4 frozen"), not hidden behind the icon's one colour.
+    const counts = GUTTER_STATUSES.map((s) => [s, defined.filter((d) => d.status === s).length] as const).filter(([, n]) => n > 0);
+    const summary = counts.length > 1 ? counts.map(([s, n]) => `${n} ${STATUS_TITLE[s]}`).join(", ") : `icon: *${STATUS_TITLE[status]}*`;
+    const parts = [`**GradLens** — ${summary}`];
+    if (blocked && froze) {
+      parts.push(blocked.length ? `Freezes ${plural(blocked.length, "parameter")} (${listNames(blocked, 4)}) on purpose.` : "A freeze that froze no parameter in the checked run.");
+    } else if (blocked) {
       parts.push(
         blocked.length
           ? `A cut site: it stops gradient to ${plural(blocked.length, "parameter")} (${listNames(blocked, 4)}).`

@@ -199,38 +199,67 @@ function groupBySite<T extends CutReport | OptimizerReport | BackwardReport>(
   return [...groups.values()];
 }
 
-/** All lenses of a file: from the scan alone, or with the facts of a report about this file. */
-export function buildLenses(scan: StaticScan | null, report: Report | null, filePath: string): LensSpec[] {
+/** "run the gradient-flow check to see what 1 cut, 2 optimizers and 2 backward() calls do" */
+function entryTitle(kinds: readonly LensKind[]): string {
+  const n = (k: LensKind) => kinds.filter((x) => x === k).length;
+  const parts = [
+    n("cut") ? plural(n("cut"), "cut") : "",
+    n("optimizer") ? plural(n("optimizer"), "optimizer") : "",
+    n("backward") ? `${n("backward")} backward() ${n("backward") === 1 ? "call" : "calls"}` : "",
+  ].filter(Boolean);
+  const list = parts.length > 1 ? `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}` : parts[0]!;
+  return `$(pulse) GradLens: run the gradient-flow check to see what ${list} ${kinds.length === 1 ? "does" : "do"}`;
+}
+
+/** A site typed or changed since the check: the run never saw it, so it gets the static lens, saying so. */
+function editedTitle(kind: LensKind, site: StaticSite): string {
+  return staticTitle(kind, site).replace(" — run the gradient-flow check", " — edited since the check: run it again");
+}
+
+/**
+ * All lenses of a file: from the scan alone, or with the facts of a report about this file (its
+ * lines mapped to the current text); `edited`: current lines not in the text the check ran on.
+ */
+export function buildLenses(
+  scan: StaticScan | null,
+  report: Report | null,
+  filePath: string,
+  edited: ReadonlySet<number> = new Set(),
+  /** The report is of a training file that imports this one: its facts about this file's sites still hold. */
+  via = false,
+): LensSpec[] {
   const specs = new Map<StaticSite | string, LensSpec>();
   const ranged = (site: StaticSite | null, line: number, column: number): SourceRange =>
     site ? { line: site.line, column: site.column, endLine: site.endLine, endColumn: site.endColumn } : wholeLine(line, column);
 
-  for (const site of scan?.sites ?? []) {
+  const worthy = (scan?.sites ?? []).flatMap((site) => {
     const kind = wantsStaticLens(site);
-    if (!kind) continue;
-    specs.set(site, { ...ranged(site, 0, 0), kind, title: staticTitle(kind, site), tooltip: "GradLens", command: "check", focusLine: site.line });
+    return kind ? [{ site, kind }] : [];
+  });
+  if (!report || (!via && !reportIsFor(report, filePath))) {
+    // Before a check: one entry point, on the first site, not one "run the check" per site.
+    if (!worthy.length) return [];
+    const { site, kind } = worthy[0]!;
+    return [{ ...ranged(site, 0, 0), kind, title: entryTitle(worthy.map((w) => w.kind)), tooltip: "GradLens: run the model to see what each site does", command: "check", focusLine: site.line }];
   }
-  if (report && reportIsFor(report, filePath)) {
-    // A site the scan knows but the run never reported did nothing in the checked steps.
-    for (const [site, spec] of specs) {
-      if (typeof site === "string") continue;
-      const title =
-        spec.kind === "cut"
-          ? `${cutLabel(site, [])} — cut no parameter's gradient during the check`
-          : spec.kind === "optimizer"
-            ? `${staticTitle("optimizer", site).split(" — ")[0]} — not built during the check`
-            : "backward — did not run during the check";
-      specs.set(site, { ...spec, title, tooltip: "The check did not see this site do anything.", command: "showGraph" });
+  for (const { site, kind } of worthy) {
+    // A site typed or changed since the check: the run never saw it.
+    if (edited.has(site.line)) specs.set(site, { ...ranged(site, 0, 0), kind, title: editedTitle(kind, site), tooltip: "This line changed since the check ran.", command: "check", focusLine: site.line });
+    // A cut the run did not report cut nothing: no lens on code nothing happened to.
+    else if (kind !== "cut") {
+      const title = kind === "optimizer" ? `${staticTitle("optimizer", site).split(" — ")[0]} — not built during the check` : "backward — did not run during the check";
+      specs.set(site, { ...ranged(site, 0, 0), kind, title, tooltip: "The check did not see this site do anything.", command: "showGraph", focusLine: site.line });
     }
-    const put = (kind: LensKind, g: Group<unknown>, facts: CutFacts) => {
-      const key = g.site ?? `${kind}:${g.line}`;
-      specs.set(key, { ...ranged(g.site, g.line, g.column), kind, ...facts, command: "showGraph", focusLine: g.line });
-    };
-    for (const g of groupBySite(report.cuts, report, filePath, scan, CUT_KINDS)) {
-      put("cut", g, cutFacts(cutLabel(g.site, g.items), g.items, report, scan));
-    }
-    for (const g of groupBySite(report.optimizers, report, filePath, scan, ["optimizer"])) put("optimizer", g, optimizerFacts(g.items, report));
-    for (const g of groupBySite(report.backwards, report, filePath, scan, ["backward"])) put("backward", g, backwardFacts(g.items, report));
   }
+  const put = (kind: LensKind, g: Group<unknown>, facts: CutFacts) => {
+    const key = g.site ?? `${kind}:${g.line}`;
+    specs.set(key, { ...ranged(g.site, g.line, g.column), kind, ...facts, command: "showGraph", focusLine: g.line });
+  };
+  for (const g of groupBySite(report.cuts, report, filePath, scan, CUT_KINDS)) {
+    if (g.items.every((c) => c.blocked.length === 0)) continue; // an evaluation noGrad: nothing to say
+    put("cut", g, cutFacts(cutLabel(g.site, g.items), g.items, report, scan));
+  }
+  for (const g of groupBySite(report.optimizers, report, filePath, scan, ["optimizer"])) put("optimizer", g, optimizerFacts(g.items, report));
+  for (const g of groupBySite(report.backwards, report, filePath, scan, ["backward"])) put("backward", g, backwardFacts(g.items, report));
   return [...specs.values()].sort((a, b) => a.line - b.line || a.column - b.column);
 }

@@ -5,9 +5,10 @@ import { plural } from "./reportQueries";
 import { runErrorMessage } from "./diagnostics";
 
 export type CheckState =
-  | { kind: "idle" }
+  | { kind: "idle"; file?: string }
   | { kind: "running"; file: string }
-  | { kind: "done"; report: Report }
+  /** `file`: the checked file when it is not the report's own spelling of it; `via`: shown for a module file the report's training file imports */
+  | { kind: "done"; report: Report; file?: string; via?: boolean }
   | { kind: "failed"; file: string; message: string }
   | { kind: "cancelled"; file: string };
 
@@ -47,14 +48,15 @@ export function buildStatus(state: CheckState): StatusSpec {
     case "failed":
       return { text: "$(error) GradLens: run failed", tooltip: state.message, tone: "error", opensReport: false };
     case "done":
-      return doneStatus(state.report);
+      return doneStatus(state.report, state.via === true);
   }
 }
 
-function doneStatus(report: Report): StatusSpec {
+function doneStatus(report: Report, via: boolean): StatusSpec {
   const errors = report.findings.filter((f) => f.severity === "error").length;
   const warnings = report.findings.filter((f) => f.severity === "warning").length;
   const lines = [
+    ...(via ? [`This file's parameters, as checked through ${baseName(report.file)}, which imports it.`] : []),
     `${baseName(report.file)}: ${plural(report.parameters.length, "parameter")}, ${plural(report.findings.length, "finding")}`,
     report.stopped.message,
     `${Math.round(report.durationMs)} ms. Click to open the computation graph.`,
@@ -64,10 +66,9 @@ function doneStatus(report: Report): StatusSpec {
   }
   const counts = statusCounts(report);
   const icon = errors ? "$(error)" : warnings ? "$(warning)" : counts ? "$(info)" : "$(check)";
-  const text = counts
-    ? `${icon} GradLens: ${counts}`
-    : report.parameters.length
-      ? `${icon} GradLens: ${report.parameters.length} updated`
-      : `${icon} GradLens: no parameters`;
+  // One voice: the findings the Problems panel shows come first, never an "all updated" beside them.
+  const problems = [errors ? plural(errors, "error") : "", warnings ? plural(warnings, "warning") : ""].filter(Boolean);
+  const facts = counts || (report.parameters.length ? `${report.parameters.length} updated` : "no parameters");
+  const text = `${icon} GradLens${via ? ` (${baseName(report.file)})` : ""}: ${[...problems, facts].join(" · ")}`;
   return { text, tooltip: lines.join("\n"), tone: errors ? "error" : warnings ? "warning" : "normal", opensReport: true };
 }

@@ -5,7 +5,7 @@ import * as vscode from "vscode";
 import type { Report } from "../../protocol/report";
 import { runCheck } from "../../runner/check";
 import { CheckQueue } from "../core/checkQueue";
-import { runnerFailureDiagnostic } from "../core/diagnostics";
+import { buildRunErrorDiagnostic, isNotAModel, runErrorMessage, runnerFailureDiagnostic } from "../core/diagnostics";
 import { baseName, normalizePath } from "../core/files";
 import { formatRunLog } from "../core/runLog";
 import { runOptionsOf } from "../core/settings";
@@ -30,6 +30,21 @@ export const UNTRUSTED_MESSAGE =
   "GradLens runs your model file to check it, and does not run code in an untrusted workspace. " +
   "The CodeLens from the static scan still works. Trust the workspace to run the gradient-flow check.";
 
+export const NO_TRAINING_MESSAGE = (name: string): string =>
+  `GradLens: no training here — ${name} ran without calling backward() or building an optimizer. Check a file that imports it and trains.`;
+
+/** "12 s of the 30 s limit" */
+export function elapsedMessage(elapsedMs: number, limitSeconds: number): string {
+  return `${Math.floor(elapsedMs / 1000)} s of the ${limitSeconds} s limit`;
+}
+
+/** Unsaved model buffers by absolute path, for the runner to bundle instead of the files on disk. */
+function unsavedBuffers(): Map<string, string> {
+  const overlay = new Map<string, string>();
+  for (const d of vscode.workspace.textDocuments) if (d.isDirty && d.uri.scheme === "file" && isModelDocument(d)) overlay.set(d.uri.fsPath, d.getText());
+  return overlay;
+}
+
 export class CheckCommand {
   private readonly queue = new CheckQueue<Report>();
 
@@ -50,16 +65,20 @@ export class CheckCommand {
     }
     const doc = await this.target(uri);
     if (!doc || !isModelDocument(doc) || doc.uri.scheme !== "file") {
-      if (!options.quiet) void vscode.window.showWarningMessage("GradLens: open a TypeScript model file or a PyTorch script (saved on disk) to check it.");
+      if (!options.quiet) void vscode.window.showWarningMessage("GradLens: open a TypeScript model file or a PyTorch script (one in a folder on disk) to check it.");
       return null;
     }
-    if (doc.isDirty && !(await doc.save())) return null;
     const file = doc.uri.fsPath;
     const folder = vscode.workspace.getWorkspaceFolder(doc.uri)?.uri.fsPath ?? dirname(file);
     const python = doc.languageId === PYTHON_LANGUAGE ? await interpreterFor(doc.uri, state.settings.pythonPath) : undefined;
     const started = new Date();
+    // What the editor shows is what runs: unsaved buffers (this file and any file it imports) are
+    // bundled from memory, never saved behind the user's back.
+    const overlay = unsavedBuffers();
+    state.snapshot(doc);
     status.show({ kind: "running", file });
-    output.appendLine(`[${started.toISOString()}] checking ${file} …`);
+    output.appendLine(`[${started.toISOString()}] checking ${file}${overlay.size ? ` (${overlay.size} unsaved ${overlay.size === 1 ? "buffer" : "buffers"})` : ""} …`);
+    const limit = state.settings.timeoutSeconds;
 
     const outcome = await this.queue.run(normalizePath(file), async (signal) =>
       vscode.window.withProgress(
@@ -69,16 +88,21 @@ export class CheckCommand {
           title: `GradLens: checking ${baseName(file)}`,
           cancellable: true,
         },
-        (_progress, token) => {
+        async (progress, token) => {
           token.onCancellationRequested(() => this.queue.cancel(normalizePath(file)));
-          return runCheck(file, { ...runOptionsOf(state.settings), signal, workerPath: this.deps.workerPath, cwd: folder, python });
+          const tick = setInterval(() => progress.report({ message: elapsedMessage(Date.now() - started.getTime(), limit) }), 1000);
+          try {
+            return await runCheck(file, { ...runOptionsOf(state.settings), signal, workerPath: this.deps.workerPath, cwd: folder, overlay, python });
+          } finally {
+            clearInterval(tick);
+          }
         },
       ),
     );
     switch (outcome.status) {
       case "done":
-        this.show(doc, outcome.value, started);
-        return outcome.value;
+        this.show(doc, outcome.value, started, options);
+        return outcome.value.error ? null : outcome.value;
       case "failed": {
         const message = outcome.error instanceof Error ? outcome.error.message : String(outcome.error);
         output.appendLine(`  the runner failed: ${message}`);
@@ -97,11 +121,12 @@ export class CheckCommand {
     }
   }
 
-  private show(doc: vscode.TextDocument, report: Report, started: Date): void {
+  private show(doc: vscode.TextDocument, report: Report, started: Date, options: { quiet?: boolean }): void {
     const { state, diagnostics, gutter, status, output } = this.deps;
+    const file = doc.uri.fsPath;
     for (const line of formatRunLog(report, started)) output.appendLine(line);
     if (report.error?.kind === "cancelled") {
-      status.show({ kind: "cancelled", file: doc.uri.fsPath });
+      status.show({ kind: "cancelled", file });
       return;
     }
     if (report.error?.kind === "missing-import" && doc.languageId === PYTHON_LANGUAGE) {
@@ -110,10 +135,34 @@ export class CheckCommand {
         if (choice) void vscode.commands.executeCommand("workbench.action.openSettings", "gradlens.pythonPath");
       });
     }
-    state.setReport(doc.uri.fsPath, report, doc.lineCount);
-    diagnostics.showReport(doc.uri.fsPath, report);
+    if (isNotAModel(report.error)) {
+      // Not a model file: nothing to check, which is no error of the user's code.
+      state.clearReport(file);
+      diagnostics.clear(file);
+      status.show({ kind: "idle", file });
+      if (!options.quiet) void vscode.window.showInformationMessage(`GradLens: ${baseName(file)} does not import "gradlens", so there is nothing to check. Check a model file written against the engine.`);
+      return;
+    }
+    if (report.error) {
+      // A failed run shows the failure, at the last line that ran, and nothing derived from the partial run.
+      state.clearReport(file);
+      diagnostics.show(file, [buildRunErrorDiagnostic(report, state.lookup())!]);
+      gutter.refresh();
+      status.show({ kind: "failed", file, message: runErrorMessage(report.error) });
+      return;
+    }
+    if (report.backwards.length === 0 && report.optimizers.length === 0) {
+      state.clearReport(file);
+      diagnostics.clear(file);
+      gutter.refresh();
+      status.show({ kind: "idle", file });
+      if (!options.quiet) void vscode.window.showInformationMessage(NO_TRAINING_MESSAGE(baseName(file)));
+      return;
+    }
+    state.setReport(file, report);
+    diagnostics.showReport(file, report);
     gutter.refresh();
-    status.show({ kind: "done", report });
+    status.show({ kind: "done", report, file });
     this.deps.onReport(report);
   }
 

@@ -1,9 +1,10 @@
 // Quick fixes for our diagnostics: the finding (or run failure) behind each one goes through the
-// table in core/quickFixes.
+// table in core/quickFixes; every finding can also be ignored on its line. `source.fixAll.gradlens`
+// (for editor.codeActionsOnSave) applies each diagnostic's preferred fix whose edits do not overlap.
 import * as vscode from "vscode";
 import type { Report } from "../../protocol/report";
 import { siteInFile } from "../core/files";
-import { buildQuickFixes, failureAsFinding, parseWithParents, type FixContext } from "../core/quickFixes";
+import { buildQuickFixes, failureAsFinding, ignoreOnLine, parseWithParents, type FixContext, type QuickFixSpec } from "../core/quickFixes";
 import { buildPythonQuickFixes } from "../core/quickFixes/pythonFixes";
 import { codeOf, toRange } from "./convert";
 import type { GradLensState } from "./state";
@@ -18,33 +19,73 @@ function findingFor(report: Report, code: string, diagnostic: vscode.Diagnostic,
 }
 
 export class GradLensCodeActions implements vscode.CodeActionProvider {
-  static readonly kinds = [vscode.CodeActionKind.QuickFix];
+  static readonly fixAllKind = vscode.CodeActionKind.SourceFixAll.append("gradlens");
+  static readonly kinds = [vscode.CodeActionKind.QuickFix, GradLensCodeActions.fixAllKind];
 
   constructor(private readonly state: GradLensState) {}
 
   provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
-    const report = this.state.reportTouching(doc) ?? this.state.lastReport;
+    const report = this.state.reportTouching(doc);
     if (!report) return [];
+    const wanted = context.only;
+    // `only` is a kind and its sub-kinds: "source.fixAll" asks for ours too.
+    if (wanted && wanted.contains(GradLensCodeActions.fixAllKind)) return this.fixAll(doc, report);
+    if (wanted && !wanted.contains(vscode.CodeActionKind.QuickFix)) return [];
     const actions: vscode.CodeAction[] = [];
+    for (const { diagnostic, fixes, ignore } of this.fixesOf(doc, report, context.diagnostics)) {
+      for (const fix of fixes) actions.push(this.action(doc, fix.title, fix.edits, diagnostic, fix.preferred));
+      if (ignore) actions.push(this.action(doc, ignore.title, ignore.edits, diagnostic, false));
+    }
+    return actions;
+  }
+
+  private fixesOf(doc: vscode.TextDocument, report: Report, diagnostics: readonly vscode.Diagnostic[]) {
     let source: ReturnType<typeof parseWithParents> | null = null;
-    for (const diagnostic of context.diagnostics) {
+    const out: Array<{ diagnostic: vscode.Diagnostic; fixes: QuickFixSpec[]; ignore: ReturnType<typeof ignoreOnLine> }> = [];
+    for (const diagnostic of diagnostics) {
       const code = codeOf(diagnostic);
       if (!code) continue;
       const finding = findingFor(report, code, diagnostic, doc.uri.fsPath);
       if (!finding) continue;
-      const fixes =
-        doc.languageId === "python"
-          ? buildPythonQuickFixes({ finding, lines: doc.getText().split(/\r?\n/), scan: this.state.scanOf(doc), report })
-          : buildQuickFixes({ finding, source: (source ??= parseWithParents(doc.getText(), doc.uri.fsPath)), scan: this.state.scanOf(doc), report });
-      for (const fix of fixes) {
-        const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
-        action.edit = new vscode.WorkspaceEdit();
-        for (const e of fix.edits) action.edit.replace(doc.uri, toRange(e.range), e.newText);
-        action.diagnostics = [diagnostic];
-        action.isPreferred = fix.preferred;
-        actions.push(action);
+      if (doc.languageId === "python") {
+        // Python's fixes in Python form; the ignore comment is written for TypeScript only so far
+        out.push({ diagnostic, fixes: buildPythonQuickFixes({ finding, lines: doc.getText().split(/\r?\n/), scan: this.state.scanOf(doc), report }), ignore: null });
+        continue;
       }
+      source ??= parseWithParents(doc.getText(), doc.uri.fsPath);
+      const fixes = buildQuickFixes({ finding, source, scan: this.state.scanOf(doc), report });
+      out.push({ diagnostic, fixes, ignore: ignoreOnLine(source, diagnostic.range.start.line + 1, code) });
     }
-    return actions;
+    return out;
+  }
+
+  /** One action with every diagnostic's preferred fix (never an ignore), skipping edits that overlap one already taken. */
+  private fixAll(doc: vscode.TextDocument, report: Report): vscode.CodeAction[] {
+    const ours = vscode.languages.getDiagnostics(doc.uri).filter((d) => codeOf(d) !== null);
+    const taken: vscode.Range[] = [];
+    const edit = new vscode.WorkspaceEdit();
+    let count = 0;
+    for (const { fixes } of this.fixesOf(doc, report, ours)) {
+      const fix = fixes.find((f) => f.preferred);
+      if (!fix) continue;
+      const ranges = fix.edits.map((e) => toRange(e.range));
+      if (ranges.some((r) => taken.some((t) => t.intersection(r) !== undefined))) continue;
+      taken.push(...ranges);
+      fix.edits.forEach((e, i) => edit.replace(doc.uri, ranges[i]!, e.newText));
+      count++;
+    }
+    if (count === 0) return [];
+    const action = new vscode.CodeAction(`GradLens: fix ${count === 1 ? "1 problem" : `${count} problems`}`, GradLensCodeActions.fixAllKind);
+    action.edit = edit;
+    return [action];
+  }
+
+  private action(doc: vscode.TextDocument, title: string, edits: QuickFixSpec["edits"], diagnostic: vscode.Diagnostic, preferred: boolean): vscode.CodeAction {
+    const action = new vscode.CodeAction(title, vscode.CodeActionKind.QuickFix);
+    action.edit = new vscode.WorkspaceEdit();
+    for (const e of edits) action.edit.replace(doc.uri, toRange(e.range), e.newText);
+    action.diagnostics = [diagnostic];
+    action.isPreferred = preferred;
+    return action;
   }
 }

@@ -13,13 +13,20 @@ export class GradLensCodeLensProvider implements vscode.CodeLensProvider {
 
   provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
     if (!this.state.settings.codeLensEnabled || !this.state.isModelFile(doc)) return [];
-    const report = this.state.reportFor(doc);
-    return buildLenses(this.state.scanOf(doc), report, doc.uri.fsPath).map((spec) => {
+    const view = this.state.viewOf(doc);
+    const report = view?.report ?? null;
+    const edited = view?.lines.edited ?? new Set<number>();
+    // A module file checked through its training file gets that run's facts on its own cut sites.
+    return buildLenses(this.state.scanOf(doc), report, doc.uri.fsPath, edited, view?.via ?? false).map((spec) => {
+      // The graph knows the lines the run saw.
+      const focusLine = view?.lines.toOriginal(spec.focusLine) ?? spec.focusLine;
       const range = toRange({ line: spec.line, column: spec.column, endLine: spec.line, endColumn: spec.line === spec.endLine ? spec.endColumn : spec.column + 1 });
       const command: vscode.Command =
         spec.command === "check"
           ? { title: spec.title, tooltip: spec.tooltip, command: "gradlens.check", arguments: [doc.uri] }
-          : { title: spec.title, tooltip: spec.tooltip, command: "gradlens.showGraph", arguments: [doc.uri, { line: spec.focusLine, file: report?.file }] };
+          : edited.has(spec.line)
+            ? { title: spec.title, tooltip: spec.tooltip, command: "gradlens.check", arguments: [doc.uri] }
+            : { title: spec.title, tooltip: spec.tooltip, command: "gradlens.showGraph", arguments: [doc.uri, { line: focusLine, file: view?.via ? doc.uri.fsPath : report?.file }] };
       return new vscode.CodeLens(range, command);
     });
   }

@@ -9,6 +9,7 @@ import {
   type ExtensionToWebviewMessage,
   type WebviewFocus,
 } from "../../protocol/webviewMessages";
+import { revealable } from "../core/revealable";
 import { fileUri } from "./convert";
 
 export class GraphPanel implements vscode.Disposable {
@@ -73,7 +74,9 @@ export class GraphPanel implements vscode.Disposable {
         if (this.report) this.post({ type: "report", report: this.report, focus: this.focus });
         return;
       case "reveal": {
-        const { file, line, column } = message.site;
+        const site = revealable(this.report, message.site);
+        if (!site) return;
+        const { file, line, column } = site;
         const doc = await vscode.workspace.openTextDocument(fileUri(file));
         const at = new vscode.Position(Math.max(line - 1, 0), Math.max(column - 1, 0));
         await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, selection: new vscode.Range(at, at) });

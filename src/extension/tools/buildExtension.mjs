@@ -3,8 +3,11 @@
 //   dist/extension.js                 here, minified, with "esbuild" aliased to host/esbuildShim.ts
 //   dist/esbuild-wasm/                vendorEsbuildWasm.mjs (the bundler the shim loads)
 //   dist/types/gradlens/              emitEngineTypes.mjs (declarations for users' model files)
+//   dist/ts-plugin/                   the TypeScript server plugin package (buildTsPlugin below); the
+//                                     .vsix holds it as node_modules/gradlens-ts-plugin/, where tsserver looks
 // The development build (`npm run build`) keeps the native esbuild package instead of the shim.
 import { build } from "esbuild";
+import { readFile, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { emitEngineTypes } from "./emitEngineTypes.mjs";
@@ -19,6 +22,24 @@ async function engineExportNames() {
     outfile: join(root, "engine-exports.js"),
   });
   return Object.values(result.metafile.outputs).find((o) => o.entryPoint)?.exports ?? [];
+}
+
+/** dist/ts-plugin/{index.js,package.json}: the package "gradlens-ts-plugin" (contributes.typescriptServerPlugins). */
+export async function buildTsPlugin(outDir = join(root, "dist", "ts-plugin")) {
+  await build({
+    entryPoints: [join(root, "src/extension/tsPlugin/index.ts")],
+    outfile: join(outDir, "index.js"),
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    target: "node20",
+    // tsserver calls module.exports itself.
+    footer: { js: "module.exports = module.exports.default;" },
+    logLevel: "warning",
+  });
+  const { version } = JSON.parse(await readFile(join(root, "package.json"), "utf8"));
+  await writeFile(join(outDir, "package.json"), `${JSON.stringify({ name: "gradlens-ts-plugin", version, private: true, main: "index.js" }, null, 2)}\n`);
+  return outDir;
 }
 
 export async function buildExtension() {
@@ -41,6 +62,7 @@ export async function buildExtension() {
   });
   await vendorEsbuildWasm();
   await emitEngineTypes();
+  await buildTsPlugin();
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

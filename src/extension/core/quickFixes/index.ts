@@ -2,7 +2,9 @@
 // null when it does not apply to the code at hand (so offering a fix never guesses an edit).
 import type { Finding } from "../../../protocol/report";
 import type { FixBuilder, FixContext, QuickFixSpec } from "./context";
+import { addToOptimizer } from "./addToOptimizer";
 import { detachOtherModuleInput } from "./detachInput";
+import { evalFrozen } from "./evalFrozen";
 import { wrapInNoGrad } from "./noGradWrap";
 import { filterTrainable, lrZeroToFrozen } from "./optimizerArgs";
 import { removeDetach } from "./removeCut";
@@ -11,6 +13,7 @@ import { zeroGradBeforeBackward } from "./zeroGrad";
 export type { QuickFixSpec, FixContext } from "./context";
 export type { TextEditSpec } from "./ast";
 export { parseWithParents } from "./ast";
+export { ignoreOnLine, IGNORE_COMMENT } from "./ignoreLine";
 
 interface FixEntry {
   build: FixBuilder;
@@ -23,9 +26,11 @@ export const QUICK_FIXES: Readonly<Record<string, readonly FixEntry[]>> = {
   GL001: [{ build: removeDetach }],
   GL002: [{ build: lrZeroToFrozen }],
   GL003: [{ build: filterTrainable }],
+  GL004: [{ build: addToOptimizer }],
   GL005: [{ build: zeroGradBeforeBackward }],
   GL006: [{ build: detachOtherModuleInput }, { build: zeroGradBeforeBackward }],
   GL007: [{ build: removeDetach }],
+  GL008: [{ build: evalFrozen }],
   GL011: [{ build: detachOtherModuleInput }],
   "run-exception": [{ build: wrapInNoGrad, when: /leaf Variable that requires grad .*in-place/i }],
 };
