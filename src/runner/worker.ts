@@ -76,7 +76,9 @@ function run(input: WorkerInput): void {
 
   // every site the recorder takes is the line of an engine call: the host learns each new line at
   // once (a small sync write), so a kill or a block right after it still names it
-  const progressSites: Pick<SiteCapture, "capture"> = {
+  const progressSites: Pick<SiteCapture, "capture" | "captureChain"> = {
+    // the caller chain names factory-built models and constructor-made modules (the recorder's own use)
+    captureChain: (skip, max) => sites.captureChain(skip, max),
     capture(skip) {
       const site = sites.capture(skip);
       if (site !== null && (lastSite === null || site.line !== lastSite.line || site.file !== lastSite.file)) {

@@ -81,6 +81,8 @@ describe("vsix contents (vsce ls)", () => {
       .filter(Boolean);
     const allowed = [
       /^dist\/(extension|worker)\.js$/,
+      /^dist\/gradlens_tracer\.py$/, // the PyTorch backend's tracer
+      /^dist\/tree-sitter(-python)?\.wasm$/, // the Python parser for the static lenses
       /^dist\/esbuild-wasm\/(package\.json|LICENSE\.md|lib\/main\.js|bin\/esbuild|esbuild\.wasm|wasm_exec(_node)?\.js)$/,
       /^dist\/types\/gradlens\/(.+\.d\.ts|package\.json)$/,
       /^media\/dist\/(graph|elk-worker|elk\.bundled)\.js$/,

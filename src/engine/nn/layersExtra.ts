@@ -146,8 +146,15 @@ export class InstanceNorm2d extends InstanceNormNd {
   }
 }
 
+export interface ActivationModule extends Module {
+  readonly inplace: boolean;
+  forward(x: Tensor): Tensor;
+}
+/** Named so that the emitted declarations need not spell out Module's private members. */
+export type ActivationClass = new (inplace?: boolean) => ActivationModule;
+
 /** An activation module over one F function, with `inplace` where PyTorch has it. */
-function activation(name: string, fn: (x: Tensor) => Tensor) {
+function activation(name: string, fn: (x: Tensor) => Tensor): ActivationClass {
   const cls = class extends Module {
     constructor(readonly inplace = false) {
       super();
