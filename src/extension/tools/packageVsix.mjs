@@ -47,8 +47,9 @@ export async function packageVsix(vsceArgs = []) {
   const stage = mkdtempSync(join(tmpdir(), "gradlens-vsix-"));
   try {
     for (const entry of COPIED) if (existsSync(join(root, entry))) cpSync(join(root, entry), join(stage, entry), { recursive: true });
-    // the Extensions view shows the user README; the contributor README stays for npm and the repository
-    cpSync(join(root, "README.vsix.md"), join(stage, "README.md"));
+    // the Extensions view shows the user README (src/extension/README.md, image paths relative to the
+    // package root); the contributor README stays for npm and the repository
+    cpSync(join(root, "src/extension/README.md"), join(stage, "README.md"));
     const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
     const dependencies = stageTsPlugin(stage);
     writeFileSync(join(stage, "package.json"), `${JSON.stringify(extensionManifest(pkg, dependencies), null, 2)}\n`);
