@@ -1,5 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { runCheck } from "../runner/check";
+import { InstallError } from "../runner/run";
 import { parseArgs, USAGE, type CheckArgs } from "./args";
 import { EXIT, exitCodeFor, type ExitCode } from "./exitCode";
 import { formatText } from "./formatText";
@@ -75,9 +76,10 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (e) => {
-    // a usage error is the user's to fix and needs no stack; anything else is a GradLens bug
-    const text = e instanceof UsageError ? e.message : `internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`;
-    process.stderr.write(`gradlens: ${e instanceof UsageError ? oneLine(text) : text}\n`);
+    // a usage error or a broken install needs no stack (the message says what to do); anything else is a GradLens bug
+    const plain = e instanceof UsageError || e instanceof InstallError;
+    const text = plain ? e.message : `internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`;
+    process.stderr.write(`gradlens: ${plain ? oneLine(text) : text}\n`);
     process.exitCode = EXIT.toolFailed;
   },
 );

@@ -56,6 +56,11 @@ function childSpec(workerPath: string, memoryMb: number) {
   return { key: JSON.stringify([process.execPath, args]), options: { command: process.execPath, args, env } };
 }
 
+/** GradLens itself cannot run a check (a broken install): not the model's failure, so runFile rejects. */
+export class InstallError extends Error {
+  override name = "InstallError";
+}
+
 export async function runFile(file: string, options: RunOptions = {}): Promise<Trace> {
   const started = performance.now();
   const startedAt = Date.now();
@@ -72,7 +77,9 @@ export async function runFile(file: string, options: RunOptions = {}): Promise<T
 
   if (options.signal?.aborted) return failed(cancelledError(fileSite), "cancelled");
   if (!existsSync(absFile)) return failed({ kind: "exception", message: `no such file: ${file}`, ...fileSite });
-  const spec = childSpec(options.workerPath ?? defaultWorkerPath(), memoryMb);
+  const workerPath = options.workerPath ?? defaultWorkerPath();
+  if (!existsSync(workerPath)) throw new InstallError(`GradLens is not installed completely: its worker script ${workerPath} is missing`);
+  const spec = childSpec(workerPath, memoryMb);
   prestart(spec.key, spec.options); // Node starts while esbuild bundles
   const bundle = await bundleUserFile(absFile, displayPath, cwd, options.overlay);
   if (!bundle.ok) return failed(bundle.error);

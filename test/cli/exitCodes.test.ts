@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -53,6 +53,20 @@ describe("gradlens exit codes", () => {
   it("3: bare `gradlens` prints the usage on stderr", async () => {
     const r = await gradlens();
     expect(r).toEqual({ code: 3, stdout: "", stderr: USAGE + "\n" });
+  });
+  it("3: GradLens's own failure (a broken install without its worker script), never the model's exit 2", async () => {
+    // inside dist/ (node_modules resolves as for an installed CLI), without the worker beside it
+    const broken = join(repoRoot, "dist", `test-${process.pid}-broken`);
+    mkdirSync(broken, { recursive: true });
+    writeFileSync(join(broken, "cli.js"), readFileSync(cli));
+    onTestFinished(() => rmSync(broken, { recursive: true, force: true }));
+    const r = await new Promise<{ code: number; stderr: string }>((resolve) => {
+      execFile(process.execPath, [join(broken, "cli.js"), "check", "examples/gan.ts"], { cwd: repoRoot, timeout: 60_000 }, (error, _stdout, stderr) => {
+        resolve({ code: error ? Number((error as { code?: unknown }).code) : 0, stderr });
+      });
+    });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toBe(`gradlens: GradLens is not installed completely: its worker script ${join(broken, "worker.js")} is missing\n`);
   });
   it("0: --help prints the usage on stdout", async () => {
     expect(await gradlens("--help")).toEqual({ code: 0, stdout: USAGE + "\n", stderr: "" });

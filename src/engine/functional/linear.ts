@@ -39,7 +39,7 @@ function matrixOperand(x: Tensor, dtype: string): MatrixOperand {
   return { data: copy, offset: 0, trans: false };
 }
 
-registerOp({ name: "addmm", gradFns: ["AddmmBackward0"], onceDifferentiable: true });
+registerOp({ name: "addmm", gradFns: ["AddmmBackward0"] });
 /** out = bias + mat1 @ mat2 (torch.addmm with beta = alpha = 1). */
 export function addmm(bias: Tensor, mat1: Tensor, mat2: Tensor): Tensor {
   if (mat1.dtype !== mat2.dtype || bias.dtype !== mat1.dtype) {
