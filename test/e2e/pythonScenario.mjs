@@ -1,15 +1,14 @@
 // The PyTorch backend in a real VS Code: open the buggy Python GAN, run the check from the palette,
 // see the GL006 error diagnostic and the lens on the line that misses its detach(). Needs a Python
 // with torch: CI's Debian python3-torch, handed over through the gradlens.pythonPath setting (no
-// Python extension in code-server). To run it, add `pythonScenario` to the list in scenarios.mjs and
-// copy examples/python/gan-no-detach.py into the workspace (workspace.mjs copies only examples/*.ts).
+// Python extension in code-server). workspace.mjs copies examples/python/*.py into the workspace.
 
 function expect(condition, message) {
   if (!condition) throw new Error(message);
 }
 
 export const pythonScenario = {
-  name: "7-python-gan",
+  name: "10-python-gan",
   title: "a PyTorch GAN without detach(): the check in the user's Python shows GL006 and the lens on the D step",
   settings: { "gradlens.pythonPath": process.env.GRADLENS_PYTHON ?? "/usr/bin/python3", "gradlens.timeoutSeconds": 120 },
   async run(s) {

@@ -2,6 +2,7 @@
 // throws on the first expectation that fails; run.mjs saves a screenshot per scenario either way.
 // The texts, codes and positions come from expectations.mjs, shared with test/electron.
 import { expectations as E, problemsPosition } from "./expectations.mjs";
+import { pythonScenario } from "./pythonScenario.mjs";
 
 function expect(condition, message) {
   if (!condition) throw new Error(message);
@@ -213,4 +214,5 @@ export const scenarios = [
       await s.page.locator(".monaco-editor .view-line", { hasText: x.inserted }).first().waitFor({ timeout: 30_000 });
     },
   },
+  pythonScenario,
 ];

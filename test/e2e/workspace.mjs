@@ -7,11 +7,15 @@ import { fileURLToPath } from "node:url";
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
-/** Copies examples/*.ts, dist/types/gradlens and a tsconfig.json with `paths` into `ws`. */
+/** Copies examples/*.ts, examples/python/*.py, dist/types/gradlens and a tsconfig.json with `paths` into `ws`. */
 export function fillExamplesWorkspace(ws) {
   fs.mkdirSync(ws, { recursive: true });
   for (const f of fs.readdirSync(path.join(root, "examples"))) {
     if (f.endsWith(".ts")) fs.copyFileSync(path.join(root, "examples", f), path.join(ws, f));
+  }
+  // the PyTorch twins, for the Python scenario (run by the user's Python: gradlens.pythonPath)
+  for (const f of fs.readdirSync(path.join(root, "examples/python"))) {
+    if (f.endsWith(".py")) fs.copyFileSync(path.join(root, "examples/python", f), path.join(ws, f));
   }
   const types = path.join(root, "dist/types/gradlens");
   if (fs.existsSync(types)) fs.cpSync(types, path.join(ws, "types/gradlens"), { recursive: true });
