@@ -44,7 +44,7 @@ export const DEFAULT_SETTINGS: GradLensSettings = {
 
 const LIMITS = {
   timeoutSeconds: [1, 3600],
-  memoryLimitMb: [64, 16384],
+  memoryLimitMb: [256, 16384], // the limit covers the whole child process, Node included
   stepBudget: [1, 100000],
 } as const;
 
