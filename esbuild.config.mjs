@@ -20,6 +20,8 @@ export const ENTRIES = {
   extension: {
     source: "src/extension/extension.ts", out: "extension", kind: "node", external: ["vscode"], needs: ["worker"],
     copy: ["node_modules/web-tree-sitter/tree-sitter.wasm", "node_modules/tree-sitter-python/tree-sitter-python.wasm"],
+    // web-tree-sitter's Node loader reads import.meta.url, which a CommonJS bundle leaves undefined
+    importMetaUrl: true,
   },
   // tfjs is bundled in; Chromium's driver is not (it finds its own files at run time)
   bench: { source: "test/bench/index.ts", out: "bench", kind: "node", needs: ["worker"], external: ["playwright-core"], sourcePaths: true },
@@ -71,8 +73,8 @@ export async function buildEntries(names = Object.keys(ENTRIES), { outdir = join
     const groups = new Map();
     for (const n of node) {
       const e = ENTRIES[n];
-      const key = JSON.stringify([e.banner ?? "", e.external ?? [], e.sourcePaths ?? false]);
-      if (!groups.has(key)) groups.set(key, { banner: e.banner, external: e.external ?? [], sourcePaths: e.sourcePaths, entryPoints: {} });
+      const key = JSON.stringify([e.banner ?? "", e.external ?? [], e.sourcePaths ?? false, e.importMetaUrl ?? false]);
+      if (!groups.has(key)) groups.set(key, { banner: e.banner, external: e.external ?? [], sourcePaths: e.sourcePaths, importMetaUrl: e.importMetaUrl, entryPoints: {} });
       groups.get(key).entryPoints[e.out] = join(root, e.source);
     }
     for (const g of groups.values()) {
@@ -86,8 +88,8 @@ export async function buildEntries(names = Object.keys(ENTRIES), { outdir = join
           target: "node20",
           // esbuild stays a separate package: its native binary cannot be bundled
           external: ["esbuild", ...g.external],
-          define,
-          banner: g.banner ? { js: g.banner } : undefined,
+          define: g.importMetaUrl ? { ...define, "import.meta.url": "__glImportMetaUrl" } : define,
+          banner: bannerOf(g),
           plugins: g.sourcePaths ? [sourcePathsPlugin()] : [],
           logLevel: quiet ? "error" : "info",
         }),
@@ -108,6 +110,12 @@ export async function buildEntries(names = Object.keys(ENTRIES), { outdir = join
   }
   await Promise.all(builds);
   return selected;
+}
+
+/** The group's banner; with importMetaUrl, also the bundle's own file URL for `import.meta.url`. */
+function bannerOf(g) {
+  const lines = [g.banner, g.importMetaUrl ? 'var __glImportMetaUrl = require("url").pathToFileURL(__filename).href;' : undefined].filter(Boolean);
+  return lines.length > 0 ? { js: lines.join("\n") } : undefined;
 }
 
 /**

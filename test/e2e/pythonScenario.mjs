@@ -24,7 +24,14 @@ export const pythonScenario = {
     const texts = await rows.allInnerTexts();
     // examples/python/gan-no-detach.py:29:5 — optG.step() applies D's gradient to G
     expect(texts.some((r) => r.includes("GL006") && r.includes("Ln 29")), `problems: ${texts.join(" | ")}`);
-    const lens = await s.lens("reaches").first().innerText();
+    // lossD.backward() is line 22, below the fold: Monaco renders only visible lines' lenses
+    await s.page.locator(".monaco-editor .view-lines").first().click();
+    await s.page.keyboard.press("Control+G");
+    await s.page.keyboard.type("22");
+    await s.page.keyboard.press("Enter");
+    const reach = s.lens("reaches").first();
+    await reach.waitFor({ timeout: 30_000 });
+    const lens = await reach.innerText();
     expect(/G/.test(lens), `lens on lossD.backward(): ${lens}`);
   },
 };

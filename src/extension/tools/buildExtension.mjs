@@ -7,8 +7,8 @@
 //                                     .vsix holds it as node_modules/gradlens-ts-plugin/, where tsserver looks
 // The development build (`npm run build`) keeps the native esbuild package instead of the shim.
 import { build } from "esbuild";
-import { readFile, writeFile } from "node:fs/promises";
-import { dirname, join, resolve } from "node:path";
+import { copyFile, readFile, writeFile } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { emitEngineTypes } from "./emitEngineTypes.mjs";
 import { vendorEsbuildWasm } from "./vendorEsbuildWasm.mjs";
@@ -54,12 +54,18 @@ export async function buildExtension() {
     target: "node20",
     external: ["vscode"],
     alias: { esbuild: join(root, "src/extension/host/esbuildShim.ts") },
-    define: { __GRADLENS_ENGINE_EXPORTS__: JSON.stringify(await engineExportNames()) },
+    // web-tree-sitter's Node loader reads import.meta.url, which a CommonJS bundle leaves undefined
+    define: { __GRADLENS_ENGINE_EXPORTS__: JSON.stringify(await engineExportNames()), "import.meta.url": "__glImportMetaUrl" },
+    banner: { js: 'var __glImportMetaUrl = require("url").pathToFileURL(__filename).href;' },
     minify: true,
     keepNames: true,
     legalComments: "none",
     logLevel: "warning",
   });
+  // the static scan of .py files loads these from dist/ (see ENTRIES.extension.copy)
+  for (const file of ["node_modules/web-tree-sitter/tree-sitter.wasm", "node_modules/tree-sitter-python/tree-sitter-python.wasm"]) {
+    await copyFile(join(root, file), join(root, "dist", basename(file)));
+  }
   await vendorEsbuildWasm();
   await emitEngineTypes();
   await buildTsPlugin();
