@@ -984,9 +984,19 @@ def main(argv):
     timeout_ms = int(config.get("timeoutMs", 10_000))
     timeout_message = f"the file did not finish within {format_seconds(timeout_ms)} (--timeout)"
 
-    def on_alarm(_signum, _frame):
-        if os.getpid() == main_pid:
-            tracer.halt({"reason": "timeout", "message": timeout_message}, sites.capture())
+    deferred = [0]
+
+    def on_alarm(_signum, frame):
+        if os.getpid() != main_pid:
+            return
+        # Stop is raised where the signal lands: inside torch's or the tracer's own code it can be
+        # caught or turned into another error, so wait (up to 1 s) for the script's own line
+        in_user_code = frame is not None and sites.is_user(frame.f_code.co_filename) and not tracer.machinery
+        if not in_user_code and deferred[0] < 200:
+            deferred[0] += 1
+            signal.setitimer(signal.ITIMER_REAL, 0.005)
+            return
+        tracer.halt({"reason": "timeout", "message": timeout_message}, sites.capture())
 
     # the script's time: `import torch` (seconds on a cold disk) is the interpreter's, not the script's
     signal.signal(signal.SIGALRM, on_alarm)
