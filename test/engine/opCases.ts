@@ -1,6 +1,7 @@
 import { apiOpCases } from "./opCasesApi";
 import { Tensor, tensor, randn, rand, manualSeed, cat, stack, where, maximum, minimum, pow, scatterAdd, F } from "gradlens";
 import { geluBackward } from "../../src/engine/ops/unary";
+import { leakyReluBackward, thresholdBackward } from "../../src/engine/ops/maskBackward";
 import { stridedGather, stridedScatter } from "../../src/engine/ops/strided";
 
 // One table of float64 cases per registered op (the key is the name given to registerOp), shared by
@@ -319,6 +320,12 @@ export const opCases: Record<string, Case[]> = {
   geluBackward: [
     ["gelu's backward as a function of (g, x)", (g, x) => geluBackward(g, x, "none"), () => [r(2, 3), r(2, 3)]],
     ["tanh approximation", (g, x) => geluBackward(g, x, "tanh"), () => [r(2, 3), r(2, 3)]],
+  ],
+  thresholdBackward: [
+    ["relu's backward as a function of (g, y)", (g, y) => thresholdBackward(g, y), () => [r(2, 3), away(2, 3)]],
+  ],
+  leakyReluBackward: [
+    ["leakyRelu's backward as a function of (g, x)", (g, x) => leakyReluBackward(g, x, 0.2), () => [r(2, 3), away(2, 3)]],
   ],
   stridedScatter: [
     ["into zeros [3,4] at a transposed region", (g) => stridedScatter(g, [3, 4], { shape: [2, 3], strides: [1, 4], offset: 1 }), () => [r(2, 3)]],

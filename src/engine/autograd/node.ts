@@ -76,7 +76,15 @@ export class Node {
     }
   }
 
-    get released(): boolean {
+  /**
+   * For a backward that keeps what PyTorch keeps as a non-tensor (a wrapped scalar, CopySlices' fn):
+   * PyTorch frees that too, so a second pass without retainGraph raises.
+   */
+  checkNotFreed(): void {
+    if (this.savedTensors === null) throw new Error(BACKWARD_TWICE);
+  }
+
+  get released(): boolean {
     return this.savedTensors === null;
   }
 

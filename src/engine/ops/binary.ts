@@ -62,7 +62,8 @@ export function mul(a: Tensor, b: Operand): Tensor {
   const x = a, y = asTensor(b);
   const out = arith(Arith.Mul, x, y, 1, dtype, "mul");
   if (!(b instanceof Tensor)) {
-    return record("mul", "MulBackward0", [a], out, (g) => [mul(g, b)]);
+    // PyTorch saves the scalar as a wrapped tensor: a second backward without retainGraph raises
+    return record("mul", "MulBackward0", [a], out, (g, node) => (node.checkNotFreed(), [mul(g, b)]));
   }
   // PyTorch saves `other` only when self needs grad, and `self` only when other does.
   const saveA = b.requiresGrad, saveB = a.requiresGrad;
@@ -84,7 +85,7 @@ export function div(a: Tensor, b: Operand): Tensor {
   const x = a, y = asTensor(b);
   const out = arith(Arith.Div, x, y, 1, outDtype, "div");
   if (!(b instanceof Tensor)) {
-    return record("div", "DivBackward0", [a], out, (g) => [div(g, b)]);
+    return record("div", "DivBackward0", [a], out, (g, node) => (node.checkNotFreed(), [div(g, b)]));
   }
   const saveA = b.requiresGrad;
   const saved = saveA ? [a, b] : [b];

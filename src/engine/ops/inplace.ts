@@ -107,10 +107,11 @@ function rebaseHistory(t: Tensor, result: Tensor): void {
   const baseShape = [...base.shape];
   const inRegion = regionMask(baseShape, geometry);
   // outside the view the gradient goes to the old history; inside, through the op (both differentiable)
-  record("copySlices", "CopySlices", [oldBase, result], base, (g, node) => [
+  // PyTorch's CopySlices drops its fn when the graph is freed: a second pass raises even with nothing saved
+  record("copySlices", "CopySlices", [oldBase, result], base, (g, node) => (node.checkNotFreed(), [
     node.needsInputGrad[0] ? where(inRegion, 0, g) : null,
     node.needsInputGrad[1] ? stridedGather(g, geometry) : null,
-  ]);
+  ]));
   record("asStrided", "AsStridedBackward0", [base], t, (g) => [stridedScatter(g, baseShape, geometry)]);
   t._viewVersion = base.version;
 }

@@ -195,6 +195,9 @@ export function variance(
       const std = node.saved(1);
       gv = where(mapUnary(std, (s) => (s === 0 ? 1 : 0), "bool"), 0, div(g, mul(std, 2)));
     }
+    // PyTorch 1.13's var_backward (the fixtures' oracle) returns INFINITY * grad for a full or 0-d
+    // reduction over as many elements as the correction, not 0 * inf = NaN
+    if ((x.dim() === 0 || dim === undefined || dim === null) && n === correction) return [mul(expandBack(gv, l, shape), Infinity)];
     const centered = sub(input, mean(input, l.dims, true));
     return [mul(mul(expandBack(gv, l, shape), centered), 2 / (n - correction))];
   }, { saved: [x], savedOutputs: isStd ? [out] : [] });

@@ -8,6 +8,7 @@ import { mapUnary } from "./elementwise";
 import { add, mul, div, neg, where } from "./binary";
 import { registerOp } from "./registry";
 import { erfF32 } from "../kernels/erf";
+import { leakyReluBackward, thresholdBackward } from "./maskBackward";
 
 // Elementwise functions. Backward formulas are written with differentiable ops where the derivative
 // is a product with the incoming gradient, so createGraph works through them.
@@ -135,9 +136,7 @@ function reluInto(src: TypedArray, out: TypedArray): void {
 /** g where y > 0 (or y is NaN), else 0: PyTorch's threshold_backward (NaN or ∞ in g does not leak
  * through the mask); one pass without building the mask when no double-backward graph is recorded. */
 function reluBackward(g: Tensor, y: Tensor): Tensor {
-  if (isGradEnabled() || !shapesEqual(g.shape, y.shape)) {
-    return where(mapUnary(y, (v) => (v > 0 || v !== v ? 1 : 0), "bool"), g, 0);
-  }
+  if (isGradEnabled() || !shapesEqual(g.shape, y.shape)) return thresholdBackward(g, y);
   const gd = contiguousData(g), yd = contiguousData(y);
   const res = allocate(g.dtype, gd.length);
   if (gd instanceof Float32Array && yd instanceof Float32Array && res instanceof Float32Array) {
@@ -161,7 +160,7 @@ registerOp({ name: "leakyRelu", gradFns: ["LeakyReluBackward0"] });
 export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
   const out = mapUnary(x, (v) => (v > 0 ? v : v * negativeSlope));
   return record("leakyRelu", "LeakyReluBackward0", [x], out, (g, node) => [
-    mul(g, mapUnary(node.saved(0), (v) => (v > 0 ? 1 : negativeSlope), g.dtype)),
+    leakyReluBackward(g, node.saved(0), negativeSlope),
   ], { saved: [x] });
 }
 
