@@ -90,14 +90,29 @@ export class Tensor {
    * another view) gets a fresh history from the base's, as PyTorch regenerates it (AsStridedBackward0).
    */
   get gradFn(): Node | null {
-    if (this._differentiableView && this.base !== null && this.base.version !== this._viewVersion) regenerateView(this);
+    if (this._staleView()) regenerateView(this);
     return this._gradFnField;
+  }
+  /** The history as recorded, without a stale view's regeneration (error messages). */
+  get _recordedGradFn(): Node | null {
+    return this._gradFnField;
+  }
+  /** A view whose base changed in place since its history was made (PyTorch compares versions too;
+   * like PyTorch's grad_fn(), it skips a view with no history of a base that does not require grad). */
+  private _staleView(): boolean {
+    const base = this.base;
+    return this._differentiableView && base !== null && base.version !== this._viewVersion &&
+      (this._gradFnField !== null || base.requiresGrad);
   }
   set gradFn(node: Node | null) {
     this._gradFnField = node;
   }
   get requiresGrad(): boolean {
-    if (this._differentiableView && this.base !== null && this.base.version !== this._viewVersion) regenerateView(this);
+    if (this._staleView()) {
+      // PyTorch's requires_grad() reads the flags without grad_fn(): no refusal here (views of split/unbind)
+      if (this._multiOutputView !== null || this._noGradView) return this._requiresGrad || this._gradFnField !== null || this.base!.requiresGrad;
+      regenerateView(this);
+    }
     return this._requiresGrad;
   }
   set requiresGrad(flag: boolean) {

@@ -31,6 +31,20 @@ function checkLeaf(t: Tensor): void {
   checkNoOverlap(t);
 }
 
+/** PyTorch's handle_view_on_rebase: a split/unbind output or a view made under noGrad, `indirect` when
+ * its base or another view of the base was the one modified in place. */
+export function viewRebaseMessage(t: Tensor, indirect: boolean): string {
+  const modified = indirect ? "its base or another view of its base has been" : "is being";
+  const multi = t._multiOutputView;
+  const node = multi?.gradFn ?? t._recordedGradFn?.name ?? null;
+  const head = node !== null
+    ? `Output ${multi?.index ?? 0} of ${node} is a view and ${modified} modified inplace.`
+    : `A view was created in no_grad mode and ${modified} modified inplace with grad mode enabled.`;
+  return multi !== null
+    ? `${head} This view is the output of a function that returns multiple views. Such functions do not allow the output views to be modified inplace. You should replace the inplace operation by an out-of-place one.`
+    : `${head} Given that this use case is ambiguous and error-prone, it is forbidden. You can clarify your code by moving both the view and the inplace either both inside the no_grad block (if you don't want the inplace to be tracked) or both outside (if you want the inplace to be tracked).`;
+}
+
 /** PyTorch's check_inplace, in its order: the view's own restrictions, a view of a leaf, a leaf. */
 function checkLeafOnly(t: Tensor): void {
   if (!isGradEnabled() || !t.requiresGrad) return;
@@ -119,6 +133,12 @@ function rebaseHistory(t: Tensor, result: Tensor): void {
 /** A view's history made again from its base's current one (PyTorch's AsStridedBackward0 over CopySlices). */
 export function regenerateView(t: Tensor): void {
   const base = t.base!;
+  if (t._multiOutputView !== null || t._noGradView) {
+    // PyTorch's grad_fn() refuses to regenerate these (handle_view_on_rebase); the engine raises only
+    // with grad mode on, where an op reads it, so that observers reading it under noGrad do not raise
+    if (isGradEnabled()) throw new Error(viewRebaseMessage(t, true));
+    return;
+  }
   t._viewVersion = base.version;
   if (base.gradFn === null || !base.isContiguous()) return; // a leaf base: the old chain reaches it the same way
   const geometry = { shape: [...t.shape], strides: [...t.strides], offset: t.offset - base.offset };
