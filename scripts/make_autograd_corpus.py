@@ -25,7 +25,7 @@ The state in "vars" is taken after the last step that ran (the failing step, if 
 Values are rounded to 7 significant digits; NaN/inf are the strings "nan", "inf", "-inf".
 
 A step PyTorch rejects for its arguments (shapes that do not broadcast, a dim out of range) is
-dropped while generating; a step rejected by autograd (in-place on a leaf, a stale saved tensor,
+dropped while generating (a program whose dropped step was a backward is left out: it ran half-way); a step rejected by autograd (in-place on a leaf, a stale saved tensor,
 backward twice, ...) ends the program and becomes its expected error.
 
 HOW A NEW OP JOINS THE FUZZ: add it to OPS below (name = the engine's method name, a torch lambda,
@@ -69,6 +69,33 @@ def _unbind_pick(x, dim, k):
     return parts[k % len(parts)]
 
 
+class _MeanDim(torch.autograd.Function):
+    """mean over a dim as PyTorch 2.x records it: its node saves the input's sizes, not the input.
+    1.13's MeanBackward1 saves the input, so a second backward or an in-place change of the input
+    raises there and not in 2.x (derivatives.yaml, mean.dim: mean_backward(grad, self.sym_sizes(), dim,
+    self.sym_numel(), keepdim)); the engine follows 2.x."""
+
+    @staticmethod
+    def forward(ctx, x, dim, keepdim):
+        ctx.shape, ctx.dim, ctx.keepdim = x.shape, dim, keepdim
+        return x.mean(dim, keepdim)
+
+    @staticmethod
+    def backward(ctx, g):
+        n = ctx.shape[ctx.dim] if len(ctx.shape) > 0 else 1
+        if not ctx.keepdim and len(ctx.shape) > 0:
+            g = g.unsqueeze(ctx.dim)
+        return g.expand(ctx.shape) / n, None, None
+
+
+def _mean(x, *a):
+    if not a:
+        return x.mean()
+    with torch.no_grad():
+        x.mean(*a)  # PyTorch's own argument checks and errors
+    return _MeanDim.apply(x, *a)
+
+
 def scalar(r):
     return r.choice([2.0, -1.5, 0.5, 3.0, 1.0, 0.0])
 
@@ -96,7 +123,7 @@ OPS = {
     "matmul": (lambda x, y: x.matmul(y), lambda r, x, o: [("v", o)]),
     # reductions
     "sum": (lambda x, *a: x.sum(*a), lambda r, x, o: r.choice([[], [rnd_dim(x, r), r.random() < 0.5]])),
-    "mean": (lambda x, *a: x.mean(*a), lambda r, x, o: r.choice([[], [rnd_dim(x, r), r.random() < 0.5]])),
+    "mean": (_mean, lambda r, x, o: r.choice([[], [rnd_dim(x, r), r.random() < 0.5]])),
     "amax": (lambda x, d, k: x.amax(d, k), lambda r, x, o: [rnd_dim(x, r), r.random() < 0.5]),
     "maxValues": (lambda x, d, k: x.max(d, k).values, lambda r, x, o: [rnd_dim(x, r), r.random() < 0.5]),
     "std": (lambda x, d: x.std(d), lambda r, x, o: [rnd_dim(x, r)]),
@@ -233,6 +260,7 @@ class Program:
         self.env = {}
         self.retained = set()
         self.error = None
+        self.abandoned = False
         self.n = 0
 
     def fresh(self):
@@ -250,6 +278,10 @@ class Program:
                 self.steps.append(step)
                 self.error = {"step": len(self.steps) - 1, "message": msg}
                 return True
+            if step["k"] == "backward":
+                # a backward that failed half-way (a 1.13 bug such as index_select's on 0-d tensors) has
+                # freed nodes and written grads: dropping it would leave state no replay reproduces
+                self.abandoned = True
             return False
         self.steps.append(step)
         return True
@@ -314,7 +346,7 @@ class Program:
             self.leaf()
         length = r.randint(3, 12)
         grad_off = False
-        while len(self.steps) < length + 3 and self.error is None:
+        while len(self.steps) < length + 3 and self.error is None and not self.abandoned:
             roll = r.random()
             if roll < 0.55:
                 self.op(OPS)
@@ -504,7 +536,9 @@ def main():
     for i in range(N_PROGRAMS):
         p = Program(i)
         p.seed_name = i
-        programs.append(p.generate())
+        program = p.generate()
+        if not p.abandoned:
+            programs.append(program)
     doc = {"file": "autograd_corpus", "torchVersion": torch.__version__, "generator": "scripts/make_autograd_corpus.py",
            "notes": "random programs; see the script's docstring for the format", "programs": programs}
     with open(OUT, "w") as f:

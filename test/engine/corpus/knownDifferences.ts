@@ -3,7 +3,6 @@
 // Open causes: gradients of no-grad views and of views rebased under noGrad, backward-twice detection
 // through regenerated views, a few retainGrad/requiresGrad flags after in-place ops on views.
 export const knownDifferences: Record<string, string> = {
-  "random 412": "PyTorch threw at step 9: one of the variables needed for gradient computation has been modified by an inplace operation: [torch.FloatTensor []], which",
   "random 448": "v4.requiresGrad true, expected false",
   "random 511": "v2.grad null, expected set",
   "random 658": "v4.requiresGrad true, expected false",
@@ -11,9 +10,7 @@ export const knownDifferences: Record<string, string> = {
   "random 784": "engine threw at step 13: element 0 of tensors does not require grad and does not have a grad_fn",
   "random 831": "v5.grad element 0: 1, expected 0",
   "random 921": "engine threw at step 7: element 0 of tensors does not require grad and does not have a grad_fn",
-  "random 925": "v4.grad null, expected set",
   "random 1007": "v2.requiresGrad false, expected true",
-  "random 1016": "error \"one of the variables needed for gradient computation has been modified by an inplace operation: [torch.DoubleTensor []], which is output 0 of L",
   "random 1151": "engine threw at step 8 (unsupported operation: more than one element of the written-to tensor refers to a single memory location. Please clone() the t",
   "random 1170": "v5.requiresGrad false, expected true",
   "random 1427": "v1.grad null, expected set",
@@ -21,12 +18,9 @@ export const knownDifferences: Record<string, string> = {
   "random 1683": "engine threw at step 4 (unsupported operation: more than one element of the written-to tensor refers to a single memory location. Please clone() the t",
   "random 1856": "v12.requiresGrad false, expected true",
   "random 1859": "v2.requiresGrad true, expected false",
-  "random 1937": "v3.grad null, expected set",
   "random 2022": "v9.requiresGrad false, expected true",
   "random 2056": "v3.requiresGrad false, expected true",
-  "random 2087": "PyTorch threw at step 7: Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). Sav",
   "random 2128": "v3.requiresGrad false, expected true",
-  "random 2156": "PyTorch threw at step 7: Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). Sav",
   "random 2188": "v2.grad element 0: 1, expected -1",
   "random 2461": "v2.requiresGrad true, expected false",
   "random 2493": "engine threw at step 5: unsupported operation: more than one element of the written-to tensor refers to a single memory location. Please clone() the t",
