@@ -93,7 +93,7 @@ def _mean(x, *a):
         return x.mean()
     with torch.no_grad():
         x.mean(*a)  # PyTorch's own argument checks and errors
-    return _MeanDim.apply(x, *a)
+    return _MeanDim.apply(x, a[0], a[1] if len(a) > 1 else False)
 
 
 def scalar(r):
