@@ -1,6 +1,6 @@
 import { type DType, type TypedArray, allocate, isFloating } from "./dtype";
 import { Storage } from "./storage";
-import { contiguousStrides, numelOf, normalizeDim, parseShapeArgs } from "./shape";
+import { contiguousStrides, numelOf, normalizeDim, parseShapeArgs, shapesEqual } from "./shape";
 import { AccumulateGrad, type GradHook, type Node } from "./autograd/node";
 import { runBackward, type BackwardOptions } from "./autograd/backward";
 import { INT_REQUIRES_GRAD, NON_LEAF_REQUIRES_GRAD, NON_LEAF_REQUIRES_GRAD_SHORT } from "./errors";
@@ -563,7 +563,9 @@ export class Tensor {
     return inplace.applyInPlace(this, "sqrt_", (self) => unary.sqrt(self));
   }
   copy_(src: Tensor): this {
-    return inplace.applyInPlace(this, "copy_", (self) => inplace.copyFrom(self, src));
+    const same = src.storage === this.storage && src.offset === this.offset && shapesEqual(src.shape, this.shape) &&
+      shapesEqual(src.strides, this.strides);
+    return inplace.applyInPlace(this, "copy_", (self) => inplace.copyFrom(self, src), same);
   }
   maskedFill_(mask: Tensor, value: number): this {
     return inplace.applyInPlace(this, "maskedFill_", (self) => binary.maskedFill(self, mask, value));

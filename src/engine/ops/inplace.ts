@@ -26,9 +26,9 @@ registerOp({ name: "zero_", gradFns: ["ZeroBackward0"] });
 registerOp({ name: "uniform_", gradFns: ["UniformBackward0"] });
 registerOp({ name: "normal_", gradFns: ["NormalBackward0"] });
 
-function checkLeaf(t: Tensor): void {
+function checkLeaf(t: Tensor, overlapOk = false): void {
   checkLeafOnly(t);
-  checkNoOverlap(t);
+  if (!overlapOk) checkNoOverlap(t);
 }
 
 /** PyTorch's handle_view_on_rebase: a split/unbind output or a view made under noGrad, `indirect` when
@@ -63,7 +63,7 @@ function checkLeafOnly(t: Tensor): void {
 }
 
 /** PyTorch refuses to write into memory that several elements share (an expanded tensor). */
-function checkNoOverlap(t: Tensor): void {
+function checkNoOverlap(t: { shape: readonly number[]; strides: readonly number[] }): void {
   if (t.shape.some((size, d) => size > 1 && t.strides[d] === 0)) {
     throw new Error(
       "unsupported operation: more than one element of the written-to tensor refers to a single memory location. Please clone() the tensor before performing the operation.",
@@ -86,8 +86,9 @@ function snapshot(t: Tensor): Tensor {
   return copy;
 }
 
-export function applyInPlace<T extends Tensor>(t: T, op: string, compute: (self: Tensor) => Tensor): T {
-  checkLeaf(t);
+/** `overlapOk`: copy_ of a tensor into itself, which PyTorch returns early from (no overlap check). */
+export function applyInPlace<T extends Tensor>(t: T, op: string, compute: (self: Tensor) => Tensor, overlapOk = false): T {
+  checkLeaf(t, overlapOk);
   const recording = isGradEnabled();
   const result = compute(recording ? snapshot(t) : t);
   if (result.dtype !== t.dtype && !(t.isFloatingPoint() || !result.isFloatingPoint())) {
@@ -121,8 +122,9 @@ function rebaseHistory(t: Tensor, result: Tensor): void {
   const baseShape = [...base.shape];
   const inRegion = regionMask(baseShape, geometry);
   // outside the view the gradient goes to the old history; inside, through the op (both differentiable)
-  // PyTorch's CopySlices drops its fn when the graph is freed: a second pass raises even with nothing saved
-  record("copySlices", "CopySlices", [oldBase, result], base, (g, node) => (node.checkNotFreed(), [
+  // PyTorch's CopySlices drops its fn when the graph is freed: a second pass raises even with nothing
+  // saved; it copies the op's gradient into the view's region, which fails for expanded memory (fill_)
+  record("copySlices", "CopySlices", [oldBase, result], base, (g, node) => (node.checkNotFreed(), checkNoOverlap(geometry), [
     node.needsInputGrad[0] ? where(inRegion, 0, g) : null,
     node.needsInputGrad[1] ? stridedGather(g, geometry) : null,
   ]));
@@ -148,7 +150,7 @@ export function regenerateView(t: Tensor): void {
 
 /** fill_/zero_/uniform_/normal_: values from `next()`, no graph (the old values no longer matter). */
 export function fillInPlace<T extends Tensor>(t: T, op: string, next: () => number): T {
-  checkLeaf(t);
+  checkLeaf(t, op === "fill_" || op === "zero_"); // PyTorch: "fill is idempotent, so overlap is okay"
   const values = contiguousData(t).slice();
   for (let i = 0; i < values.length; i++) values[i] = next();
   let result = Tensor.fromArray(values, t.shape, t.dtype);

@@ -11,11 +11,9 @@ export const knownDifferences: Record<string, string> = {
   "random 831": "v5.grad element 0: 1, expected 0",
   "random 921": "engine threw at step 7: element 0 of tensors does not require grad and does not have a grad_fn",
   "random 1007": "v2.requiresGrad false, expected true",
-  "random 1151": "engine threw at step 8 (unsupported operation: more than one element of the written-to tensor refers to a single memory location. Please clone() the t",
   "random 1170": "v5.requiresGrad false, expected true",
   "random 1427": "v1.grad null, expected set",
   "random 1482": "v7.requiresGrad false, expected true",
-  "random 1683": "engine threw at step 4 (unsupported operation: more than one element of the written-to tensor refers to a single memory location. Please clone() the t",
   "random 1856": "v12.requiresGrad false, expected true",
   "random 1859": "v2.requiresGrad true, expected false",
   "random 2022": "v9.requiresGrad false, expected true",
@@ -23,6 +21,5 @@ export const knownDifferences: Record<string, string> = {
   "random 2128": "v3.requiresGrad false, expected true",
   "random 2188": "v2.grad element 0: 1, expected -1",
   "random 2461": "v2.requiresGrad true, expected false",
-  "random 2493": "engine threw at step 5: unsupported operation: more than one element of the written-to tensor refers to a single memory location. Please clone() the t",
   "random 2584": "v5.grad set, expected null",
 };
