@@ -108,11 +108,15 @@ export class Tensor {
     this._gradFnField = node;
   }
   get requiresGrad(): boolean {
-    if (this._staleView()) {
-      // PyTorch's requires_grad() reads the flags without grad_fn(): no refusal here (views of split/unbind)
-      if (this._multiOutputView !== null || this._noGradView) return this._requiresGrad || this._gradFnField !== null || this.base!.requiresGrad;
-      regenerateView(this);
-    }
+    const base = this._differentiableView ? this.base : null;
+    if (base === null) return this._requiresGrad;
+    // PyTorch's requires_grad() of a view: its own flag, or a history, or a base that requires grad
+    // (now, not when the view was made); it reads them without grad_fn(), so no refusal here
+    if (this._staleView() && this._multiOutputView === null && !this._noGradView) regenerateView(this);
+    return this._requiresGrad || this._gradFnField !== null || base.requiresGrad;
+  }
+  /** The tensor's own flag (PyTorch's requires_grad_): a leaf view has an AccumulateGrad only with it. */
+  get _ownRequiresGrad(): boolean {
     return this._requiresGrad;
   }
   set requiresGrad(flag: boolean) {

@@ -213,8 +213,8 @@ function popLatest(ready: Node[]): Node {
 
 function accumulate(leaf: Tensor, grad: Tensor, createGraph: boolean, ownership: Ownership): void {
   // PyTorch's AccumulateGrad: nothing for a leaf that no longer requires grad (requiresGrad_(false)
-  // after use), nor for a view made under noGrad (its gradient reaches no one)
-  if (!leaf.requiresGrad || leaf._noGradView) return;
+  // after use), nor for a leaf view that requires grad only through its base (it has no accumulator)
+  if (!leaf._ownRequiresGrad) return;
   for (const hook of leaf._leafHooks) {
     ownership.expose(grad);
     const replaced = hook(grad);

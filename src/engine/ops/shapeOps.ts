@@ -18,12 +18,9 @@ function viewOf(x: Tensor, shape: number[], strides: number[], offset = x.offset
   out._viewVersion = x.version;
   // a view of a split/unbind output is refused in-place too; PyTorch names the view's own node
   out._multiOutputView = x._multiOutputView === null ? null : { index: 0, gradFn: null };
-  // PyTorch: a view made under noGrad of a tensor that requires grad is a leaf that requires grad,
-  // and an in-place op on it with grad mode on is an error
-  if (!isGradEnabled() && x.requiresGrad) {
-    out._initRequiresGrad(true);
-    out._noGradView = true;
-  }
+  // PyTorch's CreationMeta::NO_GRAD_MODE: such a view is a leaf that requires grad while its base does,
+  // and an in-place op on it (or on its base, then reading it) with grad mode on is an error
+  if (!isGradEnabled()) out._noGradView = true;
   return out;
 }
 

@@ -3,23 +3,12 @@
 // Open causes: gradients of no-grad views and of views rebased under noGrad, backward-twice detection
 // through regenerated views, a few retainGrad/requiresGrad flags after in-place ops on views.
 export const knownDifferences: Record<string, string> = {
-  "random 448": "v4.requiresGrad true, expected false",
   "random 511": "v2.grad null, expected set",
-  "random 658": "v4.requiresGrad true, expected false",
-  "random 683": "v8.grad null, expected set",
-  "random 784": "engine threw at step 13: element 0 of tensors does not require grad and does not have a grad_fn",
   "random 831": "v5.grad element 0: 1, expected 0",
-  "random 921": "engine threw at step 7: element 0 of tensors does not require grad and does not have a grad_fn",
-  "random 1007": "v2.requiresGrad false, expected true",
-  "random 1170": "v5.requiresGrad false, expected true",
   "random 1427": "v1.grad null, expected set",
   "random 1482": "v7.requiresGrad false, expected true",
   "random 1856": "v12.requiresGrad false, expected true",
-  "random 1859": "v2.requiresGrad true, expected false",
   "random 2022": "v9.requiresGrad false, expected true",
-  "random 2056": "v3.requiresGrad false, expected true",
-  "random 2128": "v3.requiresGrad false, expected true",
   "random 2188": "v2.grad element 0: 1, expected -1",
-  "random 2461": "v2.requiresGrad true, expected false",
   "random 2584": "v5.grad set, expected null",
 };
