@@ -73,7 +73,8 @@ export function sign(x: Tensor): Tensor {
 registerOp({ name: "abs", gradFns: ["AbsBackward0"] });
 export function abs(x: Tensor): Tensor {
   const out = mapUnary(x, Math.abs);
-  return record("abs", "AbsBackward0", [x], out, (g, node) => [mul(g, mapUnary(node.saved(0), Math.sign, g.dtype))], {
+  // g · sgn(x) with sgn the differentiable op: under createGraph the gradient requires grad, as PyTorch's
+  return record("abs", "AbsBackward0", [x], out, (g, node) => [mul(g, sign(node.saved(0)))], {
     saved: [x],
   });
 }

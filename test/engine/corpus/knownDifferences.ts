@@ -6,9 +6,6 @@ export const knownDifferences: Record<string, string> = {
   "random 511": "v2.grad null, expected set",
   "random 831": "v5.grad element 0: 1, expected 0",
   "random 1427": "v1.grad null, expected set",
-  "random 1482": "v7.requiresGrad false, expected true",
-  "random 1856": "v12.requiresGrad false, expected true",
-  "random 2022": "v9.requiresGrad false, expected true",
   "random 2188": "v2.grad element 0: 1, expected -1",
   "random 2584": "v5.grad set, expected null",
 };
