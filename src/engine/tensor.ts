@@ -170,15 +170,24 @@ export class Tensor {
   /** For ops: makes this freshly computed tensor the output of `node`. */
   _setGradFn(node: Node | null): void {
     // retainGrad() follows the tensor to its new history after an in-place op (PyTorch 2.x)
+    // (also after detach_(), as PyTorch 1.13 does); not when the hook stayed on an older node
     const old = this._gradFnField;
-    if (this._retainHook !== null && old !== null && node !== old) {
-      const hooks = old.retainGradHooks;
-      const i = hooks.indexOf(this._retainHook);
-      if (i >= 0) hooks.splice(i, 1);
-      node?.retainGradHooks.push(this._retainHook);
+    if (this._retainHook !== null && node !== old) {
+      const i = old === null ? -1 : old.retainGradHooks.indexOf(this._retainHook);
+      if (i >= 0) old!.retainGradHooks.splice(i, 1);
+      if (old === null || i >= 0) node?.retainGradHooks.push(this._retainHook);
     }
     this._gradFnField = node;
     this._requiresGrad = node !== null;
+  }
+  /** A base rebased through an in-place op on one of its views keeps its retainGrad() hook on its old
+   * node: PyTorch's rebase_history moves hooks only for the tensor modified itself. */
+  _keepRetainHookOn(old: Node | null): void {
+    const hook = this._retainHook, now = this._gradFnField;
+    if (hook === null || old === null || now === null || now === old) return;
+    const i = now.retainGradHooks.indexOf(hook);
+    if (i >= 0) now.retainGradHooks.splice(i, 1);
+    if (!old.retainGradHooks.includes(hook)) old.retainGradHooks.push(hook);
   }
   /** For the engine: marks a fresh leaf as requiring grad without observer noise or checks. */
   _initRequiresGrad(flag: boolean): this {

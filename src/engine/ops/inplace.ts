@@ -128,6 +128,7 @@ function rebaseHistory(t: Tensor, result: Tensor): void {
     node.needsInputGrad[0] ? where(inRegion, 0, g) : null,
     node.needsInputGrad[1] ? stridedGather(g, geometry) : null,
   ]));
+  base._keepRetainHookOn(oldBase.gradFn);
   record("asStrided", "AsStridedBackward0", [base], t, (g) => [stridedScatter(g, baseShape, geometry)]);
   t._viewVersion = base.version;
 }
