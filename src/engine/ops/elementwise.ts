@@ -1,7 +1,7 @@
 import type { Tensor } from "../tensor";
 import { allocate, type DType } from "../dtype";
 import { broadcastShapes, broadcastStrides, numelOf, shapesEqual } from "../shape";
-import { contiguousData, makeTensor } from "./kernel";
+import { contiguousData, makeElementwise, makeTensor } from "./kernel";
 
 // Elementwise kernels with broadcasting. They record nothing: ops call them and then `record()`.
 
@@ -9,7 +9,7 @@ export function mapUnary(x: Tensor, f: (v: number) => number, outDtype: DType = 
   const src = contiguousData(x);
   const out = allocate(outDtype, src.length);
   for (let i = 0; i < src.length; i++) out[i] = f(src[i]);
-  return makeTensor(out, x.shape, outDtype);
+  return makeElementwise(out, x.shape, outDtype, x);
 }
 
 export function zipBinary(
@@ -30,15 +30,15 @@ export function zipBinary(
   if (b.numel() === 1 && shapesEqual(a.shape, shape)) {
     const ad = contiguousData(a), y = b.storage.data[b.offset];
     for (let i = 0; i < n; i++) out[i] = f(ad[i], y);
-    return makeTensor(out, shape, outDtype);
+    return makeElementwise(out, shape, outDtype, shapesEqual(a.shape, shape) ? a : b);
   }
   if (a.numel() === 1 && shapesEqual(b.shape, shape)) {
     const bd = contiguousData(b), x = a.storage.data[a.offset];
     for (let i = 0; i < n; i++) out[i] = f(x, bd[i]);
-    return makeTensor(out, shape, outDtype);
+    return makeElementwise(out, shape, outDtype, shapesEqual(a.shape, shape) ? a : b);
   }
   stridedZip(a, b, shape, out, f);
-  return makeTensor(out, shape, outDtype);
+  return makeElementwise(out, shape, outDtype, shapesEqual(a.shape, shape) ? a : b);
 }
 
 /** General case: walk the output in row-major order, advancing both inputs by broadcast strides. */

@@ -2,7 +2,7 @@ import { Tensor } from "../tensor";
 import { isGradEnabled } from "../gradMode";
 import { LEAF_INPLACE, NO_GRAD_VIEW_INPLACE, VIEW_OF_LEAF_INPLACE } from "../errors";
 import { observer } from "../observer";
-import { broadcastShapes, shapesEqual, formatShape, numelOf } from "../shape";
+import { broadcastShapes, shapesEqual, formatShape, numelOf, contiguousStrides } from "../shape";
 import { allocate } from "../dtype";
 import { record } from "../autograd/record";
 import { Node } from "../autograd/node";
@@ -10,7 +10,7 @@ import { contiguousData, scatterStrided } from "./kernel";
 import { expandRaw } from "./elementwise";
 import { unbroadcast } from "./broadcast";
 import { mul, where } from "./binary";
-import { regionMask, stridedGather, stridedScatter } from "./strided";
+import { regionMask, stridedGather, stridedScatter, type Geometry } from "./strided";
 import { randomNormal, randomUniform } from "../random";
 import { registerOp } from "./registry";
 
@@ -113,8 +113,8 @@ function rebaseHistory(t: Tensor, result: Tensor): void {
     t._setGradFn(result.gradFn);
     return;
   }
-  if (!base.isContiguous()) throw new Error("in-place operation on a view of a non-contiguous tensor is not supported");
-  const geometry = { shape: [...t.shape], strides: [...t.strides], offset: t.offset - base.offset };
+  const geometry = logicalGeometry(t, base);
+  if (geometry === null) throw new Error("in-place operation on a view of a non-contiguous tensor is not supported");
   const oldBase = new Tensor(base.storage, base.shape, base.strides, base.offset, base.dtype);
   oldBase.gradFn = base.gradFn;
   if (base.isLeaf) oldBase._initRequiresGrad(base.requiresGrad);
@@ -133,6 +133,43 @@ function rebaseHistory(t: Tensor, result: Tensor): void {
   t._viewVersion = base.version;
 }
 
+/**
+ * The view's place in its base as a geometry over the base's row-major index (what regionMask and the
+ * strided gather/scatter read). For a contiguous base that is its storage geometry; a base laid out in
+ * another dimension order (an elementwise result of a transposed input) maps each storage step to a
+ * row-major one, checked element by element; null if the view is not such a map.
+ */
+function logicalGeometry(t: Tensor, base: Tensor): Geometry | null {
+  const geometry = { shape: [...t.shape], strides: [...t.strides], offset: t.offset - base.offset };
+  if (base.isContiguous()) return geometry;
+  const rowMajor = contiguousStrides(base.shape);
+  const order = base.shape.map((_, d) => d).filter((d) => base.shape[d] > 1).sort((a, b) => base.strides[b] - base.strides[a]);
+  if (order.some((d) => base.strides[d] <= 0)) return null;
+  const toRowMajor = (p: number) => {
+    let l = 0;
+    for (const d of order) {
+      const i = Math.floor(p / base.strides[d]);
+      if (i >= base.shape[d]) return NaN;
+      p -= i * base.strides[d];
+      l += i * rowMajor[d];
+    }
+    return p === 0 ? l : NaN;
+  };
+  const out = { shape: geometry.shape, strides: geometry.strides.map(toRowMajor), offset: toRowMajor(geometry.offset) };
+  if (Number.isNaN(out.offset) || out.strides.some(Number.isNaN)) return null;
+  const n = numelOf(geometry.shape), index = new Array<number>(geometry.shape.length).fill(0);
+  for (let k = 0; k < n; k++) {
+    let p = geometry.offset, l = out.offset;
+    for (let d = 0; d < index.length; d++) {
+      p += index[d] * geometry.strides[d];
+      l += index[d] * out.strides[d];
+    }
+    if (toRowMajor(p) !== l) return null;
+    for (let d = index.length - 1; d >= 0 && ++index[d] === geometry.shape[d]; d--) index[d] = 0;
+  }
+  return out;
+}
+
 /** A view's history made again from its base's current one (PyTorch's AsStridedBackward0 over CopySlices). */
 export function regenerateView(t: Tensor): void {
   const base = t.base!;
@@ -143,8 +180,8 @@ export function regenerateView(t: Tensor): void {
     return;
   }
   t._viewVersion = base.version;
-  if (base.gradFn === null || !base.isContiguous()) return; // a leaf base: the old chain reaches it the same way
-  const geometry = { shape: [...t.shape], strides: [...t.strides], offset: t.offset - base.offset };
+  const geometry = base.gradFn === null ? null : logicalGeometry(t, base);
+  if (geometry === null) return; // a leaf base: the old chain reaches it the same way
   const baseShape = [...base.shape];
   t._setGradFn(new Node("AsStridedBackward0", [base], (g) => [stridedScatter(g, baseShape, geometry)]));
 }

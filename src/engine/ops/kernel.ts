@@ -9,6 +9,36 @@ export function makeTensor(data: TypedArray, shape: readonly number[], dtype: DT
   return new Tensor(new Storage(data), [...shape], contiguousStrides(shape), 0, dtype);
 }
 
+/**
+ * An elementwise result laid out as PyTorch's TensorIterator lays it out: in the dimension order of its
+ * first input when that input has the result's shape and is permuted (x.t().mul(2) is not contiguous,
+ * so .view(-1) of it raises as in PyTorch); `data` is in row-major order. Contiguous otherwise.
+ */
+export function makeElementwise(data: TypedArray, shape: readonly number[], dtype: DType, first: Tensor): Tensor {
+  const strides = first.shape.length === shape.length && first.shape.every((s, d) => s === shape[d]) ? permutedStrides(first) : null;
+  if (strides === null) return makeTensor(data, shape, dtype);
+  const out = allocate(dtype, data.length);
+  scatterStrided(data, out, 0, shape, strides);
+  return new Tensor(new Storage(out), [...shape], strides, 0, dtype);
+}
+
+/** Dense strides in the order of t's strides (largest first), or null when that order is row-major. */
+function permutedStrides(t: Tensor): number[] | null {
+  if (t.isContiguous()) return null;
+  const { shape, strides } = t;
+  const dims = shape.map((_, d) => d).filter((d) => shape[d] > 1);
+  if (dims.some((d) => strides[d] === 0)) return null; // expanded memory: PyTorch's order there is its own
+  const order = [...dims].sort((a, b) => strides[b] - strides[a] || a - b);
+  if (order.every((d, i) => d === dims[i])) return null;
+  const out = contiguousStrides(shape);
+  let acc = 1;
+  for (let i = order.length - 1; i >= 0; i--) {
+    out[order[i]] = acc;
+    acc *= shape[order[i]];
+  }
+  return out;
+}
+
 /** The tensor's elements in row-major order: a view of the storage when contiguous, else a copy. */
 export function contiguousData(t: Tensor): TypedArray {
   const n = t.numel();

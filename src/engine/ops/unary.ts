@@ -3,7 +3,7 @@ import { allocate, type DType, type TypedArray } from "../dtype";
 import { record } from "../autograd/record";
 import { isGradEnabled } from "../gradMode";
 import { shapesEqual } from "../shape";
-import { contiguousData, makeTensor } from "./kernel";
+import { contiguousData, makeElementwise, makeTensor } from "./kernel";
 import { mapUnary } from "./elementwise";
 import { add, mul, div, neg, where } from "./binary";
 import { registerOp } from "./registry";
@@ -109,7 +109,7 @@ export function relu(x: Tensor): Tensor {
   const src = contiguousData(x);
   const values = allocate(x.dtype, src.length);
   reluInto(src, values);
-  const out = makeTensor(values, x.shape, x.dtype);
+  const out = makeElementwise(values, x.shape, x.dtype, x);
   return record("relu", "ReluBackward0", [x], out, (g, node) => [reluBackward(g, node.saved(0))], { savedOutputs: [out] });
 }
 
