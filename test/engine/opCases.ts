@@ -1,5 +1,5 @@
 import { apiOpCases } from "./opCasesApi";
-import { Tensor, tensor, randn, rand, manualSeed, cat, stack, where, maximum, minimum, pow, scatterAdd, F } from "gradlens";
+import { Tensor, tensor, randn, rand, manualSeed, cat, stack, where, maximum, minimum, pow, scatterAdd, F, zeros, autograd, enableGrad } from "gradlens";
 import { geluBackward } from "../../src/engine/ops/unary";
 import { leakyReluBackward, thresholdBackward } from "../../src/engine/ops/maskBackward";
 import { stridedGather, stridedScatter } from "../../src/engine/ops/strided";
@@ -38,6 +38,12 @@ const distinct = (shape: number[]) => {
   const vals = Array.from({ length: n }, (_, i) => ((i * 37) % n) / 3 - n / 6);
   return tensor(vals, { dtype: "float64" }).reshape(shape).detach().requiresGrad_(true);
 };
+
+/** A pool's backward as a function of its incoming gradient g (the input's values do not enter it). */
+const avgPoolBackward = (g: Tensor, pool: (x: Tensor) => Tensor, inShape: number[]) => enableGrad(() => {
+  const x = zeros(inShape, { dtype: "float64", requiresGrad: true });
+  return autograd.grad(pool(x), x, { gradOutputs: g, createGraph: true })[0]!;
+});
 
 export const opCases: Record<string, Case[]> = {
   add: [
@@ -335,26 +341,74 @@ export const opCases: Record<string, Case[]> = {
   ],
   // nn.functional ops with their own nodes
   addmm: [["addmm", (b, x, w) => F.addmm(b, x, w.t()), () => [r(4), r(3, 5), r(4, 5)]]],
-  conv1d: [["conv1d groups", (x, w, b) => F.conv1d(x, w, b, { groups: 2 }), () => [r(4, 5), r(2, 2, 2), r(2)]]],
-  conv2d: [["conv2d stride/padding", (x, w, b) => F.conv2d(x, w, b, { stride: 2, padding: 1 }), () => [r(1, 2, 5, 5), r(2, 2, 3, 3), r(2)]]],
-  maxPool2d: [["maxPool2d", (x) => F.maxPool2d(x, 2), () => [distinct([1, 2, 4, 4])]]],
-  avgPool2d: [["avgPool2d", (x) => F.avgPool2d(x, 3, { stride: 2, padding: 1 }), () => [r(1, 2, 5, 5)]]],
+  conv1d: [
+    ["conv1d groups", (x, w, b) => F.conv1d(x, w, b, { groups: 2 }), () => [r(4, 5), r(2, 2, 2), r(2)]],
+    ["conv1d stride 2, padding, dilation, batched", (x, w) => F.conv1d(x, w, null, { stride: 2, padding: 1, dilation: 2 }), () => [r(2, 2, 7), r(3, 2, 2)]],
+  ],
+  conv2d: [
+    ["conv2d stride/padding", (x, w, b) => F.conv2d(x, w, b, { stride: 2, padding: 1 }), () => [r(1, 2, 5, 5), r(2, 2, 3, 3), r(2)]],
+    ["conv2d groups, dilation, uneven stride", (x, w, b) => F.conv2d(x, w, b, { stride: [2, 1], dilation: [1, 2], groups: 2 }), () => [r(2, 4, 5, 6), r(2, 2, 2, 2), r(2)]],
+    ["conv2d unbatched, padding same", (x, w) => F.conv2d(x, w, null, { padding: "same" }), () => [r(1, 4, 4), r(2, 1, 3, 3)]],
+  ],
+  maxPool2d: [
+    ["maxPool2d", (x) => F.maxPool2d(x, 2), () => [distinct([1, 2, 4, 4])]],
+    ["maxPool2d stride 1, padding, ceilMode", (x) => F.maxPool2d(x, 3, { stride: 2, padding: 1, ceilMode: true }), () => [distinct([2, 1, 5, 6])]],
+  ],
+  avgPool2d: [
+    ["avgPool2d", (x) => F.avgPool2d(x, 3, { stride: 2, padding: 1 }), () => [r(1, 2, 5, 5)]],
+    ["avgPool2d countIncludePad false, ceilMode", (x) => F.avgPool2d(x, 2, { padding: 1, countIncludePad: false, ceilMode: true }), () => [r(2, 4, 5)]],
+  ],
+  avgPool2dBackward: [
+    ["avg_pool2d's backward as a function of grad", (g) => avgPoolBackward(g, (x) => F.avgPool2d(x, 3, { stride: 2, padding: 1 }), [1, 2, 5, 5]), () => [r(1, 2, 3, 3)]],
+  ],
   adaptiveAvgPool2d: [["adaptiveAvgPool2d", (x) => F.adaptiveAvgPool2d(x, [3, 2]), () => [r(1, 2, 5, 7)]]],
-  layerNorm: [["layerNorm", (x, w, b) => F.layerNorm(x, [4], w, b), () => [r(2, 3, 4), r(4), r(4)]]],
-  batchNorm: [["batchNorm train", (x, w, b) => F.batchNorm(x, null, null, { weight: w, bias: b, training: true }), () => [r(4, 3), r(3), r(3)]]],
-  embedding: [["embedding", (w) => F.embedding(idx([[1, 0, 4, 1], [3, 0, 0, 2]]), w), () => [r(5, 3)]]],
+  adaptiveAvgPool2dBackward: [
+    ["adaptive_avg_pool2d's backward as a function of grad", (g) => avgPoolBackward(g, (x) => F.adaptiveAvgPool2d(x, [3, 2]), [2, 5, 7]), () => [r(2, 3, 2)]],
+  ],
+  layerNorm: [
+    ["layerNorm", (x, w, b) => F.layerNorm(x, [4], w, b), () => [r(2, 3, 4), r(4), r(4)]],
+    ["layerNorm over two dims, no affine", (x) => F.layerNorm(x, [2, 3]), () => [r(2, 2, 3)]],
+    ["layerNorm weight only", (x, w) => F.layerNorm(x, [3], w), () => [r(4, 3), r(3)]],
+  ],
+  batchNorm: [
+    ["batchNorm train", (x, w, b) => F.batchNorm(x, null, null, { weight: w, bias: b, training: true }), () => [r(4, 3), r(3), r(3)]],
+    ["batchNorm train [N,C,H,W], no affine", (x) => F.batchNorm(x, null, null, { training: true }), () => [r(2, 3, 2, 2)]],
+    ["batchNorm eval with running stats", (x, w, b) => F.batchNorm(x, tensor([0.1, -0.2], { dtype: "float64" }), tensor([0.8, 1.3], { dtype: "float64" }), { weight: w, bias: b }), () => [r(3, 2, 2), r(2), r(2)]],
+  ],
+  embedding: [
+    ["embedding", (w) => F.embedding(idx([[1, 0, 4, 1], [3, 0, 0, 2]]), w), () => [r(5, 3)]],
+  ],
   dropout: [["dropout", (x) => {
     manualSeed(3);
     return F.dropout(x, 0.4, true);
   }, () => [r(3, 4)]]],
-  nllLoss: [["nllLoss weighted", (x) => F.nllLoss(x, idx([1, 0, 2]), { weight: tensor([0.5, 2, 1], { dtype: "float64" }) }), () => [r(3, 3)]]],
-  mseLoss: [["mseLoss broadcast target", (x, y) => F.mseLoss(x, y), () => [r(3, 4), r(4)]]],
-  l1Loss: [["l1Loss sum", (x, y) => F.l1Loss(x, y, { reduction: "sum" }), () => [r(3, 4), r(3, 4)]]],
-  smoothL1Loss: [["smoothL1Loss none", (x, y) => F.smoothL1Loss(x, y, { reduction: "none", beta: 0.5 }), () => [r(3, 4), r(3, 4)]]],
-  binaryCrossEntropy: [["binaryCrossEntropy", (x, y) => F.binaryCrossEntropy(x, y), () => [
-    rand([3, 4], { dtype: "float64" }).mul(0.8).add(0.1).requiresGrad_(), rand([3, 4], f64)]]],
-  binaryCrossEntropyWithLogits: [["binaryCrossEntropyWithLogits posWeight", (x, y) =>
-    F.binaryCrossEntropyWithLogits(x, y, { posWeight: tensor([1, 2, 0.5, 1.5], { dtype: "float64" }) }), () => [r(3, 4), rand([3, 4], f64)]]],
+  nllLoss: [
+    ["nllLoss weighted", (x) => F.nllLoss(x, idx([1, 0, 2]), { weight: tensor([0.5, 2, 1], { dtype: "float64" }) }), () => [r(3, 3)]],
+    ["nllLoss none, ignoreIndex", (x) => F.nllLoss(x, idx([1, -100, 2]), { reduction: "none" }), () => [r(3, 3)]],
+    ["nllLoss [N,C,H,W] sum", (x) => F.nllLoss(x, tensor([[[0, 1], [1, 0]]], { dtype: "int64" }), { reduction: "sum" }), () => [r(1, 2, 2, 2)]],
+    ["nllLoss unbatched", (x) => F.nllLoss(x, tensor(2, { dtype: "int64" })), () => [r(3)]],
+  ],
+  mseLoss: [
+    ["mseLoss broadcast target", (x, y) => F.mseLoss(x, y), () => [r(3, 4), r(4)]],
+    ["mseLoss none", (x, y) => F.mseLoss(x, y, { reduction: "none" }), () => [r(3, 4), r(3, 4)]],
+  ],
+  l1Loss: [["l1Loss sum", (x, y) => F.l1Loss(x, y, { reduction: "sum" }), () => [away(3, 4), tensor(0, f64)]]],
+  smoothL1Loss: [
+    ["smoothL1Loss none", (x, y) => F.smoothL1Loss(x, y, { reduction: "none", beta: 0.5 }), () => [r(3, 4), r(3, 4)]],
+    ["smoothL1Loss mean, beta 0 (l1)", (x, y) => F.smoothL1Loss(x, y, { beta: 0 }), () => [away(3, 4), tensor(0, f64)]],
+  ],
+  binaryCrossEntropy: [
+    ["binaryCrossEntropy", (x, y) => F.binaryCrossEntropy(x, y), () => [
+      rand([3, 4], { dtype: "float64" }).mul(0.8).add(0.1).requiresGrad_(), rand([3, 4], f64)]],
+    ["binaryCrossEntropy weighted, sum", (x, y) => F.binaryCrossEntropy(x, y, { weight: tensor([1, 2, 0.5, 1.5], { dtype: "float64" }), reduction: "sum" }), () => [
+      rand([3, 4], { dtype: "float64" }).mul(0.8).add(0.1).requiresGrad_(), rand([3, 4], f64)]],
+  ],
+  binaryCrossEntropyWithLogits: [
+    ["binaryCrossEntropyWithLogits posWeight", (x, y) =>
+      F.binaryCrossEntropyWithLogits(x, y, { posWeight: tensor([1, 2, 0.5, 1.5], { dtype: "float64" }) }), () => [r(3, 4), rand([3, 4], f64)]],
+    ["binaryCrossEntropyWithLogits weight, none", (x, y) =>
+      F.binaryCrossEntropyWithLogits(x, y, { weight: tensor([1, 2, 0.5, 1.5], { dtype: "float64" }), reduction: "none" }), () => [r(3, 4), rand([3, 4], f64)]],
+  ],
   // the wider PyTorch API (issue 15)
   ...apiOpCases,
 };

@@ -31,7 +31,8 @@ export function logSoftmax(x: Tensor, dim?: number): Tensor {
   return softmaxOps.logSoftmax(x, dim ?? implicitDim(x));
 }
 
-registerOp({ name: "dropout", gradFns: ["NativeDropoutBackward0"], onceDifferentiable: true });
+// the backward (grad · mask · scale) is made of ops, so it is differentiable again
+registerOp({ name: "dropout", gradFns: ["NativeDropoutBackward0"] });
 /** Zeroes each element with probability p and scales the rest by 1/(1−p); the identity when not training. */
 export function dropout(x: Tensor, p = 0.5, training = true): Tensor {
   if (p < 0 || p > 1) throw new Error(`dropout probability has to be between 0 and 1, but got ${p}`);

@@ -8,9 +8,12 @@ import type { FloatArray } from "../kernels/matmulRef";
 import { im2colGeometry, type Im2colGeometry } from "../kernels/im2col";
 import { convForwardInto, convInputGradInto, convWeightGradInto, type ConvDims } from "../kernels/conv";
 import { floatDtypeOf, floatValues } from "./raw";
+import { isGradEnabled } from "../gradMode";
+import { convGradsComposed } from "./convBackward";
 
 // conv1d / conv2d via im2col + gemm, one ConvolutionBackward0 node (saving input and weight, as
-// PyTorch does; the column matrix is rebuilt in backward rather than kept alive).
+// PyTorch does; the column matrix is rebuilt in backward rather than kept alive). Under createGraph
+// the backward is made of convolutions instead (convBackward.ts), so it differentiates again.
 
 export type IntOrPair = number | [number, number];
 export type IntOrSingle = number | [number];
@@ -71,6 +74,10 @@ function convCore(
   const xShape = [...x.shape], wShape = [...w.shape];
   return record(op, "ConvolutionBackward0", inputs, makeTensor(out, outShape, dtype), (grad, node) => {
     const input = node.saved(0), weight = node.saved(1);
+    if (isGradEnabled()) {
+      const grads = convGradsComposed(input, weight, grad, geom, groups, node.needsInputGrad);
+      return bias !== null ? grads : grads.slice(0, 2);
+    }
     const gdt: DType = grad.dtype === "float64" ? "float64" : "float32";
     const gy = floatValues(grad, gdt);
     const needX = node.needsInputGrad[0], needW = node.needsInputGrad[1];
@@ -139,8 +146,8 @@ function geometry(
   return im2colGeometry(N, C, H, W, kH, kW, stride, padding, dilation);
 }
 
-registerOp({ name: "conv1d", gradFns: ["ConvolutionBackward0"], onceDifferentiable: true });
-registerOp({ name: "conv2d", gradFns: ["ConvolutionBackward0"], onceDifferentiable: true });
+registerOp({ name: "conv1d", gradFns: ["ConvolutionBackward0"] });
+registerOp({ name: "conv2d", gradFns: ["ConvolutionBackward0"] });
 /** torch.nn.functional.conv2d: input [N, C, H, W] (or unbatched [C, H, W]). */
 export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null, options: Conv2dOptions = {}): Tensor {
   if (input.dim() === 3) return squeeze(conv2d(unsqueeze(input, 0), weight, bias, options), 0);

@@ -7,7 +7,9 @@ import { unbroadcast } from "../ops/broadcast";
 import { broadcastShapes, numelOf, shapesEqual } from "../shape";
 import { add, mul, neg, div, where } from "../ops/binary";
 import { sum } from "../ops/reduce";
-import { reshape } from "../ops/shapeOps";
+import { reshape, unsqueeze } from "../ops/shapeOps";
+import { isGradEnabled } from "../gradMode";
+import { lossDerivatives, type LossDerivative } from "./lossDerivatives";
 import { logSoftmaxFused as logSoftmax } from "./logSoftmax";
 import { sigmoidScalar } from "../ops/unary";
 import { compare } from "../ops/compare";
@@ -32,12 +34,12 @@ function reduceLosses(losses: TypedArray, shape: readonly number[], reduction: R
   return makeTensor(out, [], dtype);
 }
 
-registerOp({ name: "nllLoss", gradFns: ["NllLossBackward0", "NllLoss2DBackward0"], onceDifferentiable: true });
-registerOp({ name: "mseLoss", gradFns: ["MseLossBackward0"], onceDifferentiable: true });
-registerOp({ name: "l1Loss", gradFns: ["L1LossBackward0"], onceDifferentiable: true });
-registerOp({ name: "smoothL1Loss", gradFns: ["SmoothL1LossBackward0"], onceDifferentiable: true });
-registerOp({ name: "binaryCrossEntropy", gradFns: ["BinaryCrossEntropyBackward0"], onceDifferentiable: true });
-registerOp({ name: "binaryCrossEntropyWithLogits", gradFns: ["BinaryCrossEntropyWithLogitsBackward0"], onceDifferentiable: true });
+registerOp({ name: "nllLoss", gradFns: ["NllLossBackward0", "NllLoss2DBackward0"] });
+registerOp({ name: "mseLoss", gradFns: ["MseLossBackward0"] });
+registerOp({ name: "l1Loss", gradFns: ["L1LossBackward0"] });
+registerOp({ name: "smoothL1Loss", gradFns: ["SmoothL1LossBackward0"] });
+registerOp({ name: "binaryCrossEntropy", gradFns: ["BinaryCrossEntropyBackward0"] });
+registerOp({ name: "binaryCrossEntropyWithLogits", gradFns: ["BinaryCrossEntropyWithLogitsBackward0"] });
 /** torch.nn.functional.nll_loss: input [C], [N, C] or [N, C, d1, ...] of log-probabilities, target class indices. */
 export function nllLoss(input: Tensor, target: Tensor, options: NllLossOptions = {}): Tensor {
   const { weight = null, ignoreIndex = -100 } = options;
@@ -75,6 +77,8 @@ export function nllLoss(input: Tensor, target: Tensor, options: NllLossOptions =
   const inShape = [...input.shape];
   const name = input.dim() === 4 ? "NllLoss2DBackward0" : "NllLossBackward0";
   return record("nllLoss", name, [input], out, (grad, node) => {
+    // under createGraph: the gradient is linear in grad with constant coefficients, so grad · coef
+    if (isGradEnabled()) return [nllGradComposed(grad, node.saved(0), w, ignoreIndex, reduction, totalWeight, inShape, batched)];
     const tv = contiguousData(node.saved(0));
     const gd = contiguousData(grad);
     const gx = allocate(grad.dtype, numelOf(inShape));
@@ -88,6 +92,24 @@ export function nllLoss(input: Tensor, target: Tensor, options: NllLossOptions =
       }
     return [makeTensor(gx, inShape, grad.dtype)];
   }, { saved: weight ? [target, weight] : [target] });
+}
+
+/** nll_loss's input gradient as grad times a constant tensor (−w[class]/divisor at each target). */
+function nllGradComposed(
+  grad: Tensor, target: Tensor, w: TypedArray | null, ignoreIndex: number, reduction: Reduction, totalWeight: number,
+  inShape: number[], batched: boolean,
+): Tensor {
+  const tv = contiguousData(target);
+  const C = batched ? inShape[1] : inShape[0], S = numelOf(inShape.slice(2)), N = batched ? inShape[0] : 1;
+  const coef = allocate(grad.dtype, numelOf(inShape));
+  const scale = reduction === "mean" ? 1 / totalWeight : 1;
+  for (let n = 0; n < N; n++)
+    for (let s = 0; s < S; s++) {
+      const cls = tv[n * S + s];
+      if (cls !== ignoreIndex) coef[(n * C + cls) * S + s] = -(w ? w[cls] : 1) * scale;
+    }
+  const g = reduction === "none" && batched ? unsqueeze(grad, 1) : grad;
+  return mul(g, makeTensor(coef, inShape, grad.dtype));
 }
 
 export interface CrossEntropyOptions extends NllLossOptions {
@@ -149,6 +171,7 @@ function pointwiseLoss(
   dx: (x: number, y: number, i: number) => number,
   dy: (x: number, y: number, i: number) => number,
   extraSaved: Tensor[] = [],
+  composed: LossDerivative,
 ): Tensor {
   const shape = shapesEqual(input.shape, target.shape) ? [...input.shape] : broadcastShapes(input.shape, target.shape, op);
   const dtype = floatDtypeOf(input, target);
@@ -159,6 +182,15 @@ function pointwiseLoss(
   const out = reduceLosses(losses, shape, reduction, dtype, n);
   const inShape = [...input.shape], tShape = [...target.shape];
   return record(op, nodeName, [input, target], out, (grad, node) => {
+    if (isGradEnabled()) {
+      // createGraph: the same derivatives from differentiable ops, so they can be differentiated again
+      const { dx: dX, dy: dY } = composed(node.saved(0), node.saved(1));
+      const g = reduction === "mean" ? div(grad, n) : grad;
+      return [
+        node.needsInputGrad[0] ? unbroadcast(mul(g, dX), inShape) : null,
+        node.needsInputGrad[1] ? unbroadcast(mul(g, dY), tShape) : null,
+      ];
+    }
     const x = broadcastValues(node.saved(0), shape), y = broadcastValues(node.saved(1), shape);
     const gd = contiguousData(grad);
     const gdt = grad.dtype;
@@ -178,12 +210,12 @@ export interface ReductionOption {
 
 export function mseLoss(input: Tensor, target: Tensor, options: ReductionOption = {}): Tensor {
   return pointwiseLoss("mseLoss", "MseLossBackward0", input, target, checkReduction(options.reduction ?? "mean"),
-    (x, y) => (x - y) * (x - y), (x, y) => 2 * (x - y), (x, y) => -2 * (x - y));
+    (x, y) => (x - y) * (x - y), (x, y) => 2 * (x - y), (x, y) => -2 * (x - y), [], lossDerivatives.mse);
 }
 
 export function l1Loss(input: Tensor, target: Tensor, options: ReductionOption = {}): Tensor {
   return pointwiseLoss("l1Loss", "L1LossBackward0", input, target, checkReduction(options.reduction ?? "mean"),
-    (x, y) => Math.abs(x - y), (x, y) => Math.sign(x - y), (x, y) => -Math.sign(x - y));
+    (x, y) => Math.abs(x - y), (x, y) => Math.sign(x - y), (x, y) => -Math.sign(x - y), [], lossDerivatives.l1);
 }
 
 export function smoothL1Loss(input: Tensor, target: Tensor, options: ReductionOption & { beta?: number } = {}): Tensor {
@@ -197,7 +229,7 @@ export function smoothL1Loss(input: Tensor, target: Tensor, options: ReductionOp
     (x, y) => {
       const a = Math.abs(x - y);
       return a < beta ? (0.5 * a * a) / beta : a - 0.5 * beta;
-    }, d, (x, y) => -d(x, y));
+    }, d, (x, y) => -d(x, y), [], lossDerivatives.smoothL1(beta));
 }
 
 export interface BceOptions extends ReductionOption {
@@ -227,7 +259,7 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, options: BceOp
     (x, y, i) => -wi(i) * (y * logC(x) + (1 - y) * logC(1 - x)),
     (x, y, i) => (wi(i) * (x - y)) / Math.max((1 - x) * x, 1e-12),
     (x, y, i) => -wi(i) * (logC(x) - logC(1 - x)),
-    options.weight ? [options.weight] : []);
+    options.weight ? [options.weight] : [], lossDerivatives.bce(options.weight ?? null));
 }
 
 export interface BceWithLogitsOptions extends BceOptions {
@@ -252,5 +284,5 @@ export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opti
     (x, y, i) => wi(i) * ((1 - y) * x + (1 + (pwi(i) - 1) * y) * softplusNeg(x)),
     (x, y, i) => wi(i) * ((1 - y) - (1 + (pwi(i) - 1) * y) * (1 - sigmoidScalar(x))),
     (x, y, i) => wi(i) * (-x + (pwi(i) - 1) * softplusNeg(x)),
-    extra);
+    extra, lossDerivatives.bceWithLogits(options.weight ?? null, options.posWeight ?? null));
 }

@@ -5,13 +5,27 @@ import { registerOp } from "../ops/registry";
 import { contiguousData, makeTensor } from "../ops/kernel";
 import { numelOf } from "../shape";
 import { floatDtypeOf, updateInPlace } from "./raw";
+import { isGradEnabled } from "../gradMode";
+import { batchNormGradsComposed, layerNormGradsComposed, type NormGrads } from "./normBackward";
+
+/** The composed gradients [input, weight, bias] as the node's list (only the inputs it has). */
+function present(grads: NormGrads, hasWeight: boolean, hasBias: boolean): Array<Tensor | null> {
+  return [grads[0], ...(hasWeight ? [grads[1]] : []), ...(hasBias ? [grads[2]] : [])];
+}
+
+/** needsInputGrad of [input, weight?, bias?] as [input, weight, bias]. */
+function needs(node: { needsInputGrad: boolean[] }, hasWeight: boolean, hasBias: boolean): boolean[] {
+  const n = node.needsInputGrad;
+  return [n[0], hasWeight && n[1], hasBias && n[hasWeight ? 2 : 1]];
+}
 
 // layer_norm and batch_norm as single nodes (NativeLayerNormBackward0 / NativeBatchNormBackward0) with
 // the closed-form backward: for x̂ = (x − μ)·rstd over a group of n values and d = g·γ,
 //   dx = rstd/n · (n·d − Σd − x̂·Σ(d·x̂)).
+// Under createGraph the same formula is made of ops (normBackward.ts), so it differentiates again.
 
-registerOp({ name: "layerNorm", gradFns: ["NativeLayerNormBackward0"], onceDifferentiable: true });
-registerOp({ name: "batchNorm", gradFns: ["NativeBatchNormBackward0"], onceDifferentiable: true });
+registerOp({ name: "layerNorm", gradFns: ["NativeLayerNormBackward0"] });
+registerOp({ name: "batchNorm", gradFns: ["NativeBatchNormBackward0"] });
 /** torch.nn.functional.layer_norm over the trailing `normalizedShape` dims. */
 export function layerNorm(
   input: Tensor, normalizedShape: number | number[], weight: Tensor | null = null, bias: Tensor | null = null, eps = 1e-5,
@@ -48,6 +62,10 @@ export function layerNorm(
   const meanT = makeTensor(mean, [rows], dtype), rstdT = makeTensor(rstd, [rows], dtype);
   const inShape = [...input.shape];
   return record("layerNorm", "NativeLayerNormBackward0", inputs, makeTensor(out, inShape, dtype), (grad, node) => {
+    if (isGradEnabled()) {
+      const grads = layerNormGradsComposed(node.saved(0), weight ? node.saved(3) : null, grad, shape.length, eps, needs(node, !!weight, !!bias));
+      return present(grads, !!weight, !!bias);
+    }
     const xs = contiguousData(node.saved(0));
     const mu = contiguousData(node.saved(1)), rsd = contiguousData(node.saved(2));
     const gd = contiguousData(grad);
@@ -153,6 +171,11 @@ export function batchNorm(
   const meanT = makeTensor(mean, [C], dtype), rstdT = makeTensor(rstd, [C], dtype);
   const inShape = [...input.shape];
   return record("batchNorm", "NativeBatchNormBackward0", inputs, makeTensor(out, inShape, dtype), (grad, node) => {
+    if (isGradEnabled()) {
+      const grads = batchNormGradsComposed(node.saved(0), weight ? node.saved(3) : null, grad, training, eps,
+        node.saved(1), node.saved(2), needs(node, !!weight, !!bias));
+      return present(grads, !!weight, !!bias);
+    }
     const xs = contiguousData(node.saved(0));
     const mu = contiguousData(node.saved(1)), rsd = contiguousData(node.saved(2));
     const gd = contiguousData(grad);

@@ -3,8 +3,15 @@ import { allocate, type DType } from "../dtype";
 import { record } from "../autograd/record";
 import { registerOp } from "../ops/registry";
 import { contiguousData, makeTensor } from "../ops/kernel";
+import type { TypedArray } from "../dtype";
+import { isGradEnabled } from "../gradMode";
+import { scatterAdd } from "../ops/indexing";
+import { reshape } from "../ops/shapeOps";
 
 // 2-D pooling over the last two dims of [N, C, H, W] or [C, H, W] tensors (every leading dim is a plane).
+// Second order: max-pool's backward scatters through the saved indices (scatter_add under createGraph);
+// the average pools are linear, so each is paired with its adjoint (the backward) as two ops whose
+// backwards are each other, and both differentiate any number of times.
 
 type IntOrPair = number | [number, number];
 
@@ -58,9 +65,11 @@ export interface MaxPool2dOptions {
   ceilMode?: boolean;
 }
 
-registerOp({ name: "maxPool2d", gradFns: ["MaxPool2DWithIndicesBackward0"], onceDifferentiable: true });
-registerOp({ name: "avgPool2d", gradFns: ["AvgPool2DBackward0"], onceDifferentiable: true });
-registerOp({ name: "adaptiveAvgPool2d", gradFns: ["AdaptiveAvgPool2DBackward0"], onceDifferentiable: true });
+registerOp({ name: "maxPool2d", gradFns: ["MaxPool2DWithIndicesBackward0"] });
+registerOp({ name: "avgPool2d", gradFns: ["AvgPool2DBackward0"] });
+registerOp({ name: "avgPool2dBackward", gradFns: ["AvgPool2DBackwardBackward0"] });
+registerOp({ name: "adaptiveAvgPool2d", gradFns: ["AdaptiveAvgPool2DBackward0"] });
+registerOp({ name: "adaptiveAvgPool2dBackward", gradFns: ["AdaptiveAvgPool2DBackwardBackward0"] });
 /** max_pool2d; the gradient goes to the (first) maximum of each window. */
 export function maxPool2d(input: Tensor, kernelSize: IntOrPair, options: MaxPool2dOptions = {}): Tensor {
   return maxPool2dWithIndices(input, kernelSize, options).values;
@@ -101,6 +110,12 @@ export function maxPool2dWithIndices(input: Tensor, kernelSize: IntOrPair, optio
   const indices = makeTensor(idx, outShape, "int64");
   const inShape = [...input.shape];
   const values = record("maxPool2d", "MaxPool2DWithIndicesBackward0", [input], makeTensor(out, outShape, dtype), (grad, node) => {
+    if (isGradEnabled()) {
+      // createGraph: the same scatter as an op (its gradient gathers at the indices)
+      const zeros = makeTensor(allocate(grad.dtype, planes * H * W), [planes, H * W], grad.dtype);
+      const at = reshape(node.saved(1), [planes, oH * oW]);
+      return [reshape(scatterAdd(zeros, 1, at, reshape(grad, [planes, oH * oW])), inShape)];
+    }
     const ix = contiguousData(node.saved(1));
     const gd = contiguousData(grad);
     const gx = allocate(grad.dtype, planes * H * W);
@@ -142,23 +157,21 @@ export function avgPool2d(input: Tensor, kernelSize: IntOrPair, options: AvgPool
       win.set([h0, h1, w0, w1], o * 4);
       div[o] = divisorOverride ?? (countIncludePad ? poolSize : (h1 - h0) * (w1 - w0));
     }
-  const src = contiguousData(input);
-  const dtype = floatDtype(input);
-  const out = allocate(dtype, planes * oH * oW);
-  for (let p = 0; p < planes; p++) {
-    const base = p * H * W;
-    for (let o = 0; o < oH * oW; o++) {
-      const h0 = win[o * 4], h1 = win[o * 4 + 1], w0 = win[o * 4 + 2], w1 = win[o * 4 + 3];
-      let acc = 0;
-      for (let h = h0; h < h1; h++) for (let w = w0; w < w1; w++) acc += src[base + h * W + w];
-      out[p * oH * oW + o] = acc / div[o];
+  const pool = (src: TypedArray, dtype: DType) => {
+    const out = allocate(dtype, planes * oH * oW);
+    for (let p = 0; p < planes; p++) {
+      const base = p * H * W;
+      for (let o = 0; o < oH * oW; o++) {
+        const h0 = win[o * 4], h1 = win[o * 4 + 1], w0 = win[o * 4 + 2], w1 = win[o * 4 + 3];
+        let acc = 0;
+        for (let h = h0; h < h1; h++) for (let w = w0; w < w1; w++) acc += src[base + h * W + w];
+        out[p * oH * oW + o] = acc / div[o];
+      }
     }
-  }
-  const outShape = [...input.shape.slice(0, -2), oH, oW];
-  const inShape = [...input.shape];
-  return record("avgPool2d", "AvgPool2DBackward0", [input], makeTensor(out, outShape, dtype), (grad) => {
-    const gd = contiguousData(grad);
-    const gx = allocate(grad.dtype, planes * H * W);
+    return out;
+  };
+  const spread = (gd: TypedArray, dtype: DType) => {
+    const gx = allocate(dtype, planes * H * W);
     for (let p = 0; p < planes; p++) {
       const base = p * H * W;
       for (let o = 0; o < oH * oW; o++) {
@@ -167,8 +180,27 @@ export function avgPool2d(input: Tensor, kernelSize: IntOrPair, options: AvgPool
         for (let h = h0; h < h1; h++) for (let w = w0; w < w1; w++) gx[base + h * W + w] += v;
       }
     }
-    return [makeTensor(gx, inShape, grad.dtype)];
-  }, { saved: [input] });
+    return gx;
+  };
+  return linearPair("avgPool2d", "AvgPool2DBackward0", "AvgPool2DBackwardBackward0", pool, spread, input, [...input.shape.slice(0, -2), oH, oW]);
+}
+
+/**
+ * A linear pooling op `pool` (input shape -> outShape) and its adjoint `spread`, recorded as two ops
+ * whose backwards call each other: d pool = spread and d spread = pool, at every order.
+ */
+function linearPair(
+  op: "avgPool2d" | "adaptiveAvgPool2d", gradFn: string, backwardGradFn: string,
+  pool: (src: TypedArray, dtype: DType) => TypedArray, spread: (g: TypedArray, dtype: DType) => TypedArray,
+  input: Tensor, outShape: number[],
+): Tensor {
+  const inShape = [...input.shape];
+  const forward = (x: Tensor, saveInput: boolean): Tensor =>
+    record(op, gradFn, [x], makeTensor(pool(contiguousData(x), floatDtype(x)), outShape, floatDtype(x)), (g) => [backward(g)],
+      { saved: saveInput ? [x] : [] });
+  const backward = (g: Tensor): Tensor =>
+    record(`${op}Backward`, backwardGradFn, [g], makeTensor(spread(contiguousData(g), floatDtype(g)), inShape, floatDtype(g)), (gg) => [forward(gg, false)]);
+  return forward(input, true);
 }
 
 /** adaptive_avg_pool2d: windows [floor(i·H/oH), ceil((i+1)·H/oH)). `null` keeps that input size. */
@@ -182,22 +214,20 @@ export function adaptiveAvgPool2d(input: Tensor, outputSize: number | [number | 
   const planes = input.numel() / (H * W);
   const start = (i: number, o: number, n: number) => Math.floor((i * n) / o);
   const end = (i: number, o: number, n: number) => Math.ceil(((i + 1) * n) / o);
-  const src = contiguousData(input);
-  const dtype = floatDtype(input);
-  const out = allocate(dtype, planes * oH * oW);
-  for (let p = 0; p < planes; p++)
-    for (let oh = 0; oh < oH; oh++)
-      for (let ow = 0; ow < oW; ow++) {
-        const h0 = start(oh, oH, H), h1 = end(oh, oH, H), w0 = start(ow, oW, W), w1 = end(ow, oW, W);
-        let acc = 0;
-        for (let h = h0; h < h1; h++) for (let w = w0; w < w1; w++) acc += src[p * H * W + h * W + w];
-        out[(p * oH + oh) * oW + ow] = acc / ((h1 - h0) * (w1 - w0));
-      }
-  const outShape = [...input.shape.slice(0, -2), oH, oW];
-  const inShape = [...input.shape];
-  return record("adaptiveAvgPool2d", "AdaptiveAvgPool2DBackward0", [input], makeTensor(out, outShape, dtype), (grad) => {
-    const gd = contiguousData(grad);
-    const gx = allocate(grad.dtype, planes * H * W);
+  const pool = (src: TypedArray, dtype: DType) => {
+    const out = allocate(dtype, planes * oH * oW);
+    for (let p = 0; p < planes; p++)
+      for (let oh = 0; oh < oH; oh++)
+        for (let ow = 0; ow < oW; ow++) {
+          const h0 = start(oh, oH, H), h1 = end(oh, oH, H), w0 = start(ow, oW, W), w1 = end(ow, oW, W);
+          let acc = 0;
+          for (let h = h0; h < h1; h++) for (let w = w0; w < w1; w++) acc += src[p * H * W + h * W + w];
+          out[(p * oH + oh) * oW + ow] = acc / ((h1 - h0) * (w1 - w0));
+        }
+    return out;
+  };
+  const spread = (gd: TypedArray, dtype: DType) => {
+    const gx = allocate(dtype, planes * H * W);
     for (let p = 0; p < planes; p++)
       for (let oh = 0; oh < oH; oh++)
         for (let ow = 0; ow < oW; ow++) {
@@ -205,6 +235,8 @@ export function adaptiveAvgPool2d(input: Tensor, outputSize: number | [number | 
           const v = gd[(p * oH + oh) * oW + ow] / ((h1 - h0) * (w1 - w0));
           for (let h = h0; h < h1; h++) for (let w = w0; w < w1; w++) gx[p * H * W + h * W + w] += v;
         }
-    return [makeTensor(gx, inShape, grad.dtype)];
-  }, { saved: [input] });
+    return gx;
+  };
+  const outShape = [...input.shape.slice(0, -2), oH, oW];
+  return linearPair("adaptiveAvgPool2d", "AdaptiveAvgPool2DBackward0", "AdaptiveAvgPool2DBackwardBackward0", pool, spread, input, outShape);
 }

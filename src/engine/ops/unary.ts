@@ -9,6 +9,7 @@ import { add, mul, div, neg, where } from "./binary";
 import { registerOp } from "./registry";
 import { erfF32 } from "../kernels/erf";
 import { leakyReluBackward, thresholdBackward } from "./maskBackward";
+import { geluDerivativeTensors } from "./geluDerivatives";
 
 // Elementwise functions. Backward formulas are written with differentiable ops where the derivative
 // is a product with the incoming gradient, so createGraph works through them.
@@ -201,16 +202,25 @@ function normalPdf(v: number): number {
   return Math.exp(-0.5 * v * v) / Math.sqrt(2 * Math.PI);
 }
 
-// gelu's backward is its own op (PyTorch's gelu_backward): g · gelu'(x), differentiable in g and x
-// once more; its own backward uses gelu'' as a constant, so it declares itself once-differentiable.
-registerOp({ name: "geluBackward", gradFns: ["GeluBackwardBackward0"], onceDifferentiable: true });
+// gelu's backward is its own op (PyTorch's gelu_backward): g · gelu'(x), differentiable in g and x;
+// under createGraph its own backward takes gelu' and gelu'' from ops, so it differentiates again.
+registerOp({ name: "geluBackward", gradFns: ["GeluBackwardBackward0"] });
 export function geluBackward(g: Tensor, x: Tensor, approximate: "none" | "tanh"): Tensor {
   const { d1, d2 } = geluDerivatives[approximate];
   const out = mul(g.detach(), mapUnary(x, d1, g.dtype));
-  return record("geluBackward", "GeluBackwardBackward0", [g, x], out, (gg, node) => [
-    node.needsInputGrad[0] ? mul(gg, mapUnary(node.saved(1), d1, gg.dtype)) : null,
-    node.needsInputGrad[1] ? mul(mul(gg, node.saved(0)), mapUnary(node.saved(1), d2, gg.dtype)) : null,
-  ], { saved: [g, x] });
+  return record("geluBackward", "GeluBackwardBackward0", [g, x], out, (gg, node) => {
+    if (isGradEnabled()) return geluDoubleBackward(gg, node.saved(0), node.saved(1), approximate, node.needsInputGrad);
+    return [
+      node.needsInputGrad[0] ? mul(gg, mapUnary(node.saved(1), d1, gg.dtype)) : null,
+      node.needsInputGrad[1] ? mul(mul(gg, node.saved(0)), mapUnary(node.saved(1), d2, gg.dtype)) : null,
+    ];
+  }, { saved: [g, x] });
+}
+
+/** gelu_backward's backward from differentiable ops (PyTorch's composite gelu_double_backward). */
+function geluDoubleBackward(gg: Tensor, g: Tensor, x: Tensor, approximate: "none" | "tanh", need: boolean[]): Array<Tensor | null> {
+  const { d1, d2 } = geluDerivativeTensors(x, approximate);
+  return [need[0] ? mul(gg, d1) : null, need[1] ? mul(mul(gg, g), d2) : null];
 }
 
 /** erf with ~1e-16 accuracy (series for small |x|, continued fraction via erfc for large). */
