@@ -4,7 +4,7 @@
 // unit, target, how many times faster GradLens is than each tfjs backend, how many times PyTorch's
 // time GradLens takes (1 and 2 threads), ✓/✗.
 //
-//   node dist/bench.js [--no-browser] [--only=steps,kernels,trace,check,static,python,layout] [--write-docs]
+//   node dist/bench.js [--no-browser] [--only=steps,kernels,trace,check,models,static,python,layout] [--write-docs]
 //
 // Run from the repository root (the examples, the CLI build and the tfjs wasm files are found from
 // there). --no-browser skips the graph-layout benchmark (it drives Chromium). --write-docs writes
@@ -17,6 +17,7 @@ import { benchKernels } from "./kernels.bench";
 import { benchCnnStep, benchMlpStep, benchTracedMlpStep, type Peer, type StepTimes } from "./steps.bench";
 import { benchTrace } from "./trace.bench";
 import { benchLargeAnalysis, benchWarmCheck } from "./check.bench";
+import { benchModelChecks } from "./modelCheck.bench";
 import { benchStaticScan } from "./staticScan.bench";
 import { benchPython } from "./python.bench";
 
@@ -222,6 +223,7 @@ export async function main(argv = process.argv.slice(2)): Promise<Row[]> {
   }
   if (want("trace")) await section("tracing overhead (small MLP) and cold checks", rows, async () => benchTrace());
   if (want("check")) await section("warm checks", rows, async () => [...(await benchWarmCheck()), ...(await benchLargeAnalysis())]);
+  if (want("models")) await section("checks of real-size models", rows, async () => benchModelChecks());
   if (want("static")) await section("static scan", rows, async () => benchStaticScan());
   if (want("python")) await section("PyTorch backend (the user's torch)", rows, async () => benchPython());
   if (browser) {
