@@ -197,15 +197,19 @@ const geluDerivatives = {
   },
 };
 
+const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 function normalPdf(v: number): number {
-  return Math.exp(-0.5 * v * v) / Math.sqrt(2 * Math.PI);
+  return Math.exp(-0.5 * v * v) * INV_SQRT_2PI;
 }
+const geluD1F32 = (v: number): number => 0.5 * (1 + erfF32(v * SQRT1_2)) + v * normalPdf(v);
 
 // gelu's backward is its own op (PyTorch's gelu_backward): g · gelu'(x), differentiable in g and x
 // once more; its own backward uses gelu'' as a constant, so it declares itself once-differentiable.
 registerOp({ name: "geluBackward", gradFns: ["GeluBackwardBackward0"], onceDifferentiable: true });
 export function geluBackward(g: Tensor, x: Tensor, approximate: "none" | "tanh"): Tensor {
-  const { d1, d2 } = geluDerivatives[approximate];
+  const { d2 } = geluDerivatives[approximate];
+  // float32 gradients need no float64-exact erf (its series was most of a transformer's backward)
+  const d1 = approximate === "none" && g.dtype === "float32" ? geluD1F32 : geluDerivatives[approximate].d1;
   const out = mul(g.detach(), mapUnary(x, d1, g.dtype));
   return record("geluBackward", "GeluBackwardBackward0", [g, x], out, (gg, node) => [
     node.needsInputGrad[0] ? mul(gg, mapUnary(node.saved(1), d1, gg.dtype)) : null,
