@@ -28,16 +28,20 @@ describe("erfF32", () => {
   });
 });
 
-describe("GELU's float32 backward (erfF32)", () => {
-  it("matches the float64 backward (checked against PyTorch's fixtures) to float32 accuracy", async () => {
+describe("GELU on float32 (kernels/gelu.ts, erfF32)", () => {
+  it("matches the float64 forward and backward (checked against PyTorch's fixtures) to float32 accuracy", async () => {
     const { tensor } = await import("../../../src/engine/index");
     const xs = Array.from({ length: 241 }, (_, i) => (i - 120) / 20); // [−6, 6]
-    const grad = (dtype: "float32" | "float64") => {
+    const run = (dtype: "float32" | "float64") => {
       const x = tensor(xs, { dtype, requiresGrad: true });
-      x.gelu().mul(tensor(xs.map((_, i) => 1 + i / 100), { dtype })).sum().backward();
-      return Array.from(x.grad!.dataSync());
+      const y = x.gelu();
+      y.mul(tensor(xs.map((_, i) => 1 + i / 100), { dtype })).sum().backward();
+      return { y: Array.from(y.dataSync()), dx: Array.from(x.grad!.dataSync()) };
     };
-    const f32 = grad("float32"), f64 = grad("float64");
-    for (let i = 0; i < xs.length; i++) expect(Math.abs(f32[i]! - f64[i]!)).toBeLessThanOrEqual(3e-7 * Math.max(1, Math.abs(f64[i]!)));
+    const f32 = run("float32"), f64 = run("float64");
+    for (let i = 0; i < xs.length; i++) {
+      expect(Math.abs(f32.y[i]! - f64.y[i]!)).toBeLessThanOrEqual(2e-7 * Math.max(1, Math.abs(f64.y[i]!)));
+      expect(Math.abs(f32.dx[i]! - f64.dx[i]!)).toBeLessThanOrEqual(3e-7 * Math.max(1, Math.abs(f64.dx[i]!)));
+    }
   });
 });
