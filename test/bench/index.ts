@@ -100,6 +100,11 @@ function stepRows(name: string, t: StepTimes, target: string, need: Partial<Reco
   }
   row.pass = checks.length > 0 ? checks.every(Boolean) : null;
   const rows = [row];
+  if (t.cpu !== undefined) {
+    // information, not the verdict: CPU time shrinks what other processes' load does to wall time
+    const vs = t.cpu.pytorch !== undefined ? `, PyTorch 1 thread ${fmt(t.cpu.pytorch)} ms: ${fmt(t.cpu.gradlens / t.cpu.pytorch)}× its CPU time` : "";
+    rows.push({ name: `  note: CPU time per step (less sensitive to load): GradLens ${fmt(t.cpu.gradlens)} ms${vs}`, value: Number.NaN, unit: "", target: "", pass: null });
+  }
   for (const note of t.notes) rows.push({ name: `  note: ${note}`, value: Number.NaN, unit: "", target: "", pass: null });
   return rows;
 }
