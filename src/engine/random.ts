@@ -1,7 +1,11 @@
 // A seeded, deterministic generator (xoshiro128**), shared by rand/randn/randint, nn.init and Dropout.
 
-let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-let spareNormal: number | null = null;
+// the state in an Int32Array: module-level numbers beyond 2³⁰ are boxed on every store (two heap
+// allocations per random number; most of a large model's construction time went to the GC)
+const st = new Int32Array(4);
+// the cached second Box–Muller value, unboxed for the same reason
+const spare = new Float64Array(1);
+let hasSpare = false;
 
 function splitmix32(seed: number): () => number {
   let a = seed >>> 0;
@@ -16,17 +20,19 @@ function splitmix32(seed: number): () => number {
 
 export function manualSeed(seed: number): void {
   const next = splitmix32(Math.floor(seed) ^ 0x5eed);
-  s0 = next(); s1 = next(); s2 = next(); s3 = next();
-  spareNormal = null;
+  st[0] = next(); st[1] = next(); st[2] = next(); st[3] = next();
+  hasSpare = false;
 }
 manualSeed(Date.now() & 0xffffffff);
 
 function nextUint32(): number {
+  const s0 = st[0]!, s1 = st[1]!;
   const result = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
-  const t = s1 << 9;
-  s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3;
-  s2 ^= t;
-  s3 = rotl(s3, 11);
+  const s2 = st[2]! ^ s0, s3 = st[3]! ^ s1;
+  st[0] = s0 ^ s3;
+  st[1] = s1 ^ s2;
+  st[2] = s2 ^ (s1 << 9);
+  st[3] = rotl(s3, 11);
   return result;
 }
 
@@ -42,16 +48,16 @@ export function randomUniform(): number {
 
 /** Standard normal (Box–Muller, caching the second value). */
 export function randomNormal(): number {
-  if (spareNormal !== null) {
-    const v = spareNormal;
-    spareNormal = null;
-    return v;
+  if (hasSpare) {
+    hasSpare = false;
+    return spare[0]!;
   }
   let u = 0;
   while (u === 0) u = randomUniform();
   const v = randomUniform();
   const r = Math.sqrt(-2 * Math.log(u));
-  spareNormal = r * Math.sin(2 * Math.PI * v);
+  spare[0] = r * Math.sin(2 * Math.PI * v);
+  hasSpare = true;
   return r * Math.cos(2 * Math.PI * v);
 }
 

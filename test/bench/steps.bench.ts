@@ -15,6 +15,9 @@ import { torchTimes } from "./torch.bench";
 export type Peer = "tfjs-cpu" | "tfjs-wasm" | "pytorch" | "pytorch-2t";
 export interface StepTimes {
   gradlens: number;
+  /** CPU time per step (ms; process-wide, median of rounds) of GradLens and of PyTorch on 1 thread:
+   * on a shared machine another process's load stretches wall time far more than CPU time */
+  cpu?: { gradlens: number; pytorch?: number };
   peers: Partial<Record<Peer, number>>;
   /** why a peer has no time (not loadable, backend unavailable) */
   notes: string[];
@@ -25,17 +28,28 @@ const CNN = { batch: 32, size: 32, channels: [3, 16, 32], classes: 10 };
 
 /** Median time (ms) of one call, from `rounds` rounds of `perRound` calls after `warmup` calls. */
 export function timeStep(step: () => void, warmup: number, rounds: number, perRound: number, budgetMs = 6000): number {
+  return timeStepWithCpu(step, warmup, rounds, perRound, budgetMs).wall;
+}
+
+const cpuMs = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+const medianOf = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** timeStep's median wall time and the median CPU time per call of the same rounds. */
+export function timeStepWithCpu(step: () => void, warmup: number, rounds: number, perRound: number, budgetMs = 6000): { wall: number; cpu: number } {
   for (let i = 0; i < warmup; i++) step();
-  const times: number[] = [];
+  const times: number[] = [], cpu: number[] = [];
   const start = performance.now();
   for (let r = 0; r < rounds; r++) {
-    const t = performance.now();
+    const t = performance.now(), c = cpuMs();
     for (let i = 0; i < perRound; i++) step();
+    cpu.push((cpuMs() - c) / perRound);
     times.push((performance.now() - t) / perRound);
     if (performance.now() - start > budgetMs && times.length >= 3) break;
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)]!;
+  return { wall: medianOf(times), cpu: medianOf(cpu) };
 }
 
 // ---- GradLens ------------------------------------------------------------------------------------
@@ -210,19 +224,23 @@ function torchPeer(which: "mlp" | "cnn", out: StepTimes): void {
   }
   const t = r.times[which];
   if (t["1"] !== undefined) out.peers.pytorch = t["1"];
+  const cpu = (which === "mlp" ? r.times.mlp_cpu : r.times.cnn_cpu)?.["1"];
+  if (out.cpu !== undefined && cpu !== undefined) out.cpu.pytorch = cpu;
   if (t["2"] !== undefined) out.peers["pytorch-2t"] = t["2"];
   if (which === "mlp") out.notes.push(`PyTorch ${r.times.torch} on ${r.times.blas}, torch.set_num_threads(1) / (2)`);
 }
 
 export async function benchMlpStep(): Promise<StepTimes> {
-  const out: StepTimes = { gradlens: timeStep(gradlensMlpStep(), 10, 15, 5), peers: {}, notes: [] };
+  const ours = timeStepWithCpu(gradlensMlpStep(), 10, 15, 5);
+  const out: StepTimes = { gradlens: ours.wall, cpu: { gradlens: ours.cpu }, peers: {}, notes: [] };
   await tfjsTimes(tfjsMlpStep, { warmup: 5, rounds: 9, perRound: 3 }, out, { warmup: 2, rounds: 5, perRound: 2 });
   torchPeer("mlp", out);
   return out;
 }
 
 export async function benchCnnStep(): Promise<StepTimes> {
-  const out: StepTimes = { gradlens: timeStep(gradlensCnnStep(), 3, 9, 2), peers: {}, notes: [] };
+  const ours = timeStepWithCpu(gradlensCnnStep(), 3, 9, 2);
+  const out: StepTimes = { gradlens: ours.wall, cpu: { gradlens: ours.cpu }, peers: {}, notes: [] };
   // tfjs cpu takes tens of seconds per CNN step: one step, no warm-up (its JIT time is negligible there)
   await tfjsTimes(tfjsCnnStep, { warmup: 2, rounds: 7, perRound: 1 }, out, { warmup: 0, rounds: 1, perRound: 1 });
   torchPeer("cnn", out);

@@ -12,6 +12,9 @@ export interface TorchTimes {
   /** ms per step by thread count */
   mlp: Record<string, number>;
   cnn: Record<string, number>;
+  /** CPU time (process_time) per step by thread count */
+  mlp_cpu?: Record<string, number>;
+  cnn_cpu?: Record<string, number>;
   torch: string;
   blas: string;
 }

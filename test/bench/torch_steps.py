@@ -1,7 +1,8 @@
 """The training steps of steps.bench.ts in PyTorch, for `npm run bench`'s PyTorch column.
 
 Usage: python3 torch_steps.py [--threads N]... prints one JSON object:
-  {"torch": version, "blas": "openblas" | other, "mlp": {threads: ms}, "cnn": {threads: ms}}
+  {"torch": version, "blas": "openblas" | other, "mlp": {threads: ms}, "cnn": {threads: ms},
+   "mlp_cpu": {threads: CPU ms}, "cnn_cpu": {threads: CPU ms}}
 Same models, batch sizes and optimizer as the GradLens steps; the median of rounds after a warm-up,
 as timeStep() in steps.bench.ts. The BLAS torch runs on is whatever libblas.so.3 the dynamic loader
 finds (the bench points LD_LIBRARY_PATH at Debian's OpenBLAS); it is reported, not assumed.
@@ -17,18 +18,20 @@ from torch import nn
 
 
 def time_step(step, warmup, rounds, per_round, budget_s=6.0):
+    """(median wall ms, median CPU ms) per step, as timeStepWithCpu() in steps.bench.ts."""
     for _ in range(warmup):
         step()
-    times = []
+    times, cpu = [], []
     start = time.perf_counter()
     for _ in range(rounds):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         for _ in range(per_round):
             step()
+        cpu.append((time.process_time() - c) / per_round * 1000)
         times.append((time.perf_counter() - t) / per_round * 1000)
         if time.perf_counter() - start > budget_s and len(times) >= 3:
             break
-    return statistics.median_low(times)
+    return statistics.median_low(times), statistics.median_low(cpu)
 
 
 def make_step(model, x, y):
@@ -81,11 +84,11 @@ def set_threads(n):
 
 def main():
     threads = [int(a) for a in sys.argv[sys.argv.index("--threads") + 1:]] if "--threads" in sys.argv else [1]
-    out = {"torch": torch.__version__, "mlp": {}, "cnn": {}}
+    out = {"torch": torch.__version__, "mlp": {}, "cnn": {}, "mlp_cpu": {}, "cnn_cpu": {}}
     for n in threads:
         set_threads(n)
-        out["mlp"][n] = time_step(mlp_step(), 10, 15, 5)
-        out["cnn"][n] = time_step(cnn_step(), 3, 9, 2)
+        out["mlp"][n], out["mlp_cpu"][n] = time_step(mlp_step(), 10, 15, 5)
+        out["cnn"][n], out["cnn_cpu"][n] = time_step(cnn_step(), 3, 9, 2)
     out["blas"] = blas_in_use()
     print(json.dumps(out))
 

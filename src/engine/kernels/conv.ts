@@ -4,7 +4,8 @@
  *   input grad   dx[n] += col2im(Wᵀ · gy[n])
  *   weight grad  dW    += gy[n] · im2col(x[n])ᵀ
  * float32 runs in wasm: the images, weight and gradients are copied in once per call and each
- * image's column matrix is built, multiplied and scattered in wasm memory (it is K/C times the
+ * image's column matrix (several images' side by side when the maps are small) is built, multiplied
+ * and scattered in wasm memory (it is K/C times the
  * image, ~9× for a 3×3 kernel, so copying it across was most of the cost). float64, the JS kernel
  * set and realms without wasm use the JS im2col and the matmul dispatcher, one column matrix at a time.
  */
@@ -32,14 +33,25 @@ function scratch(like: FloatArray, len: number, slot: string): FloatArray {
 
 const align16 = (bytes: number): number => (bytes + 15) & ~15;
 
+/**
+ * Images per GEMM: with small feature maps (a ResNet's later stages: L = 64 or 16 positions) one
+ * image's GEMM is too narrow to amortise packing the weight (forward, input grad) or a full pass over
+ * dW (weight grad, k = L), so up to WIDE_COLUMNS columns of several images go side by side into one
+ * GEMM. Grouped convolutions keep one image per GEMM.
+ */
+const WIDE_COLUMNS = 1024;
+const imagesPerGemm = (d: ConvDims): number => (d.groups === 1 ? Math.max(1, Math.min(d.N, Math.floor(WIDE_COLUMNS / d.image.L))) : 1);
+
 interface Layout {
   ptrs: number[];
   cols: number;
+  /** [Cout, nc·L]: the chunk's output or output gradient side by side (nc > 1 only) */
+  wide: number;
   work: number;
 }
 
-/** Regions of the given float counts, then one column matrix and the GEMM workspace, in wasm memory. */
-function layout(d: ConvDims, floats: number[], gemms: Array<[number, number, number]>) {
+/** Regions of the given float counts, then the column matrix of nc images, their [Cout, nc·L] matrix and the GEMM workspace, in wasm memory. */
+function layout(d: ConvDims, nc: number, floats: number[], gemms: Array<[number, number, number]>) {
   const { K, L } = d.image;
   let at = 0;
   const offsets = floats.map((n) => {
@@ -48,7 +60,9 @@ function layout(d: ConvDims, floats: number[], gemms: Array<[number, number, num
     return o;
   });
   const colsAt = at;
-  at += align16(K * L * 4);
+  at += align16(K * nc * L * 4);
+  const wideAt = at;
+  if (nc > 1) at += align16(d.Cout * nc * L * 4);
   const workAt = at;
   const s0 = wasmScratch(0);
   if (s0 === null) return null;
@@ -56,7 +70,7 @@ function layout(d: ConvDims, floats: number[], gemms: Array<[number, number, num
   const s = wasmScratch(at + work + 64);
   if (s === null) return null;
   const base = s.base;
-  const lay: Layout = { ptrs: offsets.map((o) => base + o), cols: base + colsAt, work: base + workAt };
+  const lay: Layout = { ptrs: offsets.map((o) => base + o), cols: base + colsAt, wide: base + wideAt, work: base + workAt };
   return { s, lay };
 }
 
@@ -72,18 +86,27 @@ export function convForwardInto(x: FloatArray, w: FloatArray, out: FloatArray, d
   const { K, L } = image;
   const Kg = K / groups, Coutg = Cout / groups;
   const inImage = image.C * image.H * image.W, outImage = Cout * L;
-  const placed = useWasm(x, w, out) ? layout(d, [N * inImage, Cout * Kg, N * outImage], [[Coutg, Kg, L]]) : null;
+  const nc = imagesPerGemm(d);
+  const placed = useWasm(x, w, out) ? layout(d, nc, [N * inImage, Cout * Kg, N * outImage], [[Coutg, Kg, nc * L]]) : null;
   if (placed !== null) {
     const { s, lay } = placed;
     const [xp, wp, op] = lay.ptrs as [number, number, number];
     s.f32.set(x.subarray(0, N * inImage), xp >> 2);
     s.f32.set(w.subarray(0, Cout * Kg), wp >> 2);
     const geo = geometryArgs(image);
-    for (let n = 0; n < N; n++) {
-      s.ex.im2colF32(xp + n * inImage * 4, lay.cols, ...geo);
-      for (let g = 0; g < groups; g++) {
-        s.ex.sgemm(wp + g * Coutg * Kg * 4, lay.cols + g * Kg * L * 4, op + (n * outImage + g * Coutg * L) * 4, Coutg, Kg, L, 0, 0, 0, lay.work);
+    for (let n0 = 0; n0 < N; n0 += nc) {
+      const c = Math.min(nc, N - n0);
+      if (c === 1) {
+        s.ex.im2colF32(xp + n0 * inImage * 4, lay.cols, ...geo, L);
+        for (let g = 0; g < groups; g++) {
+          s.ex.sgemm(wp + g * Coutg * Kg * 4, lay.cols + g * Kg * L * 4, op + (n0 * outImage + g * Coutg * L) * 4, Coutg, Kg, L, 0, 0, 0, lay.work);
+        }
+        continue;
       }
+      // c images: y[:, n0..n0+c) side by side = W · [im2col(x[n0]) … im2col(x[n0+c−1])]
+      for (let t = 0; t < c; t++) s.ex.im2colF32(xp + (n0 + t) * inImage * 4, lay.cols + t * L * 4, ...geo, c * L);
+      s.ex.sgemm(wp, lay.cols, lay.wide, Cout, K, c * L, 0, 0, 0, lay.work);
+      s.ex.splitSideBySideF32(lay.wide, op + n0 * outImage * 4, Cout, c, L);
     }
     out.set(s.f32.subarray(op >> 2, (op >> 2) + N * outImage));
     return;
@@ -103,7 +126,8 @@ export function convInputGradInto(w: FloatArray, gy: FloatArray, dx: FloatArray,
   const { K, L } = image;
   const Kg = K / groups, Coutg = Cout / groups;
   const inImage = image.C * image.H * image.W, outImage = Cout * L;
-  const placed = useWasm(w, gy, dx) ? layout(d, [Cout * Kg, N * outImage, N * inImage], [[Kg, Coutg, L]]) : null;
+  const nc = imagesPerGemm(d);
+  const placed = useWasm(w, gy, dx) ? layout(d, nc, [Cout * Kg, N * outImage, N * inImage], [[Kg, Coutg, nc * L]]) : null;
   if (placed !== null) {
     const { s, lay } = placed;
     const [wp, gp, xp] = lay.ptrs as [number, number, number];
@@ -111,12 +135,19 @@ export function convInputGradInto(w: FloatArray, gy: FloatArray, dx: FloatArray,
     s.f32.set(gy.subarray(0, N * outImage), gp >> 2);
     s.f32.set(dx.subarray(0, N * inImage), xp >> 2);
     const geo = geometryArgs(image);
-    for (let n = 0; n < N; n++) {
-      // dcols = Wᵀ · gy[n], scattered back onto the image
-      for (let g = 0; g < groups; g++) {
-        s.ex.sgemm(wp + g * Coutg * Kg * 4, gp + (n * outImage + g * Coutg * L) * 4, lay.cols + g * Kg * L * 4, Kg, Coutg, L, 1, 0, 0, lay.work);
+    for (let n0 = 0; n0 < N; n0 += nc) {
+      const c = Math.min(nc, N - n0);
+      if (c === 1) {
+        // dcols = Wᵀ · gy[n], scattered back onto the image
+        for (let g = 0; g < groups; g++) {
+          s.ex.sgemm(wp + g * Coutg * Kg * 4, gp + (n0 * outImage + g * Coutg * L) * 4, lay.cols + g * Kg * L * 4, Kg, Coutg, L, 1, 0, 0, lay.work);
+        }
+        s.ex.col2imF32(lay.cols, xp + n0 * inImage * 4, ...geo, L);
+        continue;
       }
-      s.ex.col2imF32(lay.cols, xp + n * inImage * 4, ...geo);
+      s.ex.sideBySideF32(gp + n0 * outImage * 4, lay.wide, Cout, c, L);
+      s.ex.sgemm(wp, lay.wide, lay.cols, K, Cout, c * L, 1, 0, 0, lay.work);
+      for (let t = 0; t < c; t++) s.ex.col2imF32(lay.cols + t * L * 4, xp + (n0 + t) * inImage * 4, ...geo, c * L);
     }
     dx.set(s.f32.subarray(xp >> 2, (xp >> 2) + N * inImage));
     return;
@@ -136,7 +167,8 @@ export function convWeightGradInto(x: FloatArray, gy: FloatArray, dw: FloatArray
   const { K, L } = image;
   const Kg = K / groups, Coutg = Cout / groups;
   const inImage = image.C * image.H * image.W, outImage = Cout * L;
-  const placed = useWasm(x, gy, dw) ? layout(d, [N * inImage, N * outImage, Cout * Kg], [[Coutg, L, Kg]]) : null;
+  const nc = imagesPerGemm(d);
+  const placed = useWasm(x, gy, dw) ? layout(d, nc, [N * inImage, N * outImage, Cout * Kg], [[Coutg, nc * L, Kg]]) : null;
   if (placed !== null) {
     const { s, lay } = placed;
     const [xp, gp, wp] = lay.ptrs as [number, number, number];
@@ -144,12 +176,20 @@ export function convWeightGradInto(x: FloatArray, gy: FloatArray, dw: FloatArray
     s.f32.set(gy.subarray(0, N * outImage), gp >> 2);
     s.f32.set(dw.subarray(0, Cout * Kg), wp >> 2);
     const geo = geometryArgs(image);
-    for (let n = 0; n < N; n++) {
+    for (let n0 = 0; n0 < N; n0 += nc) {
+      const c = Math.min(nc, N - n0);
       // the column matrix is rebuilt rather than kept from the forward
-      s.ex.im2colF32(xp + n * inImage * 4, lay.cols, ...geo);
-      for (let g = 0; g < groups; g++) {
-        s.ex.sgemm(gp + (n * outImage + g * Coutg * L) * 4, lay.cols + g * Kg * L * 4, wp + g * Coutg * Kg * 4, Coutg, L, Kg, 0, 1, 1, lay.work);
+      if (c === 1) {
+        s.ex.im2colF32(xp + n0 * inImage * 4, lay.cols, ...geo, L);
+        for (let g = 0; g < groups; g++) {
+          s.ex.sgemm(gp + (n0 * outImage + g * Coutg * L) * 4, lay.cols + g * Kg * L * 4, wp + g * Coutg * Kg * 4, Coutg, L, Kg, 0, 1, 1, lay.work);
+        }
+        continue;
       }
+      // dW += [gy[n0] … gy[n0+c−1]] · [im2col(x[n0]) … im2col(x[n0+c−1])]ᵀ: one GEMM with k = c·L
+      for (let t = 0; t < c; t++) s.ex.im2colF32(xp + (n0 + t) * inImage * 4, lay.cols + t * L * 4, ...geo, c * L);
+      s.ex.sideBySideF32(gp + n0 * outImage * 4, lay.wide, Cout, c, L);
+      s.ex.sgemm(lay.wide, lay.cols, wp, Cout, c * L, K, 0, 1, 1, lay.work);
     }
     dw.set(s.f32.subarray(wp >> 2, (wp >> 2) + Cout * Kg));
     return;

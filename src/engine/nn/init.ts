@@ -5,23 +5,28 @@ import { updateInPlace } from "../functional/raw";
 // torch.nn.init: in-place fills from the seeded generator. Like PyTorch's (which run under no_grad)
 // they record no graph, work on leaves that require grad, and bump the tensor's version.
 
-function fill(t: Tensor, next: () => number): Tensor {
+// One loop per fill rather than one loop calling a closure per element: a shared loop's call site
+// goes polymorphic, the generator is no longer inlined and every value is boxed (a ResNet-18's 11 M
+// parameters made ~10% of a check's time, most of it garbage collection).
+export function uniform_(t: Tensor, a = 0, b = 1): Tensor {
   updateInPlace(t, (d, o, n) => {
-    for (let i = 0; i < n; i++) d[o + i] = next();
+    for (let i = 0; i < n; i++) d[o + i] = a + (b - a) * randomUniform();
   });
   return t;
 }
 
-export function uniform_(t: Tensor, a = 0, b = 1): Tensor {
-  return fill(t, () => a + (b - a) * randomUniform());
-}
-
 export function normal_(t: Tensor, mean = 0, std = 1): Tensor {
-  return fill(t, () => mean + std * randomNormal());
+  updateInPlace(t, (d, o, n) => {
+    for (let i = 0; i < n; i++) d[o + i] = mean + std * randomNormal();
+  });
+  return t;
 }
 
 export function constant_(t: Tensor, value: number): Tensor {
-  return fill(t, () => value);
+  updateInPlace(t, (d, o, n) => {
+    d.fill(value, o, o + n);
+  });
+  return t;
 }
 
 export function zeros_(t: Tensor): Tensor {

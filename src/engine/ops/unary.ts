@@ -10,6 +10,7 @@ import { registerOp } from "./registry";
 import { erfF32 } from "../kernels/erf";
 import { leakyReluBackward, thresholdBackward } from "./maskBackward";
 import { geluDerivativeTensors } from "./geluDerivatives";
+import { geluBackwardF32, geluF32 } from "../kernels/gelu";
 
 // Elementwise functions. Backward formulas are written with differentiable ops where the derivative
 // is a product with the incoming gradient, so createGraph works through them.
@@ -175,7 +176,7 @@ export function gelu(x: Tensor, approximate: "none" | "tanh" = "none"): Tensor {
   const f = approximate === "tanh"
     ? (v: number) => 0.5 * v * (1 + Math.tanh(SQRT_2_OVER_PI * (v + 0.044715 * v * v * v)))
     : (v: number) => 0.5 * v * (1 + erfOf(v * SQRT1_2));
-  const out = mapUnary(x, f, floatDtype(x));
+  const out = approximate === "none" && x.dtype === "float32" ? geluKernel(x) : mapUnary(x, f, floatDtype(x));
   return record("gelu", "GeluBackward0", [x], out, (g, node) => [geluBackward(g, node.saved(0), approximate)], { saved: [x] });
 }
 
@@ -198,16 +199,33 @@ const geluDerivatives = {
   },
 };
 
+const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 function normalPdf(v: number): number {
-  return Math.exp(-0.5 * v * v) / Math.sqrt(2 * Math.PI);
+  return Math.exp(-0.5 * v * v) * INV_SQRT_2PI;
+}
+const geluD1F32 = (v: number): number => 0.5 * (1 + erfF32(v * SQRT1_2)) + v * normalPdf(v);
+
+function geluKernel(x: Tensor): Tensor {
+  const out = new Float32Array(x.numel());
+  geluF32(contiguousData(x) as Float32Array, out);
+  return makeTensor(out, x.shape, "float32");
+}
+
+function geluBackwardKernel(g: Tensor, x: Tensor): Tensor {
+  const out = new Float32Array(x.numel());
+  geluBackwardF32(contiguousData(g) as Float32Array, contiguousData(x) as Float32Array, out);
+  return makeTensor(out, x.shape, "float32");
 }
 
 // gelu's backward is its own op (PyTorch's gelu_backward): g · gelu'(x), differentiable in g and x;
 // under createGraph its own backward takes gelu' and gelu'' from ops, so it differentiates again.
 registerOp({ name: "geluBackward", gradFns: ["GeluBackwardBackward0"] });
 export function geluBackward(g: Tensor, x: Tensor, approximate: "none" | "tanh"): Tensor {
-  const { d1, d2 } = geluDerivatives[approximate];
-  const out = mul(g.detach(), mapUnary(x, d1, g.dtype));
+  const { d2 } = geluDerivatives[approximate];
+  // float32 gradients need no float64-exact erf (its series was most of a transformer's backward)
+  const d1 = approximate === "none" && g.dtype === "float32" ? geluD1F32 : geluDerivatives[approximate].d1;
+  const fused = approximate === "none" && g.dtype === "float32" && x.dtype === "float32" && shapesEqual(g.shape, x.shape);
+  const out = fused ? geluBackwardKernel(g, x) : mul(g.detach(), mapUnary(x, d1, g.dtype));
   return record("geluBackward", "GeluBackwardBackward0", [g, x], out, (gg, node) => {
     if (isGradEnabled()) return geluDoubleBackward(gg, node.saved(0), node.saved(1), approximate, node.needsInputGrad);
     return [

@@ -22,6 +22,11 @@ const CASES: Case[] = [
   { N: 1, C: 2, H: 11, W: 10, Cout: 3, kH: 3, kW: 3, stride: [1, 2], padding: [2, 0], dilation: [2, 3], groups: 1 },
   { N: 2, C: 6, H: 5, W: 13, Cout: 6, kH: 1, kW: 5, stride: [1, 1], padding: [0, 2], dilation: [1, 1], groups: 3 },
   { N: 1, C: 1, H: 1, W: 9, Cout: 2, kH: 1, kW: 3, stride: [1, 1], padding: [0, 0], dilation: [1, 1], groups: 1 },
+  // several images per GEMM (small maps): 400 positions → chunks of 2, 2 and 1 images
+  { N: 5, C: 2, H: 20, W: 20, Cout: 3, kH: 3, kW: 3, stride: [1, 1], padding: [1, 1], dilation: [1, 1], groups: 1 },
+  // a ResNet downsampling stage's shapes in small: stride 2, 3×3 and 1×1, all 4 images in one GEMM
+  { N: 4, C: 5, H: 7, W: 7, Cout: 6, kH: 3, kW: 3, stride: [2, 2], padding: [1, 1], dilation: [1, 1], groups: 1 },
+  { N: 4, C: 5, H: 7, W: 7, Cout: 6, kH: 1, kW: 1, stride: [2, 2], padding: [0, 0], dilation: [1, 1], groups: 1 },
 ];
 
 /** y[n, co, oh, ow] = Σ w[co, ci, i, j] · x[n, g·Cg + ci, oh·sH − pH + i·dH, ow·sW − pW + j·dW], in float64. */

@@ -27,3 +27,21 @@ describe("erfF32", () => {
     expect(erfF32(Number.NaN)).toBeNaN();
   });
 });
+
+describe("GELU on float32 (kernels/gelu.ts, erfF32)", () => {
+  it("matches the float64 forward and backward (checked against PyTorch's fixtures) to float32 accuracy", async () => {
+    const { tensor } = await import("../../../src/engine/index");
+    const xs = Array.from({ length: 241 }, (_, i) => (i - 120) / 20); // [−6, 6]
+    const run = (dtype: "float32" | "float64") => {
+      const x = tensor(xs, { dtype, requiresGrad: true });
+      const y = x.gelu();
+      y.mul(tensor(xs.map((_, i) => 1 + i / 100), { dtype })).sum().backward();
+      return { y: Array.from(y.dataSync()), dx: Array.from(x.grad!.dataSync()) };
+    };
+    const f32 = run("float32"), f64 = run("float64");
+    for (let i = 0; i < xs.length; i++) {
+      expect(Math.abs(f32.y[i]! - f64.y[i]!)).toBeLessThanOrEqual(2e-7 * Math.max(1, Math.abs(f64.y[i]!)));
+      expect(Math.abs(f32.dx[i]! - f64.dx[i]!)).toBeLessThanOrEqual(3e-7 * Math.max(1, Math.abs(f64.dx[i]!)));
+    }
+  });
+});

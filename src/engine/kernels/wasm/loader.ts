@@ -37,15 +37,18 @@ export interface GemmExports {
     decay: number, c1: number, beta2: number, c2: number, eps: number, weightDecay: number,
     stepSize: number, bc2Sqrt: number, decoupled: number, amsgrad: number, maximize: number,
   ): void;
-  // one image's im2col / col2im (assembly/im2col.ts)
+  // one image's im2col / col2im (assembly/im2col.ts); ld = the column matrix's row stride in floats
   im2colF32(
     x: number, cols: number, C: number, H: number, W: number, kH: number, kW: number,
-    sH: number, sW: number, pH: number, pW: number, dH: number, dW: number, outH: number, outW: number,
+    sH: number, sW: number, pH: number, pW: number, dH: number, dW: number, outH: number, outW: number, ld: number,
   ): void;
   col2imF32(
     cols: number, x: number, C: number, H: number, W: number, kH: number, kW: number,
-    sH: number, sW: number, pH: number, pW: number, dH: number, dW: number, outH: number, outW: number,
+    sH: number, sW: number, pH: number, pW: number, dH: number, dW: number, outH: number, outW: number, ld: number,
   ): void;
+  /** nc images' [rows, L] blocks side by side as one [rows, nc·L] matrix, and back */
+  sideBySideF32(src: number, dst: number, rows: number, nc: number, L: number): void;
+  splitSideBySideF32(src: number, dst: number, rows: number, nc: number, L: number): void;
   rmspropF32(
     p: number, g: number, sq: number, buf: number, ga: number, n: number,
     lr: number, alpha: number, c: number, eps: number, weightDecay: number, momentum: number,

@@ -2,8 +2,9 @@
 //
 // im2col / col2im of ONE float32 image (NCHW), the layout of src/engine/kernels/im2col.ts:
 //   cols[(c·kH + i)·kW + j][oh·outW + ow] = x[c, oh·sH − pH + i·dH, ow·sW − pW + j·dW]  (0 outside)
-// so the conv's GEMMs run on the column matrix without it ever leaving wasm memory.
-// Pointers are byte offsets chosen by the host.
+// so the conv's GEMMs run on the column matrix without it ever leaving wasm memory. `ld` is the
+// column matrix's row stride in floats: L for one image, nc·L when nc images sit side by side in one
+// K × nc·L matrix (one wide GEMM instead of nc narrow ones). Pointers are byte offsets chosen by the host.
 
 @inline
 function ceilDiv(a: i32, b: i32): i32 {
@@ -11,16 +12,17 @@ function ceilDiv(a: i32, b: i32): i32 {
   return a >= 0 ? (a + b - 1) / b : -((-a) / b);
 }
 
-/** Fill cols (K × L) from one image x (C × H × W). */
+/** Fill cols (K rows of L, row stride ld) from one image x (C × H × W). */
 export function im2colF32(
   x: usize, cols: usize, C: i32, H: i32, W: i32, kH: i32, kW: i32,
-  sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, outH: i32, outW: i32,
+  sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, outH: i32, outW: i32, ld: i32,
 ): void {
-  let o = cols;
+  let row = 0;
   for (let c = 0; c < C; c++) {
     const xBase = x + ((<usize>c * <usize>H * <usize>W) << 2);
     for (let i = 0; i < kH; i++) {
-      for (let j = 0; j < kW; j++) {
+      for (let j = 0; j < kW; j++, row++) {
+        let o = cols + ((<usize>row * <usize>ld) << 2);
         const colShift = j * dW - pW;
         // valid ow: 0 <= ow·sW + colShift < W
         const owLo = min(outW, max(0, ceilDiv(-colShift, sW)));
@@ -48,16 +50,17 @@ export function im2colF32(
   }
 }
 
-/** Adjoint of im2colF32: add cols (K × L) back onto one image x (C × H × W). */
+/** Adjoint of im2colF32: add cols (K rows of L, row stride ld) back onto one image x (C × H × W). */
 export function col2imF32(
   cols: usize, x: usize, C: i32, H: i32, W: i32, kH: i32, kW: i32,
-  sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, outH: i32, outW: i32,
+  sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, outH: i32, outW: i32, ld: i32,
 ): void {
-  let o = cols;
+  let row = 0;
   for (let c = 0; c < C; c++) {
     const xBase = x + ((<usize>c * <usize>H * <usize>W) << 2);
     for (let i = 0; i < kH; i++) {
-      for (let j = 0; j < kW; j++) {
+      for (let j = 0; j < kW; j++, row++) {
+        let o = cols + ((<usize>row * <usize>ld) << 2);
         const colShift = j * dW - pW;
         const owLo = min(outW, max(0, ceilDiv(-colShift, sW)));
         const owHi = max(owLo, min(outW, ceilDiv(W - colShift, sW)));
@@ -80,6 +83,26 @@ export function col2imF32(
           o += <usize>outW << 2;
         }
       }
+    }
+  }
+}
+
+/** dst[r][t·L + l] = src[t][r][l] for t < nc, r < rows: nc images' [rows, L] blocks side by side. */
+export function sideBySideF32(src: usize, dst: usize, rows: i32, nc: i32, L: i32): void {
+  const bytes = <usize>L << 2;
+  for (let t = 0; t < nc; t++) {
+    for (let r = 0; r < rows; r++) {
+      memory.copy(dst + ((<usize>r * <usize>nc + <usize>t) * bytes), src + ((<usize>t * <usize>rows + <usize>r) * bytes), bytes);
+    }
+  }
+}
+
+/** The inverse of sideBySideF32: dst[t][r][l] = src[r][t·L + l]. */
+export function splitSideBySideF32(src: usize, dst: usize, rows: i32, nc: i32, L: i32): void {
+  const bytes = <usize>L << 2;
+  for (let t = 0; t < nc; t++) {
+    for (let r = 0; r < rows; r++) {
+      memory.copy(dst + ((<usize>t * <usize>rows + <usize>r) * bytes), src + ((<usize>r * <usize>nc + <usize>t) * bytes), bytes);
     }
   }
 }

@@ -1,0 +1,43 @@
+// Check time of real-size models (issue 19): `gradlens check` of test/bench/models/*.ts as the extension
+// runs it (warm: pre-started child process, esbuild warm), i.e. bundling, the model's construction and
+// its first training step (the check runs until the second optimizer step), tracing and analysis.
+// Median of 3 runs after one warm-up run; the wall time and the check process's own duration.
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { runCheck } from "../../src/runner/check";
+
+type Result = { name: string; value: number; unit: string; target: string; pass?: boolean | null };
+
+export const MODEL_CHECKS = [
+  { file: "test/bench/models/resnet18.ts", name: "ResNet-18 (CIFAR variant, 11.2 M parameters) on 32×32, batch 8, SGD", maxMs: 1500 },
+  { file: "test/bench/models/transformerEncoder.ts", name: "2-layer nn.TransformerEncoder (d 128, 4 heads, ff 512, GELU) on 16×32 tokens, AdamW", maxMs: 500 },
+] as const;
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+export async function benchModelChecks(workerPath = join(process.cwd(), "dist", "worker.js")): Promise<Result[]> {
+  if (!existsSync(workerPath)) {
+    return [{ name: `model checks: no worker at ${workerPath} (build the bench entry first)`, value: Number.NaN, unit: "", target: "", pass: false }];
+  }
+  const rows: Result[] = [];
+  for (const model of MODEL_CHECKS) {
+    // a generous limit: the row reports the time, it must not turn a slow run into a timeout
+    const options = { workerPath, timeoutMs: 120_000 };
+    const first = await runCheck(model.file, options);
+    if (first.stopped.reason !== "step-budget") {
+      rows.push({ name: `gradlens check ${model.name}: stopped by ${first.stopped.reason} (${first.stopped.message})`, value: Number.NaN, unit: "ms", target: `≤ ${model.maxMs} ms`, pass: false });
+      continue;
+    }
+    const wall: number[] = [], run: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const start = performance.now();
+      const report = await runCheck(model.file, options);
+      wall.push(performance.now() - start);
+      run.push(report.durationMs);
+    }
+    rows.push({ name: `gradlens check (warm) of ${model.name}`, value: Math.round(median(wall)), unit: "ms", target: `≤ ${model.maxMs} ms` });
+    rows.push({ name: `  of which the model's run in the check process`, value: Math.round(median(run)), unit: "ms", target: "info", pass: null });
+  }
+  return rows;
+}
