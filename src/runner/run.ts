@@ -11,6 +11,7 @@ import { displayPathFor } from "./paths";
 import { formatSeconds, memoryMessage } from "./stopRule";
 import type { ChildOutcome } from "./childProcess";
 import { prestart, takeChild } from "./spare";
+import { ConsoleCapture } from "./consoleCapture";
 import type { ChildMessage, WorkerInput } from "./messages";
 
 // Runs a user's model file in a child process (worker.ts) and returns its Trace. Never rejects: a
@@ -110,15 +111,20 @@ interface Seen {
   /** trace files it wrote */
   snapshot: string | null;
   done: string | null;
+  /** console lines as the child printed them (bounded the same way): what a killed child still shows */
+  console: ConsoleCapture;
 }
 
 async function runInChild(input: WorkerInput, spec: ReturnType<typeof childSpec>, signal: AbortSignal | undefined): Promise<{ seen: Seen; outcome: ChildOutcome }> {
   const { child, setOnMessage } = takeChild(spec.key, spec.options);
-  const seen: Seen = { lastSite: null, snapshot: null, done: null };
+  const seen: Seen = { lastSite: null, snapshot: null, done: null, console: new ConsoleCapture() };
   setOnMessage((raw) => {
     const m = raw as ChildMessage;
     if (m?.type === "progress") seen.lastSite = schemaErrors(SiteSchema, m.site).length === 0 ? m.site : null;
-    else if (m?.type === "snapshot") seen.snapshot = m.file;
+    else if (m?.type === "console") {
+      if (typeof m.line === "string") seen.console.push(m.line);
+      else seen.console.markDropped();
+    } else if (m?.type === "snapshot") seen.snapshot = m.file;
     else if (m?.type === "finishing") child.setDeadline(input.deadline + FINISHING_GRACE_MS);
     else if (m?.type === "done") seen.done = m.file;
   });
@@ -157,18 +163,19 @@ function traceOf(seen: Seen, outcome: ChildOutcome, ctx: Context): Trace {
   if (seen.done !== null) {
     const done = readTrace(seen.done, ctx);
     if (done.trace !== null) return done.trace;
-    return withEnd(null, { kind: "exception", message: `the check's child process sent an invalid trace: ${done.problem}`, ...ctx.fileSite }, ctx);
+    return withEnd(null, { kind: "exception", message: `the check's child process sent an invalid trace: ${done.problem}`, ...ctx.fileSite }, ctx, seen.console.streamed());
   }
   const snapshot = readTrace(seen.snapshot, ctx).trace;
   const at = seen.lastSite ?? lastSiteOf(snapshot) ?? ctx.fileSite;
-  return withEnd(snapshot, endError(outcome, at, ctx), ctx);
+  return withEnd(snapshot, endError(outcome, at, ctx), ctx, seen.console.streamed());
 }
 
-function withEnd(base: Trace | null, error: RunError, ctx: Context): Trace {
+/** `console`: the lines streamed before the end (a snapshot's are older), else the snapshot's */
+function withEnd(base: Trace | null, error: RunError, ctx: Context, console?: string[]): Trace {
   const reason: StopInfo["reason"] = error.kind === "timeout" || error.kind === "memory" || error.kind === "cancelled" ? error.kind : "error";
   const stopped: StopInfo = { reason, message: error.message, file: error.file, line: error.line, column: error.column };
-  if (base === null) return emptyTrace(ctx.file, stopped, error, [], ctx.elapsed);
-  return { ...base, stopped, error, durationMs: ctx.elapsed };
+  if (base === null) return emptyTrace(ctx.file, stopped, error, console ?? [], ctx.elapsed);
+  return { ...base, stopped, error, console: console ?? base.console, durationMs: ctx.elapsed };
 }
 
 /** Why a child ended without its trace, in the user's terms. */

@@ -48,7 +48,10 @@ function run(input: WorkerInput): void {
   const fileSite = { file: displayPath(input.absFile), line: 1, column: 1 };
   const sourceMap = new BundleSourceMap(input.map, input.outDir, displayPath);
   const sites = new SiteCapture(BUNDLE_FILENAME, sourceMap);
-  const output = new ConsoleCapture((e) => describeThrown(e, "exception", sites, fileSite));
+  const output = new ConsoleCapture(
+    (e) => describeThrown(e, "exception", sites, fileSite),
+    (line) => send({ type: "console", line }),
+  );
   const memoryLimitBytes = input.memoryMb * 2 ** 20;
   let posted = false;
   let lastSite: Site | null = null;

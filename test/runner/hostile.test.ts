@@ -167,12 +167,13 @@ describe("limits that hold", () => {
 });
 
 describe("the trace survives the stop", () => {
+  // a generous budget: on a loaded machine the child's start alone can take seconds
   it("a timeout in an endless engine loop keeps the trace and names the loop's line", async () => {
-    const trace = await run("loop.ts", ['import { randn } from "gradlens";', "const a = randn(2, { requiresGrad: true });", "for (;;) a.mul(2).sum();"], { timeoutMs: 3000 });
+    const trace = await run("loop.ts", ['import { randn } from "gradlens";', "const a = randn(2, { requiresGrad: true });", "for (;;) a.mul(2).sum();"], { timeoutMs: 8000 });
     expect(trace.error).toMatchObject({ kind: "timeout", file: "loop.ts", line: 3 });
     expect(trace.ops.length).toBeGreaterThan(0);
     expect(trace.leaves.map((l) => l.name)).toEqual(["a"]);
-  });
+  }, 40_000);
 
   it("a kill after a second of engine work keeps the last snapshot", async () => {
     const trace = await run("late.ts", [
@@ -185,6 +186,28 @@ describe("the trace survives the stop", () => {
     expect(trace.error).toMatchObject({ kind: "exception", file: "late.ts", line: 4 });
     expect(trace.ops.length).toBeGreaterThan(0);
     expect(trace.leaves.map((l) => l.name)).toEqual(["a"]);
+  });
+});
+
+describe("console lines printed before the end survive it", () => {
+  // no engine call after the prints: no snapshot holds them, only the streamed lines do
+  it("a timeout in a plain loop keeps the lines printed just before it", async () => {
+    const trace = await run("printloop.ts", ['import { randn } from "gradlens";', "randn(2).relu();", 'console.log("epoch", 1);', 'console.error("loss nan");', "for (;;) {}"], { timeoutMs: 6000 });
+    expect(trace.error).toMatchObject({ kind: "timeout", line: 2 });
+    expect(trace.console).toEqual(["epoch 1", "loss nan"]);
+  }, 40_000);
+
+  it("a crash keeps them too", async () => {
+    const trace = await run("printkill.ts", ['import { randn } from "gradlens";', "randn(2).relu();", 'console.log("about to die");', 'process.kill(process.pid, "SIGKILL");']);
+    expect(trace.error?.message).toBe("the file's process was killed by SIGKILL");
+    expect(trace.console).toEqual(["about to die"]);
+  });
+
+  it("the streamed lines are bounded like the trace's (2,000), with a note", async () => {
+    const trace = await run("printmany.ts", ['import "gradlens";', "for (let i = 0; i < 5000; i++) console.log(`l${i}`);", 'process.kill(process.pid, "SIGKILL");']);
+    expect(trace.console).toHaveLength(2001);
+    expect(trace.console[1999]).toBe("l1999");
+    expect(trace.console[2000]).toBe("… more console lines not kept");
   });
 });
 
