@@ -34,6 +34,8 @@ export interface RunOptions {
   keepWarm?: boolean;
   /** absolute path → text to run instead of the file on disk (an editor's unsaved buffers) */
   overlay?: ReadonlyMap<string, string>;
+  /** false turns off the host's resident-size watchdog, leaving the limit as it holds without /proc (tests) */
+  memoryWatchdog?: boolean;
 }
 
 export const DEFAULTS = { timeoutMs: 10_000, memoryMb: 1024, steps: 1 } as const;
@@ -94,7 +96,7 @@ export async function runFile(file: string, options: RunOptions = {}): Promise<T
   };
   try {
     const ctx: Context = { file, fileSite, timeoutMs, memoryMb, spoolDir, elapsed: 0 };
-    const { seen, outcome } = await runInChild(input, spec, options.signal);
+    const { seen, outcome } = await runInChild(input, spec, options.signal, options.memoryWatchdog);
     if (options.keepWarm !== false) prestart(spec.key, spec.options);
     const trace = traceOf(seen, outcome, { ...ctx, elapsed: elapsed() });
     const printed = outcome.output.lines();
@@ -115,7 +117,12 @@ interface Seen {
   console: ConsoleCapture;
 }
 
-async function runInChild(input: WorkerInput, spec: ReturnType<typeof childSpec>, signal: AbortSignal | undefined): Promise<{ seen: Seen; outcome: ChildOutcome }> {
+async function runInChild(
+  input: WorkerInput,
+  spec: ReturnType<typeof childSpec>,
+  signal: AbortSignal | undefined,
+  memoryWatchdog: boolean | undefined,
+): Promise<{ seen: Seen; outcome: ChildOutcome }> {
   const { child, setOnMessage } = takeChild(spec.key, spec.options);
   const seen: Seen = { lastSite: null, snapshot: null, done: null, console: new ConsoleCapture() };
   setOnMessage((raw) => {
@@ -128,7 +135,7 @@ async function runInChild(input: WorkerInput, spec: ReturnType<typeof childSpec>
     else if (m?.type === "finishing") child.setDeadline(input.deadline + FINISHING_GRACE_MS);
     else if (m?.type === "done") seen.done = m.file;
   });
-  child.limit({ deadline: input.deadline, memoryMb: input.memoryMb, signal });
+  child.limit({ deadline: input.deadline, memoryMb: input.memoryMb, signal, memoryWatchdog });
   child.send(JSON.stringify(input));
   return { seen, outcome: await child.exited };
 }

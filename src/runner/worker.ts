@@ -18,6 +18,8 @@ import { createStopPolicy, formatSeconds, memoryMessage } from "./stopRule";
 import { describeThrown, installStackHook } from "./thrown";
 import { displayPathFor } from "./paths";
 import { exitProcess, post } from "./channel";
+import { Descendants } from "./descendants";
+import { hasProc } from "./processTree";
 import type { ChildMessage, WorkerInput } from "./messages";
 
 // The child process (dist/worker.js, started by run.ts, possibly ahead of time): waits for its input
@@ -39,6 +41,17 @@ async function readInput(): Promise<WorkerInput | null> {
   process.stdin.destroy(); // the user's own read of stdin gets end-of-file, never our protocol
   const text = Buffer.concat(chunks).toString("utf8");
   return text.trim() === "" ? null : (JSON.parse(text) as WorkerInput);
+}
+
+/**
+ * A process the file started and detached from the group (`setsid`, `detached: true`) just before
+ * its end may not have been sampled by the host yet: the child knows its own tree.
+ */
+function killOwnDescendants(): void {
+  if (!hasProc) return;
+  const own = new Descendants(process.pid);
+  own.sample();
+  own.killAll();
 }
 
 function run(input: WorkerInput): void {
@@ -130,6 +143,7 @@ function run(input: WorkerInput): void {
       stopped = { reason: "memory", message: error.message, ...at };
     }
     send({ type: "done", file: writeTrace(recorder.finish(endState(stopped, error)), "trace") });
+    killOwnDescendants();
     exitProcess(0);
   }
 

@@ -52,6 +52,28 @@ const alive = (pid: number) => {
   }
 };
 
+/** Runs a file that starts a process and writes its pid (`writePid`); returns that pid. */
+async function spawnedPid(name: string, body: string[], options: RunOptions = {}, errorKind: string | null = null): Promise<number> {
+  const pidFile = join(dir, `${name}.pid`);
+  const trace = await run(name, [
+    'import "gradlens";',
+    'import { spawn } from "node:child_process";',
+    'import { writeFileSync } from "node:fs";',
+    `const writePid = (pid: number | undefined) => writeFileSync(${JSON.stringify(pidFile)}, String(pid));`,
+    ...body,
+  ], options);
+  expect(trace.error?.kind ?? null).toBe(errorKind);
+  const pid = Number(readFileSync(pidFile, "utf8"));
+  expect(pid).toBeGreaterThan(0);
+  return pid;
+}
+
+/** true once `pid` is gone (a loaded machine may take a moment to deliver the kill) */
+async function diesSoon(pid: number): Promise<boolean> {
+  for (let i = 0; i < 40 && alive(pid); i++) await new Promise((r) => setTimeout(r, 50));
+  return !alive(pid);
+}
+
 describe("a failed run, never the host's death", () => {
   it("SIGKILL of its own process: exception naming the signal, at the last engine call's line", async () => {
     const trace = await run("kill.ts", ['import { randn } from "gradlens";', "const x = randn(2);", "x.relu();", 'process.kill(process.pid, "SIGKILL");']);
@@ -144,6 +166,30 @@ describe("limits that hold", () => {
     expect(pid).toBeGreaterThan(0);
     await new Promise((r) => setTimeout(r, 100));
     expect(alive(pid)).toBe(false);
+  });
+
+  // a process that left the check's process group is killed all the same: at the file's end (the
+  // child kills its own tree), at a host's stop (the tree is sampled right before the kill), and
+  // after a crash (the samples the watchdog took while the child ran)
+  it("a child spawned with detached: true (its own process group) dies when the file ends", async () => {
+    const pid = await spawnedPid("detached.ts", ['const c = spawn("sleep", ["45"], { stdio: "ignore", detached: true });', "c.unref();", "writePid(c.pid);"]);
+    expect(await diesSoon(pid)).toBe(true);
+  });
+
+  it("a child in its own session (setsid) dies when the time limit stops the file", async () => {
+    const pid = await spawnedPid("setsid.ts", ['const c = spawn("setsid", ["sleep", "45"], { stdio: "ignore" });', "writePid(c.pid);", "for (;;) {}"], { timeoutMs: 5000 }, "timeout");
+    expect(await diesSoon(pid)).toBe(true);
+  }, 40_000);
+
+  it("a detached child dies when the file's process crashes after starting it", async () => {
+    const pid = await spawnedPid("detachedcrash.ts", [
+      'const c = spawn("sleep", ["45"], { stdio: "ignore", detached: true });',
+      "writePid(c.pid);",
+      "const until = Date.now() + 500;", // long enough for the watchdog to have sampled it
+      "while (Date.now() < until) {}",
+      'process.kill(process.pid, "SIGKILL");',
+    ], {}, "exception");
+    expect(await diesSoon(pid)).toBe(true);
   });
 
   it("typed arrays allocated without engine calls count against the memory limit", async () => {
