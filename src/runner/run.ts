@@ -52,10 +52,20 @@ export function defaultWorkerPath(): string {
   return join(here, "worker.js");
 }
 
+/**
+ * V8 flags the child needs for the engine's fastest kernels: V8 before 11.4 (Node 20) has relaxed
+ * SIMD (the FMA matmul build) behind a flag; later ones have it on, and newer ones reject the flag.
+ * The child runs the host's own binary, so the host's V8 version is the child's.
+ */
+export function childV8Flags(v8Version = process.versions.v8): string[] {
+  const [major = 0, minor = 0] = v8Version.split(".").map(Number);
+  return major < 11 || (major === 11 && minor < 4) ? ["--experimental-wasm-relaxed-simd"] : [];
+}
+
 function childSpec(workerPath: string, memoryMb: number) {
   const env: NodeJS.ProcessEnv = { ...process.env, ELECTRON_RUN_AS_NODE: "1" }; // VS Code's execPath is Electron
   delete env.NODE_OPTIONS;
-  const args = [`--max-old-space-size=${memoryMb}`, workerPath];
+  const args = [...childV8Flags(), `--max-old-space-size=${memoryMb}`, workerPath];
   return { key: JSON.stringify([process.execPath, args]), options: { command: process.execPath, args, env } };
 }
 
