@@ -203,6 +203,22 @@ describe("limits that hold", () => {
     expect(trace.error?.line).toBeGreaterThanOrEqual(2);
   }, 60_000);
 
+  // what holds where the host cannot read /proc: the child's own check at engine calls, and its
+  // peak resident size at the end
+  it("without the host's watchdog, the child stops itself at 90 % of the limit in an engine loop, with its trace", async () => {
+    const trace = await run("grow.ts", ['import { randn } from "gradlens";', "const w = randn(2, { requiresGrad: true });", "const kept: unknown[] = [];", "for (;;) kept.push(randn(1_000_000));"], { memoryMb: 384, timeoutMs: 60_000, memoryWatchdog: false });
+    expect(trace.error).toMatchObject({ kind: "memory", file: "grow.ts", line: 4 });
+    expect(trace.error?.message).toMatch(/^the file used more than its 384 MB memory limit \(--memory\): \d+ MB resident$/);
+    expect(trace.leaves[0]?.name).toBe("w"); // the child's own trace, not an empty one
+    expect(trace.leaves.length).toBeGreaterThan(10);
+  }, 90_000);
+
+  it("without the host's watchdog, a peak past the limit between engine calls still fails the run at its end", async () => {
+    const trace = await run("peak.ts", ['import { randn } from "gradlens";', "randn(2);", "const big = new Float64Array(50_000_000).fill(1);", "console.log(big.length);"], { memoryMb: 256, timeoutMs: 60_000, memoryWatchdog: false });
+    expect(trace.error).toMatchObject({ kind: "memory", file: "peak.ts", line: 2 });
+    expect(trace.console).toEqual(["50000000"]);
+  }, 90_000);
+
   it("output written past console is streamed with a bounded tail", async () => {
     const trace = await run("flood.ts", ['import "gradlens";', "for (let i = 0; i < 1_000_000; i++) process.stdout.write(`line ${i}\\n`);"], { timeoutMs: 30_000 });
     expect(trace.error).toBeNull();
