@@ -132,7 +132,7 @@ describe("limits that hold", () => {
       "randn(2).relu();",
       'execSync("sleep 30");',
     ], { timeoutMs: 4000 });
-    expect(Date.now() - started).toBeLessThan(4000 + 3000);
+    expect(Date.now() - started).toBeLessThan(4000 + 5000); // generous: the machine may be loaded
     expect(trace.error).toMatchObject({ kind: "timeout", message: "the file did not finish within 4 s (--timeout)", file: "block.ts", line: 3 });
   });
 
@@ -219,6 +219,16 @@ describe("limits that hold", () => {
     expect(trace.console).toEqual(["50000000"]);
   }, 90_000);
 
+  it("cancel stops a file flooding stdout at once (the host reads a bounded tail, not everything)", async () => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 1500);
+    const started = Date.now();
+    const trace = await run("floodforever.ts", ['import "gradlens";', "for (let i = 0; ; i++) process.stdout.write(`line ${i}\\n`);"], { signal: controller.signal, timeoutMs: 60_000 });
+    expect(Date.now() - started).toBeLessThan(1500 + 5000);
+    expect(trace.error?.kind).toBe("cancelled");
+    expect(trace.console.join("\n").length).toBeLessThan(70_000);
+  }, 40_000);
+
   it("output written past console is streamed with a bounded tail", async () => {
     const trace = await run("flood.ts", ['import "gradlens";', "for (let i = 0; i < 1_000_000; i++) process.stdout.write(`line ${i}\\n`);"], { timeoutMs: 30_000 });
     expect(trace.error).toBeNull();
@@ -248,6 +258,18 @@ describe("the trace survives the stop", () => {
     expect(trace.error).toMatchObject({ kind: "exception", file: "late.ts", line: 4 });
     expect(trace.ops.length).toBeGreaterThan(0);
     expect(trace.leaves.map((l) => l.name)).toEqual(["a"]);
+  });
+});
+
+describe("the engine validates what used to loop or corrupt", () => {
+  it("split(0), once an endless loop that killed the host: PyTorch's error at its line", async () => {
+    const trace = await run("split.ts", ['import { randn } from "gradlens";', "randn(4).split(0);"]);
+    expect(trace.error).toMatchObject({ kind: "exception", file: "split.ts", line: 2, message: "split_size can only be 0 if dimension size is 0, but got dimension size of 4" });
+  });
+
+  it("a .grad of the wrong shape, once NaN in the weights after SGD: PyTorch's error at its line", async () => {
+    const trace = await run("grad.ts", ['import { nn, zeros } from "gradlens";', "const lin = new nn.Linear(3, 2);", "lin.weight.grad = zeros(3);"]);
+    expect(trace.error).toMatchObject({ kind: "exception", file: "grad.ts", line: 3, message: "assigned grad has data of a different size" });
   });
 });
 
