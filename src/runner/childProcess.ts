@@ -152,7 +152,10 @@ export class LimitedChild {
   /** Moves the deadline (the runner gives a child that is already writing its result a moment more). */
   setDeadline(deadline: number): void {
     clearTimeout(this.deadlineTimer);
-    this.deadlineTimer = setTimeout(() => this.stop("timeout"), Math.max(0, deadline - Date.now()));
+    // a Node timer fires at once past 2^31 − 1 ms: wait in steps
+    const delay = Math.max(0, deadline - Date.now());
+    const step = Math.min(delay, 2 ** 31 - 1);
+    this.deadlineTimer = setTimeout(() => (step < delay ? this.setDeadline(deadline) : this.stop("timeout")), step);
   }
 
   /** Kills the process group now; the first cause given is the one reported. */

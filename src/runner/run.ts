@@ -39,6 +39,8 @@ export interface RunOptions {
 }
 
 export const DEFAULTS = { timeoutMs: 10_000, memoryMb: 1024, steps: 1 } as const;
+/** the longest delay a Node timer holds (a longer one fires at once); also the CLI's --timeout bound */
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
 /** The child stops the file itself this long before the deadline, to write its trace in time. */
 export function softDeadlineReserveMs(timeoutMs: number): number {
@@ -78,7 +80,8 @@ export async function runFile(file: string, options: RunOptions = {}): Promise<T
   const started = performance.now();
   const startedAt = Date.now();
   const cwd = options.cwd ?? process.cwd();
-  const timeoutMs = options.timeoutMs ?? DEFAULTS.timeoutMs;
+  // NaN or a budget past what a timer holds (Infinity: "no limit") would end the run at once
+  const timeoutMs = Number.isNaN(options.timeoutMs) ? DEFAULTS.timeoutMs : Math.min(options.timeoutMs ?? DEFAULTS.timeoutMs, MAX_TIMEOUT_MS);
   const memoryMb = options.memoryMb ?? DEFAULTS.memoryMb;
   const steps = Math.max(1, Math.floor(options.steps ?? DEFAULTS.steps));
   const absFile = resolve(cwd, file);

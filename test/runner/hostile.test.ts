@@ -136,6 +136,14 @@ describe("limits that hold", () => {
     expect(trace.error).toMatchObject({ kind: "timeout", message: "the file did not finish within 4 s (--timeout)", file: "block.ts", line: 3 });
   });
 
+  it("a timeout longer than a timer holds (1e12 ms, Infinity) is a long limit, not a stop at once", async () => {
+    for (const timeoutMs of [1e12, Infinity]) {
+      const trace = await run("longtimeout.ts", ['import { randn } from "gradlens";', "await new Promise((r) => setTimeout(r, 300));", "randn(2).relu();"], { timeoutMs });
+      expect(trace.error).toBeNull();
+      expect(trace.stopped.reason).toBe("end-of-file");
+    }
+  });
+
   it("cancel kills a file blocked in a synchronous sleep at once", async () => {
     const controller = new AbortController();
     const started = Date.now();
