@@ -1,5 +1,5 @@
 import { writeFileSync } from "node:fs";
-import { runCheck } from "../runner/check";
+import { isAnalysisFailure, runCheck } from "../runner/check";
 import { InstallError } from "../runner/run";
 import { parseArgs, USAGE, type CheckArgs } from "./args";
 import { EXIT, exitCodeFor, type ExitCode } from "./exitCode";
@@ -44,6 +44,11 @@ async function check(args: CheckArgs): Promise<ExitCode> {
       } catch (e) {
         throw new UsageError(`cannot write --out ${args.out}: ${(e as Error).message}`);
       }
+    }
+    if (isAnalysisFailure(report)) {
+      // the document says what ran; the exit code says whose failure it is
+      process.stderr.write(`gradlens: internal error: ${oneLine(report.error?.message ?? "")}\n`);
+      return EXIT.toolFailed;
     }
     return exitCodeFor(report);
   } finally {

@@ -17,16 +17,26 @@ export interface CheckOptions extends RunOptions {
   scriptArgs?: string[];
 }
 
+/** Reports of runs GradLens could not analyse: its own failure, not the model's (the CLI exits 3). */
+const analysisFailures = new WeakSet<Report>();
+
+export function isAnalysisFailure(report: Report): boolean {
+  return analysisFailures.has(report);
+}
+
 export async function runCheck(file: string, options: CheckOptions = {}): Promise<Report> {
   const trace = isPythonFile(file) ? await runPythonFile(file, options) : await runFile(file, options);
   try {
     return analyze(trace, { suppressions: await suppressionsOf(file, options) });
   } catch (e) {
-    // a trace that passes the schema but not analysis (e.g. ids that name nothing) is a failed run,
-    // never an exception in the host
+    // a trace that passes the schema but not analysis (e.g. ids that name nothing) is a bug of
+    // GradLens's (its schema or its analysis), reported as a failed run — never an exception in the host
     const site = { file: trace.stopped.file ?? trace.file, line: trace.stopped.line ?? 1, column: trace.stopped.column ?? 1 };
-    const message = `GradLens could not analyse this run: ${e instanceof Error ? e.message : String(e)}`;
-    return analyze(emptyTrace(trace.file, { reason: "error", message, ...site }, { kind: "exception", message, ...site }, trace.console, trace.durationMs));
+    const cause = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    const message = `GradLens failed to analyse this run (a bug in GradLens, not in the file): ${cause}`;
+    const report = analyze(emptyTrace(trace.file, { reason: "error", message, ...site }, { kind: "exception", message, ...site }, trace.console, trace.durationMs));
+    analysisFailures.add(report);
+    return report;
   }
 }
 

@@ -1,10 +1,12 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import type { Readable, Writable } from "node:stream";
 import { OutputTail } from "./outputTail";
-import { canWatchRss, treeRssBytes } from "./rss";
+import { Descendants } from "./descendants";
+import { hasProc } from "./processTree";
 
 // A child process that cannot take its host down, for any backend (the engine's Node child, a Python
-// child). It runs in its own process group, so a stop kills it and everything it started; a deadline,
+// child). It runs in its own process group, so a stop kills it and everything it started (also what
+// left the group, see descendants.ts); a deadline,
 // an AbortSignal and a resident-memory watchdog stop it whatever it is blocked in; its stdout and
 // stderr stream into a bounded tail; it talks to the host by newline-delimited JSON written to fd 3
 // (sync writes survive a later kill), and reads its input from stdin, which is then closed.
@@ -43,6 +45,8 @@ export interface Limits {
   memoryMb?: number;
   signal?: AbortSignal;
   pollMs?: number;
+  /** false: no resident-size watchdog in the host, as on a platform without /proc (tests) */
+  memoryWatchdog?: boolean;
 }
 
 const live = new Set<LimitedChild>();
@@ -67,6 +71,8 @@ export class LimitedChild {
   private deadlineTimer: NodeJS.Timeout | undefined;
   private watchdog: NodeJS.Timeout | undefined;
   private signal: AbortSignal | undefined;
+  /** what the child started, sampled while it runs (Linux); null elsewhere */
+  private readonly descendants: Descendants | null;
   private readonly onAbort = () => this.stop("cancelled");
   private ended = false;
 
@@ -83,6 +89,7 @@ export class LimitedChild {
       windowsHide: true,
     });
     live.add(this);
+    this.descendants = hasProc && this.proc.pid !== undefined ? new Descendants(this.proc.pid) : null;
     const onText = (d: Buffer) => this.output.push(d.toString("utf8"));
     this.proc.stdout?.on("data", onText);
     this.proc.stderr?.on("data", onText);
@@ -97,13 +104,13 @@ export class LimitedChild {
       const finish = (code: number | null, signal: NodeJS.Signals | null) => {
         if (this.ended) return;
         this.ended = true;
-        killGroup(this.proc.pid);
+        this.killAll();
         this.clearLimits();
         live.delete(this);
         resolve({ code, signal, stoppedBy: this.stoppedBy, output: this.output, peakRssBytes: this.peakRssBytes, spawnError });
       };
       // what the model started dies with it, even if it holds our pipes open
-      this.proc.once("exit", () => killGroup(this.proc.pid));
+      this.proc.once("exit", () => this.killAll());
       // "close" waits for stdio to drain, so the last fd-3 message has been handled
       this.proc.once("close", (code, signal) => finish(code, signal));
     });
@@ -131,11 +138,11 @@ export class LimitedChild {
       if (limits.signal.aborted) this.stop("cancelled");
       else limits.signal.addEventListener("abort", this.onAbort, { once: true });
     }
-    if (limits.memoryMb !== undefined && canWatchRss && this.proc.pid !== undefined) {
-      const max = limits.memoryMb * 2 ** 20;
-      const pid = this.proc.pid;
+    const descendants = this.descendants;
+    if (descendants !== null) {
+      const max = limits.memoryMb !== undefined && limits.memoryWatchdog !== false ? limits.memoryMb * 2 ** 20 : Infinity;
       this.watchdog = setInterval(() => {
-        const rss = treeRssBytes(pid);
+        const rss = descendants.sample();
         if (rss > this.peakRssBytes) this.peakRssBytes = rss;
         if (rss > max) this.stop("memory");
       }, limits.pollMs ?? 25);
@@ -145,14 +152,23 @@ export class LimitedChild {
   /** Moves the deadline (the runner gives a child that is already writing its result a moment more). */
   setDeadline(deadline: number): void {
     clearTimeout(this.deadlineTimer);
-    this.deadlineTimer = setTimeout(() => this.stop("timeout"), Math.max(0, deadline - Date.now()));
+    // a Node timer fires at once past 2^31 − 1 ms: wait in steps
+    const delay = Math.max(0, deadline - Date.now());
+    const step = Math.min(delay, 2 ** 31 - 1);
+    this.deadlineTimer = setTimeout(() => (step < delay ? this.setDeadline(deadline) : this.stop("timeout")), step);
   }
 
   /** Kills the process group now; the first cause given is the one reported. */
   stop(cause: StopCause): void {
     if (this.ended) return;
     this.stoppedBy ??= cause;
+    this.descendants?.sample(); // the child is still alive: its tree is complete now
+    this.killAll();
+  }
+
+  private killAll(): void {
     killGroup(this.proc.pid);
+    this.descendants?.killAll();
   }
 
   /** A waiting spare must not keep the host's event loop alive. */

@@ -17,7 +17,15 @@ export class ConsoleCapture {
   private readonly saved = new Map<string, unknown>();
   lastError: RunError | null = null;
 
-  constructor(private readonly describe?: (e: Error) => RunError) {}
+  /**
+   * @param describe turns an Error passed to console into a RunError with its line
+   * @param onKept called with each line kept, and once with null at the first line dropped (the
+   *   worker streams them to the host, so lines printed after the last snapshot survive a kill)
+   */
+  constructor(
+    private readonly describe?: (e: Error) => RunError,
+    private readonly onKept?: (line: string | null) => void,
+  ) {}
 
   install(target: Console = console): void {
     for (const m of METHODS) {
@@ -37,15 +45,26 @@ export class ConsoleCapture {
 
   push(text: string): void {
     if (this.lines.length >= MAX_LINES || this.chars + text.length > MAX_CHARS) {
-      this.dropped++;
+      if (this.dropped++ === 0) this.onKept?.(null);
       return;
     }
     this.chars += text.length;
     this.lines.push(text);
+    this.onKept?.(text);
   }
 
   /** The lines, with a note when some were dropped. */
   result(): string[] {
     return this.dropped === 0 ? [...this.lines] : [...this.lines, `… ${this.dropped} more console lines not kept`];
+  }
+
+  /** The child dropped lines the host never saw. */
+  markDropped(): void {
+    this.dropped = Math.max(this.dropped, 1);
+  }
+
+  /** What the host saw streamed from a child that died: it cannot know how many lines were dropped. */
+  streamed(): string[] {
+    return this.dropped === 0 ? [...this.lines] : [...this.lines, "… more console lines not kept"];
   }
 }

@@ -27,6 +27,8 @@ export interface WorkerInput {
 export type ChildMessage =
   /** the last engine call's line, written every few dozen ms while the file calls the engine */
   | { type: "progress"; site: Site | null }
+  /** a console line the file printed (as kept in the trace), or null at the first line not kept */
+  | { type: "console"; line: string | null }
   /** the trace so far, written now and then to a file in spoolDir: what survives a kill */
   | { type: "snapshot"; file: string }
   /** the run has ended and its trace is being finalized */

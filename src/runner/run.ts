@@ -11,6 +11,7 @@ import { displayPathFor } from "./paths";
 import { formatSeconds, memoryMessage } from "./stopRule";
 import type { ChildOutcome } from "./childProcess";
 import { prestart, takeChild } from "./spare";
+import { ConsoleCapture } from "./consoleCapture";
 import type { ChildMessage, WorkerInput } from "./messages";
 
 // Runs a user's model file in a child process (worker.ts) and returns its Trace. Never rejects: a
@@ -33,9 +34,13 @@ export interface RunOptions {
   keepWarm?: boolean;
   /** absolute path → text to run instead of the file on disk (an editor's unsaved buffers) */
   overlay?: ReadonlyMap<string, string>;
+  /** false turns off the host's resident-size watchdog, leaving the limit as it holds without /proc (tests) */
+  memoryWatchdog?: boolean;
 }
 
 export const DEFAULTS = { timeoutMs: 10_000, memoryMb: 1024, steps: 1 } as const;
+/** the longest delay a Node timer holds (a longer one fires at once); also the CLI's --timeout bound */
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
 /** The child stops the file itself this long before the deadline, to write its trace in time. */
 export function softDeadlineReserveMs(timeoutMs: number): number {
@@ -49,10 +54,20 @@ export function defaultWorkerPath(): string {
   return join(here, "worker.js");
 }
 
+/**
+ * V8 flags the child needs for the engine's fastest kernels: V8 before 11.4 (Node 20) has relaxed
+ * SIMD (the FMA matmul build) behind a flag; later ones have it on, and newer ones reject the flag.
+ * The child runs the host's own binary, so the host's V8 version is the child's.
+ */
+export function childV8Flags(v8Version = process.versions.v8): string[] {
+  const [major = 0, minor = 0] = v8Version.split(".").map(Number);
+  return major < 11 || (major === 11 && minor < 4) ? ["--experimental-wasm-relaxed-simd"] : [];
+}
+
 function childSpec(workerPath: string, memoryMb: number) {
   const env: NodeJS.ProcessEnv = { ...process.env, ELECTRON_RUN_AS_NODE: "1" }; // VS Code's execPath is Electron
   delete env.NODE_OPTIONS;
-  const args = [`--max-old-space-size=${memoryMb}`, workerPath];
+  const args = [...childV8Flags(), `--max-old-space-size=${memoryMb}`, workerPath];
   return { key: JSON.stringify([process.execPath, args]), options: { command: process.execPath, args, env } };
 }
 
@@ -65,7 +80,8 @@ export async function runFile(file: string, options: RunOptions = {}): Promise<T
   const started = performance.now();
   const startedAt = Date.now();
   const cwd = options.cwd ?? process.cwd();
-  const timeoutMs = options.timeoutMs ?? DEFAULTS.timeoutMs;
+  // NaN or a budget past what a timer holds (Infinity: "no limit") would end the run at once
+  const timeoutMs = Number.isNaN(options.timeoutMs) ? DEFAULTS.timeoutMs : Math.min(options.timeoutMs ?? DEFAULTS.timeoutMs, MAX_TIMEOUT_MS);
   const memoryMb = options.memoryMb ?? DEFAULTS.memoryMb;
   const steps = Math.max(1, Math.floor(options.steps ?? DEFAULTS.steps));
   const absFile = resolve(cwd, file);
@@ -93,7 +109,7 @@ export async function runFile(file: string, options: RunOptions = {}): Promise<T
   };
   try {
     const ctx: Context = { file, fileSite, timeoutMs, memoryMb, spoolDir, elapsed: 0 };
-    const { seen, outcome } = await runInChild(input, spec, options.signal);
+    const { seen, outcome } = await runInChild(input, spec, options.signal, options.memoryWatchdog);
     if (options.keepWarm !== false) prestart(spec.key, spec.options);
     const trace = traceOf(seen, outcome, { ...ctx, elapsed: elapsed() });
     const printed = outcome.output.lines();
@@ -110,19 +126,29 @@ interface Seen {
   /** trace files it wrote */
   snapshot: string | null;
   done: string | null;
+  /** console lines as the child printed them (bounded the same way): what a killed child still shows */
+  console: ConsoleCapture;
 }
 
-async function runInChild(input: WorkerInput, spec: ReturnType<typeof childSpec>, signal: AbortSignal | undefined): Promise<{ seen: Seen; outcome: ChildOutcome }> {
+async function runInChild(
+  input: WorkerInput,
+  spec: ReturnType<typeof childSpec>,
+  signal: AbortSignal | undefined,
+  memoryWatchdog: boolean | undefined,
+): Promise<{ seen: Seen; outcome: ChildOutcome }> {
   const { child, setOnMessage } = takeChild(spec.key, spec.options);
-  const seen: Seen = { lastSite: null, snapshot: null, done: null };
+  const seen: Seen = { lastSite: null, snapshot: null, done: null, console: new ConsoleCapture() };
   setOnMessage((raw) => {
     const m = raw as ChildMessage;
     if (m?.type === "progress") seen.lastSite = schemaErrors(SiteSchema, m.site).length === 0 ? m.site : null;
-    else if (m?.type === "snapshot") seen.snapshot = m.file;
+    else if (m?.type === "console") {
+      if (typeof m.line === "string") seen.console.push(m.line);
+      else seen.console.markDropped();
+    } else if (m?.type === "snapshot") seen.snapshot = m.file;
     else if (m?.type === "finishing") child.setDeadline(input.deadline + FINISHING_GRACE_MS);
     else if (m?.type === "done") seen.done = m.file;
   });
-  child.limit({ deadline: input.deadline, memoryMb: input.memoryMb, signal });
+  child.limit({ deadline: input.deadline, memoryMb: input.memoryMb, signal, memoryWatchdog });
   child.send(JSON.stringify(input));
   return { seen, outcome: await child.exited };
 }
@@ -157,18 +183,19 @@ function traceOf(seen: Seen, outcome: ChildOutcome, ctx: Context): Trace {
   if (seen.done !== null) {
     const done = readTrace(seen.done, ctx);
     if (done.trace !== null) return done.trace;
-    return withEnd(null, { kind: "exception", message: `the check's child process sent an invalid trace: ${done.problem}`, ...ctx.fileSite }, ctx);
+    return withEnd(null, { kind: "exception", message: `the check's child process sent an invalid trace: ${done.problem}`, ...ctx.fileSite }, ctx, seen.console.streamed());
   }
   const snapshot = readTrace(seen.snapshot, ctx).trace;
   const at = seen.lastSite ?? lastSiteOf(snapshot) ?? ctx.fileSite;
-  return withEnd(snapshot, endError(outcome, at, ctx), ctx);
+  return withEnd(snapshot, endError(outcome, at, ctx), ctx, seen.console.streamed());
 }
 
-function withEnd(base: Trace | null, error: RunError, ctx: Context): Trace {
+/** `console`: the lines streamed before the end (a snapshot's are older), else the snapshot's */
+function withEnd(base: Trace | null, error: RunError, ctx: Context, console?: string[]): Trace {
   const reason: StopInfo["reason"] = error.kind === "timeout" || error.kind === "memory" || error.kind === "cancelled" ? error.kind : "error";
   const stopped: StopInfo = { reason, message: error.message, file: error.file, line: error.line, column: error.column };
-  if (base === null) return emptyTrace(ctx.file, stopped, error, [], ctx.elapsed);
-  return { ...base, stopped, error, durationMs: ctx.elapsed };
+  if (base === null) return emptyTrace(ctx.file, stopped, error, console ?? [], ctx.elapsed);
+  return { ...base, stopped, error, console: console ?? base.console, durationMs: ctx.elapsed };
 }
 
 /** Why a child ended without its trace, in the user's terms. */

@@ -19,6 +19,8 @@ import { createStopPolicy, formatSeconds, memoryMessage } from "./stopRule";
 import { describeThrown, installStackHook } from "./thrown";
 import { displayPathFor } from "./paths";
 import { exitProcess, post } from "./channel";
+import { Descendants } from "./descendants";
+import { hasProc } from "./processTree";
 import type { ChildMessage, WorkerInput } from "./messages";
 
 // The child process (dist/worker.js, started by run.ts, possibly ahead of time): waits for its input
@@ -42,6 +44,17 @@ async function readInput(): Promise<WorkerInput | null> {
   return text.trim() === "" ? null : (JSON.parse(text) as WorkerInput);
 }
 
+/**
+ * A process the file started and detached from the group (`setsid`, `detached: true`) just before
+ * its end may not have been sampled by the host yet: the child knows its own tree.
+ */
+function killOwnDescendants(): void {
+  if (!hasProc) return;
+  const own = new Descendants(process.pid);
+  own.sample();
+  own.killAll();
+}
+
 function run(input: WorkerInput): void {
   const started = performance.now();
   process.chdir(input.cwd);
@@ -49,7 +62,10 @@ function run(input: WorkerInput): void {
   const fileSite = { file: displayPath(input.absFile), line: 1, column: 1 };
   const sourceMap = new BundleSourceMap(input.map, input.outDir, displayPath);
   const sites = new SiteCapture(BUNDLE_FILENAME, sourceMap);
-  const output = new ConsoleCapture((e) => describeThrown(e, "exception", sites, fileSite));
+  const output = new ConsoleCapture(
+    (e) => describeThrown(e, "exception", sites, fileSite),
+    (line) => send({ type: "console", line }),
+  );
   const memoryLimitBytes = input.memoryMb * 2 ** 20;
   let posted = false;
   let lastSite: Site | null = null;
@@ -128,6 +144,7 @@ function run(input: WorkerInput): void {
       stopped = { reason: "memory", message: error.message, ...at };
     }
     send({ type: "done", file: writeTrace(recorder.finish(endState(stopped, error)), "trace") });
+    killOwnDescendants();
     exitProcess(0);
   }
 
