@@ -1,4 +1,3 @@
-import "./relaxedSimd"; // before the engine: the flag must precede the first kernel load
 import { renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";

@@ -9,7 +9,7 @@
 // Run from the repository root (the examples, the CLI build and the tfjs wasm files are found from
 // there). --no-browser skips the graph-layout benchmark (it drives Chromium). --write-docs writes
 // the table and the machine it ran on to docs/benchmarks.md.
-import "../../src/runner/relaxedSimd"; // the FMA GEMM on Node 20 too, as checks run it
+import "./relaxedSimd"; // the FMA GEMM on Node 20 too, as checks run it (their child gets the flag from run.ts childV8Flags)
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg } from "node:os";
