@@ -1,19 +1,50 @@
 import { describe, expect, it } from "vitest";
-import { optimizerConstructionLines } from "../../src/trace/optimizerSites";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { optimizerConstructionSites } from "../../src/trace/optimizerSites";
+import type { Site } from "../../src/trace/schema";
+import { bundleUserFile } from "../../src/runner/bundle";
+import { BundleSourceMap } from "../../src/runner/sourceMap";
 import { createStopPolicy } from "../../src/runner/stopRule";
 
-describe("optimizer constructions in a file's text (multi-phase scripts)", () => {
-  it("finds `new optim.X(` and `new X(` for the engine's optimizers, not in comments or other classes", () => {
+// The file is bundled as the worker runs it (esbuild), parsed, and the sites mapped back to its lines.
+async function sitesOf(source: string): Promise<Site[]> {
+  const dir = mkdtempSync(join(tmpdir(), "gradlens-optsites-"));
+  try {
+    const file = join(dir, "phases.ts");
+    writeFileSync(file, source);
+    const bundle = await bundleUserFile(file, (abs) => relative(dir, abs), dir);
+    if (!bundle.ok) throw new Error(bundle.error.message);
+    return optimizerConstructionSites(bundle.code, new BundleSourceMap(bundle.map, bundle.outDir, (abs) => relative(dir, abs)));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe("optimizer constructions in the code (multi-phase scripts)", () => {
+  it("finds the engine's optimizers however they are named or laid out, and nothing in comments or strings", async () => {
     const lines = [
-      'import { optim, nn } from "gradlens";',
+      'import { optim, nn } from "gradlens"; const PlainSGD = optim.SGD;',
+      "const teacher = new nn.Linear(2, 2), student = new nn.Linear(2, 2);",
       "const optT = new optim.Adam(teacher.parameters(), { lr: 1e-3 });",
-      "// const old = new optim.SGD(model.parameters());",
+      "// const old = new optim.SGD(teacher.parameters());",
       "/* new optim.SGD(x)",
       "   new optim.RMSprop(y) */ const sched = new optim.StepLR(optT, 1);",
-      "function distil() { const optS = new AdamW(student.parameters()); }",
-      "const net = new nn.Linear(2, 2);",
+      'console.log("new optim.SGD(student.parameters())", `new optim.Adam(${1})`);',
+      "const { AdamW } = optim;",
+      "export function distil() {",
+      "  const optS = new AdamW(student.parameters());",
+      "  const optB = new",
+      "    optim.RMSprop(student.parameters());",
+      "  return [optS, optB, new PlainSGD(teacher.parameters(), { lr: 0.1 })];",
+      "}",
+      "class Adam { constructor(readonly lr: number) {} }",
+      "const notAnOptimizer = new Adam(0.1);",
+      "console.log(sched, notAnOptimizer, distil());",
     ];
-    expect(optimizerConstructionLines(lines)).toEqual([2, 6]);
+    const sites = await sitesOf(lines.join("\n"));
+    expect(sites.map((s) => `${s.file}:${s.line}`)).toEqual(["phases.ts:3", "phases.ts:10", "phases.ts:11", "phases.ts:13"]);
   });
 });
 
