@@ -175,6 +175,17 @@ class Sites:
             frame = frame.f_back
         return None
 
+    def callers(self, skip_self, limit=4):
+        """The sites of the user frames outside the innermost one (a factory's call site names what it built)."""
+        out = []
+        frame = sys._getframe(1)
+        while frame is not None and len(out) <= limit:
+            if self.is_user(frame.f_code.co_filename):
+                if frame.f_code.co_name not in ("__init__",) or frame.f_locals.get("self") is not skip_self:
+                    out.append(self.of_frame(frame))
+            frame = frame.f_back
+        return out[1:]
+
     def line(self, file, line):
         text = self.lines.get(file)
         if text is None:
@@ -218,6 +229,7 @@ class Tracer:
         self.ops = []
         self.producer_of = {}
         self.modules = []  # (record, module)
+        self.module_callers = []  # per module: its callers' sites (see root_name)
         self.module_ids = {}  # id(module) -> module id
         self.optimizers = []  # [record, optimizer, steps]
         self.optimizer_ids = {}
@@ -475,6 +487,7 @@ class Tracer:
             "parameters": [], "buffers": [],
         }
         self.modules.append((rec, m))
+        self.module_callers.append(self.sites.callers(m))
         self.module_ids[id(m)] = mid
         return mid
 
@@ -560,6 +573,15 @@ class Tracer:
                         norm = finite_or_none(float(g.detach().double().norm()))
                     rec["reached"].append({"tensor": i, "gradNorm": norm})
             self.backwards.append(rec)
+
+    def root_name(self, rec):
+        """The variable the module is assigned to, else the one its factory's result is assigned to
+        (`teacher = make_net(32)`), else ClassName#id."""
+        for site in [rec["site"], *self.module_callers[rec["id"]]]:
+            name = self.sites.variable_at(site)
+            if name is not None:
+                return name
+        return f"{rec['className']}#{rec['id']}"
 
     # ---- optimizers -----------------------------------------------------------------------------
 
@@ -666,7 +688,7 @@ class Tracer:
 
         for rec, m in self.modules:
             if rec["parent"] is None:
-                assign(rec["id"], take(self.sites.variable_at(rec["site"]) or f"{rec['className']}#{rec['id']}"), set())
+                assign(rec["id"], take(self.root_name(rec)), set())
         for rec, m in self.modules:
             if paths[rec["id"]] == "":
                 paths[rec["id"]] = take(f"{rec['className']}#{rec['id']}")
