@@ -6,6 +6,9 @@ import { optimizerConstructionSites } from "../../src/trace/optimizerSites";
 import type { Site } from "../../src/trace/schema";
 import { bundleUserFile } from "../../src/runner/bundle";
 import { BundleSourceMap } from "../../src/runner/sourceMap";
+import { spawnSync } from "node:child_process";
+import { torchPython, NO_TORCH } from "../runner/python/torchPython";
+import { runPythonFile } from "../../src/runner/python/runPython";
 import { createStopPolicy } from "../../src/runner/stopRule";
 
 // The file is bundled as the worker runs it (esbuild), parsed, and the sites mapped back to its lines.
@@ -48,6 +51,34 @@ describe("optimizer constructions in the code (multi-phase scripts)", () => {
   });
 });
 
+describe("optimizer constructions in a PyTorch script (the tracer's syntax-tree reading)", () => {
+  it("finds torch.optim.X(...), optim.X(...), X(...) and `import ... as` aliases; not comments, strings or schedulers", () => {
+    expect(torchPython, NO_TORCH).not.toBeNull();
+    const script = [
+      "import torch",
+      "from torch.optim import AdamW as W",
+      "opt_t = torch.optim.Adam(teacher.parameters(), lr=1e-3)",
+      "# old = torch.optim.SGD(model.parameters())",
+      'print("optim.SGD(student.parameters())")',
+      "sched = torch.optim.lr_scheduler.StepLR(opt_t, 1)",
+      "def distil():",
+      "    opt_s = W(student.parameters())",
+      "    opt_b = optim.RMSprop(",
+      "        student.parameters(), lr=0.1)",
+    ].join("\n");
+    const code = [
+      "import sys, json, torch",
+      "sys.path.insert(0, 'src/runner/python')",
+      "import gradlens_tracer as t",
+      "names = [n for n, c in vars(torch.optim).items() if isinstance(c, type) and issubclass(c, torch.optim.Optimizer)]",
+      "print(json.dumps(t.optimizer_construction_lines(sys.stdin.read(), names)))",
+    ].join("\n");
+    const r = spawnSync(torchPython!, ["-c", code], { input: script, encoding: "utf8", timeout: 60_000 });
+    expect(r.stderr).toBe("");
+    expect(JSON.parse(r.stdout)).toEqual([3, 8, 9]);
+  }, 60_000);
+});
+
 describe("the early stop waits for a later phase's optimizer", () => {
   const policy = (timeoutMs = 10_000) =>
     createStopPolicy({ steps: 1, deadline: Date.now() + timeoutMs, timeoutMs, memoryLimitBytes: 2 ** 40, memoryMb: 1e6 });
@@ -72,4 +103,33 @@ describe("the early stop waits for a later phase's optimizer", () => {
     });
     expect(policy().poll!(counts)).toBeNull();
   });
+});
+
+describe("the Python tracer waits for a later phase's optimizer the same way", () => {
+  it("an optimizer that is never made (a branch not taken): a clean stop at 60% of the time budget", async () => {
+    expect(torchPython, NO_TORCH).not.toBeNull();
+    const dir = mkdtempSync(join(tmpdir(), "gradlens-optsites-py-"));
+    try {
+      writeFileSync(join(dir, "phases.py"), [
+        "import torch",
+        "model = torch.nn.Linear(2, 1)",
+        "opt = torch.optim.SGD(model.parameters(), lr=0.1)",
+        "for i in range(10**9):",
+        "    opt.zero_grad()",
+        "    model(torch.randn(4, 2)).sum().backward()",
+        "    opt.step()",
+        "if False:",
+        "    finetune = torch.optim.Adam(model.parameters())",
+      ].join("\n"));
+      const trace = await runPythonFile(join(dir, "phases.py"), { python: torchPython!, timeoutMs: 5_000, cwd: dir });
+      expect(trace.error).toBeNull();
+      expect(trace.stopped).toMatchObject({
+        reason: "step-budget", line: 7,
+        message: "stopped at 60% of the time budget: every optimizer made so far had stepped, but the one at line 9 was not made yet",
+      });
+      expect(trace.steps.length).toBeGreaterThan(1); // it did wait past the usual stop at the 2nd step
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
