@@ -40,7 +40,7 @@ const areaOf = (file: string) => {
 const allowed: Record<string, string[]> = {
   engine: [],
   protocol: [],
-  trace: ["engine", "protocol", "@jridgewell/trace-mapping", "@sinclair/typebox", "node:"],
+  trace: ["engine", "protocol", "@jridgewell/trace-mapping", "@sinclair/typebox", "acorn", "node:"],
   analysis: ["trace", "protocol", "engine"],
   static: ["typescript", "web-tree-sitter"],
   runner: ["engine", "trace", "analysis", "protocol", "esbuild", "@jridgewell/trace-mapping", "@sinclair/typebox", "node:"],

@@ -1,6 +1,7 @@
 import type { Finding, SourceSite } from "../protocol/report";
 
-// `// gradlens-ignore GL007` silences one finding on one line, like eslint-disable-next-line: a
+// `// gradlens-ignore GL007` (`# gradlens-ignore GL007` in a .py file) silences one finding on one
+// line, like eslint-disable-next-line: a
 // comment alone on its line applies to the next line; a comment after code applies to its own line.
 // Several codes may be listed (`// gradlens-ignore GL005, GL007`); without a code it silences
 // nothing (a bare ignore-all would hide new problems). Silenced findings move to Report.suppressed,
@@ -14,14 +15,20 @@ export interface Suppression {
   by: SourceSite;
 }
 
-/** The line's first `//` comment must start with the directive (prose that mentions it is not one). */
-const DIRECTIVE = /^\/\/\s*gradlens-ignore\b(.*)$/;
+/** The line's first comment must start with the directive (prose that mentions it is not one). */
+const DIRECTIVE = /^(?:\/\/|#)\s*gradlens-ignore\b(.*)$/;
+
+/** The comment marker of the file's language: `#` in Python, `//` in TypeScript/JavaScript. */
+function commentMarker(file: string): string {
+  return /\.pyw?$/i.test(file) ? "#" : "//";
+}
 
 /** The suppression comments of one source file's text. */
 export function parseSuppressions(file: string, text: string): Suppression[] {
   const out: Suppression[] = [];
+  const marker = commentMarker(file);
   text.split(/\r?\n/).forEach((lineText, i) => {
-    const at = lineText.indexOf("//");
+    const at = lineText.indexOf(marker);
     if (at < 0) return;
     const m = DIRECTIVE.exec(lineText.slice(at));
     if (m === null) return;

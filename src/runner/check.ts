@@ -40,10 +40,12 @@ export async function runCheck(file: string, options: CheckOptions = {}): Promis
   }
 }
 
-/** The checked file's `// gradlens-ignore GLxxx` comments (none when it cannot be read). */
+/** The checked file's `// gradlens-ignore GLxxx` comments, read from the text that ran: an editor's
+ *  unsaved buffer for a .ts/.js model (the .py runner runs the file on disk); none when unreadable. */
 async function suppressionsOf(file: string, options: CheckOptions): Promise<Suppression[]> {
   try {
-    const text = await readFile(resolve(options.cwd ?? process.cwd(), file), "utf8");
+    const path = resolve(options.cwd ?? process.cwd(), file);
+    const text = (isPythonFile(file) ? undefined : options.overlay?.get(path)) ?? await readFile(path, "utf8");
     return parseSuppressions(file, text);
   } catch {
     return [];

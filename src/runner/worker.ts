@@ -9,7 +9,7 @@ import type { RunError, StopInfo } from "../protocol/report";
 import type { Site } from "../trace/schema";
 import { TraceRecorder } from "../trace/recorder";
 import { SiteCapture } from "../trace/sites";
-import { optimizerConstructionLines } from "../trace/optimizerSites";
+import { optimizerConstructionSites } from "../trace/optimizerSites";
 import { isStopSignal, StopSignal, type StopPolicy } from "../trace/stop";
 import { ENGINE_GLOBAL, REQUIRE_PARAM } from "./bundleNames";
 import { BundleSourceMap } from "./sourceMap";
@@ -109,7 +109,7 @@ function run(input: WorkerInput): void {
     sites: progressSites,
     stop: policy,
     onStop: (info) => finish(info, errorForStop(info)),
-    optimizerSites: sourceMap.userFiles().flatMap(([file, lines]) => optimizerConstructionLines(lines).map((line) => ({ file, line }))),
+    optimizerSites: optimizerConstructionSites(input.code, sourceMap),
   });
 
   /** Written whole, then renamed: a kill mid-write leaves the previous snapshot intact. */

@@ -1,36 +1,98 @@
+import { parse, type Node } from "acorn";
 import * as engineOptim from "../engine/optim/index";
+import type { Site } from "./schema";
+import type { PositionMapper } from "./sites";
 
-// Where a file makes optimizers, read from its text: a multi-phase script (train a teacher, then
-// distil a student) makes its second optimizer only after the first phase, so the early stop waits
-// until every optimizer the file makes has been made and has stepped.
+// Where the user's code makes optimizers, read from the syntax tree of the bundle that runs (esbuild's
+// JavaScript: every user file, TypeScript already stripped) and mapped back to the user's lines: a
+// multi-phase script (train a teacher, then distil a student) makes its second optimizer only after
+// the first phase, so the early stop waits until every optimizer the code makes has been made and has
+// stepped. Comments, strings and line breaks inside the expression cannot fool a syntax tree.
 
-const OPTIMIZER_CLASSES = Object.entries(engineOptim)
-  .filter(([, v]) => typeof v === "function" && (v as { prototype?: unknown }).prototype instanceof engineOptim.Optimizer)
-  .map(([name]) => name);
+const OPTIMIZER_CLASSES = new Set(
+  Object.entries(engineOptim)
+    .filter(([, v]) => typeof v === "function" && (v as { prototype?: unknown }).prototype instanceof engineOptim.Optimizer)
+    .map(([name]) => name),
+);
 
-const NEW_OPTIMIZER = new RegExp(`\\bnew\\s+(?:[A-Za-z_$][\\w$]*\\.)?(?:${OPTIMIZER_CLASSES.join("|")})\\s*[(<]`);
+type AnyNode = Node & Record<string, unknown>;
 
-/** 1-based lines of `new optim.SGD(...)`-like expressions, outside line and block comments. */
-export function optimizerConstructionLines(lines: readonly string[]): number[] {
-  const out: number[] = [];
-  let inBlock = false;
-  lines.forEach((raw, i) => {
-    let line = raw;
-    if (inBlock) {
-      const end = line.indexOf("*/");
-      if (end < 0) return;
-      line = line.slice(end + 2);
-      inBlock = false;
+function isNode(v: unknown): v is AnyNode {
+  return typeof v === "object" && v !== null && typeof (v as { type?: unknown }).type === "string";
+}
+
+function* walk(node: AnyNode): Generator<AnyNode> {
+  yield node;
+  for (const key of Object.keys(node)) {
+    const v = node[key];
+    if (Array.isArray(v)) {
+      for (const c of v) if (isNode(c)) yield* walk(c);
+    } else if (isNode(v)) yield* walk(v);
+  }
+}
+
+/** `x.SGD`, `x["SGD"]` → "SGD"; anything else → null. */
+function memberName(n: AnyNode): string | null {
+  if (n.type !== "MemberExpression") return null;
+  const property = n.property as AnyNode;
+  if (n.computed !== true && property.type === "Identifier") return property.name as string;
+  if (n.computed === true && property.type === "Literal" && typeof property.value === "string") return property.value;
+  return null;
+}
+
+/**
+ * Local names bound to an optimizer class. The bundle reads the engine's exports as
+ * `const e7 = g["SGD"]` and user code keeps `const { Adam } = optim` or `const Opt = optim.AdamW`:
+ * a declaration whose value is a member named like an optimizer class, or another such name.
+ */
+function optimizerBindings(nodes: readonly AnyNode[]): Set<string> {
+  const names = new Set<string>();
+  for (let pass = 0; pass < 2; pass++) {
+    for (const n of nodes) {
+      if (n.type !== "VariableDeclarator") continue;
+      const id = n.id as AnyNode;
+      const init = n.init as AnyNode | null;
+      if (init === null) continue;
+      if (id.type === "Identifier") {
+        const from = memberName(init) ?? (init.type === "Identifier" && names.has(init.name as string) ? (init.name as string) : null);
+        if (from !== null && (OPTIMIZER_CLASSES.has(from) || names.has(from))) names.add(id.name as string);
+      } else if (id.type === "ObjectPattern") {
+        for (const p of id.properties as AnyNode[]) {
+          const key = p.key as AnyNode | undefined;
+          const value = p.value as AnyNode | undefined;
+          if (p.type === "Property" && key?.type === "Identifier" && value?.type === "Identifier" && OPTIMIZER_CLASSES.has(key.name as string)) {
+            names.add(value.name as string);
+          }
+        }
+      }
     }
-    line = line.replace(/\/\*.*?\*\//g, "");
-    const open = line.indexOf("/*");
-    if (open >= 0) {
-      inBlock = true;
-      line = line.slice(0, open);
-    }
-    const comment = line.indexOf("//");
-    if (comment >= 0) line = line.slice(0, comment);
-    if (NEW_OPTIMIZER.test(line)) out.push(i + 1);
-  });
+  }
+  return names;
+}
+
+/** The user's sites of `new optim.Adam(...)`-like expressions in the bundle's code (mapped through its source map). */
+export function optimizerConstructionSites(code: string, positions: PositionMapper): Site[] {
+  let tree: AnyNode;
+  try {
+    tree = parse(code, {
+      ecmaVersion: "latest", sourceType: "module", locations: true,
+      allowAwaitOutsideFunction: true, allowReturnOutsideFunction: true, allowHashBang: true,
+    }) as unknown as AnyNode;
+  } catch {
+    return []; // esbuild's own output: unparsable only if acorn lags behind the syntax; then no wait
+  }
+  const nodes = [...walk(tree)];
+  const bound = optimizerBindings(nodes);
+  const out: Site[] = [];
+  for (const n of nodes) {
+    if (n.type !== "NewExpression") continue;
+    const callee = n.callee as AnyNode;
+    // a bare name is the engine's class only through a binding (the bundle renames imports to e7)
+    const makesOptimizer = callee.type === "Identifier" ? bound.has(callee.name as string) : OPTIMIZER_CLASSES.has(memberName(callee) ?? "");
+    if (!makesOptimizer) continue;
+    const start = n.loc!.start;
+    const site = positions.map(start.line, start.column + 1);
+    if (site !== null && !out.some((s) => s.file === site.file && s.line === site.line)) out.push(site);
+  }
   return out;
 }

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { runCheck } from "../../src/runner/check";
 import type { Report } from "../../src/protocol/report";
 import { buildDist, repoRoot } from "../runner/buildDist";
+import { torchPython, NO_TORCH } from "../runner/python/torchPython";
 
 // Every program in test/corpus/programs runs through the real runner (bundle → worker → Trace) and
 // the analysis. Each file states what PyTorch's behaviour makes right for it:
@@ -13,9 +14,11 @@ import { buildDist, repoRoot } from "../runner/buildDist";
 //   ... // @finding GL006          a warning/error finding with that code on that line (buggy programs)
 //   // gradlens-ignore GL007       the user's suppression comment: it must silence a real finding
 // A buggy program's warning/error findings are exactly the @finding lines.
+// The .py programs are PyTorch twins of the trickiest ones (`#` for `//`), run by the Python backend
+// with a Python that has torch: they must give the same kind of report.
 
 const dir = join(repoRoot, "test/corpus/programs");
-const programs = readdirSync(dir).filter((f) => f.endsWith(".ts")).sort();
+const programs = readdirSync(dir).filter((f) => f.endsWith(".ts") || f.endsWith(".py")).sort();
 
 interface Expectations {
   kind: "correct" | "buggy";
@@ -25,19 +28,21 @@ interface Expectations {
   suppressed: string[];
 }
 
-function expectationsOf(source: string): Expectations {
+function expectationsOf(file: string, source: string): Expectations {
+  const c = file.endsWith(".py") ? "#" : "\\/\\/";
   const lines = source.split("\n");
-  const kind = /\/\/ @corpus (correct|buggy)/.exec(source)?.[1] as Expectations["kind"] | undefined;
-  if (kind === undefined) throw new Error("a corpus program must say `// @corpus correct` or `// @corpus buggy`");
-  const statuses = [...source.matchAll(/\/\/ @status (\S+) (\S+)/g)].map((m) => [m[1], m[2]] as [string, string]);
+  const kind = new RegExp(`${c} @corpus (correct|buggy)`).exec(source)?.[1] as Expectations["kind"] | undefined;
+  if (kind === undefined) throw new Error("a corpus program must say `@corpus correct` or `@corpus buggy`");
+  const statuses = [...source.matchAll(new RegExp(`${c} @status (\\S+) (\\S+)`, "g"))].map((m) => [m[1], m[2]] as [string, string]);
   const findings: string[] = [];
   lines.forEach((l, i) => {
-    for (const m of l.matchAll(/\/\/ @finding (GL\d{3})/g)) findings.push(`${m[1]}@${i + 1}`);
+    for (const m of l.matchAll(new RegExp(`${c} @finding (GL\\d{3})`, "g"))) findings.push(`${m[1]}@${i + 1}`);
   });
   const suppressed: string[] = [];
+  const marker = file.endsWith(".py") ? "#" : "//";
   lines.forEach((l, i) => {
-    const m = /^\/\/ gradlens-ignore (GL\d{3})/.exec(l.slice(Math.max(0, l.indexOf("//"))));
-    if (m !== null) suppressed.push(`${m[1]}@${l.trim().startsWith("//") ? i + 2 : i + 1}`);
+    const m = new RegExp(`^${c} gradlens-ignore (GL\\d{3})`).exec(l.slice(Math.max(0, l.indexOf(marker))));
+    if (m !== null) suppressed.push(`${m[1]}@${l.trim().startsWith(marker) ? i + 2 : i + 1}`);
   });
   return { kind, statuses, findings, suppressed };
 }
@@ -51,18 +56,30 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => cleanup());
 
-async function check(file: string): Promise<Report> {
-  return runCheck(`test/corpus/programs/${file}`, { workerPath, cwd: repoRoot, timeoutMs: 15_000 });
+async function check(file: string, timeoutMs = 15_000): Promise<Report> {
+  if (file.endsWith(".py")) {
+    expect(torchPython, NO_TORCH).not.toBeNull();
+    return runCheck(`test/corpus/programs/${file}`, { cwd: repoRoot, python: torchPython!, timeoutMs: 60_000 });
+  }
+  return runCheck(`test/corpus/programs/${file}`, { workerPath, cwd: repoRoot, timeoutMs });
 }
 
 describe("the corpus of canonical programs and their buggy twins", () => {
-  it("has the programs the issue names", () => {
-    expect(programs.length).toBeGreaterThanOrEqual(16);
+  it("has the programs the issue names, and PyTorch twins of the trickiest", () => {
+    const named = [
+      // the twelve well-known programs
+      "dcgan.ts", "mnist.ts", "actorCritic.ts", "wordLanguageModel.ts", "transferLearning.ts", "dqn.ts",
+      "distillation.ts", "vqvae.ts", "simsiam.ts", "wganGp.ts", "pix2pix.ts", "glueFinetune.ts",
+      // a plain classifier (mnist.ts), an autoencoder, an RNN language model (wordLanguageModel.ts), a policy-gradient agent
+      "autoencoder.ts", "reinforce.ts",
+      "dcgan.py", "dqn.py", "vqvae.py", "pix2pix.py", "distillation.py",
+    ];
+    expect(named.filter((f) => !programs.includes(f))).toEqual([]);
   });
 
   for (const file of programs) {
     it(file, async () => {
-      const expected = expectationsOf(readFileSync(join(dir, file), "utf8"));
+      const expected = expectationsOf(file, readFileSync(join(dir, file), "utf8"));
       const report = await check(file);
       expect(report.error).toBeNull();
       const statusOf = (name: string) => expected.statuses.find(([prefix]) => name.startsWith(prefix))?.[1] ?? "updated";
@@ -71,6 +88,17 @@ describe("the corpus of canonical programs and their buggy twins", () => {
       if (expected.kind === "correct") expect(problems, JSON.stringify(report.findings, null, 1)).toEqual([]);
       else expect([...new Set(problems)].sort()).toEqual([...expected.findings].sort());
       expect((report.suppressed ?? []).map((f) => `${f.code}@${f.line}`)).toEqual(expected.suppressed);
-    });
+    }, 90_000);
   }
+});
+
+describe("a two-phase script (train a teacher, then distil a student) is seen through both phases", () => {
+  // the student's optimizer is made only after the teacher's training: the stop waits for it (a
+  // generous budget: a loaded machine must not reach the 60% share that stops the wait)
+  it.each([["distillation.ts", "16, 28"], ["distillation.py", "23, 35"]])("%s", async (file, lines) => {
+    const report = await check(file, 60_000);
+    expect(report.stopped.reason).toBe("step-budget");
+    expect(report.stopped.message).toBe(`stopped before the 2nd optimizer step: all 2 optimizers (made at lines ${lines}) had stepped once (--steps 1)`);
+    expect(report.parameters.filter((p) => p.name.startsWith("student.")).map((p) => p.status)).toEqual(Array(4).fill("updated"));
+  }, 90_000);
 });

@@ -15,6 +15,7 @@ What it observes and how (each the torch 1.13 / 2.x public seam):
   zero_grad; memory saved for backward: torch.autograd.graph.saved_tensors_hooks.
 Sites are the innermost frame in the user's files (the script's folder, outside site-packages).
 """
+import ast
 import json
 import os
 import re
@@ -30,6 +31,7 @@ MAX_OPS = 200_000
 MAX_LEAVES = 50_000
 LONE_OPTIMIZER_FACTOR = 50
 BACKWARDS_PER_STEP_WITHOUT_OPTIMIZER = 20
+PHASE_WAIT_SHARE = 0.6
 TRACER_FILE = os.path.realpath(__file__)
 OVERRIDES_FILE = os.path.join("torch", "overrides.py")
 ASSIGNED = re.compile(r"(?:^|[^\w])([A-Za-z_]\w*)\s*(?::[^=]*?)?=\s*(?:await\s+)?(?:[A-Za-z_]\w*\s*\.\s*)*$")
@@ -45,6 +47,29 @@ class Stop(BaseException):
         self.info = info
 
 
+def optimizer_construction_lines(source, optimizer_names):
+    """Lines of the script's calls that make an optimizer (`torch.optim.SGD(...)`, `optim.Adam(...)`,
+    `AdamW(...)`, an `import ... as` alias), read from its syntax tree: a multi-phase script (train a
+    teacher, then distil a student) makes its second optimizer only after the first phase, so the
+    early stop waits until every optimizer the script makes has been made and has stepped."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return []  # the run reports the syntax error itself
+    names = set(optimizer_names)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("torch.optim"):
+            names.update(a.asname for a in node.names if a.asname and a.name in optimizer_names)
+    lines = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            f = node.func
+            name = f.attr if isinstance(f, ast.Attribute) else f.id if isinstance(f, ast.Name) else None
+            if name in names:
+                lines.add(node.lineno)
+    return sorted(lines)
+
+
 def ordinal(n):
     suffix = "th" if 11 <= n % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
@@ -58,15 +83,27 @@ def format_seconds(ms):
 class StopRule:
     """src/runner/stopRule.ts, the same rule and wording."""
 
-    def __init__(self, steps):
+    def __init__(self, steps, phase_wait_until=float("inf")):
         self.steps = steps
+        # time.monotonic() after which a run stops waiting for a later phase's optimizer
+        self.phase_wait_until = phase_wait_until
+        self.made_lines = []  # the line each optimizer was made at (for the stop message)
 
-    def before_step(self, optimizer, steps_by_optimizer):
+    def before_step(self, optimizer, steps_by_optimizer, to_come=()):
         steps = self.steps
         mine = steps_by_optimizer[optimizer]
+        if to_come:  # a later phase makes another optimizer: wait for it, within the time share
+            if time.monotonic() < self.phase_wait_until:
+                return None
+            if all(c >= steps for c in steps_by_optimizer):
+                lines = ", ".join(str(line) for line in to_come)
+                return {"reason": "step-budget",
+                        "message": f"stopped at {round(PHASE_WAIT_SHARE * 100)}% of the time budget: every optimizer made so far had stepped, but the one at line {lines} was not made yet"}
         if mine >= steps and all(c >= steps for c in steps_by_optimizer):
             n = len(steps_by_optimizer)
-            what = "the optimizer" if n == 1 else f"all {n} optimizers"
+            made = [line for line in self.made_lines if line is not None]
+            phases = f" (made at lines {', '.join(str(line) for line in made)})" if n > 1 and len(made) == n else ""
+            what = "the optimizer" if n == 1 else f"all {n} optimizers{phases}"
             times = "once" if steps == 1 else f"{steps} times"
             return {"reason": "step-budget",
                     "message": f"stopped before the {ordinal(mine + 1)} optimizer step: {what} had stepped {times} (--steps {steps})"}
@@ -138,6 +175,17 @@ class Sites:
             frame = frame.f_back
         return None
 
+    def callers(self, skip_self, limit=4):
+        """The sites of the user frames outside the innermost one (a factory's call site names what it built)."""
+        out = []
+        frame = sys._getframe(1)
+        while frame is not None and len(out) <= limit:
+            if self.is_user(frame.f_code.co_filename):
+                if frame.f_code.co_name not in ("__init__",) or frame.f_locals.get("self") is not skip_self:
+                    out.append(self.of_frame(frame))
+            frame = frame.f_back
+        return out[1:]
+
     def line(self, file, line):
         text = self.lines.get(file)
         if text is None:
@@ -168,16 +216,20 @@ def finite_or_none(x):
 
 
 class Tracer:
-    def __init__(self, torch, sites, rule):
+    def __init__(self, torch, sites, rule, script_display=None, optimizer_lines=()):
         self.torch = torch
         self.sites = sites
         self.rule = rule
+        # where the script makes optimizers (optimizer_construction_lines), so the stop waits for later phases
+        self.script_display = script_display
+        self.optimizer_lines = list(optimizer_lines)
         self.seq = 0
         self.next_tensor_id = 1
         self.leaves = {}  # tensor id -> (record, weakref or None)
         self.ops = []
         self.producer_of = {}
         self.modules = []  # (record, module)
+        self.module_callers = []  # per module: its callers' sites (see root_name)
         self.module_ids = {}  # id(module) -> module id
         self.optimizers = []  # [record, optimizer, steps]
         self.optimizer_ids = {}
@@ -435,6 +487,7 @@ class Tracer:
             "parameters": [], "buffers": [],
         }
         self.modules.append((rec, m))
+        self.module_callers.append(self.sites.callers(m))
         self.module_ids[id(m)] = mid
         return mid
 
@@ -521,6 +574,15 @@ class Tracer:
                     rec["reached"].append({"tensor": i, "gradNorm": norm})
             self.backwards.append(rec)
 
+    def root_name(self, rec):
+        """The variable the module is assigned to, else the one its factory's result is assigned to
+        (`teacher = make_net(32)`), else ClassName#id."""
+        for site in [rec["site"], *self.module_callers[rec["id"]]]:
+            name = self.sites.variable_at(site)
+            if name is not None:
+                return name
+        return f"{rec['className']}#{rec['id']}"
+
     # ---- optimizers -----------------------------------------------------------------------------
 
     def optimizer_entry(self, o):
@@ -540,7 +602,11 @@ class Tracer:
     def step(self, o, run):
         oid = self.optimizer_entry(o)
         site = self.sites.capture(skip_self=o, skip_names=("step",))
-        decision = self.rule.before_step(oid, [e[2] for e in self.optimizers])
+        made = [e[0]["site"] for e in self.optimizers]
+        self.rule.made_lines = [m["line"] if m is not None else None for m in made]
+        to_come = [line for line in self.optimizer_lines
+                   if not any(m is not None and m["file"] == self.script_display and m["line"] == line for m in made)]
+        decision = self.rule.before_step(oid, [e[2] for e in self.optimizers], to_come)
         if decision:
             self.halt(decision, site)
         before = []
@@ -622,7 +688,7 @@ class Tracer:
 
         for rec, m in self.modules:
             if rec["parent"] is None:
-                assign(rec["id"], take(self.sites.variable_at(rec["site"]) or f"{rec['className']}#{rec['id']}"), set())
+                assign(rec["id"], take(self.root_name(rec)), set())
         for rec, m in self.modules:
             if paths[rec["id"]] == "":
                 paths[rec["id"]] = take(f"{rec['className']}#{rec['id']}")
@@ -980,8 +1046,16 @@ def main(argv):
                        ("MASTER_ADDR", "127.0.0.1"), ("MASTER_PORT", "29500")):
         os.environ.setdefault(key, value)
     main_pid = os.getpid()
-    tracer = Tracer(torch, sites, StopRule(max(1, int(config.get("steps", 1)))))
     timeout_ms = int(config.get("timeoutMs", 10_000))
+    optimizer_names = [n for n, c in vars(torch.optim).items()
+                       if isinstance(c, type) and issubclass(c, torch.optim.Optimizer) and c is not torch.optim.Optimizer]
+    try:
+        with open(script_abs, encoding="utf-8") as f:
+            optimizer_lines = optimizer_construction_lines(f.read(), optimizer_names)
+    except (OSError, UnicodeDecodeError):
+        optimizer_lines = []
+    rule = StopRule(max(1, int(config.get("steps", 1))), time.monotonic() + timeout_ms / 1000 * PHASE_WAIT_SHARE)
+    tracer = Tracer(torch, sites, rule, file_site["file"], optimizer_lines)
     timeout_message = f"the file did not finish within {format_seconds(timeout_ms)} (--timeout)"
 
     deferred = [0]

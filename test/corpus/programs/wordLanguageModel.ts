@@ -1,39 +1,46 @@
 // @corpus correct
-// Follows pytorch/examples word_language_model/main.py: an embedding, a recurrent layer and a tied
-// decoder; truncated BPTT that detaches the hidden state between batches (repackage_hidden);
-// model.zero_grad(); clip_grad_norm_; and the hand-written SGD update
-// `p.data.add_(p.grad!, alpha=-lr)`. Stand-in: the engine has no nn.RNN/LSTM yet, so a tanh RNN cell
-// is written from two Linear layers (same flow: the hidden state carries gradient through time).
-import { nn, F, zeros, randint, manualSeed } from "gradlens";
+// Follows pytorch/examples word_language_model (model.py RNNModel, main.py train()): an embedding, a
+// two-layer nn.LSTM with dropout and a decoder tied to the embedding (tie_weights); truncated BPTT that
+// detaches the hidden state between batches (repackage_hidden); model.zero_grad(); clip_grad_norm_;
+// and the hand-written SGD update `p.data.add_(p.grad, alpha=-lr)`.
+import { nn, F, Tensor, zeros, randint, manualSeed } from "gradlens";
 
 manualSeed(4);
+const ntokens = 20, emsize = 8, nhid = 8, nlayers = 2;
 class RNNModel extends nn.Module {
-  encoder = new nn.Embedding(20, 8);
-  ih = new nn.Linear(8, 8);
-  hh = new nn.Linear(8, 8);
-  decoder = new nn.Linear(8, 20);
-  forward(input: any, hidden: any) {
-    const emb = this.encoder.call(input);
-    const outputs: any[] = [];
-    for (let t = 0; t < input.shape[0]; t++) {
-      hidden = this.ih.call(emb.select(0, t)).add(this.hh.call(hidden)).tanh();
-      outputs.push(hidden);
-    }
-    const out = outputs.reduce((acc, h) => acc.add(h));
-    return [F.logSoftmax(this.decoder.call(out), -1), hidden];
+  drop = new nn.Dropout(0.2);
+  encoder = new nn.Embedding(ntokens, emsize);
+  rnn = new nn.LSTM(emsize, nhid, { numLayers: nlayers, dropout: 0.2 });
+  decoder = new nn.Linear(nhid, ntokens);
+  constructor() {
+    super();
+    this.decoder.weight = this.encoder.weight; // tie_weights
+  }
+  forward(input: Tensor, hidden: [Tensor, Tensor]): [Tensor, [Tensor, Tensor]] {
+    const emb = this.drop.call(this.encoder.call(input));
+    const [output, h] = this.rnn.call(emb, hidden);
+    const decoded = this.decoder.call(this.drop.call(output)).view(-1, ntokens);
+    return [F.logSoftmax(decoded, 1), h];
+  }
+  initHidden(bsz: number): [Tensor, Tensor] {
+    return [zeros(nlayers, bsz, nhid), zeros(nlayers, bsz, nhid)];
   }
 }
+const repackageHidden = (h: [Tensor, Tensor]): [Tensor, Tensor] => [h[0].detach(), h[1].detach()];
+
 const model = new RNNModel();
-const lr = 20;
-let hidden = zeros(2, 8);
+const criterion = new nn.NLLLoss();
+const lr = 20, bptt = 5, batchSize = 2;
+model.train();
+let hidden = model.initHidden(batchSize);
 for (let batch = 0; batch < 3; batch++) {
-  const data = randint(0, 20, [4, 2]);
-  const targets = randint(0, 20, [2]);
-  hidden = hidden.detach(); // repackage_hidden: truncated BPTT
+  const data = randint(0, ntokens, [bptt, batchSize]);
+  const targets = randint(0, ntokens, [bptt * batchSize]);
   model.zeroGrad();
+  hidden = repackageHidden(hidden); // truncated BPTT
   const [output, h] = model.call(data, hidden);
   hidden = h;
-  const loss = F.nllLoss(output, targets);
+  const loss = criterion.call(output, targets);
   loss.backward();
   nn.utils.clipGradNorm_(model.parameters(), 0.25);
   for (const p of model.parameters()) p.data.add_(p.grad!, { alpha: -lr });
