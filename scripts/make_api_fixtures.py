@@ -200,6 +200,25 @@ module_case("MultiheadAttention", lambda: torch.nn.MultiheadAttention(8, 2), [r(
 module_case("TransformerEncoderLayer", lambda: torch.nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, dropout=0.0), [r(4, 2, 8)])
 module_case("ConvTranspose2d", lambda: torch.nn.ConvTranspose2d(3, 2, 4, stride=2, padding=1), [r(1, 3, 3, 3)])
 module_case("GroupNorm", lambda: torch.nn.GroupNorm(2, 4), [r(2, 4, 5)])
+module_case("Transformer", lambda: torch.nn.Transformer(8, 2, num_encoder_layers=2, num_decoder_layers=1, dim_feedforward=16, dropout=0.0),
+            [r(5, 2, 8), r(4, 2, 8)], call=lambda m, s, t: m(s, t, tgt_mask=torch.nn.Transformer.generate_square_subsequent_mask(4).double()))
+kpm = torch.tensor([[False, False, False, True, True], [False, False, False, False, False]])
+module_case("TransformerDecoderLayer_normFirst", lambda: torch.nn.TransformerDecoderLayer(8, 2, dim_feedforward=16, dropout=0.0, norm_first=True, batch_first=True),
+            [r(2, 4, 8), r(2, 5, 8)], call=lambda m, t, mem: m(t, mem, memory_key_padding_mask=kpm))
+module_case("TransformerDecoder", lambda: torch.nn.TransformerDecoder(torch.nn.TransformerDecoderLayer(8, 2, dim_feedforward=16, dropout=0.0, activation="gelu"), 2),
+            [r(4, 2, 8), r(5, 2, 8)])
+
+
+# ---- autograd.graph.saved_tensors_hooks: what the hooks do to saved tensors changes the gradients ----
+def hooked(pack, unpack, fn):
+    def run(*xs):
+        with torch.autograd.graph.saved_tensors_hooks(pack, unpack):
+            return fn(*xs)
+    return run
+
+
+case("savedTensorsHooks_pack", hooked(lambda x: x * 2, lambda x: x, lambda a, b: (a * b).exp()), [r(2, 3) * 0.5, r(2, 3) * 0.5])
+case("savedTensorsHooks_unpack", hooked(lambda x: x.detach().clone(), lambda x: x * 0.5, lambda a, b: a.tanh() * b), [r(2, 3), r(2, 3)])
 
 with open(OUT, "w") as f:
     json.dump({"torchVersion": torch.__version__, "cases": cases}, f, allow_nan=False)
@@ -280,7 +299,15 @@ def optim_cases():
     sched.append({"name": "CyclicLR", "lrs": lrs(lambda o: S.CyclicLR(o, 0.01, 0.1, step_size_up=3, mode="triangular2", cycle_momentum=False))})
     metric = [1.0, 0.9, 0.9, 0.9, 0.9, 0.8, 0.8, 0.8, 0.8, 0.8, 0.8, 0.8]
     sched.append({"name": "ReduceLROnPlateau", "lrs": lrs(lambda o: S.ReduceLROnPlateau(o, factor=0.5, patience=2), metric=metric), "metric": metric})
-    return {"A": A.tolist(), "b": b.tolist(), "w0": w0.tolist(), "optimizers": out, "schedulers": sched}
+    # SparseAdam raises on a dense gradient (the only kind the engine has): its message
+    p = torch.zeros(2, requires_grad=True)
+    p.grad = torch.ones(2)
+    try:
+        torch.optim.SparseAdam([p]).step()
+        sparse_error = None
+    except RuntimeError as e:
+        sparse_error = str(e)
+    return {"A": A.tolist(), "b": b.tolist(), "w0": w0.tolist(), "optimizers": out, "schedulers": sched, "sparseAdamDenseError": sparse_error}
 
 
 with open(os.path.join(os.path.dirname(OUT), "api-optim.json"), "w") as f:

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { Tensor, tensor, F, nn, einsum, cdist, type DType, type IndexItem } from "gradlens";
+import { Tensor, tensor, F, nn, autograd, einsum, cdist, type DType, type IndexItem } from "gradlens";
 import { expectClose } from "../../helpers/expectClose";
 
 // The wider PyTorch API (issue 15) against test/fixtures/torch/api.json, written by
@@ -84,6 +84,8 @@ const table: Record<string, (x: Tensor[], k: Record<string, any>) => Out> = {
   adaptiveMaxPool2d: ([a]) => F.adaptiveMaxPool2d(a, [2, 3]),
   unfold: ([a]) => F.unfold(a, 2, { padding: 1, stride: 2 }), fold: ([a]) => F.fold(a, [4, 5], 2, { padding: 1, stride: 2 }),
   bilinear: ([a, b, w, bias]) => F.bilinear(a, b, w, bias), oneHot: ([t]) => F.oneHot(t, 4),
+  savedTensorsHooks_pack: ([a, b]) => autograd.graph.savedTensorsHooks((x) => x.mul(2), (x) => x as Tensor, () => a.mul(b).exp()),
+  savedTensorsHooks_unpack: ([a, b]) => autograd.graph.savedTensorsHooks((x) => x.detach().clone(), (x) => (x as Tensor).mul(0.5), () => a.tanh().mul(b)),
 };
 
 const f64opt = { dtype: "float64" as const };
@@ -98,6 +100,18 @@ const modules: Record<string, { make: () => nn.Module; call: (m: any, x: Tensor[
   TransformerEncoderLayer: { make: () => new nn.TransformerEncoderLayer(8, 2, { dimFeedforward: 16, dropout: 0, ...f64opt }), call: (m, [x]) => [m.forward(x)] },
   ConvTranspose2d: { make: () => new nn.ConvTranspose2d(3, 2, 4, { stride: 2, padding: 1, ...f64opt }), call: (m, [x]) => [m.forward(x)] },
   GroupNorm: { make: () => new nn.GroupNorm(2, 4, f64opt), call: (m, [x]) => [m.forward(x)] },
+  Transformer: {
+    make: () => new nn.Transformer({ dModel: 8, nhead: 2, numEncoderLayers: 2, numDecoderLayers: 1, dimFeedforward: 16, dropout: 0, ...f64opt }),
+    call: (m, [src, tgt]) => [m.forward(src, tgt, { tgtMask: nn.Transformer.generateSquareSubsequentMask(4, f64opt) })],
+  },
+  TransformerDecoderLayer_normFirst: {
+    make: () => new nn.TransformerDecoderLayer(8, 2, { dimFeedforward: 16, dropout: 0, normFirst: true, batchFirst: true, ...f64opt }),
+    call: (m, [tgt, mem]) => [m.forward(tgt, mem, { memoryKeyPaddingMask: tensor([[false, false, false, true, true], [false, false, false, false, false]]) })],
+  },
+  TransformerDecoder: {
+    make: () => new nn.TransformerDecoder(new nn.TransformerDecoderLayer(8, 2, { dimFeedforward: 16, dropout: 0, activation: "gelu", ...f64opt }), 2),
+    call: (m, [tgt, mem]) => [m.forward(tgt, mem)],
+  },
 };
 
 function outputsOf(o: Out): Tensor[] {
