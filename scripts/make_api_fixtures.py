@@ -32,6 +32,11 @@ def pos(*shape):
     return torch.rand(*shape, dtype=torch.float64) + 0.5
 
 
+def grad_fns(outs):
+    """PyTorch's grad_fn name of each output, as a user sees it (None for integer outputs)."""
+    return [type(o.grad_fn).__name__ if o.grad_fn is not None else None for o in outs]
+
+
 def case(name, fn, inputs, kwargs=None, grad=True):
     """fn(*inputs) -> tensor or tuple of tensors; float inputs require grad."""
     xs = [x.clone().requires_grad_(grad and x.is_floating_point()) for x in inputs]
@@ -44,7 +49,7 @@ def case(name, fn, inputs, kwargs=None, grad=True):
     it = iter(grads)
     cases.append({"name": name, "kwargs": kwargs or {}, "inputs": [enc(x) for x in inputs],
                   "outputs": [enc(o) for o in outs], "upstreams": [enc(u) if u is not None else None for u in ups],
-                  "grads": [(enc(next(it)) if x.requires_grad else None) for x in xs]})
+                  "grads": [(enc(next(it)) if x.requires_grad else None) for x in xs], "gradFns": grad_fns(outs)})
 
 
 def module_case(name, make, inputs, call=None, kwargs=None):

@@ -12,6 +12,7 @@ import { narrow, reshape, select, squeeze, unsqueeze, permute } from "./shapeOps
 import { movedim, longTensor } from "./shapeExtra";
 import { recordNonDifferentiable } from "../autograd/record";
 import { mapUnary } from "./elementwise";
+import { selectAlong } from "./selectAlong";
 
 // Reductions and scans composed of differentiable ops (sums, products, gathers), so their gradients
 // (and second derivatives) come from ops with their own checks; sort/topk pick with gather.
@@ -117,7 +118,7 @@ export function sort(x: Tensor, dimOrOptions: number | SortOptions = -1, descend
   const d = normalizeDim(o.dim ?? -1, x.dim());
   const indices = sortIndices(x, d, o.descending ?? false);
   recordNonDifferentiable("sort", [x], [indices]);
-  return { values: gather(x, d, indices), indices };
+  return { values: selectAlong("sort", x, d, indices), indices };
 }
 
 export function argsort(x: Tensor, dim = -1, descending = false): Tensor {
@@ -134,15 +135,19 @@ export function topk(x: Tensor, k: number, dimOrOptions: number | TopkOptions = 
   if (k < 0 || k > size) throw new Error("selected index k out of range");
   const all = sortIndices(x, d, o.largest ?? true);
   const indices = narrow(all, d, 0, k).contiguous();
-  return { values: gather(x, d, indices), indices };
+  return { values: selectAlong("topk", x, d, indices), indices };
 }
 
 /** torch.kthvalue: the k-th smallest (1-based) along dim. */
 export function kthvalue(x: Tensor, k: number, dim = -1, keepdim = false): { values: Tensor; indices: Tensor } {
+  return kthSelect("kthvalue", x, k, dim, keepdim);
+}
+
+function kthSelect(op: "kthvalue" | "median", x: Tensor, k: number, dim: number, keepdim: boolean): { values: Tensor; indices: Tensor } {
   const d = normalizeDim(dim, x.dim());
   const indices0 = narrow(sortIndices(x, d, false), d, k - 1, 1).contiguous();
-  const values = gather(x, d, indices0);
-  return keepdim ? { values, indices: indices0 } : { values: squeeze(values, d), indices: squeeze(indices0, d) };
+  const values = selectAlong(op, x, d, indices0, keepdim);
+  return { values, indices: keepdim ? indices0 : squeeze(indices0, d) };
 }
 
 /** torch.median: the lower median (all elements, or along dim as { values, indices }). */
@@ -151,10 +156,11 @@ export function median(x: Tensor, dim: number, keepdim?: boolean): { values: Ten
 export function median(x: Tensor, dim?: number, keepdim = false): Tensor | { values: Tensor; indices: Tensor } {
   if (dim === undefined) {
     const flat = reshape(x, [-1]);
-    return kthvalue(flat, Math.floor((flat.numel() - 1) / 2) + 1, 0).values;
+    const index = narrow(sortIndices(flat, 0, false), 0, Math.floor((flat.numel() - 1) / 2), 1).contiguous();
+    return selectAlong("medianAll", flat, 0, index, false);
   }
   const n = x.shape[normalizeDim(dim, x.dim())];
-  return kthvalue(x, Math.floor((n - 1) / 2) + 1, dim, keepdim);
+  return kthSelect("median", x, Math.floor((n - 1) / 2) + 1, dim, keepdim);
 }
 
 /** torch.mode: the most frequent value along dim (the smallest among ties), with an index of it. */
@@ -176,8 +182,7 @@ export function mode(x: Tensor, dim = -1, keepdim = false): { values: Tensor; in
   }
   const keptShape = [...moved.shape.slice(0, -1), 1];
   const indices = movedim(makeTensor(idx, keptShape, "int64"), -1, d);
-  const values = gather(x, d, indices);
-  return keepdim ? { values, indices } : { values: squeeze(values, d), indices: squeeze(indices, d) };
+  return { values: selectAlong("mode", x, d, indices, keepdim), indices: keepdim ? indices : squeeze(indices, d) };
 }
 
 /** cummax along dim: running maxima and the index where each was reached. */
@@ -196,7 +201,7 @@ export function cummax(x: Tensor, dim: number): { values: Tensor; indices: Tenso
     }
   }
   const indices = movedim(makeTensor(idx, moved.shape, "int64"), -1, d);
-  return { values: gather(x, d, indices), indices };
+  return { values: selectAlong("cummax", x, d, indices), indices };
 }
 
 function boolReduce(x: Tensor, dim: number | undefined, keepdim: boolean, anyMode: boolean): Tensor {
