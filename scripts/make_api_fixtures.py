@@ -213,6 +213,12 @@ module_case("TransformerDecoderLayer_normFirst", lambda: torch.nn.TransformerDec
 module_case("TransformerDecoder", lambda: torch.nn.TransformerDecoder(torch.nn.TransformerDecoderLayer(8, 2, dim_feedforward=16, dropout=0.0, activation="gelu"), 2),
             [r(4, 2, 8), r(5, 2, 8)])
 
+# einsum with an index repeated within an operand (diagonal, trace) and with an ellipsis
+for name, eq, ins in [("einsum_diag", "ii->i", [r(3, 3)]), ("einsum_trace", "ii", [r(3, 3)]), ("einsum_batch_diag", "bii->bi", [r(2, 3, 3)]),
+                      ("einsum_repeat_contract", "iij,jk->ik", [r(3, 3, 4), r(4, 2)]),
+                      ("einsum_ellipsis", "...ij,...jk->...ik", [r(2, 3, 4), r(4, 5)]), ("einsum_ellipsis_implicit", "...i,...i", [r(2, 3, 4), r(3, 4)]),
+                      ("einsum_ellipsis_middle", "b...d->bd", [r(2, 3, 4, 5)])]:
+    case(name, (lambda e: lambda *xs: torch.einsum(e, *xs))(eq), ins, {"eq": eq})
 
 # ---- autograd.graph.saved_tensors_hooks: what the hooks do to saved tensors changes the gradients ----
 def hooked(pack, unpack, fn):

@@ -250,34 +250,64 @@ export function unique(x: Tensor, options: { sorted?: boolean; returnInverse?: b
   return res;
 }
 
-/** torch.einsum for equations without repeated indices within one operand (e.g. "bij,bjk->bik"). */
+/**
+ * torch.einsum: "bij,bjk->bik", implicit output ("ij,jk"), an index repeated within an operand
+ * (a diagonal: "ii->i", the trace "ii") and an ellipsis for broadcast dims ("...ij,...jk->...ik").
+ */
 export function einsum(equation: string, ...operands: Array<Tensor | Tensor[]>): Tensor {
   const ops = operands.length === 1 && Array.isArray(operands[0]) ? operands[0] : (operands as Tensor[]);
   const eq = equation.replace(/\s+/g, "");
   const [lhs, rhsRaw] = eq.split("->");
-  const terms = lhs.split(",");
-  if (terms.length !== ops.length) throw new Error("einsum(): more operands were provided than specified in the equation");
+  const rawTerms = lhs.split(",");
+  if (rawTerms.length !== ops.length) throw new Error("einsum(): more operands were provided than specified in the equation");
+  // an ellipsis stands for an operand's leading unnamed dims, right-aligned across operands: name them
+  const ellipsisDims = rawTerms.map((t, k) => (t.includes("...") ? ops[k].dim() - (t.length - 3) : 0));
+  const nEllipsis = Math.max(0, ...ellipsisDims);
+  const placeholders = Array.from({ length: nEllipsis }, (_, i) => String.fromCharCode(0x100 + i));
+  const expand = (t: string, dims: number) => t.replace("...", placeholders.slice(nEllipsis - dims).join(""));
+  const terms0 = rawTerms.map((t, k) => expand(t, ellipsisDims[k]));
   const counts = new Map<string, number>();
-  for (const t of terms) for (const c of t) counts.set(c, (counts.get(c) ?? 0) + 1);
-  const rhs = rhsRaw ?? [...counts.keys()].filter((c) => counts.get(c) === 1).sort().join("");
+  for (const t of terms0) for (const c of t) counts.set(c, (counts.get(c) ?? 0) + 1);
+  const rhs = rhsRaw !== undefined
+    ? expand(rhsRaw, nEllipsis)
+    : placeholders.join("") + [...counts.keys()].filter((c) => counts.get(c) === 1 && !placeholders.includes(c)).sort().join("");
+  for (const c of rhs) {
+    if (!counts.has(c)) throw new Error(`einsum(): output subscript ${c} does not appear in the equation for any input operand`);
+    if (rhs.indexOf(c) !== rhs.lastIndexOf(c)) throw new Error(`einsum(): output subscript ${c} appears more than once in the output`);
+  }
+  // an index repeated within one operand takes that operand's diagonal (its last dim afterwards)
+  const xs: Tensor[] = [];
+  const terms = terms0.map((t0, k) => {
+    if (t0.length !== ops[k].dim()) {
+      throw new Error(`einsum(): the number of subscripts in the equation (${t0.length}) does not match the number of dimensions (${ops[k].dim()}) for operand ${k} and no ellipsis was given`);
+    }
+    let t = t0, x = ops[k];
+    for (let i = 0; i < t.length; i++) {
+      const j = t.indexOf(t[i], i + 1);
+      if (j < 0) continue;
+      if (x.shape[i] !== x.shape[j]) throw new Error(`einsum(): subscript ${t[i]} is repeated for operand ${k} but the sizes don't match, ${x.shape[i]} != ${x.shape[j]}`);
+      x = x.diagonal(0, i, j);
+      t = t.slice(0, i) + t.slice(i + 1, j) + t.slice(j + 1) + t[i];
+      i = -1;
+    }
+    xs.push(x);
+    return t;
+  });
   const letters = [...new Set([...rhs, ...[...counts.keys()].filter((c) => !rhs.includes(c))])];
   const sizes = new Map<string, number>();
   let prodT: Tensor | null = null;
   terms.forEach((t, k) => {
-    if (new Set(t).size !== t.length) throw new Error(`einsum(): repeated subscript in operand ${k} is not supported`);
-    if (t.length !== ops[k].dim()) {
-      throw new Error(`einsum(): the number of subscripts in the equation (${t.length}) does not match the number of dimensions (${ops[k].dim()}) for operand ${k} and no ellipsis was given`);
-    }
+    const x = xs[k];
     [...t].forEach((c, i) => {
-      const s = ops[k].shape[i], prev = sizes.get(c);
+      const s = x.shape[i], prev = sizes.get(c);
       if (prev !== undefined && prev !== s && prev !== 1 && s !== 1) {
         throw new Error(`einsum(): operands do not broadcast with remapped shapes (original->remapped)`);
       }
       sizes.set(c, Math.max(prev ?? 1, s));
     });
     const present = letters.filter((c) => t.includes(c));
-    const p = permute(ops[k], present.map((c) => t.indexOf(c)));
-    const v = reshape(p, letters.map((c) => (t.includes(c) ? ops[k].shape[t.indexOf(c)] : 1)));
+    const p = permute(x, present.map((c) => t.indexOf(c)));
+    const v = reshape(p, letters.map((c) => (t.includes(c) ? x.shape[t.indexOf(c)] : 1)));
     prodT = prodT === null ? v : mul(prodT, v);
   });
   const reduced = letters.map((c, i) => (rhs.includes(c) ? -1 : i)).filter((i) => i >= 0);
