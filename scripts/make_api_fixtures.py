@@ -219,6 +219,9 @@ for name, eq, ins in [("einsum_diag", "ii->i", [r(3, 3)]), ("einsum_trace", "ii"
                       ("einsum_ellipsis", "...ij,...jk->...ik", [r(2, 3, 4), r(4, 5)]), ("einsum_ellipsis_implicit", "...i,...i", [r(2, 3, 4), r(3, 4)]),
                       ("einsum_ellipsis_middle", "b...d->bd", [r(2, 3, 4, 5)])]:
     case(name, (lambda e: lambda *xs: torch.einsum(e, *xs))(eq), ins, {"eq": eq})
+module_case("LSTM_proj", lambda: torch.nn.LSTM(3, 5, num_layers=2, proj_size=2, bidirectional=True), [r(T, B, 3), r(4, B, 2), r(4, B, 5)],
+            call=lambda m, x, h, c: m(x, (h, c)))
+module_case("LSTM_proj_batchFirst", lambda: torch.nn.LSTM(3, 4, proj_size=3, batch_first=True), [r(B, T, 3)])
 
 # ---- autograd.graph.saved_tensors_hooks: what the hooks do to saved tensors changes the gradients ----
 def hooked(pack, unpack, fn):

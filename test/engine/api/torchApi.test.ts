@@ -95,6 +95,11 @@ const f64opt = { dtype: "float64" as const };
 /** The modules of the module cases, and how they are called. */
 const modules: Record<string, { make: () => nn.Module; call: (m: any, x: Tensor[]) => Tensor[] }> = {
   LSTM: { make: () => new nn.LSTM(3, 4, { numLayers: 2, bidirectional: true, ...f64opt }), call: (m, [x]) => { const [o, [h, c]] = m.forward(x); return [o, h, c]; } },
+  LSTM_proj: {
+    make: () => new nn.LSTM(3, 5, { numLayers: 2, projSize: 2, bidirectional: true, ...f64opt }),
+    call: (m, [x, h0, c0]) => { const [o, [h, c]] = m.forward(x, [h0, c0]); return [o, h, c]; },
+  },
+  LSTM_proj_batchFirst: { make: () => new nn.LSTM(3, 4, { projSize: 3, batchFirst: true, ...f64opt }), call: (m, [x]) => { const [o, [h, c]] = m.forward(x); return [o, h, c]; } },
   GRU_batchFirst: { make: () => new nn.GRU(3, 4, { batchFirst: true, ...f64opt }), call: (m, [x, h0]) => m.forward(x, h0) },
   RNN_relu: { make: () => new nn.RNN(3, 4, { nonlinearity: "relu", ...f64opt }), call: (m, [x]) => m.forward(x) },
   LSTMCell: { make: () => new nn.LSTMCell(3, 4, f64opt), call: (m, [x, h, c]) => m.forward(x, [h, c]) },
@@ -205,5 +210,13 @@ describe("the wider PyTorch API matches torch (values and gradients)", () => {
   it("every table entry has a fixture case", () => {
     const names = new Set(fixture.cases.map((c) => c.name));
     expect([...Object.keys(table), ...Object.keys(modules)].filter((n) => !names.has(n))).toEqual([]);
+  });
+});
+
+describe("LSTM projSize is checked as PyTorch", () => {
+  it("raises PyTorch's ValueError messages", () => {
+    expect(() => new nn.LSTM(3, 4, { projSize: 4 })).toThrow("proj_size has to be smaller than hidden_size");
+    expect(() => new nn.LSTM(3, 4, { projSize: -1 })).toThrow("proj_size should be a positive integer or zero to disable projections");
+    expect(() => new nn.GRU(3, 4, { projSize: 2 })).toThrow("proj_size argument is only supported for LSTM, not RNN or GRU");
   });
 });
