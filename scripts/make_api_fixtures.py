@@ -32,6 +32,11 @@ def pos(*shape):
     return torch.rand(*shape, dtype=torch.float64) + 0.5
 
 
+def grad_fns(outs):
+    """PyTorch's grad_fn name of each output, as a user sees it (None for integer outputs)."""
+    return [type(o.grad_fn).__name__ if o.grad_fn is not None else None for o in outs]
+
+
 def case(name, fn, inputs, kwargs=None, grad=True):
     """fn(*inputs) -> tensor or tuple of tensors; float inputs require grad."""
     xs = [x.clone().requires_grad_(grad and x.is_floating_point()) for x in inputs]
@@ -44,7 +49,7 @@ def case(name, fn, inputs, kwargs=None, grad=True):
     it = iter(grads)
     cases.append({"name": name, "kwargs": kwargs or {}, "inputs": [enc(x) for x in inputs],
                   "outputs": [enc(o) for o in outs], "upstreams": [enc(u) if u is not None else None for u in ups],
-                  "grads": [(enc(next(it)) if x.requires_grad else None) for x in xs]})
+                  "grads": [(enc(next(it)) if x.requires_grad else None) for x in xs], "gradFns": grad_fns(outs)})
 
 
 def module_case(name, make, inputs, call=None, kwargs=None):
@@ -200,6 +205,34 @@ module_case("MultiheadAttention", lambda: torch.nn.MultiheadAttention(8, 2), [r(
 module_case("TransformerEncoderLayer", lambda: torch.nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, dropout=0.0), [r(4, 2, 8)])
 module_case("ConvTranspose2d", lambda: torch.nn.ConvTranspose2d(3, 2, 4, stride=2, padding=1), [r(1, 3, 3, 3)])
 module_case("GroupNorm", lambda: torch.nn.GroupNorm(2, 4), [r(2, 4, 5)])
+module_case("Transformer", lambda: torch.nn.Transformer(8, 2, num_encoder_layers=2, num_decoder_layers=1, dim_feedforward=16, dropout=0.0),
+            [r(5, 2, 8), r(4, 2, 8)], call=lambda m, s, t: m(s, t, tgt_mask=torch.nn.Transformer.generate_square_subsequent_mask(4).double()))
+kpm = torch.tensor([[False, False, False, True, True], [False, False, False, False, False]])
+module_case("TransformerDecoderLayer_normFirst", lambda: torch.nn.TransformerDecoderLayer(8, 2, dim_feedforward=16, dropout=0.0, norm_first=True, batch_first=True),
+            [r(2, 4, 8), r(2, 5, 8)], call=lambda m, t, mem: m(t, mem, memory_key_padding_mask=kpm))
+module_case("TransformerDecoder", lambda: torch.nn.TransformerDecoder(torch.nn.TransformerDecoderLayer(8, 2, dim_feedforward=16, dropout=0.0, activation="gelu"), 2),
+            [r(4, 2, 8), r(5, 2, 8)])
+
+# einsum with an index repeated within an operand (diagonal, trace) and with an ellipsis
+for name, eq, ins in [("einsum_diag", "ii->i", [r(3, 3)]), ("einsum_trace", "ii", [r(3, 3)]), ("einsum_batch_diag", "bii->bi", [r(2, 3, 3)]),
+                      ("einsum_repeat_contract", "iij,jk->ik", [r(3, 3, 4), r(4, 2)]),
+                      ("einsum_ellipsis", "...ij,...jk->...ik", [r(2, 3, 4), r(4, 5)]), ("einsum_ellipsis_implicit", "...i,...i", [r(2, 3, 4), r(3, 4)]),
+                      ("einsum_ellipsis_middle", "b...d->bd", [r(2, 3, 4, 5)])]:
+    case(name, (lambda e: lambda *xs: torch.einsum(e, *xs))(eq), ins, {"eq": eq})
+module_case("LSTM_proj", lambda: torch.nn.LSTM(3, 5, num_layers=2, proj_size=2, bidirectional=True), [r(T, B, 3), r(4, B, 2), r(4, B, 5)],
+            call=lambda m, x, h, c: m(x, (h, c)))
+module_case("LSTM_proj_batchFirst", lambda: torch.nn.LSTM(3, 4, proj_size=3, batch_first=True), [r(B, T, 3)])
+
+# ---- autograd.graph.saved_tensors_hooks: what the hooks do to saved tensors changes the gradients ----
+def hooked(pack, unpack, fn):
+    def run(*xs):
+        with torch.autograd.graph.saved_tensors_hooks(pack, unpack):
+            return fn(*xs)
+    return run
+
+
+case("savedTensorsHooks_pack", hooked(lambda x: x * 2, lambda x: x, lambda a, b: (a * b).exp()), [r(2, 3) * 0.5, r(2, 3) * 0.5])
+case("savedTensorsHooks_unpack", hooked(lambda x: x.detach().clone(), lambda x: x * 0.5, lambda a, b: a.tanh() * b), [r(2, 3), r(2, 3)])
 
 with open(OUT, "w") as f:
     json.dump({"torchVersion": torch.__version__, "cases": cases}, f, allow_nan=False)
@@ -280,7 +313,15 @@ def optim_cases():
     sched.append({"name": "CyclicLR", "lrs": lrs(lambda o: S.CyclicLR(o, 0.01, 0.1, step_size_up=3, mode="triangular2", cycle_momentum=False))})
     metric = [1.0, 0.9, 0.9, 0.9, 0.9, 0.8, 0.8, 0.8, 0.8, 0.8, 0.8, 0.8]
     sched.append({"name": "ReduceLROnPlateau", "lrs": lrs(lambda o: S.ReduceLROnPlateau(o, factor=0.5, patience=2), metric=metric), "metric": metric})
-    return {"A": A.tolist(), "b": b.tolist(), "w0": w0.tolist(), "optimizers": out, "schedulers": sched}
+    # SparseAdam raises on a dense gradient (the only kind the engine has): its message
+    p = torch.zeros(2, requires_grad=True)
+    p.grad = torch.ones(2)
+    try:
+        torch.optim.SparseAdam([p]).step()
+        sparse_error = None
+    except RuntimeError as e:
+        sparse_error = str(e)
+    return {"A": A.tolist(), "b": b.tolist(), "w0": w0.tolist(), "optimizers": out, "schedulers": sched, "sparseAdamDenseError": sparse_error}
 
 
 with open(os.path.join(os.path.dirname(OUT), "api-optim.json"), "w") as f:

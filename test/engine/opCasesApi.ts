@@ -13,7 +13,20 @@ const offGrid = (...shape: number[]) => rand(shape, { dtype: "float64" }).mul(0.
 /** a well-conditioned matrix (identity plus small noise) */
 const wellConditioned = (n: number) => randn([n, n], { dtype: "float64" }).mul(0.3).add(tensor(Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 2 : 0))), { dtype: "float64" })).requiresGrad_();
 
+/** distinct values far apart (sort, topk, median: no ties for finite differences to cross) */
+const distinct = (...shape: number[]) => {
+  const n = shape.reduce((a, b) => a * b, 1);
+  return tensor(Array.from({ length: n }, (_, i) => ((i * 7) % n) * 0.5 - n / 4), { dtype: "float64" }).reshape(shape).detach().requiresGrad_();
+};
+
 export const apiOpCases: Record<string, Case[]> = {
+  sort: [["sort dim 1 descending", (a) => a.sort(1, true), () => [distinct(3, 4)]], ["sort dim 0", (a) => a.sort(0), () => [distinct(3, 4)]]],
+  topk: [["topk 2 of dim 1", (a) => a.topk(2, 1), () => [distinct(3, 5)]], ["topk smallest", (a) => a.topk(2, { dim: 0, largest: false }), () => [distinct(4, 2)]]],
+  kthvalue: [["kthvalue", (a) => a.kthvalue(2, 1), () => [distinct(3, 4)]], ["kthvalue keepdim", (a) => a.kthvalue(3, 0, true), () => [distinct(4, 2)]]],
+  median: [["median dim", (a) => a.median(1), () => [distinct(3, 5)]], ["median dim keepdim", (a) => a.median(0, true), () => [distinct(4, 3)]]],
+  medianAll: [["median of all", (a) => a.median(), () => [distinct(3, 5)]]],
+  mode: [["mode (distinct: the smallest)", (a) => a.mode(1), () => [distinct(3, 4)]]],
+  cummax: [["cummax", (a) => a.cummax(1), () => [distinct(3, 5)]]],
   asin: [["asin", (a) => a.asin(), () => [unit(2, 3)]]],
   acos: [["acos", (a) => a.acos(), () => [unit(2, 3)]]],
   atan: [["atan", (a) => a.atan(), () => [r(2, 3)]]],

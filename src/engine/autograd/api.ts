@@ -12,3 +12,4 @@ export function setDetectAnomaly(mode: boolean): void {
 export function isAnomalyEnabled(): boolean {
   return anomaly;
 }
+export * as graph from "./graph";

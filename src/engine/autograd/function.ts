@@ -4,6 +4,7 @@ import { isGradEnabled } from "../gradMode";
 import { observer } from "../observer";
 import { isFloating } from "../dtype";
 import { noGrad } from "../gradMode";
+import { packSaved, unpackSaved, type Packed } from "./savedHooks";
 
 // torch.autograd.Function: a custom op with a hand-written backward (straight-through estimators,
 // gradient reversal, clipped gradients). Subclass it with static forward(ctx, ...args) and
@@ -11,15 +12,16 @@ import { noGrad } from "../gradMode";
 // one node named `<Class>Backward` links the tensor arguments to the output.
 
 export class FunctionCtx {
-  private _saved: Tensor[] = [];
+  private _saved: Array<{ tensor: Tensor; packed: Packed | null }> = [];
   /** for each argument of forward: whether it is a tensor that requires grad */
   needsInputGrad: boolean[] = [];
   /** read the saved tensors in backward (as PyTorch's ctx.saved_tensors) */
   get savedTensors(): Tensor[] {
-    return [...this._saved];
+    return this._saved.map((s) => (s.packed === null ? s.tensor : unpackSaved(s.packed)));
   }
   saveForBackward(...tensors: Array<Tensor | null>): void {
-    this._saved = tensors.filter((t): t is Tensor => t !== null);
+    // savedTensorsHooks apply to ctx.saveForBackward too (as in PyTorch)
+    this._saved = tensors.filter((t): t is Tensor => t !== null).map((t) => ({ tensor: t, packed: packSaved(t) }));
   }
   /** PyTorch's ctx.mark_dirty / mark_non_differentiable / set_materialize_grads: accepted, no effect here */
   markDirty(..._tensors: Tensor[]): void {}

@@ -2,6 +2,7 @@ import type { Tensor } from "../tensor";
 import { BACKWARD_TWICE, inplaceModified } from "../errors";
 import { torchTypeName, elementSize, type DType } from "../dtype";
 import { formatShape } from "../shape";
+import { packSaved, unpackSaved, type Packed } from "./savedHooks";
 
 /** Computes the gradients of a node's inputs from the gradient of its output. */
 export type BackwardFn = (grad: Tensor, node: Node) => Array<Tensor | null>;
@@ -14,6 +15,8 @@ interface SavedTensor {
   version: number;
   /** the tensor is this node's own output (PyTorch reports it as "output 0 of <node>") */
   isOutput: boolean;
+  /** what autograd.graph.savedTensorsHooks' packHook returned for it (read back through unpackHook) */
+  packed: Packed | null;
 }
 
 // A node of the backward graph (PyTorch's grad_fn). Saved tensors are freed by a backward without
@@ -44,8 +47,8 @@ export class Node {
     this.inputMeta = inputs.map((t) => ({ shape: [...t.shape], dtype: t.dtype }));
     this.nextFunctions = inputs.map((t) => (t.requiresGrad ? [t.gradFn ?? t.gradAccumulator(), 0] : [null, 0]));
     this.savedTensors = [
-      ...saved.map((t) => ({ tensor: t, version: t.version, isOutput: false })),
-      ...savedOutputs.map((t) => ({ tensor: t, version: t.version, isOutput: true })),
+      ...saved.map((t) => ({ tensor: t, version: t.version, isOutput: false, packed: packSaved(t) })),
+      ...savedOutputs.map((t) => ({ tensor: t, version: t.version, isOutput: true, packed: packSaved(t) })),
     ];
     let bytes = 0;
     for (const s of this.savedTensors) bytes += s.tensor.numel() * elementSize(s.tensor.dtype);
@@ -62,7 +65,7 @@ export class Node {
         inplaceModified(torchTypeName(s.tensor.dtype), formatShape(s.tensor.shape), producer, s.tensor.version, s.version),
       );
     }
-    return s.tensor;
+    return s.packed === null ? s.tensor : unpackSaved(s.packed);
   }
 
   /** For in-place ops: the saved output `from` is really `to` (the tensor written in place), as of now. */
@@ -72,6 +75,7 @@ export class Node {
       if (s.isOutput && s.tensor === from) {
         s.tensor = to;
         s.version = to.version;
+        if (s.packed !== null) s.packed = packSaved(to);
       }
     }
   }

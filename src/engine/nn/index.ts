@@ -21,6 +21,10 @@ export {
   MultiheadAttention, TransformerEncoderLayer, TransformerEncoder, type MultiheadAttentionOptions, type AttentionCallOptions,
   type TransformerEncoderLayerOptions,
 } from "./transformer";
+export {
+  TransformerDecoderLayer, TransformerDecoder, Transformer, type TransformerDecoderLayerOptions, type DecoderCallOptions,
+  type TransformerOptions, type TransformerCallOptions,
+} from "./transformerDecoder";
 export * as init from "./init";
 export * as utils from "./utils";
 export * as functional from "../functional";

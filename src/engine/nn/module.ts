@@ -14,6 +14,8 @@ import { aliasOf, copyOf, updateInPlace, writeValues, valuesOf } from "../functi
 const WRAPPED = Symbol("gradlens.wrappedForward");
 
 type AnyFunction = (...args: any[]) => any;
+/** The subclass's forward, for typing `call` (a Module without one takes and returns anything). */
+export type ForwardOf<M> = M extends { forward: infer F extends AnyFunction } ? F : AnyFunction;
 
 function observedCall(module: Module, impl: AnyFunction, args: unknown[]): unknown {
   observer!.onEvent?.({ kind: "module-enter", module });
@@ -51,12 +53,12 @@ export class Module {
     if (observer !== null) observer.onEvent?.({ kind: "module-created", module: this });
   }
 
-  /** Calls forward (PyTorch's `model(x)`). */
-  call(...args: any[]): any {
+  /** Calls forward (PyTorch's `model(x)`), typed as the subclass's forward. */
+  call<M extends Module>(this: M, ...args: Parameters<ForwardOf<M>>): ReturnType<ForwardOf<M>> {
     const f = (this as unknown as { forward: AnyFunction }).forward;
     // a forward assigned as an arrow-function field replaces the wrapper: report it here instead
     if (observer === null || (f as unknown as Record<symbol, boolean>)[WRAPPED]) return f.apply(this, args);
-    return observedCall(this, f, args);
+    return observedCall(this, f, args) as ReturnType<ForwardOf<M>>;
   }
 
   // ---- registration ------------------------------------------------------------------------

@@ -27,14 +27,18 @@ type Mode = "RNN_TANH" | "RNN_RELU" | "LSTM" | "GRU";
 const GATES: Record<Mode, number> = { RNN_TANH: 1, RNN_RELU: 1, LSTM: 4, GRU: 3 };
 
 /** One time step of a cell; h (and c for LSTM) are [B, H]. */
-function cellStep(mode: Mode, x: Tensor, h: Tensor, c: Tensor | null, wih: Tensor, whh: Tensor, bih: Tensor | null, bhh: Tensor | null): [Tensor, Tensor | null] {
+function cellStep(
+  mode: Mode, x: Tensor, h: Tensor, c: Tensor | null, wih: Tensor, whh: Tensor, bih: Tensor | null, bhh: Tensor | null, whr: Tensor | null = null,
+): [Tensor, Tensor | null] {
   const gi = linear(x, wih, bih), gh = linear(h, whh, bhh);
   if (mode === "RNN_TANH") return [tanh(add(gi, gh)), null];
   if (mode === "RNN_RELU") return [relu(add(gi, gh)), null];
   if (mode === "LSTM") {
     const [i, f, g, o] = chunk(add(gi, gh), 4, 1);
     const c2 = add(mul(sigmoid(f), c!), mul(sigmoid(i), tanh(g)));
-    return [mul(sigmoid(o), tanh(c2)), c2];
+    const h2 = mul(sigmoid(o), tanh(c2));
+    // projSize: h is projected down by weight_hr (PyTorch's LSTM with projections)
+    return [whr === null ? h2 : linear(h2, whr, null), c2];
   }
   const [ir, iz, inn] = chunk(gi, 3, 1);
   const [hr, hz, hn] = chunk(gh, 3, 1);
@@ -50,11 +54,16 @@ abstract class RNNBase extends Module {
   readonly batchFirst: boolean;
   readonly dropout: number;
   readonly bidirectional: boolean;
+  /** LSTM only: the size h is projected to (0: no projection) */
+  readonly projSize: number;
 
   constructor(readonly mode: Mode, readonly inputSize: number, readonly hiddenSize: number, options: RNNOptions) {
     super();
     const o = checkOptions(mode === "LSTM" ? "LSTM" : mode === "GRU" ? "GRU" : "RNN", options, SPEC);
-    if ((o.projSize ?? 0) !== 0) throw new Error("LSTM projSize is not supported");
+    this.projSize = o.projSize ?? 0;
+    if (this.projSize < 0) throw new Error("proj_size should be a positive integer or zero to disable projections");
+    if (this.projSize >= hiddenSize) throw new Error("proj_size has to be smaller than hidden_size");
+    if (this.projSize > 0 && mode !== "LSTM") throw new Error("proj_size argument is only supported for LSTM, not RNN or GRU");
     this.numLayers = o.numLayers ?? 1;
     this.bias = o.bias ?? true;
     this.batchFirst = o.batchFirst ?? false;
@@ -64,18 +73,19 @@ abstract class RNNBase extends Module {
       console.warn(`dropout option adds dropout after all but last recurrent layer, so non-zero dropout expects num_layers greater than 1, but got dropout=${this.dropout} and num_layers=1`);
     }
     const dtype = (o.dtype ?? "float32") as DType;
-    const G = GATES[mode] * hiddenSize, dirs = this.bidirectional ? 2 : 1;
+    const G = GATES[mode] * hiddenSize, dirs = this.bidirectional ? 2 : 1, realH = this.projSize > 0 ? this.projSize : hiddenSize;
     const self = this as unknown as Record<string, Parameter | null>;
     for (let l = 0; l < this.numLayers; l++)
       for (let d = 0; d < dirs; d++) {
         const sfx = `_l${l}${d === 1 ? "_reverse" : ""}`;
-        const inSize = l === 0 ? inputSize : hiddenSize * dirs;
+        const inSize = l === 0 ? inputSize : realH * dirs;
         self[`weight_ih${sfx}`] = new Parameter(zerosOf([G, inSize], dtype));
-        self[`weight_hh${sfx}`] = new Parameter(zerosOf([G, hiddenSize], dtype));
+        self[`weight_hh${sfx}`] = new Parameter(zerosOf([G, realH], dtype));
         if (this.bias) {
           self[`bias_ih${sfx}`] = new Parameter(zerosOf([G], dtype));
           self[`bias_hh${sfx}`] = new Parameter(zerosOf([G], dtype));
         }
+        if (this.projSize > 0) self[`weight_hr${sfx}`] = new Parameter(zerosOf([this.projSize, hiddenSize], dtype));
       }
     this.resetParameters();
   }
@@ -85,10 +95,10 @@ abstract class RNNBase extends Module {
     for (const p of this.parameters()) uniform_(p, -k, k);
   }
 
-  private weights(l: number, d: number): [Tensor, Tensor, Tensor | null, Tensor | null] {
+  private weights(l: number, d: number): [Tensor, Tensor, Tensor | null, Tensor | null, Tensor | null] {
     const self = this as unknown as Record<string, Tensor | null>;
     const sfx = `_l${l}${d === 1 ? "_reverse" : ""}`;
-    return [self[`weight_ih${sfx}`]!, self[`weight_hh${sfx}`]!, self[`bias_ih${sfx}`] ?? null, self[`bias_hh${sfx}`] ?? null];
+    return [self[`weight_ih${sfx}`]!, self[`weight_hh${sfx}`]!, self[`bias_ih${sfx}`] ?? null, self[`bias_hh${sfx}`] ?? null, self[`weight_hr${sfx}`] ?? null];
   }
 
   /** input [T, B, in] ([B, T, in] with batchFirst; [T, in] unbatched); hx [L·dirs, B, H] (LSTM: [h0, c0]). */
@@ -100,20 +110,20 @@ abstract class RNNBase extends Module {
     const [T, B] = x.shape;
     const dirs = this.bidirectional ? 2 : 1;
     const lstm = this.mode === "LSTM";
-    const zeros = () => zerosOf([this.numLayers * dirs, B, this.hiddenSize], x.dtype);
+    const zeros = (size: number) => zerosOf([this.numLayers * dirs, B, size], x.dtype);
     const prep = (t: Tensor) => (unbatched ? unsqueeze(t, 1) : t);
-    const h0 = hx === null ? zeros() : prep(Array.isArray(hx) ? hx[0] : hx);
-    const c0 = lstm ? (hx === null ? zeros() : prep((hx as [Tensor, Tensor])[1])) : null;
+    const h0 = hx === null ? zeros(this.projSize > 0 ? this.projSize : this.hiddenSize) : prep(Array.isArray(hx) ? hx[0] : hx);
+    const c0 = lstm ? (hx === null ? zeros(this.hiddenSize) : prep((hx as [Tensor, Tensor])[1])) : null;
     const hN: Tensor[] = [], cN: Tensor[] = [];
     for (let l = 0; l < this.numLayers; l++) {
       const outs: Tensor[] = [];
       for (let d = 0; d < dirs; d++) {
-        const [wih, whh, bih, bhh] = this.weights(l, d);
+        const [wih, whh, bih, bhh, whr] = this.weights(l, d);
         let h = select(h0, 0, l * dirs + d), c = c0 === null ? null : select(c0, 0, l * dirs + d);
         const steps: Tensor[] = [];
         for (let s = 0; s < T; s++) {
           const t = d === 0 ? s : T - 1 - s;
-          [h, c] = cellStep(this.mode, select(x, 0, t), h, c, wih, whh, bih, bhh);
+          [h, c] = cellStep(this.mode, select(x, 0, t), h, c, wih, whh, bih, bhh, whr);
           steps.push(h);
         }
         const seq = stack(steps, 0);
@@ -140,6 +150,7 @@ abstract class RNNBase extends Module {
     if (this.batchFirst) s += ", batchFirst=true";
     if (this.dropout) s += `, dropout=${this.dropout}`;
     if (this.bidirectional) s += ", bidirectional=true";
+    if (this.projSize) s += `, projSize=${this.projSize}`;
     return s;
   }
 }

@@ -12,6 +12,7 @@ import { narrow, reshape, select, squeeze, unsqueeze, permute } from "./shapeOps
 import { movedim, longTensor } from "./shapeExtra";
 import { recordNonDifferentiable } from "../autograd/record";
 import { mapUnary } from "./elementwise";
+import { selectAlong } from "./selectAlong";
 
 // Reductions and scans composed of differentiable ops (sums, products, gathers), so their gradients
 // (and second derivatives) come from ops with their own checks; sort/topk pick with gather.
@@ -117,7 +118,7 @@ export function sort(x: Tensor, dimOrOptions: number | SortOptions = -1, descend
   const d = normalizeDim(o.dim ?? -1, x.dim());
   const indices = sortIndices(x, d, o.descending ?? false);
   recordNonDifferentiable("sort", [x], [indices]);
-  return { values: gather(x, d, indices), indices };
+  return { values: selectAlong("sort", x, d, indices), indices };
 }
 
 export function argsort(x: Tensor, dim = -1, descending = false): Tensor {
@@ -134,15 +135,19 @@ export function topk(x: Tensor, k: number, dimOrOptions: number | TopkOptions = 
   if (k < 0 || k > size) throw new Error("selected index k out of range");
   const all = sortIndices(x, d, o.largest ?? true);
   const indices = narrow(all, d, 0, k).contiguous();
-  return { values: gather(x, d, indices), indices };
+  return { values: selectAlong("topk", x, d, indices), indices };
 }
 
 /** torch.kthvalue: the k-th smallest (1-based) along dim. */
 export function kthvalue(x: Tensor, k: number, dim = -1, keepdim = false): { values: Tensor; indices: Tensor } {
+  return kthSelect("kthvalue", x, k, dim, keepdim);
+}
+
+function kthSelect(op: "kthvalue" | "median", x: Tensor, k: number, dim: number, keepdim: boolean): { values: Tensor; indices: Tensor } {
   const d = normalizeDim(dim, x.dim());
   const indices0 = narrow(sortIndices(x, d, false), d, k - 1, 1).contiguous();
-  const values = gather(x, d, indices0);
-  return keepdim ? { values, indices: indices0 } : { values: squeeze(values, d), indices: squeeze(indices0, d) };
+  const values = selectAlong(op, x, d, indices0, keepdim);
+  return { values, indices: keepdim ? indices0 : squeeze(indices0, d) };
 }
 
 /** torch.median: the lower median (all elements, or along dim as { values, indices }). */
@@ -151,10 +156,11 @@ export function median(x: Tensor, dim: number, keepdim?: boolean): { values: Ten
 export function median(x: Tensor, dim?: number, keepdim = false): Tensor | { values: Tensor; indices: Tensor } {
   if (dim === undefined) {
     const flat = reshape(x, [-1]);
-    return kthvalue(flat, Math.floor((flat.numel() - 1) / 2) + 1, 0).values;
+    const index = narrow(sortIndices(flat, 0, false), 0, Math.floor((flat.numel() - 1) / 2), 1).contiguous();
+    return selectAlong("medianAll", flat, 0, index, false);
   }
   const n = x.shape[normalizeDim(dim, x.dim())];
-  return kthvalue(x, Math.floor((n - 1) / 2) + 1, dim, keepdim);
+  return kthSelect("median", x, Math.floor((n - 1) / 2) + 1, dim, keepdim);
 }
 
 /** torch.mode: the most frequent value along dim (the smallest among ties), with an index of it. */
@@ -176,8 +182,7 @@ export function mode(x: Tensor, dim = -1, keepdim = false): { values: Tensor; in
   }
   const keptShape = [...moved.shape.slice(0, -1), 1];
   const indices = movedim(makeTensor(idx, keptShape, "int64"), -1, d);
-  const values = gather(x, d, indices);
-  return keepdim ? { values, indices } : { values: squeeze(values, d), indices: squeeze(indices, d) };
+  return { values: selectAlong("mode", x, d, indices, keepdim), indices: keepdim ? indices : squeeze(indices, d) };
 }
 
 /** cummax along dim: running maxima and the index where each was reached. */
@@ -196,7 +201,7 @@ export function cummax(x: Tensor, dim: number): { values: Tensor; indices: Tenso
     }
   }
   const indices = movedim(makeTensor(idx, moved.shape, "int64"), -1, d);
-  return { values: gather(x, d, indices), indices };
+  return { values: selectAlong("cummax", x, d, indices), indices };
 }
 
 function boolReduce(x: Tensor, dim: number | undefined, keepdim: boolean, anyMode: boolean): Tensor {
@@ -245,34 +250,64 @@ export function unique(x: Tensor, options: { sorted?: boolean; returnInverse?: b
   return res;
 }
 
-/** torch.einsum for equations without repeated indices within one operand (e.g. "bij,bjk->bik"). */
+/**
+ * torch.einsum: "bij,bjk->bik", implicit output ("ij,jk"), an index repeated within an operand
+ * (a diagonal: "ii->i", the trace "ii") and an ellipsis for broadcast dims ("...ij,...jk->...ik").
+ */
 export function einsum(equation: string, ...operands: Array<Tensor | Tensor[]>): Tensor {
   const ops = operands.length === 1 && Array.isArray(operands[0]) ? operands[0] : (operands as Tensor[]);
   const eq = equation.replace(/\s+/g, "");
   const [lhs, rhsRaw] = eq.split("->");
-  const terms = lhs.split(",");
-  if (terms.length !== ops.length) throw new Error("einsum(): more operands were provided than specified in the equation");
+  const rawTerms = lhs.split(",");
+  if (rawTerms.length !== ops.length) throw new Error("einsum(): more operands were provided than specified in the equation");
+  // an ellipsis stands for an operand's leading unnamed dims, right-aligned across operands: name them
+  const ellipsisDims = rawTerms.map((t, k) => (t.includes("...") ? ops[k].dim() - (t.length - 3) : 0));
+  const nEllipsis = Math.max(0, ...ellipsisDims);
+  const placeholders = Array.from({ length: nEllipsis }, (_, i) => String.fromCharCode(0x100 + i));
+  const expand = (t: string, dims: number) => t.replace("...", placeholders.slice(nEllipsis - dims).join(""));
+  const terms0 = rawTerms.map((t, k) => expand(t, ellipsisDims[k]));
   const counts = new Map<string, number>();
-  for (const t of terms) for (const c of t) counts.set(c, (counts.get(c) ?? 0) + 1);
-  const rhs = rhsRaw ?? [...counts.keys()].filter((c) => counts.get(c) === 1).sort().join("");
+  for (const t of terms0) for (const c of t) counts.set(c, (counts.get(c) ?? 0) + 1);
+  const rhs = rhsRaw !== undefined
+    ? expand(rhsRaw, nEllipsis)
+    : placeholders.join("") + [...counts.keys()].filter((c) => counts.get(c) === 1 && !placeholders.includes(c)).sort().join("");
+  for (const c of rhs) {
+    if (!counts.has(c)) throw new Error(`einsum(): output subscript ${c} does not appear in the equation for any input operand`);
+    if (rhs.indexOf(c) !== rhs.lastIndexOf(c)) throw new Error(`einsum(): output subscript ${c} appears more than once in the output`);
+  }
+  // an index repeated within one operand takes that operand's diagonal (its last dim afterwards)
+  const xs: Tensor[] = [];
+  const terms = terms0.map((t0, k) => {
+    if (t0.length !== ops[k].dim()) {
+      throw new Error(`einsum(): the number of subscripts in the equation (${t0.length}) does not match the number of dimensions (${ops[k].dim()}) for operand ${k} and no ellipsis was given`);
+    }
+    let t = t0, x = ops[k];
+    for (let i = 0; i < t.length; i++) {
+      const j = t.indexOf(t[i], i + 1);
+      if (j < 0) continue;
+      if (x.shape[i] !== x.shape[j]) throw new Error(`einsum(): subscript ${t[i]} is repeated for operand ${k} but the sizes don't match, ${x.shape[i]} != ${x.shape[j]}`);
+      x = x.diagonal(0, i, j);
+      t = t.slice(0, i) + t.slice(i + 1, j) + t.slice(j + 1) + t[i];
+      i = -1;
+    }
+    xs.push(x);
+    return t;
+  });
   const letters = [...new Set([...rhs, ...[...counts.keys()].filter((c) => !rhs.includes(c))])];
   const sizes = new Map<string, number>();
   let prodT: Tensor | null = null;
   terms.forEach((t, k) => {
-    if (new Set(t).size !== t.length) throw new Error(`einsum(): repeated subscript in operand ${k} is not supported`);
-    if (t.length !== ops[k].dim()) {
-      throw new Error(`einsum(): the number of subscripts in the equation (${t.length}) does not match the number of dimensions (${ops[k].dim()}) for operand ${k} and no ellipsis was given`);
-    }
+    const x = xs[k];
     [...t].forEach((c, i) => {
-      const s = ops[k].shape[i], prev = sizes.get(c);
+      const s = x.shape[i], prev = sizes.get(c);
       if (prev !== undefined && prev !== s && prev !== 1 && s !== 1) {
         throw new Error(`einsum(): operands do not broadcast with remapped shapes (original->remapped)`);
       }
       sizes.set(c, Math.max(prev ?? 1, s));
     });
     const present = letters.filter((c) => t.includes(c));
-    const p = permute(ops[k], present.map((c) => t.indexOf(c)));
-    const v = reshape(p, letters.map((c) => (t.includes(c) ? ops[k].shape[t.indexOf(c)] : 1)));
+    const p = permute(x, present.map((c) => t.indexOf(c)));
+    const v = reshape(p, letters.map((c) => (t.includes(c) ? x.shape[t.indexOf(c)] : 1)));
     prodT = prodT === null ? v : mul(prodT, v);
   });
   const reduced = letters.map((c, i) => (rhs.includes(c) ? -1 : i)).filter((i) => i >= 0);

@@ -12,6 +12,7 @@ export { Adamax, type AdamaxOptions } from "./adamax";
 export { NAdam, type NAdamOptions } from "./nadam";
 export { RAdam, type RAdamOptions } from "./radam";
 export { LBFGS, type LBFGSOptions } from "./lbfgs";
+export { SparseAdam, type SparseAdamOptions } from "./sparseAdam";
 export {
   MultiStepLR, MultiplicativeLR, ConstantLR, LinearLR, PolynomialLR, CosineAnnealingWarmRestarts, CyclicLR, OneCycleLR,
   ReduceLROnPlateau, SequentialLR, ChainedScheduler,

@@ -71,6 +71,41 @@ describe("autograd.grad", () => {
   });
 });
 
+describe("autograd.graph.savedTensorsHooks", () => {
+  // values: test/fixtures/torch/api.json (savedTensorsHooks_*); here, when the hooks run (PyTorch's docs example)
+  it("packs every tensor an op saves, unpacks it in backward, only inside its scope", () => {
+    const log: string[] = [];
+    const a = tensor([1, 1], { ...f64, requiresGrad: true }), b = tensor([2, 2], { ...f64, requiresGrad: true });
+    const y = autograd.graph.savedTensorsHooks((x) => { log.push(`pack ${x.tolist()}`); return x; }, (x) => { log.push("unpack"); return x as Tensor; }, () => a.mul(b));
+    a.mul(b); // outside the scope: no hooks
+    expect(log).toEqual(["pack 1,1", "pack 2,2"]);
+    y.sum().backward();
+    expect(log).toEqual(["pack 1,1", "pack 2,2", "unpack", "unpack"]);
+    expectClose(a.grad!, [2, 2]);
+  });
+  it("only the innermost pair applies, and ctx.saveForBackward goes through it", () => {
+    class Cube extends autograd.Function {
+      static override forward(ctx: autograd.FunctionCtx, x: Tensor): Tensor {
+        ctx.saveForBackward(x);
+        return x.pow(3);
+      }
+      static override backward(ctx: autograd.FunctionCtx, g: Tensor): Tensor {
+        return g.mul(ctx.savedTensors[0].pow(2).mul(3));
+      }
+    }
+    const x = tensor([1, 2], { ...f64, requiresGrad: true });
+    const outer = () => { throw new Error("the outer hooks must not run"); };
+    const y = autograd.graph.savedTensorsHooks(outer, outer, () => autograd.graph.savedTensorsHooks((t) => t, (t) => (t as Tensor).mul(0.5), () => Cube.apply(x)));
+    y.sum().backward();
+    expectClose(x.grad!, [0.75, 3]); // 3·(x/2)²
+  });
+  it("an unpack hook that returns no tensor raises", () => {
+    const x = tensor([1, 2], { ...f64, requiresGrad: true });
+    const y = autograd.graph.savedTensorsHooks((t) => t, () => 3 as unknown as Tensor, () => x.exp());
+    expect(() => y.sum().backward()).toThrow(new TypeError("Output of saved tensor unpack_hook expected to be a Tensor but got result of type number"));
+  });
+});
+
 describe("keyword options", () => {
   it("F.dropout(x, { p, training: false }) is the identity", () => {
     const x = randn([4, 5]);

@@ -81,3 +81,17 @@ describe("optimizer options are checked", () => {
     expect([lrOf(new optim.SGD(w(), { lr: 0.1 })), lrOf(new optim.AdamW(w(), { lr: 0.2 })), lrOf(new optim.NAdam(w(), { lr: 0.3 }))]).toEqual([0.1, 0.2, 0.3]);
   });
 });
+
+describe("SparseAdam (the engine's gradients are dense)", () => {
+  it("raises PyTorch's error on a dense gradient, and steps over parameters without one", () => {
+    const p = zeros([2], { requiresGrad: true });
+    const opt = new optim.SparseAdam([p], { lr: 0.01, betas: [0.8, 0.9] });
+    expect(() => opt.step()).not.toThrow();
+    p.grad = tensor([1, 1]);
+    expect(() => opt.step()).toThrow(new Error(fx.sparseAdamDenseError));
+  });
+  it("checks its options as PyTorch", () => {
+    expect(() => new optim.SparseAdam([zeros([1], { requiresGrad: true })], { lr: 0 })).toThrow("Invalid learning rate: 0");
+    expect(() => new optim.SparseAdam([zeros([1], { requiresGrad: true })], { weightDecay: 0.1 } as object)).toThrow(/SparseAdam\(\) got an unexpected keyword argument 'weightDecay'/);
+  });
+});
