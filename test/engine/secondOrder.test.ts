@@ -50,18 +50,9 @@ function expectValue(actual: Tensor | null, expected: FixtureTensor | null, labe
   expectClose(actual!, expected.data, { ...TOL, label });
 }
 
-// PyTorch's zeros here come through LeakyReluBackward's input (its mask's zero derivative connects the
-// norm's bias); the engine connects it once helper views' relu/leakyRelu backward ops (835d27f) are
-// merged — until then it is None. Remove this set after `git merge main` brings them.
-const ZEROS_VIA_LEAKY_RELU = new Set(["wgan_gp_layernorm penaltyGrad.ln.bias", "r1_batchnorm penaltyGrad.bn.bias"]);
-
 function expectParamGrads(c: Case, p: Params, prefix: string): void {
   for (const k of Object.keys(p)) {
     const label = `${c.name} ${prefix}${k}`, expected = c.expected[`${prefix}${k}`];
-    if (ZEROS_VIA_LEAKY_RELU.has(label) && p[k].grad === null) {
-      expect(expected!.data.every((v) => v === 0), label).toBe(true);
-      continue;
-    }
     expectValue(p[k].grad, expected, label);
   }
 }
