@@ -164,7 +164,10 @@ async function buildEngine(dir) {
   const names = (await engineExportNames()).filter((n) => n !== "default");
   if (names.length === 0) throw new Error("engine bundle exports nothing");
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, "index.mjs"), `import engine from "./index.cjs";\nexport const { ${names.join(", ")} } = engine;\nexport default engine;\n`);
+  // Aliased bindings, so export names that are reserved words (`var`) work too.
+  const bindings = names.map((n, i) => `const e${i} = engine[${JSON.stringify(n)}];`).join("\n");
+  const exportList = names.map((n, i) => `e${i} as ${n}`).join(", ");
+  writeFileSync(join(dir, "index.mjs"), `import engine from "./index.cjs";\n${bindings}\nexport { ${exportList} };\nexport default engine;\n`);
 }
 
 async function buildWebview(quiet) {
