@@ -9,6 +9,9 @@ import type {
   Report,
 } from "../../src/protocol/report";
 
+/** runs of this many collapsed sibling modules of one type fold into one node ("Block × 12"); a pair stays two named boxes */
+export const FOLD_MIN = 3;
+
 export const STATUSES: ParamStatus[] = ["updated", "grad-not-applied", "frozen", "cut", "unused"];
 
 export interface ModuleInfo {
@@ -240,7 +243,7 @@ export function computeView(model: Model, st: ViewState): View {
       }
       const run = children.slice(i, j);
       const key = foldKey(run[0], run[run.length - 1]);
-      if (run.length >= 2 && !st.unfolded.has(key)) {
+      if (run.length >= FOLD_MIN && !st.unfolded.has(key)) {
         const vid = `f:${key}`;
         add({
           vid,
@@ -355,20 +358,23 @@ export function allCollapsible(model: Model): string[] {
 }
 
 /**
- * Collapsed modules to start with: nothing when the graph is small; otherwise everything, then whole
- * depth levels are opened while the visible node count stays within the threshold.
+ * Collapsed modules to start with: the top-level modules open as clusters and everything below them
+ * collapsed (depth 1), so a model reads as its parts at a glance; when even that is over the threshold,
+ * the top level stays collapsed too. Runs of repeated siblings ("Block × 12") stay folded.
  */
-export function defaultCollapsed(model: Model, threshold = 300): Set<string> {
-  if (model.nodes.size <= threshold) return new Set();
+export function defaultCollapsed(model: Model, threshold = 300, openDepth = 1): Set<string> {
   let collapsed = new Set(allCollapsible(model));
-  const maxDepth = Math.max(0, ...[...model.modules.values()].map((m) => m.depth));
+  const maxDepth = Math.min(openDepth - 1, Math.max(0, ...[...model.modules.values()].map((m) => m.depth)));
   // repeated siblings ("Block × 12") stay folded: the user unfolds them
   const repeated = new Set<string>();
   const scan = (children: string[]) => {
     const live = children.filter((c) => model.modules.get(c)!.total > 0);
-    for (let i = 0; i < live.length; i++) {
+    for (let i = 0; i < live.length; ) {
       const t = model.modules.get(live[i])!.type;
-      if ((i > 0 && model.modules.get(live[i - 1])!.type === t) || (i + 1 < live.length && model.modules.get(live[i + 1])!.type === t)) repeated.add(live[i]);
+      let j = i + 1;
+      while (j < live.length && model.modules.get(live[j])!.type === t) j++;
+      if (j - i >= FOLD_MIN) for (const p of live.slice(i, j)) repeated.add(p);
+      i = j;
     }
     for (const c of children) scan(model.modules.get(c)!.children);
   };
