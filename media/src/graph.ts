@@ -16,6 +16,7 @@ import { Minimap } from "./minimap";
 import { reportOfStep, trainingSteps } from "./steps";
 import { layoutView, warmUp, CLUSTER_PAD_TOP, type LayoutResult, type Point } from "./layout";
 import {
+  READABLE_ZOOM,
   STATUSES,
   ancestorsOf,
   allCollapsible,
@@ -44,8 +45,6 @@ declare global {
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 export const COLLAPSE_THRESHOLD = 300;
-/** the smallest zoom at which node labels (11.5 px) still read: a first view is never smaller */
-export const READABLE_ZOOM = 0.7;
 
 const STATUS_LABEL: Record<ParamStatus, string> = {
   updated: "updated",

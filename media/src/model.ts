@@ -12,6 +12,9 @@ import type {
 /** runs of this many collapsed sibling modules of one type fold into one node ("Block × 12"); a pair stays two named boxes */
 export const FOLD_MIN = 3;
 
+/** the smallest zoom at which node labels (11.5 px) still read: a first view is never smaller */
+export const READABLE_ZOOM = 0.7;
+
 export const STATUSES: ParamStatus[] = ["updated", "grad-not-applied", "frozen", "cut", "unused"];
 
 export interface ModuleInfo {
@@ -360,7 +363,8 @@ export function allCollapsible(model: Model): string[] {
 /**
  * Collapsed modules to start with: the top-level modules open as clusters and everything below them
  * collapsed (depth 1), so a model reads as its parts at a glance; when even that is over the threshold,
- * the top level stays collapsed too. Runs of repeated siblings ("Block × 12") stay folded.
+ * the top level stays collapsed too. Runs of repeated siblings ("Block × 12") stay folded when opening them
+ * would not fit.
  */
 export function defaultCollapsed(model: Model, threshold = 300, openDepth = 1): Set<string> {
   let collapsed = new Set(allCollapsible(model));
@@ -379,11 +383,16 @@ export function defaultCollapsed(model: Model, threshold = 300, openDepth = 1): 
     for (const c of children) scan(model.modules.get(c)!.children);
   };
   scan(model.roots);
+  const fits = (c: Set<string>) => {
+    const v = computeView(model, { collapsed: c, unfolded: new Set() });
+    return v.nodes.length + v.clusters.length <= threshold;
+  };
   for (let d = 0; d <= maxDepth; d++) {
-    const next = new Set([...collapsed].filter((p) => model.modules.get(p)!.depth !== d || isUnder(model, p, repeated)));
+    // the whole level when it fits (four Linear layers read better open); else all but the repeated blocks
+    const open = new Set([...collapsed].filter((p) => model.modules.get(p)!.depth !== d));
+    const next = fits(open) ? open : new Set([...collapsed].filter((p) => model.modules.get(p)!.depth !== d || isUnder(model, p, repeated)));
     if (next.size === collapsed.size) continue;
-    const v = computeView(model, { collapsed: next, unfolded: new Set() });
-    if (v.nodes.length + v.clusters.length > threshold) break;
+    if (next !== open && !fits(next)) break;
     collapsed = next;
   }
   return collapsed;
