@@ -14,7 +14,8 @@ import { backwardLabel, stoppedNote } from "./labels";
 import { cutFocus, nodesAtLine } from "./focus";
 import { Minimap } from "./minimap";
 import { reportOfStep, trainingSteps } from "./steps";
-import { layoutView, warmUp, CLUSTER_PAD_TOP, type LayoutResult, type Point } from "./layout";
+import { engineReady, layoutView, warmUp, CLUSTER_PAD_TOP, type LayoutResult, type Point } from "./layout";
+import { quickLayout } from "./quickLayout";
 import {
   READABLE_ZOOM,
   STATUSES,
@@ -38,7 +39,7 @@ declare global {
   interface Window {
     __GRADLENS_REPORT__?: Report;
     /** the last render: ELK time (incl. waiting for ELK to start), SVG build time, time since the report arrived, time since navigation */
-    __GRADLENS_TIMING__?: { layoutMs: number; renderMs: number; engine: string; nodes: number; edges: number; sinceReportMs: number; at: number };
+    __GRADLENS_TIMING__?: { layoutMs: number; renderMs: number; engine: string; nodes: number; edges: number; sinceReportMs: number; at: number; interactiveAt: number };
     __GRADLENS__?: App;
   }
 }
@@ -414,6 +415,16 @@ export class App {
       const w = Math.max(labelW, this.textWidth(v.sub, 10, false, true)) + (big ? 40 : 20);
       sizes.set(v.vid, { width: Math.ceil(Math.max(w, 56)), height: big ? 42 : 36 });
     }
+    // a cold first view: drawn at once with a provisional layout while ELK starts (no render counted, still busy)
+    let provisional: Transform | null = null;
+    if (this.interactiveAt === null && !engineReady()) {
+      this.view = view;
+      this.layout = quickLayout(view, (vid) => sizes.get(vid)!);
+      this.draw(transform);
+      provisional = this.transform;
+      this.interactiveAt = performance.now();
+      document.documentElement.dataset.glInteractive = "1";
+    }
     let layout: LayoutResult;
     try {
       layout = await layoutView(view, (vid) => sizes.get(vid)!, this.urls);
@@ -427,6 +438,27 @@ export class App {
     this.view = view;
     this.layout = layout;
     const t0 = performance.now();
+    // the user already panned or zoomed the provisional view: leave the view where they put it
+    this.draw(provisional && this.transform !== provisional ? "keep" : transform);
+    const renderMs = performance.now() - t0;
+    this.interactiveAt ??= performance.now();
+    document.documentElement.dataset.glInteractive = "1";
+    this.renders++;
+    const de = document.documentElement;
+    de.dataset.glRenders = String(this.renders);
+    de.dataset.glEngine = layout.engine;
+    delete de.dataset.glBusy;
+    window.__GRADLENS_TIMING__ = { layoutMs: layout.ms, renderMs, engine: layout.engine, nodes: view.nodes.length, edges: view.edges.length, sinceReportMs: performance.now() - this.reportAt, at: performance.now(), interactiveAt: this.interactiveAt };
+    this.status.textContent = `${view.nodes.length} shown · ${model.nodes.size} nodes · layout ${Math.round(layout.ms)} ms (${layout.engine})`;
+    this.persist();
+  }
+
+  /** when the first view was drawn (provisional or final), ms since navigation */
+  private interactiveAt: number | null = null;
+
+  private draw(transform: Transform | "fit" | "readable" | "keep") {
+    const view = this.view!;
+    const layout = this.layout!;
     this.render();
     if (transform === "fit") this.fit();
     else if (transform === "readable") this.fit(READABLE_ZOOM);
@@ -434,15 +466,6 @@ export class App {
     this.minimap.draw(view, layout);
     this.updateMinimap();
     this.applyClasses();
-    const renderMs = performance.now() - t0;
-    this.renders++;
-    const de = document.documentElement;
-    de.dataset.glRenders = String(this.renders);
-    de.dataset.glEngine = layout.engine;
-    delete de.dataset.glBusy;
-    window.__GRADLENS_TIMING__ = { layoutMs: layout.ms, renderMs, engine: layout.engine, nodes: view.nodes.length, edges: view.edges.length, sinceReportMs: performance.now() - this.reportAt, at: performance.now() };
-    this.status.textContent = `${view.nodes.length} shown · ${model.nodes.size} nodes · layout ${Math.round(layout.ms)} ms (${layout.engine})`;
-    this.persist();
   }
 
   private render() {

@@ -121,4 +121,27 @@ describe("default view", () => {
     await page.screenshot({ path: join(SHOTS, "cut-focus-gan-loop.png") });
     await page.close();
   });
+
+  it("is interactive before ELK has started: a provisional layout, replaced by ELK's", async () => {
+    const page = await env.browser.newPage({ viewport: { width: 1200, height: 800 } });
+    // hold ELK back until the first view is checked
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    await page.route(/elk-worker\.js$/, async (route) => {
+      await held;
+      await route.continue();
+    });
+    const { report } = twoSteps();
+    await page.addInitScript((r) => ((window as unknown as { __GRADLENS_REPORT__: unknown }).__GRADLENS_REPORT__ = r), report);
+    await page.goto(`${env.base}/standalone.html`);
+    await page.waitForFunction(() => document.documentElement.dataset.glInteractive === "1");
+    expect(await page.evaluate(() => document.documentElement.dataset.glRenders)).toBeUndefined();
+    expect(await page.$$eval(".gl-node.kind-module", (els) => els.map((e) => e.getAttribute("data-module")).sort())).toEqual(["D.fc", "G.fc"]);
+    expect(await value(page, ".gl-backward")).toBe("0");
+    release();
+    await waitRendered(page, 1);
+    expect(await page.evaluate(() => window.__GRADLENS_TIMING__!.engine)).toMatch(/^worker/);
+    expect(await page.$$eval(".gl-node.kind-module", (els) => els.length)).toBe(2);
+    await page.close();
+  });
 });
