@@ -46,6 +46,8 @@ declare global {
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 export const COLLAPSE_THRESHOLD = 300;
+/** narrower than this, the legend starts folded to its title */
+const LEGEND_OPEN_MIN_WIDTH = 900;
 
 const STATUS_LABEL: Record<ParamStatus, string> = {
   updated: "updated",
@@ -288,7 +290,8 @@ export class App {
     this.steps = trainingSteps(report.backwards ?? []);
     const saved = this.host.getState<Persisted>();
     const same = !!saved && saved.file === report.file;
-    if (typeof saved?.legendOpen === "boolean") this.legendOpen = saved.legendOpen;
+    // the legend starts folded where it would cover much of the graph (a panel beside the editor)
+    this.legendOpen = typeof saved?.legendOpen === "boolean" ? saved.legendOpen : this.stage.getBoundingClientRect().width >= LEGEND_OPEN_MIN_WIDTH;
     this.legend.classList.toggle("collapsed", !this.legendOpen);
     this.legend.querySelector(".gl-legend-toggle")!.setAttribute("aria-expanded", String(this.legendOpen));
     const ns = this.steps.length;
