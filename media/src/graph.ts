@@ -10,8 +10,14 @@ import {
 } from "../../src/protocol/webviewMessages";
 import { modelToDot } from "./dot";
 import { createHost, type Host } from "./host";
-import { layoutView, warmUp, CLUSTER_PAD_TOP, type LayoutResult, type Point } from "./layout";
+import { backwardLabel, stoppedNote } from "./labels";
+import { cutFocus, nodesAtLine } from "./focus";
+import { Minimap } from "./minimap";
+import { reportOfStep, trainingSteps } from "./steps";
+import { engineReady, layoutView, warmUp, CLUSTER_PAD_TOP, type LayoutResult, type Point } from "./layout";
+import { quickLayout } from "./quickLayout";
 import {
+  READABLE_ZOOM,
   STATUSES,
   ancestorsOf,
   allCollapsible,
@@ -33,13 +39,15 @@ declare global {
   interface Window {
     __GRADLENS_REPORT__?: Report;
     /** the last render: ELK time (incl. waiting for ELK to start), SVG build time, time since the report arrived, time since navigation */
-    __GRADLENS_TIMING__?: { layoutMs: number; renderMs: number; engine: string; nodes: number; edges: number; sinceReportMs: number; at: number };
+    __GRADLENS_TIMING__?: { layoutMs: number; renderMs: number; engine: string; nodes: number; edges: number; sinceReportMs: number; at: number; interactiveAt: number };
     __GRADLENS__?: App;
   }
 }
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 export const COLLAPSE_THRESHOLD = 300;
+/** narrower than this, the legend starts folded to its title */
+const LEGEND_OPEN_MIN_WIDTH = 900;
 
 const STATUS_LABEL: Record<ParamStatus, string> = {
   updated: "updated",
@@ -51,7 +59,10 @@ const STATUS_LABEL: Record<ParamStatus, string> = {
 
 interface Persisted {
   file?: string;
+  /** the training step shown (null: all of them) */
+  step?: number | null;
   backward?: number | null;
+  legendOpen?: boolean;
   transform?: Transform;
   collapsed?: string[];
   unfolded?: string[];
@@ -94,6 +105,14 @@ export class App {
   collapsed = new Set<string>();
   unfolded = new Set<string>();
   backward: number | null = null;
+  /** the report as received; `model` is built from its graph restricted to `step` */
+  fullReport: Report | null = null;
+  steps: number[][] = [];
+  step: number | null = null;
+  /** per backward index, the loss it was called on (from the host), or null */
+  lossNames: Array<string | null> = [];
+  legendOpen = true;
+  minimap!: Minimap;
   transform: Transform = { k: 1, x: 0, y: 0 };
   selected: string | null = null;
   focused = new Set<string>();
@@ -107,6 +126,7 @@ export class App {
   root: HTMLElement;
   toolbar!: HTMLElement;
   backwardSelect!: HTMLSelectElement;
+  stepSelect!: HTMLSelectElement;
   searchInput!: HTMLInputElement;
   searchCount!: HTMLElement;
   banner!: HTMLElement;
@@ -144,6 +164,11 @@ export class App {
       const v = this.backwardSelect.value;
       this.setBackward(v === "" ? null : Number(v));
     });
+    this.stepSelect = h("select", { class: "gl-step", attrs: { title: "The training step whose graph is drawn", "aria-label": "training step" } });
+    this.stepSelect.addEventListener("change", () => {
+      const v = this.stepSelect.value;
+      void this.setStep(v === "" ? null : Number(v));
+    });
     this.searchInput = h("input", { class: "gl-search", attrs: { type: "search", placeholder: "Search nodes…", "aria-label": "Search nodes by name" } });
     this.searchInput.addEventListener("input", () => this.search(this.searchInput.value));
     this.searchInput.addEventListener("keydown", (ev) => {
@@ -164,6 +189,7 @@ export class App {
     this.toolbar = h(
       "div",
       { class: "gl-toolbar", attrs: { role: "toolbar" } },
+      this.stepSelect,
       h("label", { class: "gl-label", text: "Loss:" }),
       this.backwardSelect,
       this.searchInput,
@@ -204,7 +230,8 @@ export class App {
     this.details.hidden = true;
     this.legend = this.buildLegend();
     this.status = h("div", { class: "gl-statusline" });
-    this.stage = h("div", { class: "gl-stage" }, this.svg, this.legend, this.status, this.tooltip);
+    this.minimap = new Minimap((x, y) => this.centerAt(x, y));
+    this.stage = h("div", { class: "gl-stage" }, this.svg, this.legend, this.minimap.root, this.status, this.tooltip);
     r.append(this.toolbar, this.banner, h("div", { class: "gl-main" }, this.stage, this.details));
     this.installPanZoom();
     this.installNodeEvents();
@@ -219,10 +246,14 @@ export class App {
 
   private buildLegend(): HTMLElement {
     const box = h("div", { class: "gl-legend", attrs: { "aria-label": "Legend" } });
-    const item = (sw: HTMLElement, label: string) => box.appendChild(h("div", { class: "gl-legend-item" }, sw, h("span", { text: label })));
-    box.appendChild(h("div", { class: "gl-legend-title", text: "Parameters" }));
+    const toggle = h("button", { class: "gl-legend-toggle", text: "Legend", attrs: { type: "button", "aria-expanded": "true", title: "Show or hide the legend" } });
+    toggle.addEventListener("click", () => this.setLegendOpen(!this.legendOpen));
+    const body = h("div", { class: "gl-legend-body" });
+    box.append(toggle, body);
+    const item = (sw: HTMLElement, label: string) => body.appendChild(h("div", { class: "gl-legend-item" }, sw, h("span", { text: label })));
+    body.appendChild(h("div", { class: "gl-legend-title", text: "Parameters" }));
     for (const st of STATUSES) item(h("span", { class: `gl-swatch status-${st}` }), STATUS_LABEL[st]);
-    box.appendChild(h("div", { class: "gl-legend-title", text: "Graph" }));
+    body.appendChild(h("div", { class: "gl-legend-title", text: "Graph" }));
     item(h("span", { class: "gl-swatch gl-swatch-op" }), "op (grad_fn)");
     item(h("span", { class: "gl-swatch gl-swatch-leaf" }), "leaf tensor");
     item(h("span", { class: "gl-swatch gl-swatch-nograd" }), "noGrad region");
@@ -231,10 +262,20 @@ export class App {
     return box;
   }
 
-  private showBanner(lines: string[]) {
+  setLegendOpen(open: boolean) {
+    this.legendOpen = open;
+    this.legend.classList.toggle("collapsed", !open);
+    this.legend.querySelector(".gl-legend-toggle")!.setAttribute("aria-expanded", String(open));
+    this.persist();
+  }
+
+  /** warnings (the run failed, layout failed) and neutral notes (how the run ended, a bounded graph) */
+  private showBanner(warnings: string[], notes: string[] = []) {
     this.banner.textContent = "";
-    for (const l of lines) this.banner.appendChild(h("div", { text: l }));
-    this.banner.hidden = lines.length === 0;
+    for (const l of warnings) this.banner.appendChild(h("div", { class: "gl-warning", text: l }));
+    for (const l of notes) this.banner.appendChild(h("div", { class: "gl-note", text: l }));
+    this.banner.hidden = warnings.length + notes.length === 0;
+    this.banner.classList.toggle("gl-banner-warning", warnings.length > 0);
   }
 
   // ----------------------------------------------------------------------------------------------
@@ -242,53 +283,102 @@ export class App {
 
   private reportAt = 0;
 
-  async setReport(report: Report, focus?: WebviewFocus) {
+  async setReport(report: Report, focus?: WebviewFocus, lossNames?: Array<string | null>) {
     this.reportAt = performance.now();
-    const model = buildModel(report);
-    this.model = model;
+    this.fullReport = report;
+    this.lossNames = lossNames ?? [];
+    this.steps = trainingSteps(report.backwards ?? []);
     const saved = this.host.getState<Persisted>();
-    const same = saved && saved.file === report.file;
+    const same = !!saved && saved.file === report.file;
+    // the legend starts folded where it would cover much of the graph (a panel beside the editor)
+    this.legendOpen = typeof saved?.legendOpen === "boolean" ? saved.legendOpen : this.stage.getBoundingClientRect().width >= LEGEND_OPEN_MIN_WIDTH;
+    this.legend.classList.toggle("collapsed", !this.legendOpen);
+    this.legend.querySelector(".gl-legend-toggle")!.setAttribute("aria-expanded", String(this.legendOpen));
+    const ns = this.steps.length;
+    // the first training step: a loop records the same graph once per iteration
+    this.step = ns < 2 ? null : same && saved.step !== undefined && (saved.step === null || saved.step < ns) ? saved.step : 0;
+    const model = (this.model = buildModel(reportOfStep(report, this.steps, this.step)));
     const known = new Set(allCollapsible(model));
     this.collapsed = same && saved.collapsed ? new Set(saved.collapsed.filter((p) => known.has(p))) : defaultCollapsed(model, COLLAPSE_THRESHOLD);
     this.unfolded = new Set(same && saved.unfolded ? saved.unfolded : []);
     const nb = report.backwards?.length ?? 0;
-    this.backward = same && typeof saved.backward === "number" && saved.backward < nb ? saved.backward : null;
+    this.backward = same && saved.backward !== undefined && (saved.backward === null || saved.backward < nb) ? saved.backward : this.firstBackward();
     this.selected = null;
     this.focused.clear();
     this.select(null);
+    this.fillStepSelect();
+    this.fillBackwardSelect();
 
-    // backward selector
-    const sel = this.backwardSelect;
-    sel.textContent = "";
-    sel.appendChild(h("option", { text: nb ? `All ${nb} backward() call${nb === 1 ? "" : "s"}` : "No backward() call", attrs: { value: "" } }));
-    for (const b of report.backwards ?? []) {
-      const mods = Object.entries(b.byModule ?? {})
-        .map(([m, n]) => `${m}: ${n}`)
-        .join(", ");
-      const text = `#${b.index} backward() at ${siteText(b)} → ${b.reached.length} param${b.reached.length === 1 ? "" : "s"}${mods ? ` (${mods})` : ""}`;
-      sel.appendChild(h("option", { text, attrs: { value: String(b.index) } }));
-    }
-    sel.value = this.backward === null ? "" : String(this.backward);
-    sel.disabled = nb === 0;
-
+    const warnings: string[] = [];
     const notes: string[] = [];
-    if (report.error) notes.push(`The run stopped with an error at ${siteText(report.error)}: ${report.error.message}`);
-    else if (report.stopped && report.stopped.reason !== "end-of-file") notes.push(`The run stopped early (${report.stopped.reason}): ${report.stopped.message}`);
-    if (report.graph?.truncated) notes.push("The graph was truncated to keep the report small; some nodes are missing.");
+    const note = stoppedNote(report);
+    if (report.error) warnings.push(`The run stopped with an error at ${siteText(report.error)}: ${report.error.message}`);
+    else if (note) notes.push(note);
+    else if (report.stopped && report.stopped.reason !== "end-of-file") warnings.push(`The run stopped early (${report.stopped.reason}): ${report.stopped.message}`);
+    if (report.graph?.truncated) notes.push(`The graph holds the run's first ${report.graph.nodes.length} nodes.`);
     if (!model.nodes.size) notes.push("No autograd graph was recorded.");
-    if (this.collapsed.size && !same) notes.push(`${model.nodes.size} nodes: modules are collapsed. Click a module to expand it.`);
-    this.showBanner(notes);
+    this.showBanner(warnings, notes);
 
-    await this.relayout(same && saved.transform ? saved.transform : "fit");
+    await this.relayout(same && saved.transform ? saved.transform : "readable");
     if (this.searchInput.value) this.search(this.searchInput.value);
     if (focus) await this.focus(focus);
+  }
+
+  /** the first backward() of the step on show (of the run when all steps are) */
+  private firstBackward(): number | null {
+    return this.steps[this.step ?? 0]?.[0] ?? null;
+  }
+
+  private fillStepSelect() {
+    const sel = this.stepSelect;
+    sel.textContent = "";
+    const ns = this.steps.length;
+    this.steps.forEach((bs, i) => sel.appendChild(h("option", { text: `Step ${i + 1} of ${ns}`, attrs: { value: String(i), title: `backward() calls ${bs.map((b) => `#${b}`).join(", ")}` } })));
+    sel.appendChild(h("option", { text: `All ${ns} steps`, attrs: { value: "" } }));
+    sel.value = this.step === null ? "" : String(this.step);
+    sel.hidden = ns < 2;
+  }
+
+  private fillBackwardSelect() {
+    const report = this.fullReport;
+    const sel = this.backwardSelect;
+    sel.textContent = "";
+    const all = report?.backwards ?? [];
+    const mine = this.step === null ? all : all.filter((b) => this.steps[this.step!]?.includes(b.index));
+    const n = mine.length;
+    sel.appendChild(h("option", { text: n ? `All ${n} backward() call${n === 1 ? "" : "s"}` : "No backward() call", attrs: { value: "" } }));
+    for (const b of mine) {
+      const mods = Object.entries(b.byModule ?? {}).map(([m, c]) => `${m}: ${c}`).join(", ");
+      sel.appendChild(h("option", { text: backwardLabel(b, this.lossNames[b.index]), attrs: { value: String(b.index), title: `${siteText(b)}${mods ? ` · ${mods}` : ""}` } }));
+    }
+    sel.value = this.backward === null ? "" : String(this.backward);
+    sel.disabled = n === 0;
+  }
+
+  /** show one training step's graph (null: every step's) */
+  async setStep(step: number | null) {
+    const report = this.fullReport;
+    if (!report) return;
+    this.step = step;
+    this.model = buildModel(reportOfStep(report, this.steps, step));
+    const known = new Set(allCollapsible(this.model));
+    this.collapsed = new Set([...this.collapsed].filter((p) => known.has(p)));
+    if (this.backward !== null && step !== null && !this.steps[step]?.includes(this.backward)) this.backward = this.firstBackward();
+    this.stepSelect.value = step === null ? "" : String(step);
+    this.fillBackwardSelect();
+    this.focused.clear();
+    this.select(null);
+    await this.relayout("readable");
+    if (this.searchInput.value) this.search(this.searchInput.value);
   }
 
   private persist() {
     if (!this.model) return;
     this.host.setState<Persisted>({
       file: this.model.report.file,
+      step: this.step,
       backward: this.backward,
+      legendOpen: this.legendOpen,
       transform: this.transform,
       collapsed: [...this.collapsed],
       unfolded: [...this.unfolded],
@@ -315,7 +405,7 @@ export class App {
     return ctx.measureText(t).width * 1.04;
   }
 
-  async relayout(transform: Transform | "fit" | "keep" = "keep") {
+  async relayout(transform: Transform | "fit" | "readable" | "keep" = "keep") {
     const model = this.model;
     if (!model) return;
     const gen = ++this.generation;
@@ -327,6 +417,16 @@ export class App {
       const labelW = v.kind === "op" ? this.textWidth(v.label, 11.5, false, true) : this.textWidth(v.label, 12, big || v.kind === "param");
       const w = Math.max(labelW, this.textWidth(v.sub, 10, false, true)) + (big ? 40 : 20);
       sizes.set(v.vid, { width: Math.ceil(Math.max(w, 56)), height: big ? 42 : 36 });
+    }
+    // a cold first view: drawn at once with a provisional layout while ELK starts (no render counted, still busy)
+    let provisional: Transform | null = null;
+    if (this.interactiveAt === null && !engineReady()) {
+      this.view = view;
+      this.layout = quickLayout(view, (vid) => sizes.get(vid)!);
+      this.draw(transform);
+      provisional = this.transform;
+      this.interactiveAt = performance.now();
+      document.documentElement.dataset.glInteractive = "1";
     }
     let layout: LayoutResult;
     try {
@@ -341,19 +441,34 @@ export class App {
     this.view = view;
     this.layout = layout;
     const t0 = performance.now();
-    this.render();
-    if (transform === "fit") this.fit();
-    else if (transform !== "keep") this.setTransform(transform);
-    this.applyClasses();
+    // the user already panned or zoomed the provisional view: leave the view where they put it
+    this.draw(provisional && this.transform !== provisional ? "keep" : transform);
     const renderMs = performance.now() - t0;
+    this.interactiveAt ??= performance.now();
+    document.documentElement.dataset.glInteractive = "1";
     this.renders++;
     const de = document.documentElement;
     de.dataset.glRenders = String(this.renders);
     de.dataset.glEngine = layout.engine;
     delete de.dataset.glBusy;
-    window.__GRADLENS_TIMING__ = { layoutMs: layout.ms, renderMs, engine: layout.engine, nodes: view.nodes.length, edges: view.edges.length, sinceReportMs: performance.now() - this.reportAt, at: performance.now() };
+    window.__GRADLENS_TIMING__ = { layoutMs: layout.ms, renderMs, engine: layout.engine, nodes: view.nodes.length, edges: view.edges.length, sinceReportMs: performance.now() - this.reportAt, at: performance.now(), interactiveAt: this.interactiveAt };
     this.status.textContent = `${view.nodes.length} shown · ${model.nodes.size} nodes · layout ${Math.round(layout.ms)} ms (${layout.engine})`;
     this.persist();
+  }
+
+  /** when the first view was drawn (provisional or final), ms since navigation */
+  private interactiveAt: number | null = null;
+
+  private draw(transform: Transform | "fit" | "readable" | "keep") {
+    const view = this.view!;
+    const layout = this.layout!;
+    this.render();
+    if (transform === "fit") this.fit();
+    else if (transform === "readable") this.fit(READABLE_ZOOM);
+    else if (transform !== "keep") this.setTransform(transform);
+    this.minimap.draw(view, layout);
+    this.updateMinimap();
+    this.applyClasses();
   }
 
   private render() {
@@ -496,6 +611,7 @@ export class App {
       const e = byId.get(`${g.dataset.from}\u0000${g.dataset.to}\u0000${g.classList.contains("kind-detach") ? "detach" : "data"}`);
       const on = b !== null && !!e && e.backwards.has(b);
       g.classList.toggle("reached", on);
+      g.classList.toggle("focused", !!e && e.kind === "detach" && focusV.has(e.from) && focusV.has(e.to));
       const path = g.querySelector("path");
       if (path && e && e.kind === "data") path.setAttribute("marker-end", on ? "url(#gl-arrow-hl)" : "url(#gl-arrow)");
     }
@@ -580,19 +696,22 @@ export class App {
     const model = this.model;
     if (!model) return;
     let ids: string[];
-    if ("node" in f) ids = model.nodes.has(f.node) ? [f.node] : [];
+    let expand: string[];
+    if ("node" in f) ids = expand = model.nodes.has(f.node) ? [f.node] : [];
     else {
-      const file = f.file;
-      ids = [...model.nodes.values()]
-        .filter((n) => n.site && n.site.line === f.line && (!file || n.site.file === file || n.site.file.endsWith(file) || file.endsWith(n.site.file)))
-        .map((n) => n.id);
+      const cut = cutFocus(model, f);
+      if (cut) {
+        // a cut's lens: the cut itself and what it blocked, not every op on its line
+        ids = [...cut.at, ...cut.blocked];
+        expand = cut.at;
+      } else ids = expand = nodesAtLine(model, f);
     }
     this.focused = new Set(ids);
     if (!ids.length) {
       this.applyClasses();
       return;
     }
-    if (this.expandTo(ids)) await this.relayout("keep");
+    if (this.expandTo(expand)) await this.relayout("keep");
     const vids = [...new Set(ids.map((id) => this.view!.rep.get(id)!).filter(Boolean))];
     this.select(vids[0] ?? null);
     this.centerOn(vids);
@@ -818,6 +937,7 @@ export class App {
     this.transform = t;
     this.viewport.setAttribute("transform", `translate(${r1(t.x)},${r1(t.y)}) scale(${t.k.toFixed(4)})`);
     this.svg.dataset.zoom = t.k.toFixed(3);
+    if (this.layout) this.updateMinimap();
   }
 
   private persistSoon = debounce(() => this.persist(), 250);
@@ -832,15 +952,33 @@ export class App {
     this.persistSoon();
   }
 
-  fit() {
+  /** the whole graph in view; with `minZoom`, no smaller than that: then its top (the inputs) centred */
+  fit(minZoom = 0) {
     const L = this.layout;
     if (!L) return;
     const r = this.svg.getBoundingClientRect();
     const W = r.width || 800;
     const H = r.height || 600;
-    const k = Math.min(1.5, Math.max(0.02, Math.min((W - 20) / Math.max(L.width, 1), (H - 20) / Math.max(L.height, 1))));
-    this.setTransform({ k, x: (W - L.width * k) / 2, y: (H - L.height * k) / 2 });
+    const whole = Math.min((W - 20) / Math.max(L.width, 1), (H - 20) / Math.max(L.height, 1));
+    const k = Math.min(1.5, Math.max(0.02, minZoom, whole));
+    const x = L.width * k <= W ? (W - L.width * k) / 2 : 10;
+    const y = L.height * k <= H ? (H - L.height * k) / 2 : 10;
+    this.setTransform({ k, x, y });
     this.persistSoon();
+  }
+
+  /** centre the view on a point of the layout (the minimap's clicks) */
+  centerAt(x: number, y: number) {
+    const r = this.svg.getBoundingClientRect();
+    const k = this.transform.k;
+    this.setTransform({ k, x: (r.width || 800) / 2 - x * k, y: (r.height || 600) / 2 - y * k });
+    this.persistSoon();
+  }
+
+  private updateMinimap() {
+    const r = this.svg.getBoundingClientRect();
+    const t = this.transform;
+    this.minimap.viewport({ x: -t.x / t.k, y: -t.y / t.k, width: (r.width || 800) / t.k, height: (r.height || 600) / t.k });
   }
 
   centerOn(vids: string[]) {
@@ -968,7 +1106,7 @@ function boot() {
     window.addEventListener("message", (ev: MessageEvent) => {
       const m = ev.data;
       if (!isExtensionToWebviewMessage(m)) return;
-      if (m.type === "report") run(() => app.setReport(m.report, m.focus));
+      if (m.type === "report") run(() => app.setReport(m.report, m.focus, m.lossNames));
       else run(() => app.focus(m.focus));
     });
     host.post({ type: "ready" });

@@ -95,9 +95,15 @@ export interface EngineUrls {
 }
 
 let enginePromise: Promise<Engine> | null = null;
+let engineStarted = false;
 
 export function getEngine(urls: EngineUrls): Promise<Engine> {
-  return (enginePromise ??= pickEngine(urls));
+  return (enginePromise ??= pickEngine(urls).then((e) => ((engineStarted = true), e)));
+}
+
+/** ELK has started (a layout now costs the layout only) */
+export function engineReady(): boolean {
+  return engineStarted;
 }
 
 /** start ELK (fetch, worker start, JIT warm-up on a tiny graph) before the first report arrives */

@@ -9,6 +9,12 @@ import type {
   Report,
 } from "../../src/protocol/report";
 
+/** runs of this many collapsed sibling modules of one type fold into one node ("Block × 12"); a pair stays two named boxes */
+export const FOLD_MIN = 3;
+
+/** the smallest zoom at which node labels (11.5 px) still read: a first view is never smaller */
+export const READABLE_ZOOM = 0.7;
+
 export const STATUSES: ParamStatus[] = ["updated", "grad-not-applied", "frozen", "cut", "unused"];
 
 export interface ModuleInfo {
@@ -240,7 +246,7 @@ export function computeView(model: Model, st: ViewState): View {
       }
       const run = children.slice(i, j);
       const key = foldKey(run[0], run[run.length - 1]);
-      if (run.length >= 2 && !st.unfolded.has(key)) {
+      if (run.length >= FOLD_MIN && !st.unfolded.has(key)) {
         const vid = `f:${key}`;
         add({
           vid,
@@ -355,29 +361,38 @@ export function allCollapsible(model: Model): string[] {
 }
 
 /**
- * Collapsed modules to start with: nothing when the graph is small; otherwise everything, then whole
- * depth levels are opened while the visible node count stays within the threshold.
+ * Collapsed modules to start with: the top-level modules open as clusters and everything below them
+ * collapsed (depth 1), so a model reads as its parts at a glance; when even that is over the threshold,
+ * the top level stays collapsed too. Runs of repeated siblings ("Block × 12") stay folded when opening them
+ * would not fit.
  */
-export function defaultCollapsed(model: Model, threshold = 300): Set<string> {
-  if (model.nodes.size <= threshold) return new Set();
+export function defaultCollapsed(model: Model, threshold = 300, openDepth = 1): Set<string> {
   let collapsed = new Set(allCollapsible(model));
-  const maxDepth = Math.max(0, ...[...model.modules.values()].map((m) => m.depth));
+  const maxDepth = Math.min(openDepth - 1, Math.max(0, ...[...model.modules.values()].map((m) => m.depth)));
   // repeated siblings ("Block × 12") stay folded: the user unfolds them
   const repeated = new Set<string>();
   const scan = (children: string[]) => {
     const live = children.filter((c) => model.modules.get(c)!.total > 0);
-    for (let i = 0; i < live.length; i++) {
+    for (let i = 0; i < live.length; ) {
       const t = model.modules.get(live[i])!.type;
-      if ((i > 0 && model.modules.get(live[i - 1])!.type === t) || (i + 1 < live.length && model.modules.get(live[i + 1])!.type === t)) repeated.add(live[i]);
+      let j = i + 1;
+      while (j < live.length && model.modules.get(live[j])!.type === t) j++;
+      if (j - i >= FOLD_MIN) for (const p of live.slice(i, j)) repeated.add(p);
+      i = j;
     }
     for (const c of children) scan(model.modules.get(c)!.children);
   };
   scan(model.roots);
+  const fits = (c: Set<string>) => {
+    const v = computeView(model, { collapsed: c, unfolded: new Set() });
+    return v.nodes.length + v.clusters.length <= threshold;
+  };
   for (let d = 0; d <= maxDepth; d++) {
-    const next = new Set([...collapsed].filter((p) => model.modules.get(p)!.depth !== d || isUnder(model, p, repeated)));
+    // the whole level when it fits (four Linear layers read better open); else all but the repeated blocks
+    const open = new Set([...collapsed].filter((p) => model.modules.get(p)!.depth !== d));
+    const next = fits(open) ? open : new Set([...collapsed].filter((p) => model.modules.get(p)!.depth !== d || isUnder(model, p, repeated)));
     if (next.size === collapsed.size) continue;
-    const v = computeView(model, { collapsed: next, unfolded: new Set() });
-    if (v.nodes.length + v.clusters.length > threshold) break;
+    if (next !== open && !fits(next)) break;
     collapsed = next;
   }
   return collapsed;

@@ -25,7 +25,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const diagnostics = new DiagnosticsView(state, vscode.Uri.joinPath(context.extensionUri, "docs", "findings.md"));
   const gutter = new GutterView(state, context.extensionUri);
   const status = new StatusBarView(state);
-  const graph = new GraphPanel(context.extensionUri);
+  const graph = new GraphPanel(context.extensionUri, (doc) => state.viewOf(doc)?.raw ?? null);
   check = new CheckCommand({
     state, diagnostics, gutter, status, output,
     workerPath: join(context.extensionPath, "dist", "worker.js"),

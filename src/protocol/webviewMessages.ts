@@ -9,7 +9,8 @@ export type WebviewFocus = { line: number; file?: string } | { node: string };
 
 /** extension → webview */
 export type ExtensionToWebviewMessage =
-  | { type: "report"; report: Report; focus?: WebviewFocus }
+  /** lossNames: per backward index, the loss it was called on (`lossD` of `lossD.backward()`), read by the host from the source */
+  | { type: "report"; report: Report; focus?: WebviewFocus; lossNames?: Array<string | null> }
   | { type: "focus"; focus: WebviewFocus };
 
 /** webview → extension */
@@ -50,7 +51,8 @@ export function isExtensionToWebviewMessage(v: unknown): v is ExtensionToWebview
         isObject(v.report) &&
         isObject(v.report.graph) &&
         Array.isArray((v.report.graph as Record<string, unknown>).nodes) &&
-        (v.focus === undefined || isWebviewFocus(v.focus))
+        (v.focus === undefined || isWebviewFocus(v.focus)) &&
+        (v.lossNames === undefined || (Array.isArray(v.lossNames) && v.lossNames.every((n) => n === null || typeof n === "string")))
       );
     case "focus":
       return isWebviewFocus(v.focus);

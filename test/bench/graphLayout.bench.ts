@@ -22,6 +22,7 @@ interface Timing {
   edges: number;
   sinceReportMs: number;
   at: number;
+  interactiveAt: number;
 }
 
 async function open(env: Env, report: Report): Promise<Page> {
@@ -52,7 +53,9 @@ export async function benchGraphLayout(): Promise<BenchResult[]> {
     const r2k = syntheticOfSize(2000);
     const p = await open(env, r2k);
     const t = await timing(p);
-    out.push({ name: `webview: ${r2k.graph.nodes.length}-node report, time to interactive (cold, incl. ELK start)`, value: Math.round(t.at), unit: "ms", target: "< 1000 ms" });
+    // interactive: the first view drawn (a provisional layout while ELK starts); then ELK's layout replaces it
+    out.push({ name: `webview: ${r2k.graph.nodes.length}-node report, time to interactive (cold, from navigation)`, value: Math.round(t.interactiveAt), unit: "ms", target: "< 1000 ms" });
+    out.push({ name: `webview: ${r2k.graph.nodes.length}-node report, time to ELK's layout (cold, incl. ELK start)`, value: Math.round(t.at), unit: "ms", target: "informational" });
     out.push({ name: `webview: ${r2k.graph.nodes.length}-node report, layout+render (${t.nodes} shown, ${t.engine})`, value: Math.round(t.layoutMs + t.renderMs), unit: "ms", target: "< 1000 ms" });
     // the same report again into the open page (ELK warm), as when the user re-runs a check
     await timed(p, () => p.evaluate((r) => window.postMessage({ type: "report", report: r }, "*"), r2k));

@@ -3,6 +3,7 @@
 // The texts, codes and positions come from expectations.mjs, shared with test/electron.
 import { expectations as E, problemsPosition } from "./expectations.mjs";
 import { pythonScenario } from "./pythonScenario.mjs";
+import { graphScenario } from "./graphScenario.mjs";
 
 function expect(condition, message) {
   if (!condition) throw new Error(message);
@@ -212,4 +213,5 @@ export const scenarios = [
     },
   },
   pythonScenario,
+  graphScenario,
 ];

@@ -80,7 +80,7 @@ export interface Opened {
 }
 
 /** open the standalone page with a fixture name ("gan.json") or a Report object */
-export async function openReport(env: Env, report: string | Report, opts: { width?: number; height?: number; query?: string } = {}): Promise<Opened> {
+export async function openReport(env: Env, report: string | Report, opts: { width?: number; height?: number; query?: string; whole?: boolean } = {}): Promise<Opened> {
   const page = await env.browser.newPage({ viewport: { width: opts.width ?? 1200, height: opts.height ?? 800 } });
   const dialogs: string[] = [];
   const errors: string[] = [];
@@ -95,7 +95,19 @@ export async function openReport(env: Env, report: string | Report, opts: { widt
   if (opts.query) url += (url.includes("?") ? "&" : "?") + opts.query;
   await page.goto(url);
   await waitRendered(page, 1);
+  if (opts.whole) await showWhole(page);
   return { page, dialogs, errors };
+}
+
+/** from the default view (first step, modules collapsed) to the whole graph, by the toolbar: all steps, Expand all */
+export async function showWhole(page: Page): Promise<void> {
+  let n = await renders(page);
+  if (await page.$eval(".gl-step", (e) => !(e as HTMLSelectElement).hidden)) {
+    await page.selectOption(".gl-step", "");
+    await waitRendered(page, ++n);
+  }
+  await page.click(".gl-expand-all");
+  await waitRendered(page, ++n);
 }
 
 /** wait until the page has rendered at least `n` times and is not busy */

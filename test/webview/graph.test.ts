@@ -32,7 +32,7 @@ describe("fixtures render", () => {
   for (const name of FIXTURE_NAMES) {
     it(`${name}: every parameter node carries its status class and colour`, async () => {
       const report = fixture(name);
-      const { page, errors, dialogs } = await openReport(env, name);
+      const { page, errors, dialogs } = await openReport(env, name, { whole: true });
       const nodes = await page.$$eval(".gl-node[data-node-id]", (els) =>
         els.map((e) => ({
           id: e.getAttribute("data-node-id"),
@@ -41,7 +41,7 @@ describe("fixtures render", () => {
           label: e.querySelector(".gl-node-label")!.textContent,
         })),
       );
-      // small graphs: nothing collapsed, every node drawn
+      // expanded: every node drawn
       expect(nodes.length).toBe(report.graph.nodes.length);
       for (const p of report.parameters) {
         const gn = report.graph.nodes.find((n) => n.kind !== "op" && n.label === p.name)!;
@@ -86,7 +86,7 @@ describe("fixtures render", () => {
   });
 
   it("noGrad ops are shaded and enclosed in a noGrad region", async () => {
-    const { page } = await openReport(env, "chain-nograd.json");
+    const { page } = await openReport(env, "chain-nograd.json", { whole: true });
     const r = fixture("chain-nograd.json");
     const ngIds = r.graph.nodes.filter((n) => n.kind === "op" && !n.gradEnabled).map((n) => n.id);
     expect(ngIds.length).toBe(3);
@@ -112,7 +112,7 @@ describe("fixtures render", () => {
       expect(n.box.bottom).toBeLessThanOrEqual(reg.bottom + 1);
     }
     // gradient-enabled ops are not shaded
-    const branch = await openReport(env, "branch.json");
+    const branch = await openReport(env, "branch.json", { whole: true });
     expect(await branch.page.$$eval(".gl-node.nograd, .gl-nograd-region", (e) => e.length)).toBe(0);
     await page.close();
     await branch.page.close();
@@ -124,14 +124,14 @@ describe("interaction", () => {
     page.$$eval(".gl-node.kind-param.reached", (els) => els.map((e) => e.querySelector(".gl-node-label")!.textContent!).sort());
 
   it("GAN: the backward selector highlights what each loss reaches", async () => {
-    const { page } = await openReport(env, "gan.json");
-    const options = await page.$$eval(".gl-backward option", (els) => els.map((e) => e.textContent));
-    expect(options.length).toBe(3);
-    expect(options[1]).toContain("D: 4");
-    expect(await reachedParams(page)).toEqual([]);
-    await page.selectOption(".gl-backward", "0");
+    const { page } = await openReport(env, "gan.json", { whole: true });
+    const options = await page.$$eval(".gl-backward option", (els) => els.map((e) => ({ text: e.textContent, title: e.getAttribute("title") })));
+    expect(options.map((o) => o.text)).toEqual(["All 2 backward() calls", "backward #0 (line 37) → 4 params", "backward #1 (line 43) → 8 params"]);
+    expect(options[1].title).toBe("gan.ts:37:1 · G: 0, D: 4");
     const D = ["D.fc1.bias", "D.fc1.weight", "D.fc2.bias", "D.fc2.weight"];
     const G = ["G.fc1.bias", "G.fc1.weight", "G.fc2.bias", "G.fc2.weight"];
+    // the panel opens on the first backward()
+    expect(await page.$eval(".gl-backward", (e) => (e as HTMLSelectElement).value)).toBe("0");
     expect(await reachedParams(page)).toEqual(D);
     // unreached params are dimmed
     const op = await page.$eval('.gl-node.kind-param:not(.reached)', (e) => getComputedStyle(e).opacity);
@@ -146,14 +146,14 @@ describe("interaction", () => {
     expect(await page.$$eval(".gl-node.reached", (e) => e.length)).toBe(0);
     await page.close();
 
-    const bad = await openReport(env, "gan-no-detach.json");
+    const bad = await openReport(env, "gan-no-detach.json", { whole: true });
     await bad.page.selectOption(".gl-backward", "0");
     expect(await reachedParams(bad.page)).toEqual([...D, ...G].sort());
     await bad.page.close();
   });
 
   it("search marks matches, Enter selects and shows details", async () => {
-    const { page } = await openReport(env, "chain-frozen.json");
+    const { page } = await openReport(env, "chain-frozen.json", { whole: true });
     await page.fill(".gl-search", "lin1");
     expect(await page.textContent(".gl-search-count")).toBe("2 matches");
     const matched = await page.$$eval(".gl-node.match .gl-node-label", (els) => els.map((e) => e.textContent).sort());
@@ -190,7 +190,7 @@ describe("interaction", () => {
   });
 
   it("modules collapse and expand; zoom and fit", async () => {
-    const { page } = await openReport(env, "gan.json");
+    const { page } = await openReport(env, "gan.json", { whole: true });
     const n0 = await renders(page);
     await page.click('.gl-cluster-title[data-module="G"]');
     await waitRendered(page, n0 + 1);

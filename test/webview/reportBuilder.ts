@@ -508,6 +508,33 @@ export function ganReport(withDetach: boolean): Report {
   return rep;
 }
 
+/** a GAN loop run for `iterations` iterations: D's step (fake detached), then G's; `opsOf`: the ops each iteration ran */
+export function ganLoop(iterations: number): { report: Report; opsOf: string[][] } {
+  const r = new ReportBuilder("gan_loop.ts");
+  const B = 4;
+  r.module("G", "Generator");
+  r.module("D", "Discriminator");
+  r.optimizer("optG", "Adam", 20, ["G.fc.weight", "G.fc.bias"]);
+  r.optimizer("optD", "Adam", 21, ["D.fc.weight", "D.fc.bias"]);
+  const ones = r.leaf("ones", [B, 1], { line: 22 });
+  const opsOf: string[][] = [];
+  for (let i = 0; i < iterations; i++) {
+    const before = new Set(r.nodes.map((n) => n.id));
+    const z = r.leaf(i === 0 ? "z" : `z#${i + 1}`, [B, 2], { line: 25 });
+    const fake = r.linear("G.fc", z, B, 2, 2, { line: 5, parent: "G" });
+    const dFake = r.linear("D.fc", { from: fake, detach: r.site(27, 20) }, B, 2, 1, { line: 12, parent: "D" });
+    const lossD = r.op("BinaryCrossEntropyWithLogitsBackward0", [dFake, ones], [], { line: 28 });
+    r.backward(lossD, 29, 11);
+    r.step("optD");
+    const dOut = r.linear("D.fc", fake, B, 2, 1, { line: 12, parent: "D" });
+    const lossG = r.op("BinaryCrossEntropyWithLogitsBackward0", [dOut, ones], [], { line: 31 });
+    r.backward(lossG, 32, 11);
+    r.step("optG");
+    opsOf.push(r.nodes.filter((n) => n.kind === "op" && !before.has(n.id)).map((n) => n.id));
+  }
+  return { report: r.build(), opsOf };
+}
+
 /** Names that are markup: must be rendered as text. */
 export const XSS_NAME = "<img src=x onerror=alert(1)>";
 export function xssReport(): Report {

@@ -71,13 +71,21 @@ describe("view model", () => {
     expect(folds.map((f) => f.label)).toEqual(["Linear × 4"]);
     const u = computeView(m, { collapsed: all, unfolded: new Set(["lin0…lin3"]) });
     expect(u.nodes.filter((n) => n.kind === "module").length).toBe(4);
+    // a run of two collapsed siblings is not folded: three are
     const partial = computeView(m, { collapsed: new Set(["lin0", "lin1", "lin3"]), unfolded: new Set() });
-    expect(partial.nodes.filter((n) => n.kind === "fold").map((f) => f.label)).toEqual(["Linear × 2"]);
+    expect(partial.nodes.filter((n) => n.kind === "fold").map((f) => f.label)).toEqual([]);
+    const three = computeView(m, { collapsed: new Set(["lin0", "lin1", "lin2"]), unfolded: new Set() });
+    expect(three.nodes.filter((n) => n.kind === "fold").map((f) => f.label)).toEqual(["Linear × 3"]);
   });
 
-  it("large graphs start collapsed within the threshold, blocks folded", () => {
+  it("graphs start with the top-level modules open and everything below collapsed; large ones within the threshold, blocks folded", () => {
     const small = buildModel(FIXTURES["gan.json"]());
-    expect(defaultCollapsed(small).size).toBe(0);
+    expect([...defaultCollapsed(small)].sort()).toEqual(["D.fc1", "D.fc2", "G.fc1", "G.fc2"]);
+    // a pair of Linear layers stays two named boxes in its cluster
+    const sv = computeView(small, { collapsed: defaultCollapsed(small), unfolded: new Set() });
+    expect(sv.clusters.map((c) => c.path).sort()).toEqual(["D", "G"]);
+    expect(sv.nodes.filter((n) => n.kind === "module").map((n) => n.label).sort()).toEqual(["D.fc1", "D.fc2", "G.fc1", "G.fc2"]);
+    expect(sv.nodes.filter((n) => n.kind === "fold")).toEqual([]);
     const m = buildModel(syntheticOfSize(2000));
     const c = defaultCollapsed(m, 300);
     const v = computeView(m, { collapsed: c, unfolded: new Set() });
@@ -127,5 +135,7 @@ describe("webview HTML and messages", () => {
     expect(isExtensionToWebviewMessage({ type: "focus", focus: { node: "op:1" } })).toBe(true);
     expect(isExtensionToWebviewMessage({ type: "focus", focus: {} })).toBe(false);
     expect(isExtensionToWebviewMessage({ type: "report", report: {} })).toBe(false);
+    expect(isExtensionToWebviewMessage({ type: "report", report: FIXTURES["gan.json"](), lossNames: ["lossD", null] })).toBe(true);
+    expect(isExtensionToWebviewMessage({ type: "report", report: FIXTURES["gan.json"](), lossNames: [1] })).toBe(false);
   });
 });

@@ -1,8 +1,11 @@
-// "GradLens: Show computation graph": one webview panel (media/dist/graph.js) showing the last report,
-// focused on a line when opened from a CodeLens. Messages from the webview are validated.
+// "GradLens: Show computation graph": one webview panel (media/dist/graph.js) showing a report,
+// focused on a line when opened from a CodeLens. It follows the active editor: switching to another
+// checked file (or a module file a check saw) shows that file's report. Messages from the webview are
+// validated.
 import { randomBytes } from "node:crypto";
 import * as vscode from "vscode";
 import { webviewHtml } from "../../../media/src/html";
+import { lossNamesOf } from "../../../media/src/labels";
 import type { Report } from "../../protocol/report";
 import {
   isWebviewToExtensionMessage,
@@ -17,8 +20,15 @@ export class GraphPanel implements vscode.Disposable {
   private report: Report | null = null;
   private focus: WebviewFocus | undefined;
   private ready = false;
+  private readonly subscriptions: vscode.Disposable[] = [];
 
-  constructor(private readonly extensionUri: vscode.Uri) {}
+  /** `reportOf`: the report that stands for a document (its own, or the checked file's that imports it) */
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly reportOf: (doc: vscode.TextDocument) => Report | null = () => null,
+  ) {
+    this.subscriptions.push(vscode.window.onDidChangeActiveTextEditor((editor) => void this.follow(editor)));
+  }
 
   get isOpen(): boolean {
     return this.panel !== null;
@@ -29,15 +39,39 @@ export class GraphPanel implements vscode.Disposable {
     this.focus = focus;
     if (!this.panel) this.panel = this.create();
     else this.panel.reveal(vscode.ViewColumn.Beside, true);
-    this.panel.title = `Graph: ${report.file.split(/[\\/]/).pop()}`;
-    if (this.ready) this.post({ type: "report", report, focus });
+    this.panel.title = titleOf(report);
+    if (this.ready) void this.postReport(report, focus);
   }
 
-  /** A new report of the file on show: refresh the open panel without stealing focus. */
+  /** A new report of the file on show, or of the active editor's file: refresh the open panel without stealing focus. */
   update(report: Report): void {
-    if (!this.panel || !this.report || this.report.file !== report.file) return;
+    if (!this.panel) return;
+    const active = vscode.window.activeTextEditor?.document;
+    const followed = active ? this.reportOf(active) : null;
+    if (report !== followed && this.report?.file !== report.file) return;
     this.report = report;
-    if (this.ready) this.post({ type: "report", report });
+    this.focus = undefined;
+    this.panel.title = titleOf(report);
+    if (this.ready) void this.postReport(report);
+  }
+
+  /** The active editor changed: show its report (an editor with none, or the panel itself, changes nothing). */
+  private follow(editor: vscode.TextEditor | undefined): void {
+    if (!this.panel || !editor || editor.document.uri.scheme !== "file") return;
+    const report = this.reportOf(editor.document);
+    if (!report || report === this.report) return;
+    this.report = report;
+    this.focus = undefined;
+    this.panel.title = titleOf(report);
+    if (this.ready) void this.postReport(report);
+  }
+
+  private posts = 0;
+  private async postReport(report: Report, focus?: WebviewFocus): Promise<void> {
+    const n = ++this.posts;
+    const names = await lossNames(report);
+    // a later report (the user switched editors meanwhile) wins
+    if (n === this.posts) this.post({ type: "report", report, focus, lossNames: names });
   }
 
   private post(message: ExtensionToWebviewMessage): void {
@@ -71,7 +105,7 @@ export class GraphPanel implements vscode.Disposable {
     switch (message.type) {
       case "ready":
         this.ready = true;
-        if (this.report) this.post({ type: "report", report: this.report, focus: this.focus });
+        if (this.report) void this.postReport(this.report, this.focus);
         return;
       case "reveal": {
         const site = revealable(this.report, message.site);
@@ -95,5 +129,25 @@ export class GraphPanel implements vscode.Disposable {
 
   dispose(): void {
     this.panel?.dispose();
+    for (const d of this.subscriptions) d.dispose();
   }
+}
+
+function titleOf(report: Report): string {
+  return `Graph: ${report.file.split(/[\\/]/).pop()}`;
+}
+
+/** The loss each backward() was called on, from the source (the open document's text, else the file's). */
+async function lossNames(report: Report): Promise<Array<string | null>> {
+  const texts = new Map<string, string[] | null>();
+  for (const b of report.backwards) {
+    if (texts.has(b.file)) continue;
+    try {
+      const doc = await vscode.workspace.openTextDocument(fileUri(b.file));
+      texts.set(b.file, doc.getText().split(/\r?\n/));
+    } catch {
+      texts.set(b.file, null);
+    }
+  }
+  return lossNamesOf(report, (file, line) => texts.get(file)?.[line - 1] ?? null);
 }

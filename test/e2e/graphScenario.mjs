@@ -1,0 +1,67 @@
+// The graph panel's default view in a real VS Code (issue 17): a 50-parameter CNN opens on its first
+// training step's backward(), named by its loss, with the model's top-level modules as boxes, a
+// legend and a minimap; the panel then follows the active editor to another checked file. It also
+// logs how long the first check after the extension starts takes (esbuild-wasm warmed at activation).
+import { log } from "./harness.mjs";
+
+function expect(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+/** runs the check from the palette; resolves to the ms until the status bar shows its result */
+async function timedCheck(s) {
+  const checking = s.statusBar("GradLens: checking").first();
+  const t0 = Date.now();
+  await s.runCommand("GradLens: Run gradient-flow check");
+  await checking.waitFor({ timeout: 20_000 }).catch(() => {});
+  await checking.waitFor({ state: "detached", timeout: 120_000 });
+  await s.statusBar(/GradLens: (?!checking)/).first().waitFor({ timeout: 120_000 });
+  return Date.now() - t0;
+}
+
+export const graphScenario = {
+  name: "20-graph-default-view",
+  title: "the graph of a 50-parameter CNN opens on step 1's backward (named by its loss), modules collapsed, with legend and minimap; it follows the active editor",
+  // two steps of the three the loop runs: the panel says where the check stopped, as a note
+  settings: { "gradlens.stepBudget": 2 },
+  async run(s) {
+    await s.openFile("cnn-classifier.ts");
+    const first = await timedCheck(s);
+    await s.runCommand("GradLens: Show computation graph");
+    const web = s.webview();
+    await web.locator(".gl-node").first().waitFor({ timeout: 90_000 });
+    await web.locator("html:not([data-gl-busy])").waitFor({ timeout: 90_000 });
+    // step 1 of the run, its backward() named by the loss it was called on (`loss.backward()`, line 40)
+    const step = await web.locator(".gl-step").evaluate((e) => ({ value: e.value, text: e.selectedOptions[0]?.textContent, hidden: e.hidden }));
+    expect(!step.hidden && step.value === "0" && /^Step 1 of \d+$/.test(step.text ?? ""), `step selector: ${JSON.stringify(step)}`);
+    const bw = await web.locator(".gl-backward").evaluate((e) => ({ value: e.value, text: e.selectedOptions[0]?.textContent }));
+    expect(bw.value === "0" && bw.text === "backward #0 · loss (line 40) → 50 params", `backward selector: ${JSON.stringify(bw)}`);
+    // the model open as one cluster, its parts collapsed: no parameter node drawn, every part reached
+    const clusters = await web.locator(".gl-cluster").evaluateAll((els) => els.map((e) => e.getAttribute("data-module")));
+    expect(clusters.join() === "model", `clusters: ${clusters.join()}`);
+    const modules = await web.locator(".gl-node.kind-module").evaluateAll((els) => els.map((e) => `${e.getAttribute("data-module")}${e.classList.contains("reached") ? "" : " (not reached)"}`).sort());
+    expect(modules.join() === "model.body,model.head,model.pool,model.stem", `module boxes: ${modules.join()}`);
+    expect((await web.locator(".gl-node.kind-param").count()) === 0, "parameter nodes drawn in a collapsed view");
+    // legend (folded to its title in a narrow panel; opens on a click) and minimap (one mark per drawn node)
+    await web.locator(".gl-legend-toggle").click();
+    expect(await web.locator(".gl-legend-body").isVisible(), "the legend did not open");
+    const drawn = await web.locator(".gl-node").count();
+    const marks = await web.locator(".gl-minimap .gl-minimap-node").count();
+    expect(marks === drawn && drawn > 0, `minimap: ${marks} marks for ${drawn} nodes`);
+    // a neutral note, not a warning, on how the run ended
+    const note = await web.locator(".gl-banner .gl-note").allInnerTexts();
+    expect(note.length === 1 && note[0] === "Stopped after 2 training steps (the check's step budget).", `banner notes: ${note.join(" | ")}`);
+    expect((await web.locator(".gl-banner .gl-warning").count()) === 0, "a warning in the banner");
+    await s.screenshot("20-graph-default-view-cnn");
+
+    // the panel follows the active editor: a check of another file shows it, its tab switches back
+    await s.openFile("frozen-middle.ts");
+    const later = await timedCheck(s);
+    log(`first check after the extension started: ${first} ms (cnn-classifier.ts); a later check: ${later} ms (frozen-middle.ts), status bar to status bar`);
+    const frozen = web.locator('.gl-node[data-status="frozen"]');
+    await frozen.first().waitFor({ timeout: 60_000 });
+    await s.page.locator(".tab", { hasText: "cnn-classifier.ts" }).first().click();
+    await web.locator('.gl-node.kind-module[data-module="model.body"]').waitFor({ timeout: 60_000 });
+    expect((await frozen.count()) === 0, "the graph still shows frozen-middle.ts after switching to cnn-classifier.ts");
+  },
+};
