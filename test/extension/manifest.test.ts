@@ -43,7 +43,10 @@ describe("package.json contributes", () => {
     const source = readFileSync(join(root, "src/extension/extension.ts"), "utf8");
     const registered = [...source.matchAll(/registerCommand\("([^"]+)"/g)].map((m) => m[1]).sort();
     expect(pkg.contributes.commands.map((c: { command: string }) => c.command).sort()).toEqual(registered);
-    expect(registered).toEqual(["gradlens.check", "gradlens.createExample", "gradlens.showGraph"]);
+    expect(registered).toEqual(["gradlens.check", "gradlens.createExample", "gradlens.listParameters", "gradlens.openFindingDocs", "gradlens.showGraph"]);
+    // Commands with arguments (a lens's parameters, a finding code) are not for the palette.
+    const palette = pkg.contributes.menus.commandPalette;
+    for (const id of ["gradlens.listParameters", "gradlens.openFindingDocs"]) expect(palette).toContainEqual({ command: id, when: "false" });
     expect(pkg.contributes.menus["editor/title"]).toEqual([expect.objectContaining({ command: "gradlens.check", group: "navigation" })]);
     // Only on files that use the engine (a context key the extension sets for the active editor).
     expect(pkg.contributes.menus["editor/title"][0].when).toBe("gradlens.isModelFile");
