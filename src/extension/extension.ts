@@ -15,6 +15,7 @@ import { GutterView } from "./host/gutterView";
 import { GradLensHoverProvider } from "./host/hoverProvider";
 import { openFindingDocs } from "./host/findingDocs";
 import { listParameters } from "./host/parameterPick";
+import { SideView } from "./host/sideView";
 import { GradLensState, MODEL_LANGUAGES } from "./host/state";
 import { StatusBarView } from "./host/statusBarView";
 import { loadGrammar } from "./host/pythonSupport";
@@ -52,6 +53,7 @@ export function activate(context: vscode.ExtensionContext): void {
 
   context.subscriptions.push(
     state, output, diagnostics, gutter, status, graph,
+    new SideView(state),
     vscode.commands.registerCommand("gradlens.check", (uri?: vscode.Uri) => runner.run(uri)),
     vscode.commands.registerCommand("gradlens.showGraph", showGraph),
     vscode.commands.registerCommand("gradlens.listParameters", (uri: vscode.Uri, title: string, names: string[], focus?: WebviewFocus) =>
