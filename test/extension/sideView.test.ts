@@ -33,7 +33,7 @@ describe("side view", () => {
     expect(params!.children!.map((m) => m.expanded)).toEqual([true, false, false, false]);
     expect(params!.children![0]!.children![0]).toMatchObject({ icon: "cut", site: { file: GOOD_FILE, line: 7 }, tooltip: "G.fc2.bias: cut (in optG)\ndetach() cut every path (gan-good.ts:32)" });
     expect(text([reach!])).toEqual([
-      "Reach | 2 backward() calls × 2 modules",
+      "Reach | 2 backward() lines × 2 modules",
       "  lossD.backward() | D 4/4 · G 0/4",
       "    D | 4 of 4 parameters reached",
       "    G | 0 of 4 parameters reached",
@@ -42,6 +42,15 @@ describe("side view", () => {
       "    G | 4 of 4 parameters reached",
     ]);
     expect(text([findings!])).toEqual(["Findings | none"]);
+  });
+
+  it("a backward() line run once per step is one row: what any of its calls reached", () => {
+    const report = goodGanReport();
+    report.backwards.push({ ...report.backwards[0]!, index: 2, reached: ["D.fc1.weight"], byModule: { D: 1, G: 0 } });
+    report.backwards.push({ ...report.backwards[0]!, index: 3, reached: ["G.fc1.weight"], byModule: { D: 0, G: 1 } });
+    const [, reach] = buildSideView(report, scanSource(fixtureSource("gan-good"), GOOD_FILE));
+    expect(text(reach!.children).filter((l) => !l.startsWith(" "))).toEqual(["lossD.backward() | D 4/4 · G 1/4", "lossG.backward() | D 4/4 · G 4/4"]);
+    expect(reach!.children![0]!.tooltip).toBe("3 calls at gan-good.ts:34; gradient reaches 5 parameters.");
   });
 
   it("buggy GAN: the findings with their related sites, each revealing its line", () => {

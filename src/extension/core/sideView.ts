@@ -1,7 +1,7 @@
 // The "GradLens" side view of one report, as plain nodes: the per-parameter table the CLI prints
 // (grouped by module, worst module first), the backward × module reach matrix, and the findings.
 // Every count is read from the same Report fields as the lenses, hovers and the status bar.
-import type { ParamStatus, ParameterReport, Report, Severity, SourceSite } from "../../protocol/report";
+import type { BackwardReport, ParamStatus, ParameterReport, Report, Severity, SourceSite } from "../../protocol/report";
 import type { StaticScan } from "../../static/types";
 import { baseName } from "./files";
 import { STATUS_ROW } from "./parameterList";
@@ -73,25 +73,34 @@ function parametersSection(report: Report): SideNode {
 /** "lossD.backward()", or backwardName's own "backward() at line 34" when the loss has no name. */
 const lossLabel = (name: string) => (name.startsWith("backward()") ? name : `${name}.backward()`);
 
+/** One row per backward() line (a loop runs it once per step): what any of its calls reached, by module. */
 function reachSection(report: Report, scan: StaticScan | null): SideNode {
   const modules = topLevelModules(report);
   const total = new Map(modules.map((m) => [m, report.parameters.filter((p) => topLevelModuleOf(p.name, modules) === m).length]));
-  return {
-    label: "Reach",
-    expanded: true,
-    description: `${plural(report.backwards.length, "backward()", "backward() calls")} × ${plural(modules.length, "module")}`,
-    children: report.backwards.map((b) => ({
+  const sites = new Map<string, BackwardReport[]>();
+  for (const b of report.backwards) sites.set(`${b.file}:${b.line}`, [...(sites.get(`${b.file}:${b.line}`) ?? []), b]);
+  const rows = [...sites.values()].map((calls): SideNode => {
+    const b = calls[0]!;
+    const reached = unique(calls.flatMap((c) => c.reached));
+    const count = new Map(modules.map((m) => [m, reached.filter((n) => topLevelModuleOf(n, modules) === m).length]));
+    return {
       label: lossLabel(backwardName(b, scan)),
-      description: modules.map((m) => `${m} ${b.byModule[m] ?? 0}/${total.get(m)}`).join(" · "),
-      tooltip: `Gradient from this backward() reaches ${plural(b.reached.length, "parameter")}.`,
+      description: modules.map((m) => `${m} ${count.get(m)}/${total.get(m)}`).join(" · "),
+      tooltip: `${plural(calls.length, "call")} at ${baseName(b.file)}:${b.line}; gradient reaches ${plural(reached.length, "parameter")}.`,
       icon: "backward",
       site: { file: b.file, line: b.line, column: b.column },
       children: modules.map((m) => ({
         label: m,
-        description: `${b.byModule[m] ?? 0} of ${total.get(m)} parameters reached`,
-        icon: (b.byModule[m] ?? 0) > 0 ? "updated" : "unused",
+        description: `${count.get(m)} of ${total.get(m)} parameters reached`,
+        icon: count.get(m)! > 0 ? "updated" : "unused",
       })),
-    })),
+    };
+  });
+  return {
+    label: "Reach",
+    expanded: true,
+    description: `${plural(rows.length, "backward() line")} × ${plural(modules.length, "module")}`,
+    children: rows,
   };
 }
 
