@@ -13,6 +13,9 @@ import { stop as stopEsbuild, warmUp as warmUpEsbuild } from "./host/esbuildShim
 import { GraphPanel } from "./host/graphPanel";
 import { GutterView } from "./host/gutterView";
 import { GradLensHoverProvider } from "./host/hoverProvider";
+import { openFindingDocs } from "./host/findingDocs";
+import { listParameters } from "./host/parameterPick";
+import { SideView } from "./host/sideView";
 import { GradLensState, MODEL_LANGUAGES } from "./host/state";
 import { StatusBarView } from "./host/statusBarView";
 import { loadGrammar } from "./host/pythonSupport";
@@ -22,7 +25,7 @@ let check: CheckCommand | null = null;
 export function activate(context: vscode.ExtensionContext): void {
   const state = new GradLensState();
   const output = vscode.window.createOutputChannel("GradLens");
-  const diagnostics = new DiagnosticsView(state, vscode.Uri.joinPath(context.extensionUri, "docs", "findings.md"));
+  const diagnostics = new DiagnosticsView(state);
   const gutter = new GutterView(state, context.extensionUri);
   const status = new StatusBarView(state);
   const graph = new GraphPanel(context.extensionUri, (doc) => state.viewOf(doc)?.raw ?? null);
@@ -50,8 +53,12 @@ export function activate(context: vscode.ExtensionContext): void {
 
   context.subscriptions.push(
     state, output, diagnostics, gutter, status, graph,
+    new SideView(state),
     vscode.commands.registerCommand("gradlens.check", (uri?: vscode.Uri) => runner.run(uri)),
     vscode.commands.registerCommand("gradlens.showGraph", showGraph),
+    vscode.commands.registerCommand("gradlens.listParameters", (uri: vscode.Uri, title: string, names: string[], focus?: WebviewFocus) =>
+      listParameters(state, uri, title, names, focus)),
+    vscode.commands.registerCommand("gradlens.openFindingDocs", (code: unknown) => openFindingDocs(context.extensionUri, code)),
     vscode.commands.registerCommand("gradlens.createExample", () => createExample(context.extensionUri, output)),
     vscode.languages.registerCodeLensProvider(selector, new GradLensCodeLensProvider(state)),
     vscode.languages.registerHoverProvider(selector, new GradLensHoverProvider(state)),

@@ -1,6 +1,6 @@
 // `npm run test:e2e`: packages GradLens as a .vsix, then runs each scenario in its own throw-away
 // code-server (so settings like trust or timeouts cannot leak between them), saves a screenshot per
-// scenario, and prints "N passed, N failed". Usage: node test/e2e/run.mjs [scenario-name-substring]
+// scenario, and prints "N passed, N failed". Usage: node test/e2e/run.mjs [substring[,substring…]] (scenario names)
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -11,7 +11,8 @@ import { fillExamplesWorkspace, root } from "./workspace.mjs";
 import { checkCliOnNode } from "./node24.mjs";
 
 const shots = path.join(root, "test/e2e/shots");
-const filter = process.argv[2] ?? "";
+const filters = (process.argv[2] ?? "").split(",");
+const picked = (name) => filters.some((f) => name.includes(f));
 
 function packageExtension() {
   const out = path.join(os.tmpdir(), `gradlens-e2e-${process.pid}.vsix`);
@@ -23,12 +24,12 @@ function makeWorkspace() {
   return fillExamplesWorkspace(fs.mkdtempSync(path.join(os.tmpdir(), "gradlens-e2e-ws-")));
 }
 
-const selected = scenarios.filter((s) => s.name.includes(filter));
+const selected = scenarios.filter((s) => picked(s.name));
 log(`packaging GradLens`);
 const vsix = packageExtension();
 const workspace = makeWorkspace();
 let passed = 0, failed = 0;
-if ("0-cli-on-node24".includes(filter)) {
+if (picked("0-cli-on-node24")) {
   try {
     const version = checkCliOnNode(node24);
     passed++;
@@ -40,7 +41,9 @@ if ("0-cli-on-node24".includes(filter)) {
 }
 for (const scenario of selected) {
   const started = Date.now();
-  const session = new Session({ vsix, workspace, shots, trusted: scenario.trusted ?? true, settings: scenario.settings });
+  // a scenario may bring its own folder (a fresh one with no tsconfig)
+  const own = scenario.workspace ? scenario.workspace() : null;
+  const session = new Session({ vsix, workspace: own ?? workspace, shots, trusted: scenario.trusted ?? true, settings: scenario.settings });
   let error = null;
   try {
     await session.start();
@@ -54,6 +57,7 @@ for (const scenario of selected) {
   } catch (e) {
     error ??= e;
   }
+  if (own) fs.rmSync(own, { recursive: true, force: true });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   if (error) {
     failed++;

@@ -2,6 +2,7 @@
 // throws on the first expectation that fails; run.mjs saves a screenshot per scenario either way.
 // The texts, codes and positions come from expectations.mjs, shared with test/electron.
 import { expectations as E, problemsPosition } from "./expectations.mjs";
+import { editorScenarios } from "./editorScenarios.mjs";
 import { pythonScenario } from "./pythonScenario.mjs";
 import { graphScenario } from "./graphScenario.mjs";
 
@@ -213,5 +214,6 @@ export const scenarios = [
     },
   },
   pythonScenario,
+  ...editorScenarios,
   graphScenario,
 ];

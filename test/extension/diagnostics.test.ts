@@ -22,7 +22,7 @@ describe("finding diagnostics", () => {
       severity: "error",
       message: expect.stringContaining("G is updated with D's loss too"),
       code: "GL006",
-      docsFragment: "gl006",
+      docsTarget: `command:gradlens.openFindingDocs?${encodeURIComponent('["GL006"]')}`,
       related: [
         { file: BUGGY_FILE, line: 34, column: 9, message: "lossD.backward() left gradient in G here" },
         { file: BUGGY_FILE, line: 35, column: 8, message: "optD.step(): the step this backward() was meant for" },

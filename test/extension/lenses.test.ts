@@ -44,10 +44,10 @@ describe("CodeLens after a check", () => {
     expect(buildLenses(goodScan, report, GOOD_FILE)[2]!.title).toMatch(/^cuts gradient to/);
   });
 
-  it("buggy GAN: lossD.backward reaches G too", () => {
+  it("buggy GAN: lossD.backward reaches G too, and optG's lens carries GL006 instead of a ✓", () => {
     const specs = buildLenses(buggyScan, buggyGanReport(), BUGGY_FILE);
     expect(titles(specs)).toEqual([
-      [23, "steps 4 parameters: all updated ✓"],
+      [23, "steps 4 parameters: all updated — ✗ GL006"],
       [24, "steps 4 parameters: all updated ✓"],
       [34, "reaches 4 parameters in D, 4 in G"],
       [38, "reaches 4 parameters in D, 4 in G"],
@@ -63,12 +63,33 @@ describe("CodeLens after a check", () => {
     report.backwards[1]!.reached = report.backwards[1]!.reached.filter((n) => n.startsWith("D."));
     const specs = buildLenses(goodScan, report, GOOD_FILE);
     expect(titles(specs)).toEqual([
-      [23, "steps 4 parameters: 0 updated, 4 never got a gradient"],
+      [23, "steps 4 parameters: 0 updated, 4 cut"],
       [24, "steps 4 parameters: all updated ✓"],
       [32, "cuts 4 parameters that optimizer `optG` steps ✗"],
       [34, "reaches 4 parameters in D, 0 in G"],
       [39, "reaches 4 parameters in D, 0 in G"],
     ]);
+  });
+
+  it("one voice: GL004 at the optimizer's line replaces the ✓; the report's own `updated` lists are the counts", () => {
+    const report = goodGanReport();
+    report.findings.push({
+      file: GOOD_FILE, line: 24, column: 14, code: "GL004", severity: "warning", related: [], parameters: ["E.weight"],
+      message: "E.weight gets a gradient but no optimizer holds it.",
+    });
+    // The analysis fills `updated`/`notUpdated` from the same parameter facts; the lens reads them.
+    Object.assign(report.optimizers[0]!, { updated: ["G.fc1.weight", "G.fc1.bias"], notUpdated: ["G.fc2.weight", "G.fc2.bias"] });
+    for (const p of report.parameters.filter((p) => p.name.startsWith("G.fc2"))) Object.assign(p, { updated: false, status: "grad-not-applied" });
+    const specs = buildLenses(goodScan, report, GOOD_FILE);
+    expect(titles(specs).slice(0, 2)).toEqual([
+      [23, "steps 4 parameters: 2 updated, 2 gradient not applied"],
+      [24, "steps 4 parameters: all updated — ⚠ GL004"],
+    ]);
+    expect(specs[1]!.tooltip).toBe("`optD` (Adam), 3 steps in the checked run. Click to list the parameters.\nGL004: E.weight gets a gradient but no optimizer holds it.");
+    // The lens names what it counts: clicking lists these.
+    expect(specs[0]!.parameters).toEqual(["G.fc1.weight", "G.fc1.bias", "G.fc2.weight", "G.fc2.bias"]);
+    expect(specs.find((s) => s.line === 34)!.parameters).toEqual(["D.fc1.weight", "D.fc1.bias", "D.fc2.weight", "D.fc2.bias"]);
+    expect(specs.find((s) => s.line === 32)!.parameters).toBeUndefined();
   });
 
   it("a cut that cut nothing gets no lens (reported or not); an unscanned report site still gets one", () => {

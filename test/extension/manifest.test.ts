@@ -25,6 +25,14 @@ describe("package.json contributes", () => {
     }
   });
 
+  it("side view: a GradLens container in the activity bar with its packaged icon, holding the view the extension creates", () => {
+    const [container] = pkg.contributes.viewsContainers.activitybar;
+    expect(container).toMatchObject({ id: "gradlens", title: "GradLens" });
+    expect(readFileSync(join(root, container.icon), "utf8")).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    expect(pkg.contributes.views.gradlens.map((v: { id: string }) => v.id)).toEqual(["gradlens.report"]);
+    expect(readFileSync(join(root, "src/extension/host/sideView.ts"), "utf8")).toContain('createTreeView("gradlens.report"');
+  });
+
   it("the TypeScript server plugin is contributed by the name the build packages", () => {
     const build = readFileSync(join(root, "src/extension/tools/buildExtension.mjs"), "utf8");
     expect(pkg.contributes.typescriptServerPlugins).toEqual([{ name: "gradlens-ts-plugin", enableForWorkspaceTypeScriptVersions: true }]);
@@ -43,16 +51,19 @@ describe("package.json contributes", () => {
     const source = readFileSync(join(root, "src/extension/extension.ts"), "utf8");
     const registered = [...source.matchAll(/registerCommand\("([^"]+)"/g)].map((m) => m[1]).sort();
     expect(pkg.contributes.commands.map((c: { command: string }) => c.command).sort()).toEqual(registered);
-    expect(registered).toEqual(["gradlens.check", "gradlens.createExample", "gradlens.showGraph"]);
+    expect(registered).toEqual(["gradlens.check", "gradlens.createExample", "gradlens.listParameters", "gradlens.openFindingDocs", "gradlens.showGraph"]);
+    // Commands with arguments (a lens's parameters, a finding code) are not for the palette.
+    const palette = pkg.contributes.menus.commandPalette;
+    for (const id of ["gradlens.listParameters", "gradlens.openFindingDocs"]) expect(palette).toContainEqual({ command: id, when: "false" });
     expect(pkg.contributes.menus["editor/title"]).toEqual([expect.objectContaining({ command: "gradlens.check", group: "navigation" })]);
     // Only on files that use the engine (a context key the extension sets for the active editor).
     expect(pkg.contributes.menus["editor/title"][0].when).toBe("gradlens.isModelFile");
     expect(pkg.contributes.keybindings[0]).toMatchObject({ command: "gradlens.check", key: "ctrl+alt+g" });
   });
 
-  it("activation: TypeScript and Python files and the commands only, never *", () => {
+  it("activation: TypeScript and Python files, the commands and the side view only, never *", () => {
     expect(pkg.activationEvents).not.toContain("*");
-    for (const e of pkg.activationEvents) expect(e).toMatch(/^(onLanguage:(typescript|typescriptreact|javascript|python)|onCommand:gradlens\.\w+)$/);
+    for (const e of pkg.activationEvents) expect(e).toMatch(/^(onLanguage:(typescript|typescriptreact|javascript|python)|onCommand:gradlens\.\w+|onView:gradlens\.report)$/);
     // npm's main is the engine; the .vsix gets its own manifest at package time (packageVsix.mjs)
     expect(extensionManifest(pkg).main).toBe("./dist/extension.js");
   });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { RULES } from "../../src/analysis/rules";
 import { buildQuickFixes, failureAsFinding, ignoreOnLine, parseWithParents, QUICK_FIXES, type TextEditSpec } from "../../src/extension/core/quickFixes";
 import type { Finding, Report } from "../../src/protocol/report";
 import { scanSource } from "../../src/static";
@@ -154,26 +155,41 @@ describe("zeroGrad, noGrad and detach removal", () => {
     expect(lines(apply(src, fix!.edits))[1]).toBe("const h = encoder.forward(x);");
   });
 
-  it("every code in the table is a documented finding code or a run failure", () => {
-    for (const code of Object.keys(QUICK_FIXES)) expect(code).toMatch(/^(GL0\d\d|run-[a-z-]+)$/);
+  it("every code in the table is a rule's code or a run failure (the key type makes any other a compile error)", () => {
+    const codes = new Set<string>(RULES.map((r) => r.code));
+    for (const code of Object.keys(QUICK_FIXES)) expect(codes.has(code) || /^run-[a-z-]+$/.test(code), code).toBe(true);
+    // @ts-expect-error -- "GL999" is no rule's code
+    const wrong: typeof QUICK_FIXES = { GL999: [] };
+    expect(wrong).toBeDefined();
     expect(fixesFor(finding("GL009", 1, 1), "opt.step();")).toEqual([]);
   });
 });
 
 describe("Ignore GLxxx on this line", () => {
-  const src = (text: string) => parseWithParents(text, "/ws/m.ts");
   it("appends the suppression comment at the end of the finding's line", () => {
     const text = "const a = 1;\nconst opt = new optim.SGD(head.parameters(), { lr: 0.1 });   \nopt.step();\n";
-    const fix = ignoreOnLine(src(text), 2, "GL004")!;
+    const fix = ignoreOnLine(text, 2, "GL004")!;
     expect(fix.title).toBe("Ignore GL004 on this line");
     expect(apply(text, fix.edits).split("\n")[1]).toBe("const opt = new optim.SGD(head.parameters(), { lr: 0.1 }); // gradlens-ignore GL004");
   });
-  it("adds a code to a comment already there, and nothing when the code is in it", () => {
+  it("adds a code to a comment already there (on the line or alone above it), and nothing when the code is in it", () => {
     const text = "opt.step(); // gradlens-ignore GL006\r\nx();";
-    expect(apply(text, ignoreOnLine(src(text), 1, "GL005")!.edits)).toBe("opt.step(); // gradlens-ignore GL006 GL005\r\nx();");
-    expect(ignoreOnLine(src(text), 1, "GL006")).toBeNull();
+    expect(apply(text, ignoreOnLine(text, 1, "GL005")!.edits)).toBe("opt.step(); // gradlens-ignore GL006, GL005\r\nx();");
+    expect(ignoreOnLine(text, 1, "GL006")).toBeNull();
+    const above = "  // gradlens-ignore GL007\n  const h = x.detach();\n";
+    expect(apply(above, ignoreOnLine(above, 2, "GL001")!.edits)).toBe("  // gradlens-ignore GL007, GL001\n  const h = x.detach();\n");
+  });
+  it("a line with a comment of its own gets the directive alone on the line above (the analysis reads only a leading directive)", () => {
+    const text = "{\n    opt.step(); // the D step\n}";
+    expect(apply(text, ignoreOnLine(text, 2, "GL006")!.edits)).toBe("{\n    // gradlens-ignore GL006\n    opt.step(); // the D step\n}");
+  });
+  it("Python: `# gradlens-ignore`", () => {
+    const text = "import torch\noptimizerG = optim.Adam(netG.parameters(), lr=2e-4)\n";
+    expect(apply(text, ignoreOnLine(text, 2, "GL004", "#")!.edits).split("\n")[1]).toBe("optimizerG = optim.Adam(netG.parameters(), lr=2e-4) # gradlens-ignore GL004");
+    const commented = "    errD.backward()  # real batch\n";
+    expect(apply(commented, ignoreOnLine(commented, 1, "GL005", "#")!.edits)).toBe("    # gradlens-ignore GL005\n    errD.backward()  # real batch\n");
   });
   it("only for finding codes, not run failures", () => {
-    expect(ignoreOnLine(src("x();"), 1, "run-exception")).toBeNull();
+    expect(ignoreOnLine("x();", 1, "run-exception")).toBeNull();
   });
 });

@@ -60,7 +60,7 @@ describe("real runs of the GAN fixtures", () => {
     const { file, report } = await check("gan-buggy", text);
     const diagnostics = buildFindingDiagnostics(report, ["error", "warning", "info"], lookupFor({ [file]: text }));
     const error = diagnostics.find((d) => d.severity === "error");
-    expect(error).toMatchObject({ code: "GL006", docsFragment: "gl006", range: { line: 39, column: 3, endLine: 39, endColumn: 14 } });
+    expect(error).toMatchObject({ code: "GL006", docsTarget: "command:gradlens.openFindingDocs?%5B%22GL006%22%5D", range: { line: 39, column: 3, endLine: 39, endColumn: 14 } });
     const finding = report.findings.find((f) => f.code === "GL006")!;
     const fixes = buildQuickFixes({ finding, source: parseWithParents(text, file), scan: scanSource(text, file), report });
     expect(fixes.map((f) => f.title)).toEqual([

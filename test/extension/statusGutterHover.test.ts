@@ -3,7 +3,9 @@ import { buildGutterMarks } from "../../src/extension/core/gutter";
 import { buildHover } from "../../src/extension/core/hover";
 import { buildStatus } from "../../src/extension/core/statusBar";
 import type { Report } from "../../src/protocol/report";
-import { GOOD_FILE, buggyGanReport, fixtureSource, goodGanReport } from "../fixtures/extension/ganReports";
+import { buildLenses } from "../../src/extension/core/lenses";
+import { scanSource } from "../../src/static";
+import { BUGGY_FILE, GOOD_FILE, buggyGanReport, fixtureSource, goodGanReport } from "../fixtures/extension/ganReports";
 
 /** The good GAN with G cut off by its detach (as if lossG had been computed from fake.detach() too). */
 function cutReport(): Report {
@@ -88,7 +90,8 @@ describe("hover", () => {
     expect(md).toContain(
       "- `G.fc1.weight` and 1 more: fake\\.detach\\(\\) at gan\\-good\\.ts:32 stops every gradient to G\\.fc1 ([gan\\-good\\.ts:32](file:///ws/gan-good.ts#L32))",
     );
-    expect(md.split("\n").at(-1)).toBe("[Show in graph](command:gradlens.showGraph?6)");
+    // The command links: the graph at this line, and the first cause's line.
+    expect(md.split("\n").at(-1)).toBe("[Show in graph](command:gradlens.showGraph?6) · [Go to cause](file:///ws/gan-good.ts#L32)");
     expect(buildHover(goodGanReport(), GOOD_FILE, 14, lines[13])).toContain("| `D.fc1.bias` | ✓ updated | [16] | 0.25 |");
   });
   it("a module declaration line summarizes the module", () => {
@@ -111,6 +114,14 @@ describe("hover", () => {
     expect(md.split("\n")[0]).toBe("**GradLens** — optimizer `optG` (Adam): steps 4 parameters: all updated ✓");
     expect(md).toContain("| `G.fc1.weight` | ✓ updated |");
     expect(md).toContain("- group 0: lr 0.0002, 4 parameters");
+  });
+  it("one voice on the buggy GAN: lens, hover and status bar state GL006, none says all is well", () => {
+    const report = buggyGanReport();
+    const buggyLines = fixtureSource("gan-buggy").split("\n");
+    const lens = buildLenses(scanSource(fixtureSource("gan-buggy"), BUGGY_FILE), report, BUGGY_FILE).find((s) => s.line === 23)!;
+    expect(lens.title).toBe("steps 4 parameters: all updated — ✗ GL006");
+    expect(buildHover(report, BUGGY_FILE, 23, buggyLines[22])!.split("\n")[0]).toBe("**GradLens** — optimizer `optG` (Adam): steps 4 parameters: all updated — ✗ GL006");
+    expect(buildStatus({ kind: "done", report })).toMatchObject({ text: "$(error) GradLens: 1 error · 8 updated", tone: "error" });
   });
   it("nothing on other lines", () => {
     expect(buildHover(goodGanReport(), GOOD_FILE, 27, lines[26])).toBeNull();

@@ -1,7 +1,8 @@
 // Diagnostics: one per finding (on its primary line, related information on the other sites, the
-// code linking to docs/findings.md#<code>), and one for a failed run at the line where it failed.
+// code linking to its section of docs/findings.md), and one for a failed run at the line where it failed.
 import type { Finding, RelatedSite, Report, RunError, Severity } from "../../protocol/report";
 import type { SourceRange, StaticScan } from "../../static/types";
+import { findingDocsCommandUri } from "./findingDocs";
 import { staticSiteFor } from "./reportQueries";
 
 export const DIAGNOSTIC_SOURCE = "GradLens";
@@ -13,8 +14,8 @@ export interface DiagnosticSpec {
   message: string;
   /** The finding's code ("GL006") or the run failure's ("run-timeout"). */
   code: string;
-  /** Anchor in docs/findings.md ("gl006"), or null when the code is not documented there. */
-  docsFragment: string | null;
+  /** The code's link: a command URI opening its section of docs/findings.md, or null when it is not documented there. */
+  docsTarget: string | null;
   related: RelatedSite[];
 }
 
@@ -51,7 +52,7 @@ export function findingDiagnostic(finding: Finding, lookup: SourceLookup = {}): 
     severity: finding.severity,
     message: finding.message,
     code: finding.code,
-    docsFragment: /^GL\d+$/i.test(finding.code) ? finding.code.toLowerCase() : null,
+    docsTarget: findingDocsCommandUri(finding.code),
     related: finding.related,
   };
 }
@@ -102,7 +103,7 @@ export function buildRunErrorDiagnostic(report: Report, lookup: SourceLookup = {
     severity: "error",
     message: runErrorMessage(error),
     code: `run-${error.kind}`,
-    docsFragment: null,
+    docsTarget: null,
     related: [],
   };
 }
@@ -121,7 +122,7 @@ export function runnerFailureDiagnostic(file: string, failure: unknown): Diagnos
     severity: "error",
     message: `GradLens could not run the check: ${message}`,
     code: "run-failed",
-    docsFragment: null,
+    docsTarget: null,
     related: [],
   };
 }

@@ -83,12 +83,15 @@ function causes(params: readonly ParameterReport[], links: HoverLinks): string[]
 function section(head: string, params: readonly ParameterReport[], links: HoverLinks, line: number): string {
   const why = causes(params, links);
   const graph = links.graph?.(line);
+  const cause = params.find((p) => p.cause)?.cause;
+  const goTo = cause ? links.location(cause.file, cause.line) : "";
+  const actions = [graph ? `[Show in graph](${graph})` : "", goTo ? `[Go to cause](${goTo})` : ""].filter(Boolean);
   return [
     head,
     "",
     ...table(params),
     ...(why.length ? ["", "Why not updated:", ...why] : []),
-    ...(graph ? ["", `[Show in graph](${graph})`] : []),
+    ...(actions.length ? ["", actions.join(" · ")] : []),
   ].join("\n");
 }
 

@@ -1,10 +1,10 @@
 // CodeLens titles. Before a check, every cut site in training code, every optimizer construction and
 // every backward() gets a lens from the static scan, so lenses are there at once and nothing jumps
 // when a run finishes; after a check the same lenses state what the run saw there.
-import type { BackwardReport, CutReport, OptimizerReport, ParameterReport, Report } from "../../protocol/report";
+import type { BackwardReport, CutReport, Finding, OptimizerReport, ParameterReport, Report } from "../../protocol/report";
 import { isCutSite } from "../../static/queries";
 import type { SourceRange, StaticScan, StaticSite } from "../../static/types";
-import { reportIsFor } from "./files";
+import { reportIsFor, samePath } from "./files";
 import {
   backwardName,
   byLineInFile,
@@ -26,6 +26,8 @@ export interface LensSpec extends SourceRange {
   /** "check" before any report (run the check), "showGraph" after (open the graph at focusLine). */
   command: "check" | "showGraph";
   focusLine: number;
+  /** The parameters an optimizer or backward() lens counts: clicking it lists them (a cut's lens opens the graph). */
+  parameters?: string[];
 }
 
 const CUT_LABEL: Record<string, string> = {
@@ -126,30 +128,62 @@ function freezeFacts(frozen: string[], params: Map<string, ParameterReport>): Cu
   };
 }
 
+/** How the lens names each status, in the order it lists them: the words of the hover and the status bar. */
+const OPTIMIZER_STATUS: ReadonlyArray<[ParameterReport["status"], string]> = [
+  ["cut", "cut"],
+  ["unused", "never got a gradient"],
+  ["grad-not-applied", "gradient not applied"],
+  ["frozen", "frozen"],
+];
+
+/** The warnings and errors about an optimizer: at its line (GL004) or naming parameters it holds (GL006 at its step). */
+export function optimizerProblems(optimizers: readonly OptimizerReport[], report: Report): Finding[] {
+  const held = new Set(heldBy(optimizers));
+  return report.findings.filter(
+    (f) =>
+      f.severity !== "info" &&
+      (optimizers.some((o) => o.line === f.line && samePath(o.file, f.file)) || f.parameters.some((n) => held.has(n))),
+  );
+}
+
+/** The parameters the optimizers hold, in group order. */
+export function heldBy(optimizers: readonly OptimizerReport[]): string[] {
+  return unique(optimizers.flatMap((o) => o.groups.flatMap((g) => g.params)));
+}
+
+/**
+ * One voice: the counts come from the same fields as the hover and the status bar (the report's
+ * `updated` lists and parameter statuses), and a warning or error about the optimizer stands in the
+ * title instead of a ✓.
+ */
 export function optimizerFacts(optimizers: readonly OptimizerReport[], report: Report): CutFacts {
   const params = parametersByName(report);
-  const names = unique(optimizers.flatMap((o) => o.groups.flatMap((g) => g.params)));
+  const names = heldBy(optimizers);
   const steps = optimizers.reduce((n, o) => n + o.steps, 0);
   const label = unique(optimizers.map((o) => `\`${o.name}\``)).join(", ");
+  const problems = optimizerProblems(optimizers, report);
+  const codes = unique(problems.map((f) => f.code));
+  const flag = codes.length ? ` — ${problems.some((f) => f.severity === "error") ? "✗" : "⚠"} ${codes.join(", ")}` : "";
+  const why = problems.map((f) => `${f.code}: ${f.message}`);
   if (steps === 0) {
     return {
-      title: `never stepped — holds ${plural(names.length, "parameter")} ✗`,
-      tooltip: `${label} (${optimizers[0]!.type}) was built but step() was never called in the checked run.`,
+      title: `never stepped — holds ${plural(names.length, "parameter")} ✗${flag}`,
+      tooltip: [`${label} (${optimizers[0]!.type}) was built but step() was never called in the checked run.`, ...why].join("\n"),
     };
   }
-  const ps = names.map((n) => params.get(n)).filter((p) => p !== undefined);
-  const updated = ps.filter((p) => p.updated).length;
-  const frozen = ps.filter((p) => !p.requiresGrad).length;
-  const noGrad = ps.filter((p) => p.requiresGrad && !p.gotGrad).length;
-  const notApplied = ps.filter((p) => p.requiresGrad && p.gotGrad && !p.updated).length;
+  const updated = new Set(
+    optimizers.every((o) => o.updated !== undefined) ? optimizers.flatMap((o) => o.updated!) : names.filter((n) => params.get(n)?.updated),
+  );
+  const others = names.filter((n) => !updated.has(n));
   const head = `steps ${plural(names.length, "parameter")}`;
-  const tooltip = `${label} (${optimizers[0]!.type}), ${plural(steps, "step")} in the checked run.`;
-  if (updated === names.length) return { title: `${head}: all updated ✓`, tooltip };
-  const parts = [`${updated} updated`];
-  if (noGrad) parts.push(`${noGrad} never got a gradient`);
-  if (notApplied) parts.push(`${notApplied} got a gradient but ${notApplied === 1 ? "was" : "were"} not updated`);
-  if (frozen) parts.push(`${frozen} frozen`);
-  return { title: `${head}: ${parts.join(", ")}`, tooltip };
+  const tooltip = [`${label} (${optimizers[0]!.type}), ${plural(steps, "step")} in the checked run. Click to list the parameters.`, ...why].join("\n");
+  if (others.length === 0) return { title: `${head}: all updated${flag || " ✓"}`, tooltip };
+  const parts = [`${names.length - others.length} updated`];
+  for (const [status, word] of OPTIMIZER_STATUS) {
+    const n = others.filter((name) => params.get(name)?.status === status).length;
+    if (n) parts.push(`${n} ${word}`);
+  }
+  return { title: `${head}: ${parts.join(", ")}${flag}`, tooltip };
 }
 
 export function backwardFacts(backwards: readonly BackwardReport[], report: Report): CutFacts {
@@ -251,15 +285,17 @@ export function buildLenses(
       specs.set(site, { ...ranged(site, 0, 0), kind, title, tooltip: "The check did not see this site do anything.", command: "showGraph", focusLine: site.line });
     }
   }
-  const put = (kind: LensKind, g: Group<unknown>, facts: CutFacts) => {
+  const put = (kind: LensKind, g: Group<unknown>, facts: CutFacts, parameters?: string[]) => {
     const key = g.site ?? `${kind}:${g.line}`;
-    specs.set(key, { ...ranged(g.site, g.line, g.column), kind, ...facts, command: "showGraph", focusLine: g.line });
+    const spec: LensSpec = { ...ranged(g.site, g.line, g.column), kind, ...facts, command: "showGraph", focusLine: g.line };
+    if (parameters?.length) spec.parameters = parameters;
+    specs.set(key, spec);
   };
   for (const g of groupBySite(report.cuts, report, filePath, scan, CUT_KINDS)) {
     if (g.items.every((c) => c.blocked.length === 0)) continue; // an evaluation noGrad: nothing to say
     put("cut", g, cutFacts(cutLabel(g.site, g.items), g.items, report, scan));
   }
-  for (const g of groupBySite(report.optimizers, report, filePath, scan, ["optimizer"])) put("optimizer", g, optimizerFacts(g.items, report));
-  for (const g of groupBySite(report.backwards, report, filePath, scan, ["backward"])) put("backward", g, backwardFacts(g.items, report));
+  for (const g of groupBySite(report.optimizers, report, filePath, scan, ["optimizer"])) put("optimizer", g, optimizerFacts(g.items, report), heldBy(g.items));
+  for (const g of groupBySite(report.backwards, report, filePath, scan, ["backward"])) put("backward", g, backwardFacts(g.items, report), unique(g.items.flatMap((b) => b.reached)));
   return [...specs.values()].sort((a, b) => a.line - b.line || a.column - b.column);
 }

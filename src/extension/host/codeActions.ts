@@ -48,13 +48,15 @@ export class GradLensCodeActions implements vscode.CodeActionProvider {
       const finding = findingFor(report, code, diagnostic, doc.uri.fsPath);
       if (!finding) continue;
       if (doc.languageId === "python") {
-        // Python's fixes in Python form; the ignore comment is written for TypeScript only so far
-        out.push({ diagnostic, fixes: buildPythonQuickFixes({ finding, lines: doc.getText().split(/\r?\n/), scan: this.state.scanOf(doc), report }), ignore: null });
+        // Python's fixes in Python form, and its comment syntax for the ignore
+        const text = doc.getText();
+        const fixes = buildPythonQuickFixes({ finding, lines: text.split(/\r?\n/), scan: this.state.scanOf(doc), report });
+        out.push({ diagnostic, fixes, ignore: ignoreOnLine(text, diagnostic.range.start.line + 1, code, "#") });
         continue;
       }
       source ??= parseWithParents(doc.getText(), doc.uri.fsPath);
       const fixes = buildQuickFixes({ finding, source, scan: this.state.scanOf(doc), report });
-      out.push({ diagnostic, fixes, ignore: ignoreOnLine(source, diagnostic.range.start.line + 1, code) });
+      out.push({ diagnostic, fixes, ignore: ignoreOnLine(source.text, diagnostic.range.start.line + 1, code) });
     }
     return out;
   }

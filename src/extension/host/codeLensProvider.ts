@@ -21,12 +21,13 @@ export class GradLensCodeLensProvider implements vscode.CodeLensProvider {
       // The graph knows the lines the run saw.
       const focusLine = view?.lines.toOriginal(spec.focusLine) ?? spec.focusLine;
       const range = toRange({ line: spec.line, column: spec.column, endLine: spec.line, endColumn: spec.line === spec.endLine ? spec.endColumn : spec.column + 1 });
+      const focus = { line: focusLine, file: view?.via ? doc.uri.fsPath : report?.file };
       const command: vscode.Command =
-        spec.command === "check"
+        spec.command === "check" || edited.has(spec.line)
           ? { title: spec.title, tooltip: spec.tooltip, command: "gradlens.check", arguments: [doc.uri] }
-          : edited.has(spec.line)
-            ? { title: spec.title, tooltip: spec.tooltip, command: "gradlens.check", arguments: [doc.uri] }
-            : { title: spec.title, tooltip: spec.tooltip, command: "gradlens.showGraph", arguments: [doc.uri, { line: focusLine, file: view?.via ? doc.uri.fsPath : report?.file }] };
+          : spec.parameters
+            ? { title: spec.title, tooltip: spec.tooltip, command: "gradlens.listParameters", arguments: [doc.uri, spec.title, spec.parameters, focus] }
+            : { title: spec.title, tooltip: spec.tooltip, command: "gradlens.showGraph", arguments: [doc.uri, focus] };
       return new vscode.CodeLens(range, command);
     });
   }

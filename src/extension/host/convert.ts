@@ -18,10 +18,10 @@ export function fileUri(path: string): vscode.Uri {
   return vscode.Uri.file(path);
 }
 
-export function toDiagnostic(spec: DiagnosticSpec, docsUri: vscode.Uri): vscode.Diagnostic {
+export function toDiagnostic(spec: DiagnosticSpec): vscode.Diagnostic {
   const d = new vscode.Diagnostic(toRange(spec.range), spec.message, toSeverity(spec.severity));
   d.source = DIAGNOSTIC_SOURCE;
-  d.code = spec.docsFragment ? { value: spec.code, target: docsUri.with({ fragment: spec.docsFragment }) } : spec.code;
+  d.code = spec.docsTarget ? { value: spec.code, target: vscode.Uri.parse(spec.docsTarget) } : spec.code;
   d.relatedInformation = spec.related.map(
     (r) =>
       new vscode.DiagnosticRelatedInformation(

@@ -11,10 +11,7 @@ export class DiagnosticsView implements vscode.Disposable {
   /** checked file → the URIs its last run put diagnostics on (a finding may sit in an imported file) */
   private readonly owned = new Map<string, vscode.Uri[]>();
 
-  constructor(
-    private readonly state: GradLensState,
-    private readonly docsUri: vscode.Uri,
-  ) {}
+  constructor(private readonly state: GradLensState) {}
 
   showReport(checkedFile: string, report: Report): void {
     const lookup = this.state.lookup();
@@ -29,7 +26,7 @@ export class DiagnosticsView implements vscode.Disposable {
     for (const spec of specs) {
       const key = normalizePath(spec.file);
       const entry = byFile.get(key) ?? { uri: fileUri(spec.file), list: [] };
-      entry.list.push(toDiagnostic(spec, this.docsUri));
+      entry.list.push(toDiagnostic(spec));
       byFile.set(key, entry);
     }
     for (const { uri, list } of byFile.values()) this.collection.set(uri, [...(this.collection.get(uri) ?? []), ...list]);

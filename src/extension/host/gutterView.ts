@@ -1,6 +1,7 @@
 // Gutter icons (plus an overview-ruler mark) on parameter definitions and cut sites, coloured by
 // status; light and dark icon variants and theme colours (contributes.colors) keep them theme-aware.
 import * as vscode from "vscode";
+import { buildHover } from "../core/hover";
 import { buildGutterMarks, GUTTER_STATUSES, type GutterStatus } from "../core/gutter";
 import type { GradLensState } from "./state";
 
@@ -42,7 +43,12 @@ export class GutterView implements vscode.Disposable {
       for (const status of GUTTER_STATUSES) {
         const options = marks
           .filter((m) => m.status === status && m.line <= editor.document.lineCount)
-          .map((m) => ({ range: new vscode.Range(m.line - 1, 0, m.line - 1, 0), hoverMessage: new vscode.MarkdownString(m.hover) }));
+          .map((m) => {
+            const range = new vscode.Range(m.line - 1, 0, m.line - 1, 0);
+            // One GradLens section per hover: where the hover provider speaks, the mark adds nothing.
+            const spoken = buildHover(report!, editor.document.uri.fsPath, m.line, editor.document.lineAt(m.line - 1).text) !== null;
+            return spoken ? { range } : { range, hoverMessage: new vscode.MarkdownString(m.hover) };
+          });
         editor.setDecorations(this.types.get(status)!, options);
       }
     }

@@ -1,6 +1,7 @@
 // Quick fixes keyed by finding code, in one table. A code can have several fixes; each builder returns
 // null when it does not apply to the code at hand (so offering a fix never guesses an edit).
-import type { Finding } from "../../../protocol/report";
+import type { RuleCode } from "../../../analysis/rules";
+import type { Finding, RunError } from "../../../protocol/report";
 import type { FixBuilder, FixContext, QuickFixSpec } from "./context";
 import { addToOptimizer } from "./addToOptimizer";
 import { detachOtherModuleInput } from "./detachInput";
@@ -13,7 +14,7 @@ import { zeroGradBeforeBackward } from "./zeroGrad";
 export type { QuickFixSpec, FixContext } from "./context";
 export type { TextEditSpec } from "./ast";
 export { parseWithParents } from "./ast";
-export { ignoreOnLine, IGNORE_COMMENT } from "./ignoreLine";
+export { ignoreOnLine, IGNORE_COMMENT, type CommentSyntax } from "./ignoreLine";
 
 interface FixEntry {
   build: FixBuilder;
@@ -21,8 +22,11 @@ interface FixEntry {
   when?: RegExp;
 }
 
-/** The table: finding code → fixes, the first applicable one preferred. Codes: docs/findings.md. */
-export const QUICK_FIXES: Readonly<Record<string, readonly FixEntry[]>> = {
+/** A run failure's diagnostic code ("run-exception"). */
+export type RunFailureCode = `run-${RunError["kind"]}`;
+
+/** The table: finding code → fixes, the first applicable one preferred. Codes: src/analysis/rules.ts (a key that is not one does not compile). */
+export const QUICK_FIXES: Readonly<Partial<Record<RuleCode | RunFailureCode, readonly FixEntry[]>>> = {
   GL001: [{ build: removeDetach }],
   GL002: [{ build: lrZeroToFrozen }],
   GL003: [{ build: filterTrainable }],
@@ -37,7 +41,7 @@ export const QUICK_FIXES: Readonly<Record<string, readonly FixEntry[]>> = {
 
 export function buildQuickFixes(ctx: FixContext): QuickFixSpec[] {
   const fixes: QuickFixSpec[] = [];
-  for (const entry of QUICK_FIXES[ctx.finding.code] ?? []) {
+  for (const entry of QUICK_FIXES[ctx.finding.code as RuleCode | RunFailureCode] ?? []) {
     if (entry.when && !entry.when.test(ctx.finding.message)) continue;
     const fix = entry.build(ctx);
     if (fix && fix.edits.length) fixes.push({ ...fix, code: ctx.finding.code, preferred: fixes.length === 0 });
