@@ -12,6 +12,7 @@ import { formatSeconds, memoryMessage } from "./stopRule";
 import type { ChildOutcome } from "./childProcess";
 import { prestart, takeChild } from "./spare";
 import { ConsoleCapture } from "./consoleCapture";
+import { childV8Flags } from "./v8Flags";
 import type { ChildMessage, WorkerInput } from "./messages";
 
 // Runs a user's model file in a child process (worker.ts) and returns its Trace. Never rejects: a
@@ -54,15 +55,7 @@ export function defaultWorkerPath(): string {
   return join(here, "worker.js");
 }
 
-/**
- * V8 flags the child needs for the engine's fastest kernels: V8 before 11.4 (Node 20) has relaxed
- * SIMD (the FMA matmul build) behind a flag; later ones have it on, and newer ones reject the flag.
- * The child runs the host's own binary, so the host's V8 version is the child's.
- */
-export function childV8Flags(v8Version = process.versions.v8): string[] {
-  const [major = 0, minor = 0] = v8Version.split(".").map(Number);
-  return major < 11 || (major === 11 && minor < 4) ? ["--experimental-wasm-relaxed-simd"] : [];
-}
+export { childV8Flags };
 
 function childSpec(workerPath: string, memoryMb: number) {
   const env: NodeJS.ProcessEnv = { ...process.env, ELECTRON_RUN_AS_NODE: "1" }; // VS Code's execPath is Electron
