@@ -18,7 +18,8 @@ import { listParameters } from "./host/parameterPick";
 import { SideView } from "./host/sideView";
 import { GradLensState, MODEL_LANGUAGES } from "./host/state";
 import { StatusBarView } from "./host/statusBarView";
-import { loadGrammar } from "./host/pythonSupport";
+import { loadGrammar, PYTHON_LANGUAGE } from "./host/pythonSupport";
+import { warmUpRunner } from "../runner/warmUp";
 
 let check: CheckCommand | null = null;
 
@@ -29,9 +30,10 @@ export function activate(context: vscode.ExtensionContext): void {
   const gutter = new GutterView(state, context.extensionUri);
   const status = new StatusBarView(state);
   const graph = new GraphPanel(context.extensionUri, (doc) => state.viewOf(doc)?.raw ?? null);
+  const workerPath = join(context.extensionPath, "dist", "worker.js");
   check = new CheckCommand({
     state, diagnostics, gutter, status, output,
-    workerPath: join(context.extensionPath, "dist", "worker.js"),
+    workerPath,
     onReport: (report) => graph.update(report),
   });
   const runner = check;
@@ -83,14 +85,14 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.window.onDidChangeActiveTextEditor((editor) => {
       status.refresh(editor);
       updateContext(state, editor);
-      warmUp(state);
+      warmUp(state, workerPath);
     }),
-    vscode.workspace.onDidGrantWorkspaceTrust(() => warmUp(state)),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => warmUp(state, workerPath)),
     { dispose: () => check?.cancelAll() },
   );
   gutter.refresh();
   updateContext(state, vscode.window.activeTextEditor);
-  warmUp(state);
+  warmUp(state, workerPath);
   loadGrammar(context.extensionPath).then(
     () => state.grammarLoaded(),
     (e: unknown) => output.appendLine(`GradLens: the Python grammar did not load, .py files get no static CodeLens: ${String(e)}`),
@@ -103,10 +105,16 @@ function updateContext(state: GradLensState, editor: vscode.TextEditor | undefin
   void vscode.commands.executeCommand("setContext", "gradlens.isModelFile", isModel);
 }
 
-/** In a trusted workspace with a model file open, start the bundler's WebAssembly service early. */
-function warmUp(state: GradLensState): void {
+/**
+ * In a trusted workspace with a TypeScript/JavaScript model file open, start what its first check
+ * needs in the background: the bundler's service and the check's child process (see runner/warmUp.ts).
+ */
+function warmUp(state: GradLensState, workerPath: string): void {
   const doc = vscode.window.activeTextEditor?.document;
-  if (vscode.workspace.isTrusted && doc && state.isModelFile(doc)) void warmUpEsbuild();
+  if (!vscode.workspace.isTrusted || !doc || doc.languageId === PYTHON_LANGUAGE || !state.isModelFile(doc)) return;
+  void warmUpEsbuild();
+  // after this event's handlers: spawning the child and compiling the checks take the host's thread ~0.1 s
+  setImmediate(() => warmUpRunner({ workerPath, memoryMb: state.settings.memoryLimitMb }));
 }
 
 export async function deactivate(): Promise<void> {

@@ -64,6 +64,12 @@ function childSpec(workerPath: string, memoryMb: number) {
   return { key: JSON.stringify([process.execPath, args]), options: { command: process.execPath, args, env } };
 }
 
+/** Starts the child the next run with these options takes (a host's warm-up, see warmUp.ts). */
+export function prestartWorker(workerPath: string, memoryMb: number = DEFAULTS.memoryMb): void {
+  const spec = childSpec(workerPath, memoryMb);
+  prestart(spec.key, spec.options);
+}
+
 /** GradLens itself cannot run a check (a broken install): not the model's failure, so runFile rejects. */
 export class InstallError extends Error {
   override name = "InstallError";

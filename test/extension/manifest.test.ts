@@ -84,7 +84,7 @@ describe("package.json contributes", () => {
 });
 
 describe("vsix contents (vsce ls)", () => {
-  it("only the bundles, the wasm bundler, engine types, media, docs and the manifest", () => {
+  it("only the bundles, the bundler (native or wasm), engine types, media, docs and the manifest", () => {
     const vsce = join(root, "node_modules/@vscode/vsce/vsce");
     const files = execFileSync(process.execPath, [vsce, "ls", "--no-dependencies"], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] })
       .split("\n")
@@ -95,6 +95,7 @@ describe("vsix contents (vsce ls)", () => {
       /^dist\/gradlens_tracer\.py$/, // the PyTorch backend's tracer
       /^dist\/tree-sitter(-python)?\.wasm$/, // the Python parser for the static lenses
       /^dist\/esbuild-wasm\/(package\.json|LICENSE\.md|lib\/main\.js|bin\/esbuild|esbuild\.wasm|wasm_exec(_node)?\.js)$/,
+      /^dist\/esbuild-native\/(package\.json|LICENSE\.md|lib\/main\.js|bin\/esbuild(\.exe)?)$/, // a per-platform .vsix's bundler
       /^dist\/types\/gradlens\/(.+\.d\.ts|package\.json)$/,
       /^media\/dist\/(graph|elk-worker|elk\.bundled)\.js$/,
       /^media\/graph\.css$/,

@@ -1,16 +1,19 @@
 // Production build of the extension (run by `npm run package`, src/extension/tools/packageVsix.mjs):
 //   dist/worker.js, media/dist/*      via esbuild.config.mjs (the runner's and the webview's entries)
 //   dist/extension.js                 here, minified, with "esbuild" aliased to host/esbuildShim.ts
-//   dist/esbuild-wasm/                vendorEsbuildWasm.mjs (the bundler the shim loads)
+//   dist/esbuild-native/              with a vsce target (linux-x64, …): esbuild's native binary for it
+//                                     (vendorEsbuildNative.mjs); the shim loads it
+//   dist/esbuild-wasm/                without a target: esbuild-wasm, for the universal .vsix (vendorEsbuildWasm.mjs)
 //   dist/types/gradlens/              emitEngineTypes.mjs (declarations for users' model files)
 //   dist/ts-plugin/                   the TypeScript server plugin package (buildTsPlugin below); the
 //                                     .vsix holds it as node_modules/gradlens-ts-plugin/, where tsserver looks
 // The development build (`npm run build`) keeps the native esbuild package instead of the shim.
 import { build } from "esbuild";
-import { copyFile, readFile, writeFile } from "node:fs/promises";
+import { copyFile, readFile, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { emitEngineTypes } from "./emitEngineTypes.mjs";
+import { vendorEsbuildNative } from "./vendorEsbuildNative.mjs";
 import { vendorEsbuildWasm } from "./vendorEsbuildWasm.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -42,7 +45,8 @@ export async function buildTsPlugin(outDir = join(root, "dist", "ts-plugin")) {
   return outDir;
 }
 
-export async function buildExtension() {
+/** `target`: a vsce target ("linux-x64") for a per-platform build with native esbuild; none: the universal build. */
+export async function buildExtension({ target } = {}) {
   const { buildEntries } = await import(pathToFileURL(join(root, "esbuild.config.mjs")).href);
   await buildEntries(["worker", "webview"], { quiet: true });
   await build({
@@ -66,15 +70,19 @@ export async function buildExtension() {
   for (const file of ["node_modules/web-tree-sitter/tree-sitter.wasm", "node_modules/tree-sitter-python/tree-sitter-python.wasm"]) {
     await copyFile(join(root, file), join(root, "dist", basename(file)));
   }
-  await vendorEsbuildWasm();
+  // one bundler per build, so a .vsix never carries the other (.vscodeignore admits both folders)
+  await rm(join(root, "dist", target ? "esbuild-wasm" : "esbuild-native"), { recursive: true, force: true });
+  if (target) await vendorEsbuildNative(target);
+  else await vendorEsbuildWasm();
   await emitEngineTypes();
   await buildTsPlugin();
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const t0 = Date.now();
-  buildExtension().then(
-    () => console.log(`extension built in ${((Date.now() - t0) / 1000).toFixed(1)} s`),
+  const target = process.argv.find((a) => a.startsWith("--target="))?.slice("--target=".length);
+  buildExtension({ target }).then(
+    () => console.log(`extension${target ? ` for ${target}` : ""} built in ${((Date.now() - t0) / 1000).toFixed(1)} s`),
     (e) => {
       console.error(e instanceof Error ? e.message : e);
       process.exit(1);

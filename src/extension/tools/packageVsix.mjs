@@ -1,5 +1,8 @@
 // `npm run package [-- vsce options]`: builds the extension (buildExtension.mjs) and packs the .vsix
 // with vsce from a staging folder whose manifest is the extension's view of package.json.
+// `--target linux-x64` (vsce's platform targets, see vendorEsbuildNative.mjs) makes a per-platform
+// .vsix with esbuild's native binary; without it, the universal .vsix with esbuild-wasm, which the
+// Marketplace serves to platforms that have no package of their own.
 //
 // Why a staging folder: one package.json serves two products. For npm, `main`/`exports` are the engine
 // (`require("gradlens")`) and `files` lists what the tarball holds; VS Code instead loads `main` as the
@@ -42,8 +45,15 @@ function stageTsPlugin(stage) {
   return { "gradlens-ts-plugin": version };
 }
 
+/** The value of vsce's `--target X` / `--target=X` among its arguments. */
+export function targetOf(vsceArgs) {
+  const i = vsceArgs.findIndex((a) => a === "--target" || a === "-t" || a.startsWith("--target="));
+  if (i < 0) return undefined;
+  return vsceArgs[i].startsWith("--target=") ? vsceArgs[i].slice("--target=".length) : vsceArgs[i + 1];
+}
+
 export async function packageVsix(vsceArgs = []) {
-  await buildExtension();
+  await buildExtension({ target: targetOf(vsceArgs) });
   const stage = mkdtempSync(join(tmpdir(), "gradlens-vsix-"));
   try {
     for (const entry of COPIED) if (existsSync(join(root, entry))) cpSync(join(root, entry), join(stage, entry), { recursive: true });
