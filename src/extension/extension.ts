@@ -9,7 +9,7 @@ import { GradLensCodeActions } from "./host/codeActions";
 import { GradLensCodeLensProvider } from "./host/codeLensProvider";
 import { createExample } from "./host/createExample";
 import { DiagnosticsView } from "./host/diagnosticsView";
-import { stop as stopEsbuild, warmUp as warmUpEsbuild } from "./host/esbuildShim";
+import { stop as stopEsbuild } from "./host/esbuildShim";
 import { GraphPanel } from "./host/graphPanel";
 import { GutterView } from "./host/gutterView";
 import { GradLensHoverProvider } from "./host/hoverProvider";
@@ -18,8 +18,8 @@ import { listParameters } from "./host/parameterPick";
 import { SideView } from "./host/sideView";
 import { GradLensState, MODEL_LANGUAGES } from "./host/state";
 import { StatusBarView } from "./host/statusBarView";
+import { warmUpCheck } from "./host/warmUp";
 import { loadGrammar, PYTHON_LANGUAGE } from "./host/pythonSupport";
-import { warmUpRunner } from "../runner/warmUp";
 
 let check: CheckCommand | null = null;
 
@@ -112,9 +112,7 @@ function updateContext(state: GradLensState, editor: vscode.TextEditor | undefin
 function warmUp(state: GradLensState, workerPath: string): void {
   const doc = vscode.window.activeTextEditor?.document;
   if (!vscode.workspace.isTrusted || !doc || doc.languageId === PYTHON_LANGUAGE || !state.isModelFile(doc)) return;
-  void warmUpEsbuild();
-  // after this event's handlers: spawning the child and compiling the checks take the host's thread ~0.1 s
-  setImmediate(() => warmUpRunner({ workerPath, memoryMb: state.settings.memoryLimitMb }));
+  void warmUpCheck(workerPath, state.settings.memoryLimitMb);
 }
 
 export async function deactivate(): Promise<void> {

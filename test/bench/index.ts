@@ -229,6 +229,7 @@ export async function main(argv = process.argv.slice(2)): Promise<Row[]> {
   }
   if (want("trace")) await section("tracing overhead (small MLP) and cold checks", rows, async () => benchTrace());
   if (want("check")) await section("warm checks", rows, async () => [...(await benchWarmCheck()), ...(await benchLargeAnalysis())]);
+  if (want("check")) await section("first check after the extension starts", rows, async () => (await import("./firstCheck.bench")).benchFirstCheck());
   if (want("models")) await section("checks of real-size models", rows, async () => benchModelChecks());
   if (want("static")) await section("static scan", rows, async () => benchStaticScan());
   if (want("python")) await section("PyTorch backend (the user's torch)", rows, async () => benchPython());

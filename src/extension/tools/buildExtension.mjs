@@ -45,13 +45,15 @@ export async function buildTsPlugin(outDir = join(root, "dist", "ts-plugin")) {
   return outDir;
 }
 
-/** `target`: a vsce target ("linux-x64") for a per-platform build with native esbuild; none: the universal build. */
-export async function buildExtension({ target } = {}) {
-  const { buildEntries } = await import(pathToFileURL(join(root, "esbuild.config.mjs")).href);
-  await buildEntries(["worker", "webview"], { quiet: true });
+/**
+ * A bundle that runs in the extension host as dist/extension.js does: "esbuild" is the shim (which
+ * loads the bundler from the bundle's folder), the engine's export names are baked in. Also used by
+ * `npm run bench` for its stand-in host (test/bench/firstCheck.bench.ts).
+ */
+export async function buildHostBundle(entry, outfile, options = {}) {
   await build({
-    entryPoints: { extension: join(root, "src/extension/extension.ts") },
-    outdir: join(root, "dist"),
+    entryPoints: [entry],
+    outfile,
     bundle: true,
     platform: "node",
     format: "cjs",
@@ -61,11 +63,16 @@ export async function buildExtension({ target } = {}) {
     // web-tree-sitter's Node loader reads import.meta.url, which a CommonJS bundle leaves undefined
     define: { __GRADLENS_ENGINE_EXPORTS__: JSON.stringify(await engineExportNames()), "import.meta.url": "__glImportMetaUrl" },
     banner: { js: 'var __glImportMetaUrl = require("url").pathToFileURL(__filename).href;' },
-    minify: true,
-    keepNames: true,
-    legalComments: "none",
     logLevel: "warning",
+    ...options,
   });
+}
+
+/** `target`: a vsce target ("linux-x64") for a per-platform build with native esbuild; none: the universal build. */
+export async function buildExtension({ target } = {}) {
+  const { buildEntries } = await import(pathToFileURL(join(root, "esbuild.config.mjs")).href);
+  await buildEntries(["worker", "webview"], { quiet: true });
+  await buildHostBundle(join(root, "src/extension/extension.ts"), join(root, "dist/extension.js"), { minify: true, keepNames: true, legalComments: "none" });
   // the static scan of .py files loads these from dist/ (see ENTRIES.extension.copy)
   for (const file of ["node_modules/web-tree-sitter/tree-sitter.wasm", "node_modules/tree-sitter-python/tree-sitter-python.wasm"]) {
     await copyFile(join(root, file), join(root, "dist", basename(file)));

@@ -33,6 +33,12 @@ export const NATIVE_TARGETS = {
   "darwin-arm64": "@esbuild/darwin-arm64",
 };
 
+/** This machine's vsce target ("linux-x64"), or undefined when esbuild ships no binary for it. */
+export function hostTarget(platform = process.platform, arch = process.arch) {
+  const target = `${platform}-${arch === "arm" ? "armhf" : arch}`;
+  return target in NATIVE_TARGETS ? target : undefined;
+}
+
 /** The binary's path inside its package and in dist/esbuild-native/. */
 export function binaryName(target) {
   return target.startsWith("win32-") ? "esbuild.exe" : "bin/esbuild";
