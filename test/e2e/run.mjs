@@ -14,9 +14,10 @@ const shots = path.join(root, "test/e2e/shots");
 const filters = (process.argv[2] ?? "").split(",");
 const picked = (name) => filters.some((f) => name.includes(f));
 
+// the per-platform package with esbuild's native binary, as the Marketplace serves it on linux-x64
 function packageExtension() {
   const out = path.join(os.tmpdir(), `gradlens-e2e-${process.pid}.vsix`);
-  execFileSync("npm", ["run", "--silent", "package", "--", "-o", out], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
+  execFileSync("npm", ["run", "--silent", "package", "--", "-o", out, "--target", "linux-x64"], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
   return out;
 }
 

@@ -1,0 +1,1 @@
+export declare function vendorEsbuildWasm(outDir?: string): Promise<{ outDir: string; version: string }>;
