@@ -13,6 +13,7 @@ import { createHost, type Host } from "./host";
 import { backwardLabel, stoppedNote } from "./labels";
 import { cutFocus, nodesAtLine } from "./focus";
 import { Minimap } from "./minimap";
+import { legendOpenByDefault, minimapWidth } from "./overlays";
 import { reportOfStep, trainingSteps } from "./steps";
 import { engineReady, layoutView, warmUp, CLUSTER_PAD_TOP, type LayoutResult, type Point } from "./layout";
 import { quickLayout } from "./quickLayout";
@@ -46,8 +47,6 @@ declare global {
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 export const COLLAPSE_THRESHOLD = 300;
-/** narrower than this, the legend starts folded to its title */
-const LEGEND_OPEN_MIN_WIDTH = 900;
 
 const STATUS_LABEL: Record<ParamStatus, string> = {
   updated: "updated",
@@ -62,6 +61,7 @@ interface Persisted {
   /** the training step shown (null: all of them) */
   step?: number | null;
   backward?: number | null;
+  /** the user's choice (the toggle); absent: folded or open by the panel's width */
   legendOpen?: boolean;
   transform?: Transform;
   collapsed?: string[];
@@ -112,6 +112,8 @@ export class App {
   /** per backward index, the loss it was called on (from the host), or null */
   lossNames: Array<string | null> = [];
   legendOpen = true;
+  /** the user opened or folded the legend: its width no longer decides */
+  legendChosen = false;
   minimap!: Minimap;
   transform: Transform = { k: 1, x: 0, y: 0 };
   selected: string | null = null;
@@ -233,6 +235,7 @@ export class App {
     this.minimap = new Minimap((x, y) => this.centerAt(x, y));
     this.stage = h("div", { class: "gl-stage" }, this.svg, this.legend, this.minimap.root, this.status, this.tooltip);
     r.append(this.toolbar, this.banner, h("div", { class: "gl-main" }, this.stage, this.details));
+    new ResizeObserver(() => this.fitOverlays()).observe(this.stage);
     this.installPanZoom();
     this.installNodeEvents();
     window.addEventListener("keydown", (ev) => {
@@ -247,7 +250,10 @@ export class App {
   private buildLegend(): HTMLElement {
     const box = h("div", { class: "gl-legend", attrs: { "aria-label": "Legend" } });
     const toggle = h("button", { class: "gl-legend-toggle", text: "Legend", attrs: { type: "button", "aria-expanded": "true", title: "Show or hide the legend" } });
-    toggle.addEventListener("click", () => this.setLegendOpen(!this.legendOpen));
+    toggle.addEventListener("click", () => {
+      this.legendChosen = true;
+      this.setLegendOpen(!this.legendOpen);
+    });
     const body = h("div", { class: "gl-legend-body" });
     box.append(toggle, body);
     const item = (sw: HTMLElement, label: string) => body.appendChild(h("div", { class: "gl-legend-item" }, sw, h("span", { text: label })));
@@ -267,6 +273,15 @@ export class App {
     this.legend.classList.toggle("collapsed", !open);
     this.legend.querySelector(".gl-legend-toggle")!.setAttribute("aria-expanded", String(open));
     this.persist();
+  }
+
+  /** Sizes the overlays to the stage (overlays.ts); runs whenever the panel is resized. */
+  private fitOverlays() {
+    const r = this.stage.getBoundingClientRect();
+    if (r.width === 0) return; // a hidden panel: keep the last sizes
+    this.minimap.setWidth(minimapWidth(r.width, r.height));
+    const open = legendOpenByDefault(r.width);
+    if (!this.legendChosen && open !== this.legendOpen) this.setLegendOpen(open);
   }
 
   /** warnings (the run failed, layout failed) and neutral notes (how the run ended, a bounded graph) */
@@ -291,9 +306,11 @@ export class App {
     const saved = this.host.getState<Persisted>();
     const same = !!saved && saved.file === report.file;
     // the legend starts folded where it would cover much of the graph (a panel beside the editor)
-    this.legendOpen = typeof saved?.legendOpen === "boolean" ? saved.legendOpen : this.stage.getBoundingClientRect().width >= LEGEND_OPEN_MIN_WIDTH;
+    this.legendChosen = typeof saved?.legendOpen === "boolean";
+    this.legendOpen = this.legendChosen ? saved!.legendOpen! : legendOpenByDefault(this.stage.getBoundingClientRect().width);
     this.legend.classList.toggle("collapsed", !this.legendOpen);
     this.legend.querySelector(".gl-legend-toggle")!.setAttribute("aria-expanded", String(this.legendOpen));
+    this.fitOverlays();
     const ns = this.steps.length;
     // the first training step: a loop records the same graph once per iteration
     this.step = ns < 2 ? null : same && saved.step !== undefined && (saved.step === null || saved.step < ns) ? saved.step : 0;
@@ -378,7 +395,7 @@ export class App {
       file: this.model.report.file,
       step: this.step,
       backward: this.backward,
-      legendOpen: this.legendOpen,
+      legendOpen: this.legendChosen ? this.legendOpen : undefined,
       transform: this.transform,
       collapsed: [...this.collapsed],
       unfolded: [...this.unfolded],
@@ -463,10 +480,10 @@ export class App {
     const view = this.view!;
     const layout = this.layout!;
     this.render();
+    this.minimap.draw(view, layout); // first: a fit keeps the graph clear of the minimap's new size
     if (transform === "fit") this.fit();
     else if (transform === "readable") this.fit(READABLE_ZOOM);
     else if (transform !== "keep") this.setTransform(transform);
-    this.minimap.draw(view, layout);
     this.updateMinimap();
     this.applyClasses();
   }
@@ -959,12 +976,35 @@ export class App {
     const r = this.svg.getBoundingClientRect();
     const W = r.width || 800;
     const H = r.height || 600;
-    const whole = Math.min((W - 20) / Math.max(L.width, 1), (H - 20) / Math.max(L.height, 1));
-    const k = Math.min(1.5, Math.max(0.02, minZoom, whole));
-    const x = L.width * k <= W ? (W - L.width * k) / 2 : 10;
-    const y = L.height * k <= H ? (H - L.height * k) / 2 : 10;
-    this.setTransform({ k, x, y });
+    /** the graph fitted into [left, right] × [0, bottom], centred there */
+    const place = (left: number, right: number, bottom: number): Transform => {
+      const w = right - left;
+      const whole = Math.min((w - 20) / Math.max(L.width, 1), (bottom - 20) / Math.max(L.height, 1));
+      const k = Math.min(1.5, Math.max(0.02, minZoom, whole));
+      const x = L.width * k <= w ? left + (w - L.width * k) / 2 : left + 10;
+      const y = L.height * k <= bottom ? (bottom - L.height * k) / 2 : 10;
+      return { k, x, y };
+    };
+    // the largest placement that keeps the graph clear of the legend and the minimap: the whole
+    // stage, above them, or between them
+    const overlays = this.overlayBoxes(r);
+    const clear = (t: Transform) => overlays.every((o) => o.left >= t.x + L.width * t.k || o.right <= t.x || o.top >= t.y + L.height * t.k);
+    const top = Math.min(H, ...overlays.map((o) => o.top - 4));
+    const left = Math.max(0, ...overlays.filter((o) => o.right < W / 2).map((o) => o.right + 4));
+    const right = Math.min(W, ...overlays.filter((o) => o.left >= W / 2).map((o) => o.left - 4));
+    const candidates = [place(0, W, H), place(0, W, top), place(left, right, H)].filter((t) => clear(t));
+    const t = candidates.length > 0 ? candidates.reduce((a, b) => (b.k > a.k + 1e-9 ? b : a)) : place(0, W, H);
+    this.setTransform(t);
     this.persistSoon();
+  }
+
+  /** the visible overlays (legend, minimap) in the svg's coordinates */
+  private overlayBoxes(svg: DOMRect): Array<{ left: number; right: number; top: number }> {
+    return [this.legend, this.minimap.root]
+      .filter((e) => !e.hidden)
+      .map((e) => e.getBoundingClientRect())
+      .filter((b) => b.width > 0)
+      .map((b) => ({ left: b.left - svg.left, right: b.right - svg.left, top: b.top - svg.top }));
   }
 
   /** centre the view on a point of the layout (the minimap's clicks) */

@@ -4,8 +4,10 @@
 import type { Box, LayoutResult } from "./layout";
 import type { View } from "./model";
 
+import { MINIMAP_WIDTH } from "./overlays";
+
 const SVG_NS = "http://www.w3.org/2000/svg";
-const WIDTH = 180;
+/** the height for a 180-px width; it scales with the width */
 const MAX_HEIGHT = 140;
 
 export class Minimap {
@@ -13,6 +15,9 @@ export class Minimap {
   private svg: SVGSVGElement;
   private content: SVGGElement;
   private frame: SVGRectElement;
+  private width = MINIMAP_WIDTH;
+  /** layout height / width of the last draw */
+  private aspect = 1;
 
   constructor(private readonly moveTo: (x: number, y: number) => void) {
     this.root = document.createElement("div");
@@ -50,11 +55,10 @@ export class Minimap {
   draw(view: View, layout: LayoutResult): void {
     const w = Math.max(layout.width, 1);
     const h = Math.max(layout.height, 1);
-    const height = Math.max(40, Math.min(MAX_HEIGHT, (WIDTH * h) / w));
+    this.aspect = h / w;
     this.svg.setAttribute("viewBox", `0 0 ${w} ${h}`);
-    this.svg.setAttribute("width", String(WIDTH));
-    this.svg.setAttribute("height", String(Math.round(height)));
     this.svg.setAttribute("preserveAspectRatio", "xMidYMid meet");
+    this.applySize();
     this.content.textContent = "";
     const rect = (b: Box, cls: string) => {
       const r = document.createElementNS(SVG_NS, "rect");
@@ -73,6 +77,20 @@ export class Minimap {
       const b = layout.nodes.get(v.vid);
       if (b) rect(b, `gl-minimap-node kind-${v.kind}${v.status ? ` status-${v.status}` : ""}`);
     }
+  }
+
+  /** the minimap's width in px (minimapWidth in overlays.ts); 0 hides it */
+  setWidth(width: number): void {
+    this.width = width;
+    this.applySize();
+  }
+
+  private applySize(): void {
+    this.root.hidden = this.width === 0;
+    const scale = this.width / MINIMAP_WIDTH;
+    const height = Math.max(40 * scale, Math.min(MAX_HEIGHT * scale, this.width * this.aspect));
+    this.svg.setAttribute("width", String(this.width));
+    this.svg.setAttribute("height", String(Math.round(height)));
   }
 
   /** outline the visible part (layout coordinates) */
