@@ -1,7 +1,8 @@
 // The graph panel's default view in a real VS Code (issue 17): a 50-parameter CNN opens on its first
 // training step's backward(), named by its loss, with the model's top-level modules as boxes, a
-// legend and a minimap; the panel then follows the active editor to another checked file. It also
-// logs how long the first check after the extension starts takes (esbuild-wasm warmed at activation).
+// legend and a minimap, both out of the way in a narrow editor group; the panel then follows the
+// active editor to another checked file. It also logs how long the first check after the extension
+// starts takes, status bar to status bar (the linux-x64 package: native esbuild, warmed at activation).
 import { log } from "./harness.mjs";
 
 function expect(condition, message) {
@@ -42,6 +43,18 @@ export const graphScenario = {
     const modules = await web.locator(".gl-node.kind-module").evaluateAll((els) => els.map((e) => `${e.getAttribute("data-module")}${e.classList.contains("reached") ? "" : " (not reached)"}`).sort());
     expect(modules.join() === "model.body,model.head,model.pool,model.stem", `module boxes: ${modules.join()}`);
     expect((await web.locator(".gl-node.kind-param").count()) === 0, "parameter nodes drawn in a collapsed view");
+    // a narrow editor group (the window 1000 px wide, the side bar open): the legend is a button, no minimap
+    await s.page.setViewportSize({ width: 1000, height: 850 });
+    const stage = web.locator(".gl-stage");
+    await web.locator(".gl-minimap").waitFor({ state: "hidden", timeout: 30_000 });
+    const narrow = await stage.evaluate((e) => Math.round(e.getBoundingClientRect().width));
+    expect(narrow < 520, `the panel is ${narrow} px wide, expected a narrow one`);
+    expect(!(await web.locator(".gl-legend-body").isVisible()) && (await web.locator(".gl-legend-toggle").isVisible()), "the legend is not folded to its button");
+    await web.locator(".gl-fit").click();
+    await s.screenshot("20-graph-narrow-panel");
+    log(`graph panel ${narrow} px wide: legend folded, minimap hidden (screenshot 20-graph-narrow-panel)`);
+    await s.page.setViewportSize({ width: 1400, height: 850 });
+    await web.locator(".gl-minimap").waitFor({ state: "visible", timeout: 30_000 });
     // legend (folded to its title in a narrow panel; opens on a click) and minimap (one mark per drawn node)
     await web.locator(".gl-legend-toggle").click();
     expect(await web.locator(".gl-legend-body").isVisible(), "the legend did not open");
