@@ -3,7 +3,7 @@ import { allocate } from "../dtype";
 import { record } from "../autograd/record";
 import { registerOp } from "../ops/registry";
 import { contiguousData, makeTensor } from "../ops/kernel";
-import { randomUniform } from "../random";
+import { fillKeepMask } from "../random";
 import * as unary from "../ops/unary";
 import * as softmaxOps from "../ops/softmax";
 import { mul } from "../ops/binary";
@@ -39,7 +39,7 @@ export function dropout(x: Tensor, p = 0.5, training = true): Tensor {
   if (!training || p === 0) return x;
   const n = x.numel();
   const mask = new Uint8Array(n);
-  for (let i = 0; i < n; i++) mask[i] = randomUniform() >= p ? 1 : 0;
+  fillKeepMask(mask, p);
   const scale = p === 1 ? 0 : 1 / (1 - p);
   const src = contiguousData(x);
   const out = allocate(x.dtype, n);
