@@ -65,3 +65,42 @@ export function randomNormal(): number {
 export function randomInt(low: number, high: number): number {
   return low + Math.floor(randomUniform() * (high - low));
 }
+
+// A block of uniforms with the generator's state in locals for the loop (per-value calls load and
+// store the Int32Array state each time: most of a large model's initialisation went there).
+const BLOCK = 4096;
+const block = new Float64Array(BLOCK);
+
+/** block[0..n) = the next n values of randomUniform() (n ≤ BLOCK), the same values in the same order. */
+function uniformBlock(n: number): Float64Array {
+  let s0 = st[0]!, s1 = st[1]!, s2 = st[2]!, s3 = st[3]!;
+  for (let i = 0; i < n; i++) {
+    // two steps of nextUint32, unrolled
+    const hi = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 5;
+    let t2 = s2 ^ s0, t3 = s3 ^ s1;
+    s0 ^= t3; s2 = t2 ^ (s1 << 9); s1 ^= t2; s3 = rotl(t3, 11);
+    const lo = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 6;
+    t2 = s2 ^ s0; t3 = s3 ^ s1;
+    s0 ^= t3; s2 = t2 ^ (s1 << 9); s1 ^= t2; s3 = rotl(t3, 11);
+    block[i] = (hi * 67108864 + lo) / 9007199254740992;
+  }
+  st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3;
+  return block;
+}
+
+/** d[o + i] = a + (b − a) · randomUniform() for i < n, in order (nn.init.uniform_, rand). */
+export function fillUniform(d: { [i: number]: number }, o: number, n: number, a = 0, b = 1): void {
+  for (let done = 0; done < n; done += BLOCK) {
+    const m = Math.min(BLOCK, n - done), u = uniformBlock(m), at = o + done;
+    for (let i = 0; i < m; i++) d[at + i] = a + (b - a) * u[i]!;
+  }
+}
+
+/** mask[i] = randomUniform() >= p ? 1 : 0 for i < mask.length, in order (dropout's kept units). */
+export function fillKeepMask(mask: Uint8Array, p: number): void {
+  const n = mask.length;
+  for (let done = 0; done < n; done += BLOCK) {
+    const m = Math.min(BLOCK, n - done), u = uniformBlock(m);
+    for (let i = 0; i < m; i++) mask[done + i] = u[i]! >= p ? 1 : 0;
+  }
+}

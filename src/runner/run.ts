@@ -13,6 +13,7 @@ import type { ChildOutcome } from "./childProcess";
 import { prestart, takeChild } from "./spare";
 import { ConsoleCapture } from "./consoleCapture";
 import { childV8Flags } from "./v8Flags";
+import { childGlibcTunables } from "./mallocTunables";
 import type { ChildMessage, WorkerInput } from "./messages";
 
 // Runs a user's model file in a child process (worker.ts) and returns its Trace. Never rejects: a
@@ -60,6 +61,7 @@ export { childV8Flags };
 function childSpec(workerPath: string, memoryMb: number) {
   const env: NodeJS.ProcessEnv = { ...process.env, ELECTRON_RUN_AS_NODE: "1" }; // VS Code's execPath is Electron
   delete env.NODE_OPTIONS;
+  env.GLIBC_TUNABLES = childGlibcTunables(env.GLIBC_TUNABLES);
   const args = [...childV8Flags(), `--max-old-space-size=${memoryMb}`, workerPath];
   return { key: JSON.stringify([process.execPath, args]), options: { command: process.execPath, args, env } };
 }

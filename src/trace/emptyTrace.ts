@@ -1,5 +1,6 @@
 import type { RunError, StopInfo } from "../protocol/report";
-import { TRACE_VERSION, type Trace } from "./schema";
+import type { Trace } from "./schema";
+import { TRACE_VERSION } from "./version";
 
 /** The Trace of a run that recorded nothing (the file did not bundle, or the worker was killed). */
 export function emptyTrace(file: string, stopped: StopInfo, error: RunError | null, console: string[], durationMs: number): Trace {

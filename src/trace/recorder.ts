@@ -4,11 +4,11 @@ import type { Node } from "../engine/autograd/node";
 import { isGradEnabled } from "../engine/gradMode";
 import { elementSize } from "../engine/dtype";
 import type { RunError, StopInfo } from "../protocol/report";
-import {
-  TRACE_VERSION,
-  type BackwardRecord, type BufferUpdateRecord, type DetachRecord, type GradModeRecord, type InplaceRecord,
-  type LeafRecord, type ModuleRecord, type OpRecord, type OptimizerRecord, type RequiresGradChangeRecord,
-  type Site, type StepRecord, type Trace, type ZeroGradRecord, type ManualUpdateRecord, type GradAssignmentRecord,
+import { TRACE_VERSION } from "./version";
+import type {
+  BackwardRecord, BufferUpdateRecord, DetachRecord, GradModeRecord, InplaceRecord,
+  LeafRecord, ModuleRecord, OpRecord, OptimizerRecord, RequiresGradChangeRecord,
+  Site, StepRecord, Trace, ZeroGradRecord, ManualUpdateRecord, GradAssignmentRecord,
 } from "./schema";
 import { classChainNames, type SiteCapture } from "./sites";
 import { StopSignal, type StopCounts, type StopPolicy } from "./stop";

@@ -23,8 +23,9 @@
 
 import { Type, type Static, type TSchema } from "@sinclair/typebox";
 import type { RunError, StopInfo } from "../protocol/report";
+import { TRACE_VERSION } from "./version";
 
-export const TRACE_VERSION = 1 as const;
+export { TRACE_VERSION };
 
 const Int = Type.Integer();
 const Ints = Type.Array(Type.Integer());

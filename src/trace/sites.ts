@@ -19,12 +19,15 @@ export interface CallSiteLike {
 }
 
 const MAX_FRAMES = 40;
+// The user's frame is usually a few frames in: a short capture first (its cost grows with the frames
+// taken), the full one only when the short one held no user frame and was cut off.
+const FIRST_FRAMES = 12;
 
-function captureCallSites(): CallSiteLike[] {
+function captureCallSites(limit: number): CallSiteLike[] {
   const prevPrepare = Error.prepareStackTrace;
   const prevLimit = Error.stackTraceLimit;
   Error.prepareStackTrace = (_e, frames) => frames;
-  Error.stackTraceLimit = MAX_FRAMES;
+  Error.stackTraceLimit = limit;
   const holder: { stack?: unknown } = {};
   Error.captureStackTrace(holder, captureCallSites);
   const frames = holder.stack as CallSiteLike[];
@@ -48,7 +51,14 @@ export class SiteCapture {
    * the answer (for `new Generator()`, the `super()` line inside Generator is not where it was made).
    */
   capture(skipConstructors?: ReadonlySet<string>): Site | null {
-    const frames = captureCallSites();
+    const first = captureCallSites(FIRST_FRAMES);
+    const site = this.innermost(first, skipConstructors);
+    // the short capture is a prefix of the full one: the same answer when it found one or was complete
+    if (site !== null || first.length < FIRST_FRAMES) return site;
+    return this.innermost(captureCallSites(MAX_FRAMES), skipConstructors);
+  }
+
+  private innermost(frames: CallSiteLike[], skipConstructors: ReadonlySet<string> | undefined): Site | null {
     for (let i = 0; i < frames.length; i++) {
       const f = frames[i];
       if (f.getFileName() !== this.bundleFileName) continue;
@@ -68,7 +78,7 @@ export class SiteCapture {
   captureChain(skipConstructors?: ReadonlySet<string>, max = 4): { sites: Site[]; constructors: string[] } {
     const sites: Site[] = [];
     const constructors: string[] = [];
-    for (const f of captureCallSites()) {
+    for (const f of captureCallSites(MAX_FRAMES)) {
       if (f.getFileName() !== this.bundleFileName) continue;
       const isOwn = f.isConstructor() && skipConstructors !== undefined && skipConstructors.has(f.getFunctionName() ?? "");
       if (isOwn) continue;

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import { optimizerConstructionSites } from "../../src/trace/optimizerSites";
+import { optimizerConstructionSites, warmUpOptimizerSites } from "../../src/trace/optimizerSites";
 import type { Site } from "../../src/trace/schema";
 import { bundleUserFile } from "../../src/runner/bundle";
 import { BundleSourceMap } from "../../src/runner/sourceMap";
@@ -48,6 +48,10 @@ describe("optimizer constructions in the code (multi-phase scripts)", () => {
     ];
     const sites = await sitesOf(lines.join("\n"));
     expect(sites.map((s) => `${s.file}:${s.line}`)).toEqual(["phases.ts:3", "phases.ts:10", "phases.ts:11", "phases.ts:13"]);
+  });
+
+  it("the child's warm-up parse reads its whole sample (a syntax error would leave the parser cold)", () => {
+    expect(warmUpOptimizerSites()).toEqual([{ file: "warm-up.js", line: 72, column: 30 }]);
   });
 });
 

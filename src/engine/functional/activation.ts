@@ -3,10 +3,11 @@ import { allocate } from "../dtype";
 import { record } from "../autograd/record";
 import { registerOp } from "../ops/registry";
 import { contiguousData, makeTensor } from "../ops/kernel";
-import { randomUniform } from "../random";
+import { fillKeepMask } from "../random";
 import * as unary from "../ops/unary";
 import * as softmaxOps from "../ops/softmax";
 import { mul } from "../ops/binary";
+import { isGradEnabled } from "../gradMode";
 
 // Activations: the elementwise ones are the engine's own ops; dropout draws its mask from the
 // seeded generator (manualSeed), so a seeded run drops the same units every time.
@@ -39,13 +40,18 @@ export function dropout(x: Tensor, p = 0.5, training = true): Tensor {
   if (!training || p === 0) return x;
   const n = x.numel();
   const mask = new Uint8Array(n);
-  for (let i = 0; i < n; i++) mask[i] = randomUniform() >= p ? 1 : 0;
+  fillKeepMask(mask, p);
   const scale = p === 1 ? 0 : 1 / (1 - p);
   const src = contiguousData(x);
   const out = allocate(x.dtype, n);
   for (let i = 0; i < n; i++) out[i] = mask[i] ? src[i] * scale : 0;
   const maskT = makeTensor(mask, x.shape, "bool");
-  return record("dropout", "NativeDropoutBackward0", [x], makeTensor(out, x.shape, x.dtype), (grad, node) => [
-    mul(mul(grad, node.saved(0)), scale),
-  ], { saved: [maskT] });
+  return record("dropout", "NativeDropoutBackward0", [x], makeTensor(out, x.shape, x.dtype), (grad, node) => {
+    if (isGradEnabled()) return [mul(mul(grad, node.saved(0)), scale)];
+    // no double-backward graph to record: grad · mask · scale in one pass, without the float mask
+    const gd = contiguousData(grad), m = contiguousData(node.saved(0));
+    const gx = allocate(grad.dtype, gd.length);
+    for (let i = 0; i < gd.length; i++) gx[i] = gd[i]! * m[i]! * scale;
+    return [makeTensor(gx, grad.shape, grad.dtype)];
+  }, { saved: [maskT] });
 }

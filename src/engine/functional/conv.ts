@@ -6,7 +6,7 @@ import { contiguousData, makeTensor } from "../ops/kernel";
 import { squeeze, unsqueeze } from "../ops/shapeOps";
 import type { FloatArray } from "../kernels/matmulRef";
 import { im2colGeometry, type Im2colGeometry } from "../kernels/im2col";
-import { convForwardInto, convInputGradInto, convWeightGradInto, type ConvDims } from "../kernels/conv";
+import { convBackwardInto, convForwardInto, type ConvDims } from "../kernels/conv";
 import { floatDtypeOf, floatValues } from "./raw";
 import { isGradEnabled } from "../gradMode";
 import { convGradsComposed } from "./convBackward";
@@ -83,12 +83,7 @@ function convCore(
     const needX = node.needsInputGrad[0], needW = node.needsInputGrad[1];
     const dx = needX ? (allocate(gdt, N * inImage) as FloatArray) : null;
     const dw = needW ? (allocate(gdt, Cout * Kg) as FloatArray) : null;
-    if (needX || needW) {
-      const wv = floatValues(weight, gdt);
-      const xv = needW ? floatValues(input, gdt) : null;
-      if (dx !== null) convInputGradInto(wv, gy, dx, dims);
-      if (dw !== null) convWeightGradInto(xv!, gy, dw, dims);
-    }
+    if (needX || needW) convBackwardInto(needW ? floatValues(input, gdt) : null, floatValues(weight, gdt), gy, dx, dw, dims);
     let gb: Tensor | null = null;
     if (bias !== null && node.needsInputGrad[2]) {
       const db = allocate(gdt, Cout);

@@ -195,15 +195,15 @@ export function batchNorm(
       gw[c] = sumGX;
       gb[c] = sumG;
       if (!gx) continue;
+      const a = wc * rs;
+      if (!training) {
+        for (let n = 0; n < N; n++) for (let s = 0, o = (n * C + c) * S; s < S; s++) gx[o + s] = a * gd[o + s];
+        continue;
+      }
+      // gx = w·rs/count · (count·g − ΣG − x̂·ΣGx̂) with x̂ = (x − m)·rs, as a·g + b·(x − m) + k
+      const b = (-a * rs * sumGX) / count, k = (-a * sumG) / count;
       for (let n = 0; n < N; n++)
-        for (let s = 0, o = (n * C + c) * S; s < S; s++) {
-          if (training) {
-            const xh = (xs[o + s] - m) * rs;
-            gx[o + s] = ((wc * rs) / count) * (count * gd[o + s] - sumG - xh * sumGX);
-          } else {
-            gx[o + s] = gd[o + s] * wc * rs;
-          }
-        }
+        for (let s = 0, o = (n * C + c) * S; s < S; s++) gx[o + s] = a * gd[o + s] + b * (xs[o + s] - m) + k;
     }
     const res: Array<Tensor | null> = [gx ? makeTensor(gx, inShape, gdt) : null];
     if (weight) res.push(node.needsInputGrad[1] ? makeTensor(gw, [C], gdt) : null);

@@ -120,21 +120,35 @@ export function convForwardInto(x: FloatArray, w: FloatArray, out: FloatArray, d
   }
 }
 
-/** dx[N, C, H, W] += the input gradient of the conv for output gradient gy[N, Cout, L]. */
-export function convInputGradInto(w: FloatArray, gy: FloatArray, dx: FloatArray, d: ConvDims): void {
+/**
+ * Both gradients of the conv for output gradient gy[N, Cout, L], written over dx[N, C, H, W] and
+ * dw[Cout, C/groups·kH·kW] (either may be null; x only needed for dw). gy and the weight are copied
+ * into wasm memory once for both; the outputs are not read (fresh gradients are zero, and reading a
+ * freshly allocated array first costs a page fault per page before the write faults again).
+ */
+export function convBackwardInto(x: FloatArray | null, w: FloatArray, gy: FloatArray, dx: FloatArray | null, dw: FloatArray | null, d: ConvDims): void {
+  if (dw !== null && x === null) throw new Error("convBackwardInto: the weight gradient needs the input");
   const { N, Cout, groups, image } = d;
   const { K, L } = image;
   const Kg = K / groups, Coutg = Cout / groups;
   const inImage = image.C * image.H * image.W, outImage = Cout * L;
   const nc = imagesPerGemm(d);
-  const placed = useWasm(w, gy, dx) ? layout(d, nc, [Cout * Kg, N * outImage, N * inImage], [[Kg, Coutg, nc * L]]) : null;
-  if (placed !== null) {
-    const { s, lay } = placed;
-    const [wp, gp, xp] = lay.ptrs as [number, number, number];
-    s.f32.set(w.subarray(0, Cout * Kg), wp >> 2);
-    s.f32.set(gy.subarray(0, N * outImage), gp >> 2);
-    s.f32.set(dx.subarray(0, N * inImage), xp >> 2);
-    const geo = geometryArgs(image);
+  const arrays = [w, gy, ...(dx !== null ? [dx] : []), ...(dw !== null ? [x!, dw] : [])];
+  const placed = useWasm(...arrays)
+    ? layout(d, nc, [Cout * Kg, N * outImage, dx !== null ? N * inImage : 0, dw !== null ? N * inImage : 0, dw !== null ? Cout * Kg : 0], [[Kg, Coutg, nc * L], [Coutg, nc * L, Kg]])
+    : null;
+  if (placed === null) {
+    if (dx !== null) convInputGradJs(w, gy, dx.fill(0), d);
+    if (dw !== null) convWeightGradJs(x!, gy, dw.fill(0), d);
+    return;
+  }
+  const { s, lay } = placed;
+  const [wp, gp, dxp, xp, dwp] = lay.ptrs as [number, number, number, number, number];
+  s.f32.set(w.subarray(0, Cout * Kg), wp >> 2);
+  s.f32.set(gy.subarray(0, N * outImage), gp >> 2);
+  const geo = geometryArgs(image);
+  if (dx !== null) {
+    s.f32.fill(0, dxp >> 2, (dxp >> 2) + N * inImage);
     for (let n0 = 0; n0 < N; n0 += nc) {
       const c = Math.min(nc, N - n0);
       if (c === 1) {
@@ -142,16 +156,43 @@ export function convInputGradInto(w: FloatArray, gy: FloatArray, dx: FloatArray,
         for (let g = 0; g < groups; g++) {
           s.ex.sgemm(wp + g * Coutg * Kg * 4, gp + (n0 * outImage + g * Coutg * L) * 4, lay.cols + g * Kg * L * 4, Kg, Coutg, L, 1, 0, 0, lay.work);
         }
-        s.ex.col2imF32(lay.cols, xp + n0 * inImage * 4, ...geo, L);
+        s.ex.col2imF32(lay.cols, dxp + n0 * inImage * 4, ...geo, L);
         continue;
       }
       s.ex.sideBySideF32(gp + n0 * outImage * 4, lay.wide, Cout, c, L);
       s.ex.sgemm(wp, lay.wide, lay.cols, K, Cout, c * L, 1, 0, 0, lay.work);
-      for (let t = 0; t < c; t++) s.ex.col2imF32(lay.cols + t * L * 4, xp + (n0 + t) * inImage * 4, ...geo, c * L);
+      for (let t = 0; t < c; t++) s.ex.col2imF32(lay.cols + t * L * 4, dxp + (n0 + t) * inImage * 4, ...geo, c * L);
     }
-    dx.set(s.f32.subarray(xp >> 2, (xp >> 2) + N * inImage));
-    return;
+    dx.set(s.f32.subarray(dxp >> 2, (dxp >> 2) + N * inImage));
   }
+  if (dw !== null) {
+    s.f32.set(x!.subarray(0, N * inImage), xp >> 2);
+    for (let n0 = 0; n0 < N; n0 += nc) {
+      const c = Math.min(nc, N - n0);
+      const acc = n0 === 0 ? 0 : 1; // the first chunk writes dW, the others add to it
+      // the column matrix is rebuilt rather than kept from the forward
+      if (c === 1) {
+        s.ex.im2colF32(xp + n0 * inImage * 4, lay.cols, ...geo, L);
+        for (let g = 0; g < groups; g++) {
+          s.ex.sgemm(gp + (n0 * outImage + g * Coutg * L) * 4, lay.cols + g * Kg * L * 4, dwp + g * Coutg * Kg * 4, Coutg, L, Kg, 0, 1, acc, lay.work);
+        }
+        continue;
+      }
+      // dW (+)= [gy[n0] … gy[n0+c−1]] · [im2col(x[n0]) … im2col(x[n0+c−1])]ᵀ: one GEMM with k = c·L
+      for (let t = 0; t < c; t++) s.ex.im2colF32(xp + (n0 + t) * inImage * 4, lay.cols + t * L * 4, ...geo, c * L);
+      s.ex.sideBySideF32(gp + n0 * outImage * 4, lay.wide, Cout, c, L);
+      s.ex.sgemm(lay.wide, lay.cols, dwp, Cout, c * L, K, 0, 1, acc, lay.work);
+    }
+    dw.set(s.f32.subarray(dwp >> 2, (dwp >> 2) + Cout * Kg));
+  }
+}
+
+/** JS kernel set, float64 and realms without wasm: dx += the input gradient, one column matrix at a time. */
+function convInputGradJs(w: FloatArray, gy: FloatArray, dx: FloatArray, d: ConvDims): void {
+  const { N, Cout, groups, image } = d;
+  const { K, L } = image;
+  const Kg = K / groups, Coutg = Cout / groups;
+  const inImage = image.C * image.H * image.W, outImage = Cout * L;
   const cols = scratch(gy, K * L, "b");
   for (let n = 0; n < N; n++) {
     for (let g = 0; g < groups; g++) {
@@ -161,39 +202,12 @@ export function convInputGradInto(w: FloatArray, gy: FloatArray, dx: FloatArray,
   }
 }
 
-/** dw[Cout, C/groups·kH·kW] += the weight gradient of the conv for input x and output gradient gy. */
-export function convWeightGradInto(x: FloatArray, gy: FloatArray, dw: FloatArray, d: ConvDims): void {
+/** JS kernel set: dw += the weight gradient. */
+function convWeightGradJs(x: FloatArray, gy: FloatArray, dw: FloatArray, d: ConvDims): void {
   const { N, Cout, groups, image } = d;
   const { K, L } = image;
   const Kg = K / groups, Coutg = Cout / groups;
   const inImage = image.C * image.H * image.W, outImage = Cout * L;
-  const nc = imagesPerGemm(d);
-  const placed = useWasm(x, gy, dw) ? layout(d, nc, [N * inImage, N * outImage, Cout * Kg], [[Coutg, nc * L, Kg]]) : null;
-  if (placed !== null) {
-    const { s, lay } = placed;
-    const [xp, gp, wp] = lay.ptrs as [number, number, number];
-    s.f32.set(x.subarray(0, N * inImage), xp >> 2);
-    s.f32.set(gy.subarray(0, N * outImage), gp >> 2);
-    s.f32.set(dw.subarray(0, Cout * Kg), wp >> 2);
-    const geo = geometryArgs(image);
-    for (let n0 = 0; n0 < N; n0 += nc) {
-      const c = Math.min(nc, N - n0);
-      // the column matrix is rebuilt rather than kept from the forward
-      if (c === 1) {
-        s.ex.im2colF32(xp + n0 * inImage * 4, lay.cols, ...geo, L);
-        for (let g = 0; g < groups; g++) {
-          s.ex.sgemm(gp + (n0 * outImage + g * Coutg * L) * 4, lay.cols + g * Kg * L * 4, wp + g * Coutg * Kg * 4, Coutg, L, Kg, 0, 1, 1, lay.work);
-        }
-        continue;
-      }
-      // dW += [gy[n0] … gy[n0+c−1]] · [im2col(x[n0]) … im2col(x[n0+c−1])]ᵀ: one GEMM with k = c·L
-      for (let t = 0; t < c; t++) s.ex.im2colF32(xp + (n0 + t) * inImage * 4, lay.cols + t * L * 4, ...geo, c * L);
-      s.ex.sideBySideF32(gp + n0 * outImage * 4, lay.wide, Cout, c, L);
-      s.ex.sgemm(lay.wide, lay.cols, wp, Cout, c * L, K, 0, 1, 1, lay.work);
-    }
-    dw.set(s.f32.subarray(wp >> 2, (wp >> 2) + Cout * Kg));
-    return;
-  }
   const cols = scratch(x, K * L, "a");
   for (let n = 0; n < N; n++) {
     im2colInto(x.subarray(n * inImage, (n + 1) * inImage), image, cols);

@@ -1,5 +1,5 @@
 import type { Tensor } from "../tensor";
-import { randomNormal, randomUniform } from "../random";
+import { fillUniform, randomNormal } from "../random";
 import { updateInPlace } from "../functional/raw";
 
 // torch.nn.init: in-place fills from the seeded generator. Like PyTorch's (which run under no_grad)
@@ -10,7 +10,7 @@ import { updateInPlace } from "../functional/raw";
 // parameters made ~10% of a check's time, most of it garbage collection).
 export function uniform_(t: Tensor, a = 0, b = 1): Tensor {
   updateInPlace(t, (d, o, n) => {
-    for (let i = 0; i < n; i++) d[o + i] = a + (b - a) * randomUniform();
+    fillUniform(d, o, n, a, b);
   });
   return t;
 }

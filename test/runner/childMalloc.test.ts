@@ -1,0 +1,50 @@
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runFile } from "../../src/runner/run";
+import { childGlibcTunables } from "../../src/runner/mallocTunables";
+import { stopSpare } from "../../src/runner/spare";
+import { buildDist } from "./buildDist";
+
+// The check's child runs with glibc malloc tunables (huge pages, freed memory kept for reuse;
+// src/runner/mallocTunables.ts), keeping whatever tunables the user set.
+
+let workerPath = "";
+let cleanup = () => {};
+let dir = "";
+
+beforeAll(async () => {
+  const built = await buildDist(["worker"]);
+  workerPath = join(built.dir, "worker.js");
+  cleanup = built.cleanup;
+  dir = mkdtempSync(join(tmpdir(), "gradlens-malloc-"));
+}, 60_000);
+
+afterAll(() => {
+  stopSpare();
+  cleanup();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+it("the child runs with the malloc tunables in GLIBC_TUNABLES", async () => {
+  writeFileSync(join(dir, "env.ts"), `import "gradlens";\nconsole.log(String(process.env.GLIBC_TUNABLES));\n`);
+  const trace = await runFile("env.ts", { workerPath, cwd: dir, timeoutMs: 30_000 });
+  expect(trace.error).toBeNull();
+  expect(trace.console).toEqual([childGlibcTunables(process.env.GLIBC_TUNABLES)]);
+  expect(trace.console[0]).toContain("glibc.malloc.hugetlb=");
+}, 40_000);
+
+const OURS = "glibc.malloc.hugetlb=1:glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=268435456";
+
+it("adds its tunables to the user's, and leaves a key the user set alone", () => {
+  expect(childGlibcTunables(undefined)).toBe(OURS);
+  expect(childGlibcTunables("")).toBe(OURS);
+  expect(childGlibcTunables("glibc.malloc.arena_max=2")).toBe(`glibc.malloc.arena_max=2:${OURS}`);
+  expect(childGlibcTunables("glibc.malloc.hugetlb=0")).toBe(
+    "glibc.malloc.hugetlb=0:glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=268435456",
+  );
+  expect(childGlibcTunables("glibc.malloc.trim_threshold=0:glibc.malloc.hugetlb=2")).toBe(
+    "glibc.malloc.trim_threshold=0:glibc.malloc.hugetlb=2:glibc.malloc.mmap_threshold=33554432",
+  );
+});
