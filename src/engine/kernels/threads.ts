@@ -1,0 +1,84 @@
+/**
+ * The helper thread for large GEMMs (assembly/threads.ts): the seam between the engine, which has no
+ * threads of its own (no Node-only APIs here), and a host that can start one (the check's child:
+ * src/runner/kernelThread.ts starts a worker_threads Worker). The host hands over a starter; when the
+ * kernels load, they take the threaded build on a shared memory, reserve the control block and the
+ * helper's workspace, and call the starter once with what the helper thread's instance needs.
+ */
+import type { GemmExports } from "./wasm/loader";
+
+/** What a helper thread needs: the compiled module, the shared memory, the control block's address. */
+export interface HelperThreadInit {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  control: number;
+}
+
+/** Starts a thread that instantiates `module` on `memory` and calls `helperLoop(control)`; may throw. */
+export type HelperThreadStarter = (init: HelperThreadInit) => void;
+
+/**
+ * Products of at least this many FLOPs (2·m·k·n) are split between the two threads. Measured
+ * (npm run bench, "matmul 2 threads"): below ~4 MFLOP (≈ 128³) waking the helper and repacking the
+ * shared operand per panel cost more than the second core saves.
+ */
+export const DEFAULT_THREAD_MIN_FLOPS = 4e6;
+
+// control block fields (byte offsets; assembly/threads.ts documents the layout)
+const HELPER_PANELS = 12;
+const HELPER_WORK = 16;
+const HELPER_WORK_BYTES = 20;
+const ALIVE = 72;
+const CONTROL_BYTES = 128;
+
+/** A realm's helper thread: the block it serves and the memory it lives in. */
+export interface HelperThread {
+  control: number;
+  memory: WebAssembly.Memory;
+}
+
+const align64 = (x: number): number => Math.ceil(x / 64) * 64;
+
+/**
+ * Lays out the control block and the helper's workspace from `base` (the memory must already hold
+ * them: see helperBytes) and starts the thread. Returns the thread, or null when the starter failed
+ * (the kernels then stay on one thread).
+ */
+export function startHelper(
+  ex: GemmExports, shared: { module: WebAssembly.Module; memory: WebAssembly.Memory },
+  control: number, start: HelperThreadStarter, minFlops: number,
+): HelperThread | null {
+  const i32 = new Int32Array(shared.memory.buffer);
+  i32.fill(0, control >> 2, (control + CONTROL_BYTES) >> 2);
+  const work = control + CONTROL_BYTES;
+  i32[(control + HELPER_WORK) >> 2] = work;
+  i32[(control + HELPER_WORK_BYTES) >> 2] = helperWorkBytes(ex);
+  try {
+    start({ module: shared.module, memory: shared.memory, control });
+  } catch {
+    return null;
+  }
+  ex.attachHelper(control, minFlops);
+  return { control, memory: shared.memory };
+}
+
+/** The helper's workspace: the most any product needs with the current blocking (f64). */
+function helperWorkBytes(ex: GemmExports): number {
+  const big = 1 << 20;
+  return ex.gemmWorkBytes(big, big, big, 8);
+}
+
+/** Bytes from the control block's address to the end of the helper's workspace (64-aligned). */
+export function helperBytes(ex: GemmExports): number {
+  return align64(CONTROL_BYTES + helperWorkBytes(ex));
+}
+
+/** Panels the helper thread has computed so far (tests and benchmarks). */
+export function helperPanels(t: HelperThread): number {
+  return Atomics.load(new Int32Array(t.memory.buffer), (t.control + HELPER_PANELS) >> 2);
+}
+
+/** True once the helper thread runs its loop. */
+export function helperAlive(t: HelperThread): boolean {
+  return Atomics.load(new Int32Array(t.memory.buffer), (t.control + ALIVE) >> 2) === 1;
+}
