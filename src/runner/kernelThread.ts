@@ -1,5 +1,5 @@
 import { Worker } from "node:worker_threads";
-import { useHelperThread } from "../engine/kernels/matmul";
+import { helperThreadStats, isWasmAvailable, useHelperThread } from "../engine/kernels/matmul";
 import type { HelperThreadInit } from "../engine/kernels/threads";
 
 // The check's child gives the engine's large GEMMs a second thread (src/engine/kernels/threads.ts):
@@ -23,9 +23,20 @@ export function startKernelThread(init: HelperThreadInit): void {
   worker.on("error", () => {});
 }
 
-/** Threads for the kernels, unless GRADLENS_THREADS=1 asks for one. */
+/**
+ * Where a file run by the check finds the helper thread's counters (tests): the user's bundle has
+ * no import path to the child's own engine instance.
+ */
+export const HELPER_STATS_KEY = Symbol.for("gradlens.helperThreadStats");
+
+/**
+ * Threads for the kernels, unless GRADLENS_THREADS=1 asks for one. The kernels load now, so the
+ * helper thread boots while the child waits for its input rather than during the user's first step.
+ */
 export function installKernelThread(env: NodeJS.ProcessEnv = process.env): boolean {
   if (env.GRADLENS_THREADS === "1") return false;
   useHelperThread(startKernelThread);
+  isWasmAvailable();
+  (globalThis as Record<symbol, unknown>)[HELPER_STATS_KEY] = helperThreadStats;
   return true;
 }
