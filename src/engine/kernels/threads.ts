@@ -1,5 +1,5 @@
 /**
- * The helper thread for large GEMMs (assembly/threads.ts): the seam between the engine, which has no
+ * The helper thread for large GEMMs (assembly/threads.ts: how the two threads share a product): the seam between the engine, which has no
  * threads of its own (no Node-only APIs here), and a host that can start one (the check's child:
  * src/runner/kernelThread.ts starts a worker_threads Worker). The host hands over a starter; when the
  * kernels load, they take the threaded build on a shared memory, reserve the control block and the
@@ -29,7 +29,11 @@ const HELPER_PANELS = 12;
 const HELPER_WORK = 16;
 const HELPER_WORK_BYTES = 20;
 const ALIVE = 72;
-const CONTROL_BYTES = 128;
+const HELPER_BUF = 76;
+const HELPER_BUF_BYTES = 80;
+const CONTROL_BYTES = 384;
+/** The helper's private copy of one panel of C (a product whose panel is larger stays on one thread). */
+const PANEL_BUFFER_BYTES = 4 << 20;
 
 /** A realm's helper thread: the block it serves and the memory it lives in. */
 export interface HelperThread {
@@ -51,8 +55,11 @@ export function startHelper(
   const i32 = new Int32Array(shared.memory.buffer);
   i32.fill(0, control >> 2, (control + CONTROL_BYTES) >> 2);
   const work = control + CONTROL_BYTES;
+  const workBytes = align64(helperWorkBytes(ex));
   i32[(control + HELPER_WORK) >> 2] = work;
-  i32[(control + HELPER_WORK_BYTES) >> 2] = helperWorkBytes(ex);
+  i32[(control + HELPER_WORK_BYTES) >> 2] = workBytes;
+  i32[(control + HELPER_BUF) >> 2] = work + workBytes;
+  i32[(control + HELPER_BUF_BYTES) >> 2] = PANEL_BUFFER_BYTES;
   try {
     start({ module: shared.module, memory: shared.memory, control });
   } catch {
@@ -68,9 +75,9 @@ function helperWorkBytes(ex: GemmExports): number {
   return ex.gemmWorkBytes(big, big, big, 8);
 }
 
-/** Bytes from the control block's address to the end of the helper's workspace (64-aligned). */
+/** Bytes from the control block's address to the end of the helper's workspace and panel buffer (64-aligned). */
 export function helperBytes(ex: GemmExports): number {
-  return align64(CONTROL_BYTES + helperWorkBytes(ex));
+  return CONTROL_BYTES + align64(helperWorkBytes(ex)) + PANEL_BUFFER_BYTES;
 }
 
 /** Panels the helper thread has computed so far (tests and benchmarks). */

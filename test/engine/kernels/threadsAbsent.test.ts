@@ -1,5 +1,6 @@
 // The caller never waits for a helper thread that has not claimed a panel: with a helper that never
 // starts, or starts late, every product is still complete and right (the caller does the panels).
+// (threadsStall.test.ts: a helper that stalls holding a panel.)
 import { afterAll, describe, expect, it } from "vitest";
 import {
   helperThreadStats,

@@ -284,16 +284,19 @@ function microKernel<T>(
 // ---------------------------------------------------------------------------
 // Driver
 
-/** C[i0:i1, j0:j1] of the product; rows/columns outside the range are not touched. */
+/**
+ * Block [i0:i1, j0:j1] of the product, written (or added) at `out` = that block's first element,
+ * rows `ldo` elements apart (C itself: out = &C[i0][j0], ldo = n; or a thread's private copy).
+ */
 @inline
 export function gemmRange<T>(
-  a: usize, b: usize, c: usize, m: i32, k: i32, n: i32,
+  a: usize, b: usize, out: usize, ldo: i32, m: i32, k: i32, n: i32,
   transA: bool, transB: bool, accumulate: bool, work: usize,
   i0: i32, i1: i32, j0: i32, j1: i32,
 ): void {
   const es = sizeof<T>();
   const NR = PANEL_BYTES / <i32>es;
-  const ldc = <usize>n * es;
+  const ldc = <usize>ldo * es;
   const mcMax = roundUp(min(MC, m), MR);
   const kcMax = min(KC, k);
   const ncMax = roundUp(min(NC, n), NR);
@@ -312,7 +315,7 @@ export function gemmRange<T>(
         for (let jr = 0; jr < nc; jr += NR) {
           const nr = min(NR, nc - jr);
           const pb = pB + <usize>(jr * kc) * es;
-          const cBase = c + (<usize>ic * <usize>n + <usize>(jc + jr)) * es;
+          const cBase = out + <usize>(ic - i0) * ldc + <usize>(jc + jr - j0) * es;
           for (let ir = 0; ir < mc; ir += MR) {
             const mr = min(MR, mc - ir);
             microKernel<T>(
@@ -337,7 +340,7 @@ function gemm<T>(
   if (ASC_FEATURE_THREADS) {
     if (gemmShared<T>(a, b, c, m, k, n, transA, transB, accumulate, work)) return;
   }
-  gemmRange<T>(a, b, c, m, k, n, transA, transB, accumulate, work, 0, m, 0, n);
+  gemmRange<T>(a, b, c, n, m, k, n, transA, transB, accumulate, work, 0, m, 0, n);
 }
 
 /** f32 GEMM. Pointers are byte offsets into this module's memory. */
