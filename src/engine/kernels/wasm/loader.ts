@@ -124,11 +124,6 @@ function instantiateShared(bytes: Uint8Array<ArrayBuffer>): Pick<LoadedGemm, "ex
   return { exports: inst.exports as unknown as GemmExports, shared: { module, memory } };
 }
 
-/** Instantiates the threaded build in a helper thread, on the memory of the caller's instance. */
-export function instantiateHelper(module: WebAssembly.Module, memory: WebAssembly.Memory): GemmExports {
-  return new WebAssembly.Instance(module, { env: { memory, abort } }).exports as unknown as GemmExports;
-}
-
 const cache = new Map<string, LoadedGemm | null>();
 
 /**
