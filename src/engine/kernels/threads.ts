@@ -18,9 +18,11 @@ export interface HelperThreadInit {
 export type HelperThreadStarter = (init: HelperThreadInit) => void;
 
 /**
- * Products of at least this many FLOPs (2·m·k·n) are split between the two threads. Measured
- * (npm run bench, "matmul 2 threads"): below ~4 MFLOP (≈ 128³) waking the helper and repacking the
- * shared operand per panel cost more than the second core saves.
+ * Products of at least this many FLOPs (2·m·k·n, 4 MFLOP ≈ 128³) are split between the two threads.
+ * Below it a product takes ~0.1 ms on one core, about what waking a sleeping helper takes, and a
+ * product that cuts into fewer than two 64-wide panels stays on one thread anyway. `npm run bench`
+ * prints the two-thread speed-up at n³ for n = 64…512 to check the choice on a given machine (not
+ * yet measured on a quiet one: this session's machine ran at load 15–20).
  */
 export const DEFAULT_THREAD_MIN_FLOPS = 4e6;
 
