@@ -1,5 +1,5 @@
 import { Worker } from "node:worker_threads";
-import { helperThreadStats, isWasmAvailable, useHelperThread } from "../engine/kernels/matmul";
+import { helperThreadStats, useHelperThread } from "../engine/kernels/matmul";
 import type { HelperThreadInit } from "../engine/kernels/threads";
 
 // The check's child gives the engine's large GEMMs a second thread (src/engine/kernels/threads.ts):
@@ -30,13 +30,13 @@ export function startKernelThread(init: HelperThreadInit): void {
 export const HELPER_STATS_KEY = Symbol.for("gradlens.helperThreadStats");
 
 /**
- * Threads for the kernels, unless GRADLENS_THREADS=1 asks for one. The kernels load now, so the
- * helper thread boots while the child waits for its input rather than during the user's first step.
+ * Threads for the kernels, unless GRADLENS_THREADS=1 asks for one. The thread starts when the
+ * kernels load (at the file's first wasm kernel call; products run on one thread while it boots), so
+ * a file that never multiplies costs nothing and the child's start is as fast as before.
  */
 export function installKernelThread(env: NodeJS.ProcessEnv = process.env): boolean {
   if (env.GRADLENS_THREADS === "1") return false;
   useHelperThread(startKernelThread);
-  isWasmAvailable();
   (globalThis as Record<symbol, unknown>)[HELPER_STATS_KEY] = helperThreadStats;
   return true;
 }

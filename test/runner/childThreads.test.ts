@@ -42,7 +42,7 @@ async function check(file: string, threads: "1" | undefined): Promise<Trace> {
 const STATS = `(globalThis[Symbol.for("gradlens.helperThreadStats")] ?? (() => null))()`;
 
 it("a check's child computes large products on two threads, and not with GRADLENS_THREADS=1", async () => {
-  // 512³ products until the helper has taken a panel (it boots while the child waits for its input)
+  // 512³ products until the helper has taken a panel (it boots at the first one)
   writeFileSync(join(dir, "big.ts"), [
     `import { randn } from "gradlens";`,
     `const a = randn(512, 512), b = randn(512, 512);`,
