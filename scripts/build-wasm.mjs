@@ -5,7 +5,9 @@
 //
 // Two variants are built: "simd" (wasm SIMD 128, runs everywhere SIMD does) and
 // "relaxed" (adds relaxed-simd, i.e. FMA via relaxed_madd); the loader picks the
-// relaxed one when WebAssembly.validate() accepts it.
+// relaxed one when WebAssembly.validate() accepts it. Each is built twice: with its own
+// memory (one thread), and with threads on an imported shared memory (large GEMMs split
+// with a helper thread, assembly/threads.ts).
 //
 // Usage: node scripts/build-wasm.mjs [--out <file>] [--check]
 //   --out    write the generated module somewhere else (tests use a temp dir)
@@ -23,7 +25,7 @@ const outIdx = args.indexOf("--out");
 const outFile = outIdx >= 0 ? resolve(args[outIdx + 1]) : defaultOut;
 const check = args.includes("--check");
 
-async function compile(features) {
+async function compile(features, shared = false) {
   // asc's programmatic API: one process, compiler loaded once for both variants.
   const asc = await import("assemblyscript/asc");
   let wasm = null;
@@ -37,6 +39,8 @@ async function compile(features) {
       "--noAssert",
       "--initialMemory", "1",
       "--enable", features,
+      // the threaded builds import one shared memory that the helper thread's instance also imports
+      ...(shared ? ["--importMemory", "--sharedMemory", "--maximumMemory", "65536"] : []),
     ],
     {
       writeFile(name, contents) {
@@ -56,6 +60,8 @@ async function compile(features) {
 
 const simd = await compile("simd");
 const relaxed = await compile("simd,relaxed-simd");
+const simdShared = await compile("simd,threads", true);
+const relaxedShared = await compile("simd,relaxed-simd,threads", true);
 
 function wrap(b64) {
   const lines = [];
@@ -74,6 +80,14 @@ ${wrap(simd.toString("base64"))};
 /** wasm SIMD-128 + relaxed-simd (FMA) build (${relaxed.length} bytes). */
 export const GEMM_RELAXED_BASE64: string =
 ${wrap(relaxed.toString("base64"))};
+
+/** wasm SIMD-128 + threads build on an imported shared memory (${simdShared.length} bytes). */
+export const GEMM_SIMD_SHARED_BASE64: string =
+${wrap(simdShared.toString("base64"))};
+
+/** wasm SIMD-128 + relaxed-simd + threads build on an imported shared memory (${relaxedShared.length} bytes). */
+export const GEMM_RELAXED_SHARED_BASE64: string =
+${wrap(relaxedShared.toString("base64"))};
 `;
 
 if (check) {
@@ -85,5 +99,5 @@ if (check) {
   console.log("kernels.generated.ts is up to date");
 } else {
   writeFileSync(outFile, text);
-  console.log(`wrote ${outFile} (simd ${simd.length} B, relaxed ${relaxed.length} B)`);
+  console.log(`wrote ${outFile} (simd ${simd.length} B, relaxed ${relaxed.length} B, shared: ${simdShared.length} B, ${relaxedShared.length} B)`);
 }

@@ -21,6 +21,7 @@ import { exitProcess, post } from "./channel";
 import { Descendants } from "./descendants";
 import { hasProc } from "./processTree";
 import type { ChildMessage, WorkerInput } from "./messages";
+import { installKernelThread } from "./kernelThread";
 
 // The child process (dist/worker.js, started by run.ts, possibly ahead of time): waits for its input
 // on stdin, exposes the engine on globalThis for the user's bundle, observes it with a TraceRecorder,
@@ -209,6 +210,7 @@ function run(input: WorkerInput): void {
   })();
 }
 
+installKernelThread();
 warmUpOptimizerSites(); // a pre-started child does it while it waits; the check's own parse is then ~100× faster
 void readInput().then(
   (input) => (input === null ? exitProcess(0) : run(input)),

@@ -3,7 +3,10 @@
 //  - the same shapes on TensorFlow.js (cpu backend and wasm backend, loaded from
 //    node_modules/@tensorflow/tfjs-backend-wasm/dist on disk — nothing is downloaded);
 //  - transpose slowdown ratios (target ≤ 1.5×) and the matmuls of one MLP training step
-//    (784-512-512-10, batch 64).
+//    (784-512-512-10, batch 64);
+//  - the same product on two threads (the helper thread a check's child starts), and the two-thread
+//    speed-up at n³ for a few n, measured alternately with one thread: where splitting starts to pay
+//    (src/engine/kernels/threads.ts DEFAULT_THREAD_MIN_FLOPS). GRADLENS_THREADS=1 skips them.
 // Reports the best of several warm runs. Run from the repository root.
 import { createRequire } from "node:module";
 import { dirname, join, sep } from "node:path";
@@ -11,10 +14,15 @@ import { performance } from "node:perf_hooks";
 import {
   getKernelBackend,
   getWasmVariant,
+  helperThreadStats,
   isWasmAvailable,
   matmulInto,
   setKernelBackend,
+  setThreadMinFlops,
+  useHelperThread,
 } from "../../src/engine/kernels/matmul";
+import { DEFAULT_THREAD_MIN_FLOPS } from "../../src/engine/kernels/threads";
+import { startKernelThread } from "../../src/runner/kernelThread";
 
 type Row = { name: string; value: number; unit: string; target: string };
 
@@ -178,6 +186,57 @@ async function benchTfjs(rows: Row[], ours: Record<string, number> | null): Prom
   }
 }
 
+/**
+ * Runs `fn` with the kernels' helper thread (started as a check's child starts it), or returns null
+ * when GRADLENS_THREADS=1 or the thread does not come up. One thread again afterwards.
+ */
+export async function withHelperThread<T>(fn: () => T | Promise<T>): Promise<T | null> {
+  if (process.env.GRADLENS_THREADS === "1") return null;
+  useHelperThread(startKernelThread);
+  try {
+    const until = Date.now() + 10_000;
+    while (!helperThreadStats()?.running) {
+      if (Date.now() > until) return null;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    return await fn();
+  } finally {
+    useHelperThread(null);
+  }
+}
+
+/** 512³ on two threads, and the two-thread speed-up at n³ (alternating rounds: load hits both alike). */
+async function benchTwoThreads(rows: Row[]): Promise<void> {
+  const done = await withHelperThread(() => {
+    const a = rand(N * N, 1);
+    const b = rand(N * N, 2);
+    const out = new Float32Array(N * N);
+    const ms = timeIt(() => matmulInto(a, b, out, N, N, N, false, false), 10, 30);
+    rows.push({ name: `gradlens matmul wasm-${getWasmVariant()} f32 512³ NN, 2 threads`, value: gflops(ms), unit: "GFLOP/s", target: "info (1.75–2× one thread when a core is free)" });
+    for (const n of [64, 96, 128, 192, 256, 512]) {
+      const flop = 2 * n * n * n;
+      const x = rand(n * n, 3), y = rand(n * n, 4), z = new Float32Array(n * n);
+      const run = () => matmulInto(x, y, z, n, n, n, false, false);
+      const reps = Math.max(1, Math.round(2e8 / flop));
+      const batch = () => {
+        for (let i = 0; i < reps; i++) run();
+      };
+      let one = Infinity, two = Infinity;
+      for (let round = 0; round < 7; round++) {
+        setThreadMinFlops(Infinity);
+        one = Math.min(one, timeIt(batch, round === 0 ? 2 : 0, 1));
+        setThreadMinFlops(0);
+        two = Math.min(two, timeIt(batch, round === 0 ? 2 : 0, 1));
+      }
+      const split = flop >= DEFAULT_THREAD_MIN_FLOPS ? "split" : "one thread";
+      rows.push({ name: `  2 threads ÷ 1 thread at ${n}³ (${(flop / 1e6).toFixed(1)} MFLOP; by default: ${split})`, value: Number((one / two).toFixed(2)), unit: "× faster", target: "info" });
+    }
+    setThreadMinFlops(DEFAULT_THREAD_MIN_FLOPS);
+    return true;
+  });
+  if (done === null) rows.push({ name: "matmul on 2 threads: not measured (GRADLENS_THREADS=1, or no helper thread)", value: Number.NaN, unit: "", target: "info" });
+}
+
 export async function benchKernels(): Promise<Row[]> {
   const rows: Row[] = [];
   const previous = getKernelBackend();
@@ -188,6 +247,8 @@ export async function benchKernels(): Promise<Row[]> {
     if (isWasmAvailable()) {
       wasm = benchOurs(rows, "wasm");
       benchOursF64(rows);
+      await benchTwoThreads(rows);
+      setKernelBackend("wasm");
       benchMlpStep(rows, "wasm");
     } else {
       rows.push({ name: "wasm kernels unavailable in this runtime", value: Number.NaN, unit: "", target: "info" });

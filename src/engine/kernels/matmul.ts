@@ -11,7 +11,9 @@
  * when WebAssembly is unavailable run in the TypeScript kernels.
  *
  * Backend switch for tests/benchmarks: setKernelBackend("js" | "wasm").
- * Inputs must not alias `out`.
+ * A host that can start threads hands over a starter (useHelperThread): the
+ * kernels then load the threaded build and split large products with a helper
+ * thread (./threads.ts). Inputs must not alias `out`.
  */
 import {
   bmmInto as jsBmmInto,
@@ -19,7 +21,16 @@ import {
   matmulIntoUnchecked as jsMatmulUnchecked,
   type FloatArray,
 } from "./matmulRef";
-import { loadGemm, type GemmExports, type GemmVariant } from "./wasm/loader";
+import { loadGemm, type GemmExports, type GemmVariant, type LoadedGemm } from "./wasm/loader";
+import {
+  DEFAULT_THREAD_MIN_FLOPS,
+  helperAlive,
+  helperBytes,
+  helperPanels,
+  startHelper,
+  type HelperThread,
+  type HelperThreadStarter,
+} from "./threads";
 
 export type { FloatArray } from "./matmulRef";
 export type KernelBackend = "js" | "wasm";
@@ -31,6 +42,10 @@ const DEFAULT_WASM_MIN_WORK = 512;
 let requested: KernelBackend | undefined; // undefined = auto (wasm when available)
 let variantRequest: WasmVariantRequest = "auto";
 let wasmMinWork = DEFAULT_WASM_MIN_WORK;
+let helperStarter: HelperThreadStarter | null = null;
+let threadMinFlops = DEFAULT_THREAD_MIN_FLOPS;
+/** One helper thread per shared memory, kept when the kernel state is rebuilt (variant switches). */
+const helpers = new WeakMap<WebAssembly.Memory, HelperThread>();
 
 interface WasmState {
   ex: GemmExports;
@@ -39,26 +54,39 @@ interface WasmState {
   buffer: ArrayBuffer | null;
   f32: Float32Array;
   f64: Float64Array;
+  /** the helper thread splitting large products with this thread, if any */
+  helper: HelperThread | null;
 }
 
 let state: WasmState | null | undefined;
 
 function wasmState(): WasmState | null {
   if (state !== undefined) return state;
-  const loaded = loadGemm(variantRequest);
+  const loaded = (helperStarter !== null ? loadGemm(variantRequest, { shared: true }) : null) ?? loadGemm(variantRequest);
   if (!loaded) return (state = null);
   const ex = loaded.exports;
-  state = {
-    ex,
-    variant: loaded.variant,
-    base: align(ex.heapBase(), 64),
-    buffer: null,
-    f32: new Float32Array(0),
-    f64: new Float64Array(0),
-  };
+  // the control block must not sit at address 0 (0 means "no helper" to the module)
+  const heap = align(Math.max(ex.heapBase(), 64), 64);
+  state = { ex, variant: loaded.variant, base: heap, buffer: null, f32: new Float32Array(0), f64: new Float64Array(0), helper: null };
+  if (loaded.shared) attachHelper(state, loaded.shared, heap);
   refreshViews(state);
   warmUp(state);
   return state;
+}
+
+/** Reserves the helper's control block and workspace below the scratch area and starts (or re-attaches) the thread. */
+function attachHelper(s: WasmState, shared: NonNullable<LoadedGemm["shared"]>, control: number): void {
+  s.base = control + helperBytes(s.ex);
+  if (!ensureMemory(s, s.base)) return;
+  const running = helpers.get(shared.memory);
+  if (running) {
+    s.ex.attachHelper(running.control, threadMinFlops);
+    s.helper = running;
+    return;
+  }
+  if (helperStarter === null) return;
+  s.helper = startHelper(s.ex, shared, control, helperStarter, threadMinFlops);
+  if (s.helper) helpers.set(shared.memory, s.helper);
 }
 
 /**
@@ -139,6 +167,30 @@ export function setKernelBackend(backend: KernelBackend, options?: { variant?: W
 export function getKernelBackend(): KernelBackend {
   if (requested) return requested;
   return wasmState() ? "wasm" : "js";
+}
+
+/**
+ * Lets the kernels split large products with a helper thread that `start` runs (the host's way to
+ * start one: the engine has no threads of its own). Takes effect at the kernels' next load (now,
+ * if they are loaded); null goes back to one thread. A realm starts at most one helper per memory.
+ */
+export function useHelperThread(start: HelperThreadStarter | null): void {
+  helperStarter = start;
+  if (start === null && state?.helper) state.ex.detachHelper();
+  state = undefined;
+}
+
+/** Products of at least this many FLOPs (2·m·k·n) are split with the helper thread (tests, benchmarks). */
+export function setThreadMinFlops(flops: number): void {
+  threadMinFlops = Math.max(0, flops);
+  const s = state;
+  if (s && s.helper) s.ex.attachHelper(s.helper.control, threadMinFlops);
+}
+
+/** The helper thread's state: null without one; else whether it runs and the panels it computed so far. */
+export function helperThreadStats(): { running: boolean; panels: number } | null {
+  const h = wasmState()?.helper;
+  return h ? { running: helperAlive(h), panels: helperPanels(h) } : null;
 }
 
 /** m·k·n below which the wasm backend still uses JS (0 = always wasm). */

@@ -8,7 +8,12 @@
  * compilation of modules > 4 KB on the main thread; we then report the module
  * as unavailable and callers fall back to JS.)
  */
-import { GEMM_RELAXED_BASE64, GEMM_SIMD_BASE64 } from "./kernels.generated";
+import {
+  GEMM_RELAXED_BASE64,
+  GEMM_RELAXED_SHARED_BASE64,
+  GEMM_SIMD_BASE64,
+  GEMM_SIMD_SHARED_BASE64,
+} from "./kernels.generated";
 
 export interface GemmExports {
   memory: WebAssembly.Memory;
@@ -49,6 +54,10 @@ export interface GemmExports {
   /** nc images' [rows, L] blocks side by side as one [rows, nc·L] matrix, and back */
   sideBySideF32(src: number, dst: number, rows: number, nc: number, L: number): void;
   splitSideBySideF32(src: number, dst: number, rows: number, nc: number, L: number): void;
+  // the helper thread (assembly/threads.ts; no-ops in the single-memory builds)
+  attachHelper(ctl: number, minFlops: number): void;
+  detachHelper(): void;
+  helperLoop(ctl: number): void;
   rmspropF32(
     p: number, g: number, sq: number, buf: number, ga: number, n: number,
     lr: number, alpha: number, c: number, eps: number, weightDecay: number, momentum: number,
@@ -61,7 +70,12 @@ export type GemmVariant = "relaxed-simd" | "simd";
 export interface LoadedGemm {
   exports: GemmExports;
   variant: GemmVariant;
+  /** the threaded build: its compiled module and the shared memory a helper thread's instance imports */
+  shared?: { module: WebAssembly.Module; memory: WebAssembly.Memory };
 }
+
+/** Pages of the shared memory's maximum: the 4 GiB a 32-bit wasm memory can address. */
+const SHARED_MAX_PAGES = 65536;
 
 const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
@@ -92,16 +106,22 @@ export function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
   return out;
 }
 
+function abort(): never {
+  throw new Error("gradlens wasm kernel abort");
+}
+
 function instantiate(bytes: Uint8Array<ArrayBuffer>): GemmExports {
   const mod = new WebAssembly.Module(bytes);
-  const inst = new WebAssembly.Instance(mod, {
-    env: {
-      abort(): never {
-        throw new Error("gradlens wasm kernel abort");
-      },
-    },
-  });
+  const inst = new WebAssembly.Instance(mod, { env: { abort } });
   return inst.exports as unknown as GemmExports;
+}
+
+/** The threaded build on a fresh shared memory; throws where threads or SharedArrayBuffer are missing. */
+function instantiateShared(bytes: Uint8Array<ArrayBuffer>): Pick<LoadedGemm, "exports" | "shared"> {
+  const module = new WebAssembly.Module(bytes);
+  const memory = new WebAssembly.Memory({ initial: 1, maximum: SHARED_MAX_PAGES, shared: true });
+  const inst = new WebAssembly.Instance(module, { env: { memory, abort } });
+  return { exports: inst.exports as unknown as GemmExports, shared: { module, memory } };
 }
 
 const cache = new Map<string, LoadedGemm | null>();
@@ -110,27 +130,32 @@ const cache = new Map<string, LoadedGemm | null>();
  * Returns the instantiated module, or null when WebAssembly or SIMD is not
  * available. "auto" picks the relaxed-SIMD (FMA) build when the engine
  * validates it and the plain SIMD build otherwise; a specific variant can be
- * requested (tests run both). Cached per realm (each worker gets its own).
+ * requested (tests run both). `shared` asks for the threaded build on a shared
+ * memory (null where threads or SharedArrayBuffer are unavailable: callers then
+ * load the single-thread build). Cached per realm (each worker gets its own).
  */
-export function loadGemm(mode: "auto" | GemmVariant = "auto"): LoadedGemm | null {
-  const hit = cache.get(mode);
+export function loadGemm(mode: "auto" | GemmVariant = "auto", options: { shared?: boolean } = {}): LoadedGemm | null {
+  const shared = options.shared === true;
+  const key = `${mode}${shared ? "+shared" : ""}`;
+  const hit = cache.get(key);
   if (hit !== undefined) return hit;
   let result: LoadedGemm | null = null;
-  if (typeof WebAssembly === "object" && typeof WebAssembly.Module === "function") {
+  const threads = !shared || typeof SharedArrayBuffer === "function";
+  if (typeof WebAssembly === "object" && typeof WebAssembly.Module === "function" && threads) {
     const candidates: Array<[GemmVariant, string]> = [];
-    if (mode !== "simd") candidates.push(["relaxed-simd", GEMM_RELAXED_BASE64]);
-    if (mode !== "relaxed-simd") candidates.push(["simd", GEMM_SIMD_BASE64]);
+    if (mode !== "simd") candidates.push(["relaxed-simd", shared ? GEMM_RELAXED_SHARED_BASE64 : GEMM_RELAXED_BASE64]);
+    if (mode !== "relaxed-simd") candidates.push(["simd", shared ? GEMM_SIMD_SHARED_BASE64 : GEMM_SIMD_BASE64]);
     for (const [variant, b64] of candidates) {
       try {
         const bytes = decodeBase64(b64);
         if (!WebAssembly.validate(bytes)) continue;
-        result = { exports: instantiate(bytes), variant };
+        result = shared ? { ...instantiateShared(bytes), variant } : { exports: instantiate(bytes), variant };
         break;
       } catch {
         // try the next variant / fall back to JS
       }
     }
   }
-  cache.set(mode, result);
+  cache.set(key, result);
   return result;
 }

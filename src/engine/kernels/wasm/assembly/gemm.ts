@@ -13,7 +13,9 @@
 //
 // Memory: all pointers are byte offsets chosen by the JS host. The host lays
 // out A, B, C and a workspace of `gemmWorkBytes(...)` bytes above heapBase().
-// When compiled with relaxed-simd enabled, the kernel uses relaxed_madd (FMA).
+// When compiled with relaxed-simd enabled, the kernel uses relaxed_madd (FMA). When compiled with
+// threads (shared memory), large products are split with a helper thread: see threads.ts.
+import { gemmShared } from "./threads";
 
 // Rows per micro tile. 12 accumulators fit V8's 15 allocatable xmm registers
 // only with FMA (no temporary for the product); with mul+add use 5 rows.
@@ -25,8 +27,11 @@ let MC: i32 = MR * 12; // rows of A per block (multiple of MR); A block = MC×KC
 let KC: i32 = 256; // depth per block
 let NC: i32 = 2048; // columns of B per block (multiple of 8)
 
-// Scratch tile for partial (edge) micro tiles: MR rows × 32 bytes.
-const TILE: usize = memory.data(MR * PANEL_BYTES, 16);
+// Scratch tile for partial (edge) micro tiles: MR rows × 32 bytes at the end of the caller's
+// workspace. A global, not static data, so each thread (instance) uses its own workspace's tile and
+// the module has no data segment a second instance on the shared memory would re-initialize.
+const TILE_BYTES: i32 = MR * PANEL_BYTES;
+let TILE: usize = 0;
 
 export function heapBase(): usize {
   return (__heap_base + 15) & ~(15 as usize);
@@ -60,7 +65,7 @@ export function gemmWorkBytes(m: i32, k: i32, n: i32, elemBytes: i32): i32 {
   const mc = roundUp(min(MC, m), MR);
   const kc = min(KC, k);
   const nc = roundUp(min(NC, n), nr);
-  return (mc * kc + kc * nc) * elemBytes + 64;
+  return (mc * kc + kc * nc) * elemBytes + TILE_BYTES + 64;
 }
 
 // ---------------------------------------------------------------------------
@@ -279,35 +284,38 @@ function microKernel<T>(
 // ---------------------------------------------------------------------------
 // Driver
 
+/**
+ * Block [i0:i1, j0:j1] of the product, written (or added) at `out` = that block's first element,
+ * rows `ldo` elements apart (C itself: out = &C[i0][j0], ldo = n; or a thread's private copy).
+ */
 @inline
-function gemm<T>(
-  a: usize, b: usize, c: usize, m: i32, k: i32, n: i32,
+export function gemmRange<T>(
+  a: usize, b: usize, out: usize, ldo: i32, m: i32, k: i32, n: i32,
   transA: bool, transB: bool, accumulate: bool, work: usize,
+  i0: i32, i1: i32, j0: i32, j1: i32,
 ): void {
   const es = sizeof<T>();
   const NR = PANEL_BYTES / <i32>es;
-  const ldc = <usize>n * es;
-  if (k <= 0) {
-    if (!accumulate) memory.fill(c, 0, <usize>m * <usize>n * es);
-    return;
-  }
+  const ldc = <usize>ldo * es;
   const mcMax = roundUp(min(MC, m), MR);
   const kcMax = min(KC, k);
+  const ncMax = roundUp(min(NC, n), NR);
   const pA = (work + 15) & ~(15 as usize);
   const pB = pA + <usize>(mcMax * kcMax) * es;
-  for (let jc = 0; jc < n; jc += NC) {
-    const nc = min(NC, n - jc);
+  TILE = pB + <usize>(kcMax * ncMax) * es;
+  for (let jc = j0; jc < j1; jc += NC) {
+    const nc = min(NC, j1 - jc);
     for (let pc = 0; pc < k; pc += KC) {
       const kc = min(KC, k - pc);
       const add = accumulate || pc > 0;
       packB<T>(b, transB, k, n, pc, jc, kc, nc, pB);
-      for (let ic = 0; ic < m; ic += MC) {
-        const mc = min(MC, m - ic);
+      for (let ic = i0; ic < i1; ic += MC) {
+        const mc = min(MC, i1 - ic);
         packA<T>(a, transA, m, k, ic, pc, mc, kc, pA);
         for (let jr = 0; jr < nc; jr += NR) {
           const nr = min(NR, nc - jr);
           const pb = pB + <usize>(jr * kc) * es;
-          const cBase = c + (<usize>ic * <usize>n + <usize>(jc + jr)) * es;
+          const cBase = out + <usize>(ic - i0) * ldc + <usize>(jc + jr - j0) * es;
           for (let ir = 0; ir < mc; ir += MR) {
             const mr = min(MR, mc - ir);
             microKernel<T>(
@@ -318,6 +326,21 @@ function gemm<T>(
       }
     }
   }
+}
+
+@inline
+function gemm<T>(
+  a: usize, b: usize, c: usize, m: i32, k: i32, n: i32,
+  transA: bool, transB: bool, accumulate: bool, work: usize,
+): void {
+  if (k <= 0) {
+    if (!accumulate) memory.fill(c, 0, <usize>m * <usize>n * sizeof<T>());
+    return;
+  }
+  if (ASC_FEATURE_THREADS) {
+    if (gemmShared<T>(a, b, c, m, k, n, transA, transB, accumulate, work)) return;
+  }
+  gemmRange<T>(a, b, c, n, m, k, n, transA, transB, accumulate, work, 0, m, 0, n);
 }
 
 /** f32 GEMM. Pointers are byte offsets into this module's memory. */

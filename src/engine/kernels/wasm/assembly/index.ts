@@ -1,5 +1,8 @@
 // @ts-nocheck -- AssemblyScript source (compiled by scripts/build-wasm.mjs), not plain TypeScript.
 // The wasm module's entry: one module (one memory) holds every kernel.
-export * from "./gemm";
+export {
+  heapBase, setBlocking, blockMC, blockKC, blockNC, gemmWorkBytes, microKernelF32, microKernelF64, sgemm, dgemm,
+} from "./gemm";
 export * from "./optim";
 export * from "./im2col";
+export { attachHelper, detachHelper, helperLoop } from "./threads";

@@ -1,0 +1,93 @@
+/**
+ * The helper thread for large GEMMs (assembly/threads.ts: how the two threads share a product): the seam between the engine, which has no
+ * threads of its own (no Node-only APIs here), and a host that can start one (the check's child:
+ * src/runner/kernelThread.ts starts a worker_threads Worker). The host hands over a starter; when the
+ * kernels load, they take the threaded build on a shared memory, reserve the control block and the
+ * helper's workspace, and call the starter once with what the helper thread's instance needs.
+ */
+import type { GemmExports } from "./wasm/loader";
+
+/** What a helper thread needs: the compiled module, the shared memory, the control block's address. */
+export interface HelperThreadInit {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  control: number;
+}
+
+/** Starts a thread that instantiates `module` on `memory` and calls `helperLoop(control)`; may throw. */
+export type HelperThreadStarter = (init: HelperThreadInit) => void;
+
+/**
+ * Products of at least this many FLOPs (2·m·k·n, 4 MFLOP ≈ 128³) are split between the two threads.
+ * Below it a product takes ~0.1 ms on one core, about what waking a sleeping helper takes, and a
+ * product that cuts into fewer than two 64-wide panels stays on one thread anyway. `npm run bench`
+ * prints the two-thread speed-up at n³ for n = 64…512 to check the choice on a given machine (not
+ * yet measured on a quiet one: this session's machine ran at load 15–20).
+ */
+export const DEFAULT_THREAD_MIN_FLOPS = 4e6;
+
+// control block fields (byte offsets; assembly/threads.ts documents the layout)
+const HELPER_PANELS = 12;
+const HELPER_WORK = 16;
+const HELPER_WORK_BYTES = 20;
+const ALIVE = 72;
+const HELPER_BUF = 76;
+const HELPER_BUF_BYTES = 80;
+const CONTROL_BYTES = 384;
+/** The helper's private copy of one panel of C (a product whose panel is larger stays on one thread). */
+const PANEL_BUFFER_BYTES = 4 << 20;
+
+/** A realm's helper thread: the block it serves and the memory it lives in. */
+export interface HelperThread {
+  control: number;
+  memory: WebAssembly.Memory;
+}
+
+const align64 = (x: number): number => Math.ceil(x / 64) * 64;
+
+/**
+ * Lays out the control block and the helper's workspace from `base` (the memory must already hold
+ * them: see helperBytes) and starts the thread. Returns the thread, or null when the starter failed
+ * (the kernels then stay on one thread).
+ */
+export function startHelper(
+  ex: GemmExports, shared: { module: WebAssembly.Module; memory: WebAssembly.Memory },
+  control: number, start: HelperThreadStarter, minFlops: number,
+): HelperThread | null {
+  const i32 = new Int32Array(shared.memory.buffer);
+  i32.fill(0, control >> 2, (control + CONTROL_BYTES) >> 2);
+  const work = control + CONTROL_BYTES;
+  const workBytes = align64(helperWorkBytes(ex));
+  i32[(control + HELPER_WORK) >> 2] = work;
+  i32[(control + HELPER_WORK_BYTES) >> 2] = workBytes;
+  i32[(control + HELPER_BUF) >> 2] = work + workBytes;
+  i32[(control + HELPER_BUF_BYTES) >> 2] = PANEL_BUFFER_BYTES;
+  try {
+    start({ module: shared.module, memory: shared.memory, control });
+  } catch {
+    return null;
+  }
+  ex.attachHelper(control, minFlops);
+  return { control, memory: shared.memory };
+}
+
+/** The helper's workspace: the most any product needs with the current blocking (f64). */
+function helperWorkBytes(ex: GemmExports): number {
+  const big = 1 << 20;
+  return ex.gemmWorkBytes(big, big, big, 8);
+}
+
+/** Bytes from the control block's address to the end of the helper's workspace and panel buffer (64-aligned). */
+export function helperBytes(ex: GemmExports): number {
+  return CONTROL_BYTES + align64(helperWorkBytes(ex)) + PANEL_BUFFER_BYTES;
+}
+
+/** Panels the helper thread has computed so far (tests and benchmarks). */
+export function helperPanels(t: HelperThread): number {
+  return Atomics.load(new Int32Array(t.memory.buffer), (t.control + HELPER_PANELS) >> 2);
+}
+
+/** True once the helper thread runs its loop. */
+export function helperAlive(t: HelperThread): boolean {
+  return Atomics.load(new Int32Array(t.memory.buffer), (t.control + ALIVE) >> 2) === 1;
+}

@@ -1,0 +1,259 @@
+// @ts-nocheck -- AssemblyScript source (compiled by scripts/build-wasm.mjs), not plain TypeScript.
+//
+// Two threads for one large GEMM (the shared-memory builds only, compiled with threads): C is cut
+// into panels (columns, or rows when C is taller than wide) that the calling thread and one helper
+// thread claim through an atomic counter. The caller never waits on a helper that is late,
+// descheduled (the other core busy) or never started:
+//  - the helper computes a panel into a private buffer and copies it into C only if it "commits"
+//    the panel (a compare-and-swap on the panel's state) before the caller takes it over;
+//  - the caller, out of unclaimed panels, takes over each helper panel that is not committed yet
+//    (at once if the helper has not started it, after about twice its expected time otherwise)
+//    and computes it into C itself; the helper then drops its copy.
+// So a product costs at most a little more than on one thread. Each panel is the single-threaded
+// driver on a sub-range with the same blocking (a += panel starts from C's own values), so the
+// result is bitwise the single-threaded one whichever thread computes which panel.
+//
+// The control block (CONTROL bytes at a host-chosen, 8-aligned address `ctl` in the shared memory):
+//   0  i64 claim word: generation << 32 | panels << 16 | next panel
+//  12  i32 panels committed by the helper (a statistic)
+//  16  i32 helper's workspace  20 i32 its bytes  24.. the job: a, b, c, m, k, n, flags, step, MC, KC, NC
+//  72  i32 1 once the helper thread runs its loop   76 i32 helper's panel buffer  80 i32 its bytes
+// 128  i32 state of each panel (MAX_PANELS): FREE, HELPER (computing), COMMITTING, COMMITTED, CALLER
+// A job's fields are written before its claim word is published and stay put until every panel is
+// done; a thread reads them only after it claimed a panel, so it always reads the live job's.
+import { gemmRange, gemmWorkBytes, setBlocking, blockMC, blockKC, blockNC } from "./gemm";
+
+const WORD = 0;
+const HELPER_PANELS = 12;
+const HELPER_WORK = 16;
+const HELPER_WORK_BYTES = 20;
+const JOB = 24; // a, b, c, m, k, n, flags, step, MC, KC, NC: 11 × i32
+const ALIVE = 72;
+const HELPER_BUF = 76;
+const HELPER_BUF_BYTES = 80;
+const STATES = 128;
+const MAX_PANELS = 64; // the block is STATES + 4·MAX_PANELS = 384 bytes (the host reserves it)
+
+// a panel's state
+const FREE = 0; // not started (unclaimed, or claimed by the helper that has not begun it)
+const HELPER = 1;
+const COMMITTING = 2;
+const COMMITTED = 3;
+const CALLER = 4;
+
+const F_TRANS_A = 1;
+const F_TRANS_B = 2;
+const F_ACCUMULATE = 4;
+const F_F64 = 8;
+const F_ROWS = 16;
+
+/** Panels per product: enough that the two threads finish together when one starts late. */
+const PANELS = 16;
+/** The narrowest panel (columns, or rows): narrower ones spend too much time repacking the other operand. */
+const MIN_PANEL = 64;
+/** The caller waits for a started helper panel up to its time at this rate (FLOP per ns) before taking it over. */
+const PATIENCE_FLOPS_PER_NS: f64 = 20;
+
+// this instance's side: the control block (0 = no helper) and the smallest product (2·m·k·n) to split
+let CTL: usize = 0;
+let MIN_FLOPS: f64 = 0;
+
+/** Calls from now on split products of at least minFlops with the helper thread that serves ctl. */
+export function attachHelper(ctl: usize, minFlops: f64): void {
+  CTL = ctl;
+  MIN_FLOPS = minFlops;
+}
+
+/** Back to one thread (the helper keeps waiting; it costs nothing). */
+export function detachHelper(): void {
+  CTL = 0;
+}
+
+@inline
+function roundUp(x: i32, q: i32): i32 {
+  return ((x + q - 1) / q) * q;
+}
+
+/** Claims the next panel of the live job: its index, or −1 when none is left. */
+@inline
+function claim(ctl: usize): i32 {
+  for (;;) {
+    const v = atomic.load<i64>(ctl + WORD);
+    const next = <i32>(v & 0xffff);
+    const panels = <i32>((v >> 16) & 0xffff);
+    if (next >= panels) return -1;
+    if (atomic.cmpxchg<i64>(ctl + WORD, v, v + 1) == v) return next;
+  }
+  return -1; // unreachable (the compiler asks for a return)
+}
+
+@inline
+function state(ctl: usize, p: i32): usize {
+  return ctl + STATES + (<usize>p << 2);
+}
+
+/** Panel p's block of C, [I0, I1) × [J0, J1) (globals: AssemblyScript has no tuples). */
+let I0: i32 = 0, I1: i32 = 0, J0: i32 = 0, J1: i32 = 0;
+function panelBlock(ctl: usize, p: i32): void {
+  const m = load<i32>(ctl + JOB + 12);
+  const n = load<i32>(ctl + JOB + 20);
+  const flags = load<i32>(ctl + JOB + 24);
+  const step = load<i32>(ctl + JOB + 28);
+  const lo = p * step;
+  const rows = (flags & F_ROWS) != 0;
+  I0 = rows ? lo : 0;
+  I1 = rows ? min(m, lo + step) : m;
+  J0 = rows ? 0 : lo;
+  J1 = rows ? n : min(n, lo + step);
+}
+
+/**
+ * Runs panel p of the job in ctl with this thread's workspace, into C (buf = 0) or into the private
+ * buffer buf (rows J1 − J0 apart; for +=, C's block is copied in first).
+ */
+function runPanel(ctl: usize, p: i32, work: usize, buf: usize): void {
+  const a = <usize>load<i32>(ctl + JOB);
+  const b = <usize>load<i32>(ctl + JOB + 4);
+  const c = <usize>load<i32>(ctl + JOB + 8);
+  const m = load<i32>(ctl + JOB + 12);
+  const k = load<i32>(ctl + JOB + 16);
+  const n = load<i32>(ctl + JOB + 20);
+  const flags = load<i32>(ctl + JOB + 24);
+  panelBlock(ctl, p);
+  const i0 = I0, i1 = I1, j0 = J0, j1 = J1;
+  const tA = (flags & F_TRANS_A) != 0;
+  const tB = (flags & F_TRANS_B) != 0;
+  const acc = (flags & F_ACCUMULATE) != 0;
+  const es: usize = flags & F_F64 ? 8 : 4;
+  let out = c + (<usize>i0 * <usize>n + <usize>j0) * es;
+  let ldo = n;
+  if (buf != 0) {
+    if (acc) copyBlock(out, <usize>n * es, buf, <usize>(j1 - j0) * es, i1 - i0, <usize>(j1 - j0) * es);
+    out = buf;
+    ldo = j1 - j0;
+  }
+  if (flags & F_F64) gemmRange<f64>(a, b, out, ldo, m, k, n, tA, tB, acc, work, i0, i1, j0, j1);
+  else gemmRange<f32>(a, b, out, ldo, m, k, n, tA, tB, acc, work, i0, i1, j0, j1);
+}
+
+@inline
+function copyBlock(src: usize, srcStride: usize, dst: usize, dstStride: usize, rows: i32, bytes: usize): void {
+  for (let r = 0; r < rows; r++) memory.copy(dst + <usize>r * dstStride, src + <usize>r * srcStride, bytes);
+}
+
+/** The helper's private result of panel p into C (after it committed the panel). */
+function copyOut(ctl: usize, p: i32, buf: usize): void {
+  const c = <usize>load<i32>(ctl + JOB + 8);
+  const n = load<i32>(ctl + JOB + 20);
+  const es: usize = load<i32>(ctl + JOB + 24) & F_F64 ? 8 : 4;
+  panelBlock(ctl, p);
+  const w = <usize>(J1 - J0) * es;
+  copyBlock(buf, w, c + (<usize>I0 * <usize>n + <usize>J0) * es, <usize>n * es, I1 - I0, w);
+}
+
+/**
+ * The caller's side: splits the product with the helper when one is attached and the product is
+ * large enough; false when the caller should run it alone.
+ */
+@inline
+export function gemmShared<T>(
+  a: usize, b: usize, c: usize, m: i32, k: i32, n: i32,
+  transA: bool, transB: bool, accumulate: bool, work: usize,
+): bool {
+  const ctl = CTL;
+  if (ctl == 0) return false;
+  const flops = 2.0 * <f64>m * <f64>k * <f64>n;
+  if (flops < MIN_FLOPS) return false;
+  const es = sizeof<T>();
+  // the helper's workspace must hold what this product's blocking needs
+  if (gemmWorkBytes(m, k, n, <i32>es) > load<i32>(ctl + HELPER_WORK_BYTES)) return false;
+  const rows = m > n;
+  const extent = rows ? m : n;
+  const other = rows ? n : m;
+  const quantum = rows ? blockMC() : 32 / <i32>es;
+  const step = roundUp(max(MIN_PANEL, (extent + PANELS - 1) / PANELS), quantum);
+  const panels = (extent + step - 1) / step;
+  if (panels < 2 || panels > MAX_PANELS) return false;
+  // and its buffer one panel
+  if (<f64>step * <f64>other * <f64>es > <f64>load<i32>(ctl + HELPER_BUF_BYTES)) return false;
+  let flags = (transA ? F_TRANS_A : 0) | (transB ? F_TRANS_B : 0) | (accumulate ? F_ACCUMULATE : 0);
+  if (es == 8) flags |= F_F64;
+  if (rows) flags |= F_ROWS;
+  store<i32>(ctl + JOB, <i32>a);
+  store<i32>(ctl + JOB + 4, <i32>b);
+  store<i32>(ctl + JOB + 8, <i32>c);
+  store<i32>(ctl + JOB + 12, m);
+  store<i32>(ctl + JOB + 16, k);
+  store<i32>(ctl + JOB + 20, n);
+  store<i32>(ctl + JOB + 24, flags);
+  store<i32>(ctl + JOB + 28, step);
+  store<i32>(ctl + JOB + 32, blockMC());
+  store<i32>(ctl + JOB + 36, blockKC());
+  store<i32>(ctl + JOB + 40, blockNC());
+  for (let p = 0; p < panels; p++) atomic.store<i32>(state(ctl, p), FREE);
+  const generation = (atomic.load<i64>(ctl + WORD) >>> 32) + 1;
+  // publishing the claim word (sequentially consistent) makes the job's fields visible with it
+  atomic.store<i64>(ctl + WORD, (generation << 32) | (<i64>panels << 16));
+  atomic.notify(ctl + WORD, 1);
+  let mine: u64 = 0;
+  for (let p = claim(ctl); p >= 0; p = claim(ctl)) {
+    runPanel(ctl, p, work, 0);
+    mine |= (<u64>1) << <u64>p;
+  }
+  // every panel is claimed: the helper's are committed, or taken over
+  const patience = <i64>(flops / <f64>panels / PATIENCE_FLOPS_PER_NS) + 100_000;
+  for (let p = 0; p < panels; p++) {
+    if (mine & ((<u64>1) << <u64>p)) continue;
+    const at = state(ctl, p);
+    let waited = false;
+    for (;;) {
+      const s = atomic.load<i32>(at);
+      if (s == COMMITTED) break;
+      if (s == HELPER && !waited) {
+        memory.atomic.wait32(at, HELPER, patience);
+        waited = true;
+        continue;
+      }
+      if (s == FREE || s == HELPER) {
+        if (atomic.cmpxchg<i32>(at, s, CALLER) == s) {
+          runPanel(ctl, p, work, 0);
+          break;
+        }
+        continue;
+      }
+      memory.atomic.wait32(at, COMMITTING, -1); // the helper is copying its result into C
+    }
+  }
+  return true;
+}
+
+/**
+ * The helper thread's loop (another instance of this module on the same memory): serves the jobs
+ * published in ctl with its own workspace and buffer; never returns (the thread ends with its process).
+ */
+export function helperLoop(ctl: usize): void {
+  if (!ASC_FEATURE_THREADS) return;
+  const work = <usize>load<i32>(ctl + HELPER_WORK);
+  const buf = <usize>load<i32>(ctl + HELPER_BUF);
+  atomic.store<i32>(ctl + ALIVE, 1);
+  for (;;) {
+    const v = atomic.load<i64>(ctl + WORD);
+    const p = claim(ctl);
+    if (p < 0) {
+      // nothing to do: sleep until a new job is published (a changed word wakes us too)
+      memory.atomic.wait64(ctl + WORD, v, -1);
+      continue;
+    }
+    const at = state(ctl, p);
+    if (atomic.cmpxchg<i32>(at, FREE, HELPER) != FREE) continue; // the caller took it over
+    // the job's blocking, so panels are bitwise what the caller would compute
+    setBlocking(load<i32>(ctl + JOB + 32), load<i32>(ctl + JOB + 36), load<i32>(ctl + JOB + 40));
+    runPanel(ctl, p, work, buf);
+    if (atomic.cmpxchg<i32>(at, HELPER, COMMITTING) == HELPER) {
+      copyOut(ctl, p, buf);
+      atomic.add<i32>(ctl + HELPER_PANELS, 1);
+      atomic.store<i32>(at, COMMITTED);
+    }
+    atomic.notify(at, 1);
+  }
+}
