@@ -12,7 +12,7 @@ import {
   useHelperThread,
 } from "../../../src/engine/kernels/matmul";
 import { DEFAULT_THREAD_MIN_FLOPS } from "../../../src/engine/kernels/threads";
-import { convForwardInto, convWeightGradInto } from "../../../src/engine/kernels/conv";
+import { convBackwardInto, convForwardInto } from "../../../src/engine/kernels/conv";
 import { im2colGeometry } from "../../../src/engine/kernels/im2col";
 import { startKernelThread } from "../../../src/runner/kernelThread";
 import { enableRelaxedSimd, expectClose, naiveMatmul, randArray } from "./util";
@@ -125,7 +125,7 @@ for (const variant of ["simd", "relaxed-simd"] as const) {
         const y = new Float32Array(4 * 32 * 400);
         const dw = new Float32Array(32 * 144);
         convForwardInto(x, w, y, d);
-        convWeightGradInto(x, gy, dw, d);
+        convBackwardInto(x, w, gy, null, dw, d);
         return { y, dw };
       };
       const before = helperThreadStats()!.panels;
