@@ -124,16 +124,17 @@ describe("a failed run, never the host's death", () => {
 });
 
 describe("limits that hold", () => {
-  it("the time limit kills a file blocked in execSync, and the command it ran", async () => {
+  // the editor's wording: the limit is named as the user sets it there (checkCommand.ts)
+  it("the time limit kills a file blocked in execSync, and the command it ran; its message names the caller's setting", async () => {
     const started = Date.now();
     const trace = await run("block.ts", [
       'import { randn } from "gradlens";',
       'import { execSync } from "node:child_process";',
       "randn(2).relu();",
       'execSync("sleep 30");',
-    ], { timeoutMs: 4000 });
+    ], { timeoutMs: 4000, limitNames: { timeout: "setting gradlens.timeoutSeconds", memory: "setting gradlens.memoryLimitMb" } });
     expect(Date.now() - started).toBeLessThan(4000 + 5000); // generous: the machine may be loaded
-    expect(trace.error).toMatchObject({ kind: "timeout", message: "the file did not finish within 4 s (--timeout)", file: "block.ts", line: 3 });
+    expect(trace.error).toMatchObject({ kind: "timeout", message: "the file did not finish within 4 s (setting gradlens.timeoutSeconds)", file: "block.ts", line: 3 });
   });
 
   it("a timeout longer than a timer holds (1e12 ms, Infinity) is a long limit, not a stop at once", async () => {
@@ -216,7 +217,7 @@ describe("limits that hold", () => {
   it("without the host's watchdog, the child stops itself at 90 % of the limit in an engine loop, with its trace", async () => {
     const trace = await run("grow.ts", ['import { randn } from "gradlens";', "const w = randn(2, { requiresGrad: true });", "const kept: unknown[] = [];", "for (;;) kept.push(randn(1_000_000));"], { memoryMb: 384, timeoutMs: 60_000, memoryWatchdog: false });
     expect(trace.error).toMatchObject({ kind: "memory", file: "grow.ts", line: 4 });
-    expect(trace.error?.message).toMatch(/^the file used more than its 384 MB memory limit \(--memory\): \d+ MB resident$/);
+    expect(trace.error?.message).toMatch(/^the file used more than its 384 MB memory limit \(memoryMb\): \d+ MB resident$/); // no names given: the API's option
     expect(trace.leaves[0]?.name).toBe("w"); // the child's own trace, not an empty one
     expect(trace.leaves.length).toBeGreaterThan(10);
   }, 90_000);

@@ -2,8 +2,9 @@
 GradLens Trace (src/trace/schema.ts, version 1) as JSON. Standard library and torch only.
 
 Usage: python gradlens_tracer.py OUT.json CONFIG.json SCRIPT [ARGS...]
-CONFIG: {"steps": N, "timeoutMs": T, "memoryMb": M, "displayRoot": DIR or null}
-(displayRoot: sites are written relative to it, as `gradlens check` prints them; null: absolute).
+CONFIG: {"steps": N, "timeoutMs": T, "memoryMb": M, "messages": {"timeout": S, "memory": S}, "displayRoot": DIR or null}
+(displayRoot: sites are written relative to it, as `gradlens check` prints them; null: absolute;
+messages: the runner's wording of a limit stop, naming the caller's option or setting).
 
 What it observes and how (each the torch 1.13 / 2.x public seam):
 - ops, detach, requires_grad and .grad assignments: a TorchFunctionMode (the outermost torch call
@@ -73,11 +74,6 @@ def optimizer_construction_lines(source, optimizer_names):
 def ordinal(n):
     suffix = "th" if 11 <= n % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
-
-
-def format_seconds(ms):
-    s = ms / 1000
-    return f"{int(s)} s" if float(s).is_integer() else f"{s:.1f} s"
 
 
 class StopRule:
@@ -1056,7 +1052,8 @@ def main(argv):
         optimizer_lines = []
     rule = StopRule(max(1, int(config.get("steps", 1))), time.monotonic() + timeout_ms / 1000 * PHASE_WAIT_SHARE)
     tracer = Tracer(torch, sites, rule, file_site["file"], optimizer_lines)
-    timeout_message = f"the file did not finish within {format_seconds(timeout_ms)} (--timeout)"
+    # the runner words the limits (src/runner/limits.ts), naming the caller's option or setting
+    timeout_message = config["messages"]["timeout"]
 
     deferred = [0]
 
@@ -1102,7 +1099,7 @@ def main(argv):
             error = run_error("exception", f"the file exited with status {code} (sys.exit)", error_site(e, sites, file_site))
     except BaseException as e:  # noqa: BLE001 — any failure of the script is the report's error
         kind = "memory" if is_memory_error(e) else "exception"
-        message = f"{type(e).__name__}: {e}" if kind == "exception" else f"the file used more than its {config.get('memoryMb', 1024)} MB memory limit (--memory)"
+        message = f"{type(e).__name__}: {e}" if kind == "exception" else config["messages"]["memory"]
         stack = "".join(traceback.format_exception(type(e), e, e.__traceback__))
         error = run_error(kind, message, error_site(e, sites, file_site), stack)
     finally:
