@@ -1,44 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runFile, type RunOptions } from "../../src/runner/run";
-import { stopSpare } from "../../src/runner/spare";
 import { validateTrace, type Trace } from "../../src/trace/schema";
-import { buildDist } from "./buildDist";
+import { useBuiltWorker } from "./buildDist";
 
 // Hostile and buggy model files through the runner API: each one is a failed run with its cause and
 // line — never the host's death (this test process is the host), a hang or a leftover process.
 
-let workerPath = "";
-let cleanup = () => {};
-let dir = "";
 // the runner's per-run directories go to os.tmpdir(): a private one here, so other test files'
 // runs cannot blur the "nothing left on disk" count
-let spoolRoot = "";
-const savedTmp = process.env.TMPDIR;
-
-beforeAll(async () => {
-  const built = await buildDist(["worker"]);
-  workerPath = join(built.dir, "worker.js");
-  cleanup = built.cleanup;
-  dir = mkdtempSync(join(tmpdir(), "gradlens-hostile-"));
-  spoolRoot = mkdtempSync(join(tmpdir(), "gradlens-spool-"));
-  process.env.TMPDIR = spoolRoot;
-}, 60_000);
-
-afterAll(() => {
-  if (savedTmp === undefined) delete process.env.TMPDIR;
-  else process.env.TMPDIR = savedTmp;
-  rmSync(spoolRoot, { recursive: true, force: true });
-  stopSpare();
-  cleanup();
-  rmSync(dir, { recursive: true, force: true });
-});
+const worker = useBuiltWorker("hostile", { privateTmpdir: true });
 
 async function run(name: string, lines: string[], options: RunOptions = {}): Promise<Trace> {
-  writeFileSync(join(dir, name), lines.join("\n") + "\n");
-  const trace = await runFile(name, { workerPath, cwd: dir, timeoutMs: 10_000, ...options });
+  writeFileSync(join(worker.dir, name), lines.join("\n") + "\n");
+  const trace = await runFile(name, { workerPath: worker.workerPath, cwd: worker.dir, timeoutMs: 10_000, ...options });
   expect(validateTrace(trace)).toEqual([]);
   return trace;
 }
@@ -54,7 +31,7 @@ const alive = (pid: number) => {
 
 /** Runs a file that starts a process and writes its pid (`writePid`); returns that pid. */
 async function spawnedPid(name: string, body: string[], options: RunOptions = {}, errorKind: string | null = null): Promise<number> {
-  const pidFile = join(dir, `${name}.pid`);
+  const pidFile = join(worker.dir, `${name}.pid`);
   const trace = await run(name, [
     'import "gradlens";',
     'import { spawn } from "node:child_process";',
@@ -161,7 +138,7 @@ describe("limits that hold", () => {
   });
 
   it("children the file spawned die with the check", async () => {
-    const pidFile = join(dir, "child.pid");
+    const pidFile = join(worker.dir, "child.pid");
     const trace = await run("spawn.ts", [
       'import "gradlens";',
       'import { spawn } from "node:child_process";',
@@ -306,7 +283,7 @@ describe("console lines printed before the end survive it", () => {
 
 describe("the host trusts nothing the child sends", () => {
   it("a message naming a trace file outside the run's directory is refused", async () => {
-    const trace = await run("forge.ts", ['import "gradlens";', 'import { writeSync } from "node:fs";', 'writeSync(3, JSON.stringify({ type: "done", file: "/etc/hostname" }) + "\\n");', "for (;;) {}"], { timeoutMs: 1500 });
+    const trace = await run("forge.ts", ['import "gradlens";', 'import { writeSync } from "node:fs";', 'writeSync(3, JSON.stringify({ type: "done", file: "/etc/hostname" }) + "\\n");', "for (;;) {}"], { timeoutMs: 5000 });
     expect(trace.error).toMatchObject({ kind: "exception", message: "the check's child process sent an invalid trace: it named a file outside its spool directory" });
   });
 
@@ -316,7 +293,7 @@ describe("the host trusts nothing the child sends", () => {
   });
 
   it("leaves nothing on disk", () => {
-    expect(tmpdir()).toBe(spoolRoot);
-    expect(readdirSync(spoolRoot)).toEqual([]);
+    expect(tmpdir()).toBe(worker.spoolRoot);
+    expect(readdirSync(worker.spoolRoot)).toEqual([]);
   });
 });
