@@ -23,6 +23,8 @@ export interface WorkerInput {
   memoryMb: number;
   /** how the user sets the limits, for the messages */
   limitNames: LimitNames;
+  /** tests: how often a repeated record is kept (src/trace/repeats.ts); default REPEATS_KEPT */
+  repeatsKept?: number;
   /** a directory of this run's, removed by the host afterwards: traces are written there, not piped */
   spoolDir: string;
 }

@@ -39,6 +39,8 @@ export interface RunOptions {
   memoryWatchdog?: boolean;
   /** how the caller's user sets the limits, named in limit messages (default: these options' names) */
   limitNames?: LimitNames;
+  /** tests: how often a repeated record is kept before it is only counted (src/trace/repeats.ts) */
+  repeatsKept?: number;
 }
 
 export const DEFAULTS = { timeoutMs: 10_000, memoryMb: 1024, steps: 1 } as const;
@@ -101,7 +103,7 @@ export async function runFile(file: string, options: RunOptions = {}): Promise<T
   const spoolDir = mkdtempSync(join(tmpdir(), "gradlens-run-"));
   const input: WorkerInput = {
     file, absFile, cwd, code: bundle.code, map: bundle.map, outDir: bundle.outDir, steps, timeoutMs, memoryMb,
-    limitNames, deadline, softDeadline: deadline - softDeadlineReserveMs(timeoutMs), spoolDir,
+    limitNames, repeatsKept: options.repeatsKept, deadline, softDeadline: deadline - softDeadlineReserveMs(timeoutMs), spoolDir,
   };
   try {
     const ctx: Context = { file, fileSite, timeoutMs, memoryMb, limitNames, spoolDir, elapsed: 0 };

@@ -112,6 +112,7 @@ function run(input: WorkerInput): void {
     stop: policy,
     onStop: (info) => finish(info, errorForStop(info)),
     optimizerSites: optimizerConstructionSites(input.code, sourceMap),
+    repeatsKept: input.repeatsKept,
   });
 
   /** Written whole, then renamed: a kill mid-write leaves the previous snapshot intact. */
