@@ -1,5 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { isAnalysisFailure, runCheck } from "../runner/check";
+import { CLI_LIMIT_NAMES } from "../runner/limits";
 import { InstallError } from "../runner/run";
 import { parseArgs, USAGE, type CheckArgs } from "./args";
 import { EXIT, exitCodeFor, type ExitCode } from "./exitCode";
@@ -29,6 +30,7 @@ async function check(args: CheckArgs): Promise<ExitCode> {
       steps: args.steps,
       timeoutMs: args.timeoutMs,
       memoryMb: args.memoryMb,
+      limitNames: CLI_LIMIT_NAMES, // a limit stop names the option that sets it
       python: args.python,
       scriptArgs: args.scriptArgs,
       signal: controller.signal,

@@ -1,4 +1,5 @@
 import type { Site } from "../trace/schema";
+import type { LimitNames } from "./limits";
 
 // What the runner hands the child process (one JSON value on its stdin), and what the child writes
 // back (one JSON value per line on fd 3, see childProcess.ts). Traces go through files: a pipe moves
@@ -20,6 +21,10 @@ export interface WorkerInput {
   /** Date.now() at which the child stops the file itself, leaving time to write its trace */
   softDeadline: number;
   memoryMb: number;
+  /** how the user sets the limits, for the messages */
+  limitNames: LimitNames;
+  /** tests: how often a repeated record is kept (src/trace/repeats.ts); default REPEATS_KEPT */
+  repeatsKept?: number;
   /** a directory of this run's, removed by the host afterwards: traces are written there, not piped */
   spoolDir: string;
 }

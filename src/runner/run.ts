@@ -8,7 +8,7 @@ import { schemaErrors, validateTrace } from "../trace/validate";
 import { emptyTrace } from "../trace/emptyTrace";
 import { bundleUserFile } from "./bundle";
 import { displayPathFor } from "./paths";
-import { formatSeconds, memoryMessage } from "./stopRule";
+import { API_LIMIT_NAMES, memoryMessage, residentDetail, timeoutMessage, type LimitNames } from "./limits";
 import type { ChildOutcome } from "./childProcess";
 import { prestart, takeChild } from "./spare";
 import { ConsoleCapture } from "./consoleCapture";
@@ -38,6 +38,10 @@ export interface RunOptions {
   overlay?: ReadonlyMap<string, string>;
   /** false turns off the host's resident-size watchdog, leaving the limit as it holds without /proc (tests) */
   memoryWatchdog?: boolean;
+  /** how the caller's user sets the limits, named in limit messages (default: these options' names) */
+  limitNames?: LimitNames;
+  /** tests: how often a repeated record is kept before it is only counted (src/trace/repeats.ts) */
+  repeatsKept?: number;
 }
 
 export const DEFAULTS = { timeoutMs: 10_000, memoryMb: 1024, steps: 1 } as const;
@@ -85,6 +89,7 @@ export async function runFile(file: string, options: RunOptions = {}): Promise<T
   const timeoutMs = Number.isNaN(options.timeoutMs) ? DEFAULTS.timeoutMs : Math.min(options.timeoutMs ?? DEFAULTS.timeoutMs, MAX_TIMEOUT_MS);
   const memoryMb = options.memoryMb ?? DEFAULTS.memoryMb;
   const steps = Math.max(1, Math.floor(options.steps ?? DEFAULTS.steps));
+  const limitNames = options.limitNames ?? API_LIMIT_NAMES;
   const absFile = resolve(cwd, file);
   const displayPath = displayPathFor(file, cwd);
   const fileSite: Site = { file: displayPath(absFile), line: 1, column: 1 };
@@ -106,10 +111,10 @@ export async function runFile(file: string, options: RunOptions = {}): Promise<T
   const spoolDir = mkdtempSync(join(tmpdir(), "gradlens-run-"));
   const input: WorkerInput = {
     file, absFile, cwd, code: bundle.code, map: bundle.map, outDir: bundle.outDir, steps, timeoutMs, memoryMb,
-    deadline, softDeadline: deadline - softDeadlineReserveMs(timeoutMs), spoolDir,
+    limitNames, repeatsKept: options.repeatsKept, deadline, softDeadline: deadline - softDeadlineReserveMs(timeoutMs), spoolDir,
   };
   try {
-    const ctx: Context = { file, fileSite, timeoutMs, memoryMb, spoolDir, elapsed: 0 };
+    const ctx: Context = { file, fileSite, timeoutMs, memoryMb, limitNames, spoolDir, elapsed: 0 };
     const { seen, outcome } = await runInChild(input, spec, options.signal, options.memoryWatchdog);
     if (options.keepWarm !== false) prestart(spec.key, spec.options);
     const trace = traceOf(seen, outcome, { ...ctx, elapsed: elapsed() });
@@ -159,6 +164,7 @@ interface Context {
   fileSite: Site;
   timeoutMs: number;
   memoryMb: number;
+  limitNames: LimitNames;
   spoolDir: string;
   elapsed: number;
 }
@@ -204,9 +210,9 @@ function endError(outcome: ChildOutcome, at: Site, ctx: Context): RunError {
   const fatal = outcome.output.lastLine(/FATAL ERROR|Fatal JavaScript|Fatal error|heap out of memory|Reached heap limit/i);
   switch (outcome.stoppedBy) {
     case "timeout":
-      return { kind: "timeout", message: `the file did not finish within ${formatSeconds(ctx.timeoutMs)} (--timeout)`, ...at };
+      return { kind: "timeout", message: timeoutMessage(ctx.timeoutMs, ctx.limitNames), ...at };
     case "memory":
-      return { kind: "memory", message: memoryMessage(ctx.memoryMb, outcome.peakRssBytes), ...at };
+      return { kind: "memory", message: memoryMessage(ctx.memoryMb, ctx.limitNames, residentDetail(outcome.peakRssBytes)), ...at };
     case "cancelled":
       return cancelledError(at);
     case "protocol":
@@ -214,7 +220,7 @@ function endError(outcome: ChildOutcome, at: Site, ctx: Context): RunError {
   }
   if (outcome.spawnError !== null) return { kind: "exception", message: `the check's process could not start: ${outcome.spawnError}`, ...at };
   if (fatal !== null && /memory|heap|allocation/i.test(fatal)) {
-    return { kind: "memory", message: `the file ran out of memory (--memory ${ctx.memoryMb}): ${fatal}`, ...at };
+    return { kind: "memory", message: memoryMessage(ctx.memoryMb, ctx.limitNames, fatal), ...at };
   }
   if (outcome.signal !== null) {
     return { kind: "exception", message: `the file's process was killed by ${outcome.signal}${fatal !== null ? `: ${fatal}` : ""}`, ...at };

@@ -1,4 +1,5 @@
 import type { StopPolicy } from "../trace/stop";
+import { API_LIMIT_NAMES, memoryMessage, residentDetail, timeoutMessage, type LimitNames } from "./limits";
 
 // The early-stop rule. A check needs one full training iteration, not the user's 10,000 epochs:
 //
@@ -28,6 +29,8 @@ export interface StopRuleOptions {
   memoryLimitBytes: number;
   /** the limit as the user gave it, for the message */
   memoryMb: number;
+  /** how the user sets the limits, for the messages (default: the runner API's option names) */
+  limitNames?: LimitNames;
 }
 
 const LONE_OPTIMIZER_FACTOR = 50;
@@ -86,24 +89,15 @@ export function createStopPolicy(options: StopRuleOptions): StopPolicy {
         }
       }
       if (Date.now() > options.deadline) {
-        return { reason: "timeout", message: `the file did not finish within ${formatSeconds(options.timeoutMs)} (--timeout)` };
+        return { reason: "timeout", message: timeoutMessage(options.timeoutMs, options.limitNames ?? API_LIMIT_NAMES) };
       }
       const now = Date.now();
       if (now < nextMemoryCheck) return null;
       nextMemoryCheck = now + MEMORY_CHECK_INTERVAL_MS;
       // resident size: the heap, typed arrays, wasm memory and buffers alike
       const used = process.memoryUsage.rss();
-      if (used > options.memoryLimitBytes) return { reason: "memory", message: memoryMessage(options.memoryMb, used) };
+      if (used > options.memoryLimitBytes) return { reason: "memory", message: memoryMessage(options.memoryMb, options.limitNames ?? API_LIMIT_NAMES, residentDetail(used)) };
       return null;
     },
   };
-}
-
-export function memoryMessage(memoryMb: number, bytes: number): string {
-  return `the file used more than its ${memoryMb} MB memory limit (--memory): ${Math.round(bytes / 2 ** 20)} MB resident`;
-}
-
-export function formatSeconds(ms: number): string {
-  const s = ms / 1000;
-  return `${Number.isInteger(s) ? s : s.toFixed(1)} s`;
 }

@@ -14,7 +14,8 @@ import { isStopSignal, StopSignal, type StopPolicy } from "../trace/stop";
 import { ENGINE_GLOBAL, REQUIRE_PARAM } from "./bundleNames";
 import { BundleSourceMap } from "./sourceMap";
 import { ConsoleCapture } from "./consoleCapture";
-import { createStopPolicy, formatSeconds, memoryMessage } from "./stopRule";
+import { createStopPolicy } from "./stopRule";
+import { memoryMessage, pendingMessage, residentDetail } from "./limits";
 import { describeThrown, installStackHook } from "./thrown";
 import { displayPathFor } from "./paths";
 import { exitProcess, post } from "./channel";
@@ -76,6 +77,7 @@ function run(input: WorkerInput): void {
     timeoutMs: input.timeoutMs,
     memoryLimitBytes: memoryLimitBytes * 0.9,
     memoryMb: input.memoryMb,
+    limitNames: input.limitNames,
   });
   let nextSnapshot = Date.now() + SNAPSHOT_EVERY_MS;
   const policy: StopPolicy = {
@@ -111,6 +113,7 @@ function run(input: WorkerInput): void {
     stop: policy,
     onStop: (info) => finish(info, errorForStop(info)),
     optimizerSites: optimizerConstructionSites(input.code, sourceMap),
+    repeatsKept: input.repeatsKept,
   });
 
   /** Written whole, then renamed: a kill mid-write leaves the previous snapshot intact. */
@@ -140,7 +143,7 @@ function run(input: WorkerInput): void {
     const peak = process.resourceUsage().maxRSS * 1024;
     if (error === null && peak > memoryLimitBytes) {
       const at = lastSite ?? fileSite;
-      error = { kind: "memory", message: memoryMessage(input.memoryMb, peak), ...at };
+      error = { kind: "memory", message: memoryMessage(input.memoryMb, input.limitNames, residentDetail(peak)), ...at };
       stopped = { reason: "memory", message: error.message, ...at };
     }
     send({ type: "done", file: writeTrace(recorder.finish(endState(stopped, error)), "trace") });
@@ -188,7 +191,7 @@ function run(input: WorkerInput): void {
       if (posted) return;
       if (process.getActiveResourcesInfo().every((r) => r === "PipeWrap" || r === "TTYWrap")) return;
       if (Date.now() > input.softDeadline) {
-        const info: StopInfo = { reason: "timeout", message: `the file's timers or callbacks were still pending after ${formatSeconds(input.timeoutMs)} (--timeout)` };
+        const info: StopInfo = { reason: "timeout", message: pendingMessage(input.timeoutMs, input.limitNames) };
         if (lastSite !== null) Object.assign(info, lastSite);
         return finish(info, errorForStop(info));
       }

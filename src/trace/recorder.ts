@@ -14,6 +14,7 @@ import { classChainNames, type SiteCapture } from "./sites";
 import { StopSignal, type StopCounts, type StopPolicy } from "./stop";
 import { classNameOf, groupsOf } from "./moduleTree";
 import { finalizeTrace } from "./finalize";
+import { GRAPH_REPEATS_KEPT, REPEATS_KEPT, RepeatCounter, siteKey } from "./repeats";
 import * as engineNn from "../engine/nn/index";
 
 /** The module classes the engine defines: their forward code is not the user's. */
@@ -37,6 +38,10 @@ export interface RecorderOptions {
   onStop?: (info: StopInfo) => void;
   maxOps?: number;
   maxLeaves?: number;
+  /** how often a repeated record that cannot change the analysis is kept before it is only counted (repeats.ts) */
+  repeatsKept?: number;
+  /** how often an op that builds a graph is kept per place between two backward() calls (repeats.ts) */
+  graphRepeatsKept?: number;
   /** where the file's text makes optimizers (see optimizerSites.ts), so the stop can wait for later phases */
   optimizerSites?: ReadonlyArray<{ file: string; line: number }>;
 }
@@ -121,10 +126,24 @@ export class TraceRecorder implements EngineObserver {
   private halted: StopInfo | null = null;
   private readonly maxOps: number;
   private readonly maxLeaves: number;
+  private readonly repeats: RepeatCounter;
+  private readonly graphRepeats: RepeatCounter;
+  /** leaves some recorded op read: a repeated op on a leaf is dropped only once the leaf's use is on record */
+  private readonly usedLeaves = new Set<number>();
+  /**
+   * Values that need no gradient but that the analysis follows back to a parameter (its counterfactual
+   * "what did this cut block"): frozen parameters, detach() results, values computed under noGrad from
+   * ones that require grad, and everything computed from those. Ops on them are never dropped as repeats.
+   */
+  private readonly tainted = new WeakSet<Tensor>();
+  /** the op just dropped as a repeat, recorded after all if an in-place write turns out to follow it */
+  private droppedOp: { args: Parameters<TraceRecorder["onOp"]>; site: Site | null; seq: number } | null = null;
 
   constructor(private readonly options: RecorderOptions) {
     this.maxOps = options.maxOps ?? 200_000;
     this.maxLeaves = options.maxLeaves ?? 50_000;
+    this.repeats = new RepeatCounter(options.repeatsKept ?? REPEATS_KEPT);
+    this.graphRepeats = new RepeatCounter(options.graphRepeatsKept ?? GRAPH_REPEATS_KEPT);
   }
 
   /** No backward() or step() is half-recorded: finish() now gives a consistent snapshot. */
@@ -216,6 +235,7 @@ export class TraceRecorder implements EngineObserver {
     }
     this.leafByStorage.set(t.storage, t.id);
     this.leaves.set(t.id, { rec, ref: new WeakRef(t) });
+    if (factory === "Parameter") this.tainted.add(t);
   }
 
   onOp(op: string, node: Node | null, inputs: readonly Tensor[], outputs: readonly Tensor[]): void {
@@ -225,6 +245,34 @@ export class TraceRecorder implements EngineObserver {
       this.opsDropped++;
       return;
     }
+    const site = this.site();
+    if (node === null) {
+      if (this.isRepeatedConstantOp(op, inputs, outputs, site)) {
+        this.droppedOp = { args: [op, node, inputs, outputs], site, seq: this.seq };
+        return;
+      }
+    } else if (this.graphRepeats.isRepeat(site, `${op}|${this.currentModule()}`)) {
+      this.opsDropped++; // a truncation, as past maxOps
+      return;
+    }
+    this.recordOp(op, node, inputs, outputs, site);
+  }
+
+  /** An op no gradient can flow through, at a place that has made it REPEATS_KEPT times already (repeats.ts). */
+  private isRepeatedConstantOp(op: string, inputs: readonly Tensor[], outputs: readonly Tensor[], site: Site | null): boolean {
+    for (const t of inputs) {
+      if (t.requiresGrad || this.tainted.has(t) || this.gradSource(t) !== undefined) return false;
+      if (!this.usedLeaves.has(t.id) && this.leaves.has(t.id)) return false;
+      const owner = this.leafByStorage.get(t.storage); // p.data
+      if (owner !== undefined && this.leaves.get(owner)?.rec.kind === "parameter") return false;
+    }
+    // a view of a leaf's memory counts as that leaf's (memory analysis)
+    for (const t of outputs) if (this.leafByStorage.has(t.storage)) return false;
+    return this.repeats.isRepeat(site, `${op}|${this.currentModule()}`);
+  }
+
+  private recordOp(op: string, node: Node | null, inputs: readonly Tensor[], outputs: readonly Tensor[], site: Site | null): void {
+    this.droppedOp = null;
     const id = this.ops.length;
     const ins = new Array(inputs.length);
     let fromGrad: number | undefined;
@@ -232,10 +280,12 @@ export class TraceRecorder implements EngineObserver {
       const t = inputs[i];
       ins[i] = { tensor: t.id, producer: this.producerFor(t), requiresGrad: t.requiresGrad };
       fromGrad ??= this.gradSource(t);
+      if (this.leaves.has(t.id)) this.usedLeaves.add(t.id);
     }
     if (fromGrad !== undefined) for (const o of outputs) this.gradDerived.set(o, fromGrad);
     this.lastInputs.clear();
     for (const t of inputs) this.lastInputs.set(t.id, t);
+    if (node === null && inputs.some((t) => t.requiresGrad || this.tainted.has(t))) for (const o of outputs) this.tainted.add(o);
     const outIds = new Array<number>(outputs.length);
     for (let i = 0; i < outputs.length; i++) {
       outIds[i] = outputs[i].id;
@@ -265,7 +315,7 @@ export class TraceRecorder implements EngineObserver {
       inPlace: false,
       module: this.currentModule(),
       modulePath: null,
-      site: this.site(),
+      site,
     });
   }
 
@@ -293,6 +343,12 @@ export class TraceRecorder implements EngineObserver {
   onInplace(t: Tensor, op: string): void {
     this.guard();
     if (this.machineryRunning) return;
+    const dropped = this.droppedOp;
+    // the write's value came from an op dropped as a repeat: an in-place write is not a repeat to drop
+    if (dropped !== null && dropped.seq === this.seq && (dropped.args[0] === op || `${dropped.args[0]}_` === op)) {
+      this.repeats.dropped--;
+      this.recordOp(...dropped.args, dropped.site);
+    }
     const last = this.ops[this.ops.length - 1];
     // The op that computed the new value was recorded just before, under the out-of-place name
     // ("add" for add_) or the in-place one (fill_ with grad, copy_).
@@ -373,13 +429,31 @@ export class TraceRecorder implements EngineObserver {
       site: this.site(),
     });
     if (inPlace) this.producerOf.delete(source.id);
+    if (source.requiresGrad || inPlace || this.tainted.has(source)) this.tainted.add(result);
   }
 
   onGradMode(change: GradModeChange, enabledAfter: boolean): void {
     this.guard();
-    const rec: GradModeRecord = { seq: this.seq++, kind: change.kind, enabledAfter, site: this.site() };
+    const site = this.site();
+    if (this.isRepeatedEmptyRegion(change, site)) return;
+    const rec: GradModeRecord = { seq: this.seq++, kind: change.kind, enabledAfter, site };
     if (change.kind === "set-grad-enabled") rec.enabled = change.enabled;
     this.gradModes.push(rec);
+  }
+
+  /** A grad-mode region closing right after it opened (nothing recorded inside), made REPEATS_KEPT times
+   * already at these lines: its opening record is removed, its closing one not made (repeats.ts). */
+  private isRepeatedEmptyRegion(change: GradModeChange, site: Site | null): boolean {
+    const open = this.gradModes[this.gradModes.length - 1];
+    if (open === undefined || open.seq !== this.seq - 1) return false;
+    const closes =
+      (change.kind === "no-grad-exit" && open.kind === "no-grad-enter") ||
+      (change.kind === "enable-grad-exit" && open.kind === "enable-grad-enter") ||
+      (change.kind === "set-grad-enabled" && change.enabled && open.kind === "set-grad-enabled" && open.enabled === false);
+    if (!closes || !this.repeats.isRepeat(open.site, `${open.kind}|${siteKey(site)}`)) return false;
+    this.gradModes.pop();
+    this.repeats.dropped++; // the opening record too
+    return true;
   }
 
   onRequiresGradChange(t: Tensor, flag: boolean, via: "requiresGrad" | "requiresGrad_"): void {
@@ -388,6 +462,7 @@ export class TraceRecorder implements EngineObserver {
     const site = this.site();
     const leaf = this.leaves.get(t.id);
     if (leaf !== undefined) leaf.rec.requiresGradAtEnd = flag;
+    if (!flag) this.tainted.add(t); // frozen: the analysis asks what the freeze blocked
     const byModule = this.lastModuleRequiresGrad;
     const fromModule = byModule !== null && sameSite(byModule.site, site) && this.seq - byModule.seq < 10_000;
     this.requiresGradChanges.push({
@@ -411,6 +486,7 @@ export class TraceRecorder implements EngineObserver {
     }
     this.backwardDepth++;
     if (this.backwardDepth > 1) return;
+    this.graphRepeats.reset();
     this.openClear = null;
     this.pendingBackward = {
       rec: {
@@ -685,7 +761,10 @@ export class TraceRecorder implements EngineObserver {
       stopped: end.stopped,
       error: end.error,
       console: end.console,
-      limits: { maxOps: this.maxOps, opsDropped: this.opsDropped, maxLeaves: this.maxLeaves, leavesDropped: this.leavesDropped },
+      limits: {
+        maxOps: this.maxOps, opsDropped: this.opsDropped, maxLeaves: this.maxLeaves, leavesDropped: this.leavesDropped,
+        repeatsDropped: this.repeats.dropped,
+      },
       durationMs: end.durationMs,
     };
     finalizeTrace(trace, this, end.sourceText ?? { line: () => null });

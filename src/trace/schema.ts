@@ -292,6 +292,7 @@ export const TraceLimitsSchema = Type.Object({
   opsDropped: Int,
   maxLeaves: Int,
   leavesDropped: Int,
+  repeatsDropped: Type.Optional(Type.Integer({ minimum: 0, description: "records left out as repeats that cannot change the analysis (src/trace/repeats.ts)" })),
 });
 export type TraceLimits = Static<typeof TraceLimitsSchema>;
 

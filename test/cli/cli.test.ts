@@ -5,6 +5,7 @@ import { join } from "node:path";
 import type { ParameterReport, Report } from "../../src/protocol/report";
 import { buildDist, repoRoot } from "../runner/buildDist";
 import { validateReport } from "./reportShape";
+import { NO_TORCH, torchPython } from "../runner/python/torchPython";
 
 // `gradlens check` through the built CLI (dist bundle of src/cli + the worker), on the examples.
 
@@ -162,6 +163,12 @@ describe("gradlens check", () => {
     expect(report.stopped.reason).toBe("timeout");
     expect(childrenOf(pid)).toEqual([]);
   });
+
+  it("names --timeout for a .py script too (the tracer words its stop as the runner does)", async () => {
+    const { report, code } = await checkJson("examples/python/never-ends.py", "--timeout", "1.5", "--python", torchPython ?? NO_TORCH);
+    expect(code).toBe(2);
+    expect(report.error).toMatchObject({ kind: "timeout", message: "the file did not finish within 1.5 s (--timeout)", file: "examples/python/never-ends.py" });
+  }, 60_000);
 
   it("stops a file whose memory grows without bound at the memory limit, exit 2, no process left", async () => {
     // the limit covers the whole process (Node itself is ~60 MB resident)

@@ -1,37 +1,20 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { expect, it } from "vitest";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { childV8Flags, runFile } from "../../src/runner/run";
-import { stopSpare } from "../../src/runner/spare";
-import { buildDist, repoRoot } from "./buildDist";
+import { repoRoot, useBuiltWorker } from "./buildDist";
 
 // The check's child process gets the engine's fastest kernels on every Node the runner supports:
 // relaxed SIMD (FMA) is behind a V8 flag on Node 20 and on by default later, where the flag is
 // rejected. CI runs this file under Node 20 and Node 24 (.ci/run); the child runs the same binary.
 
-let workerPath = "";
-let cleanup = () => {};
-let dir = "";
-
-beforeAll(async () => {
-  const built = await buildDist(["worker"]);
-  workerPath = join(built.dir, "worker.js");
-  cleanup = built.cleanup;
-  dir = mkdtempSync(join(tmpdir(), "gradlens-kernels-"));
-}, 60_000);
-
-afterAll(() => {
-  stopSpare();
-  cleanup();
-  rmSync(dir, { recursive: true, force: true });
-});
+const worker = useBuiltWorker("kernels");
 
 it(`the child's kernel set is the relaxed-SIMD build (Node ${process.versions.node})`, async () => {
   // the kernel selection, bundled into the file, runs in the child exactly as the engine's does
   const kernels = join(repoRoot, "src/engine/kernels/matmul.ts");
-  writeFileSync(join(dir, "variant.ts"), `import "gradlens";\nimport { getWasmVariant } from ${JSON.stringify(kernels)};\nconsole.log(getWasmVariant());\n`);
-  const trace = await runFile("variant.ts", { workerPath, cwd: dir, timeoutMs: 30_000 });
+  writeFileSync(join(worker.dir, "variant.ts"), `import "gradlens";\nimport { getWasmVariant } from ${JSON.stringify(kernels)};\nconsole.log(getWasmVariant());\n`);
+  const trace = await runFile("variant.ts", { workerPath: worker.workerPath, cwd: worker.dir, timeoutMs: 30_000 });
   expect(trace.error).toBeNull();
   expect(trace.console).toEqual(["relaxed-simd"]);
 }, 40_000);

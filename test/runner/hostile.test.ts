@@ -1,44 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runFile, type RunOptions } from "../../src/runner/run";
-import { stopSpare } from "../../src/runner/spare";
 import { validateTrace, type Trace } from "../../src/trace/schema";
-import { buildDist } from "./buildDist";
+import { useBuiltWorker } from "./buildDist";
 
 // Hostile and buggy model files through the runner API: each one is a failed run with its cause and
 // line — never the host's death (this test process is the host), a hang or a leftover process.
 
-let workerPath = "";
-let cleanup = () => {};
-let dir = "";
 // the runner's per-run directories go to os.tmpdir(): a private one here, so other test files'
 // runs cannot blur the "nothing left on disk" count
-let spoolRoot = "";
-const savedTmp = process.env.TMPDIR;
-
-beforeAll(async () => {
-  const built = await buildDist(["worker"]);
-  workerPath = join(built.dir, "worker.js");
-  cleanup = built.cleanup;
-  dir = mkdtempSync(join(tmpdir(), "gradlens-hostile-"));
-  spoolRoot = mkdtempSync(join(tmpdir(), "gradlens-spool-"));
-  process.env.TMPDIR = spoolRoot;
-}, 60_000);
-
-afterAll(() => {
-  if (savedTmp === undefined) delete process.env.TMPDIR;
-  else process.env.TMPDIR = savedTmp;
-  rmSync(spoolRoot, { recursive: true, force: true });
-  stopSpare();
-  cleanup();
-  rmSync(dir, { recursive: true, force: true });
-});
+const worker = useBuiltWorker("hostile", { privateTmpdir: true });
 
 async function run(name: string, lines: string[], options: RunOptions = {}): Promise<Trace> {
-  writeFileSync(join(dir, name), lines.join("\n") + "\n");
-  const trace = await runFile(name, { workerPath, cwd: dir, timeoutMs: 10_000, ...options });
+  writeFileSync(join(worker.dir, name), lines.join("\n") + "\n");
+  const trace = await runFile(name, { workerPath: worker.workerPath, cwd: worker.dir, timeoutMs: 10_000, ...options });
   expect(validateTrace(trace)).toEqual([]);
   return trace;
 }
@@ -54,7 +31,7 @@ const alive = (pid: number) => {
 
 /** Runs a file that starts a process and writes its pid (`writePid`); returns that pid. */
 async function spawnedPid(name: string, body: string[], options: RunOptions = {}, errorKind: string | null = null): Promise<number> {
-  const pidFile = join(dir, `${name}.pid`);
+  const pidFile = join(worker.dir, `${name}.pid`);
   const trace = await run(name, [
     'import "gradlens";',
     'import { spawn } from "node:child_process";',
@@ -124,16 +101,17 @@ describe("a failed run, never the host's death", () => {
 });
 
 describe("limits that hold", () => {
-  it("the time limit kills a file blocked in execSync, and the command it ran", async () => {
+  // the editor's wording: the limit is named as the user sets it there (checkCommand.ts)
+  it("the time limit kills a file blocked in execSync, and the command it ran; its message names the caller's setting", async () => {
     const started = Date.now();
     const trace = await run("block.ts", [
       'import { randn } from "gradlens";',
       'import { execSync } from "node:child_process";',
       "randn(2).relu();",
       'execSync("sleep 30");',
-    ], { timeoutMs: 4000 });
+    ], { timeoutMs: 4000, limitNames: { timeout: "setting gradlens.timeoutSeconds", memory: "setting gradlens.memoryLimitMb" } });
     expect(Date.now() - started).toBeLessThan(4000 + 5000); // generous: the machine may be loaded
-    expect(trace.error).toMatchObject({ kind: "timeout", message: "the file did not finish within 4 s (--timeout)", file: "block.ts", line: 3 });
+    expect(trace.error).toMatchObject({ kind: "timeout", message: "the file did not finish within 4 s (setting gradlens.timeoutSeconds)", file: "block.ts", line: 3 });
   });
 
   it("a timeout longer than a timer holds (1e12 ms, Infinity) is a long limit, not a stop at once", async () => {
@@ -160,7 +138,7 @@ describe("limits that hold", () => {
   });
 
   it("children the file spawned die with the check", async () => {
-    const pidFile = join(dir, "child.pid");
+    const pidFile = join(worker.dir, "child.pid");
     const trace = await run("spawn.ts", [
       'import "gradlens";',
       'import { spawn } from "node:child_process";',
@@ -216,7 +194,7 @@ describe("limits that hold", () => {
   it("without the host's watchdog, the child stops itself at 90 % of the limit in an engine loop, with its trace", async () => {
     const trace = await run("grow.ts", ['import { randn } from "gradlens";', "const w = randn(2, { requiresGrad: true });", "const kept: unknown[] = [];", "for (;;) kept.push(randn(1_000_000));"], { memoryMb: 384, timeoutMs: 60_000, memoryWatchdog: false });
     expect(trace.error).toMatchObject({ kind: "memory", file: "grow.ts", line: 4 });
-    expect(trace.error?.message).toMatch(/^the file used more than its 384 MB memory limit \(--memory\): \d+ MB resident$/);
+    expect(trace.error?.message).toMatch(/^the file used more than its 384 MB memory limit \(memoryMb\): \d+ MB resident$/); // no names given: the API's option
     expect(trace.leaves[0]?.name).toBe("w"); // the child's own trace, not an empty one
     expect(trace.leaves.length).toBeGreaterThan(10);
   }, 90_000);
@@ -305,7 +283,7 @@ describe("console lines printed before the end survive it", () => {
 
 describe("the host trusts nothing the child sends", () => {
   it("a message naming a trace file outside the run's directory is refused", async () => {
-    const trace = await run("forge.ts", ['import "gradlens";', 'import { writeSync } from "node:fs";', 'writeSync(3, JSON.stringify({ type: "done", file: "/etc/hostname" }) + "\\n");', "for (;;) {}"], { timeoutMs: 1500 });
+    const trace = await run("forge.ts", ['import "gradlens";', 'import { writeSync } from "node:fs";', 'writeSync(3, JSON.stringify({ type: "done", file: "/etc/hostname" }) + "\\n");', "for (;;) {}"], { timeoutMs: 5000 });
     expect(trace.error).toMatchObject({ kind: "exception", message: "the check's child process sent an invalid trace: it named a file outside its spool directory" });
   });
 
@@ -315,7 +293,7 @@ describe("the host trusts nothing the child sends", () => {
   });
 
   it("leaves nothing on disk", () => {
-    expect(tmpdir()).toBe(spoolRoot);
-    expect(readdirSync(spoolRoot)).toEqual([]);
+    expect(tmpdir()).toBe(worker.spoolRoot);
+    expect(readdirSync(worker.spoolRoot)).toEqual([]);
   });
 });

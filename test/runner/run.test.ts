@@ -1,34 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { describe, expect, it } from "vitest";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runFile, type RunOptions } from "../../src/runner/run";
-import { stopSpare } from "../../src/runner/spare";
 import { validateTrace, type Trace } from "../../src/trace/schema";
-import { buildDist } from "./buildDist";
+import { useBuiltWorker } from "./buildDist";
 
 // The runner end to end: esbuild bundle → worker (built from source for this file) → Trace.
 
-let workerPath = "";
-let cleanup = () => {};
-let dir = "";
-
-beforeAll(async () => {
-  const built = await buildDist(["worker"]);
-  workerPath = join(built.dir, "worker.js");
-  cleanup = built.cleanup;
-  dir = mkdtempSync(join(tmpdir(), "gradlens-run-"));
-}, 60_000);
-
-afterAll(() => {
-  stopSpare();
-  cleanup();
-  rmSync(dir, { recursive: true, force: true });
-});
+const worker = useBuiltWorker("run");
 
 async function run(name: string, source: string, options: RunOptions = {}): Promise<Trace> {
-  writeFileSync(join(dir, name), source);
-  const trace = await runFile(name, { workerPath, cwd: dir, timeoutMs: 15_000, ...options });
+  writeFileSync(join(worker.dir, name), source);
+  const trace = await runFile(name, { workerPath: worker.workerPath, cwd: worker.dir, timeoutMs: 15_000, ...options });
   expect(validateTrace(trace)).toEqual([]);
   return trace;
 }
@@ -128,7 +111,7 @@ describe("runFile", () => {
   });
 
   it("lets the file import Node built-ins and its own modules, with sites in the right file", async () => {
-    writeFileSync(join(dir, "helper.ts"), 'import { randn } from "gradlens";\nexport function makeWeight() {\n  return randn(2, { requiresGrad: true });\n}\n');
+    writeFileSync(join(worker.dir, "helper.ts"), 'import { randn } from "gradlens";\nexport function makeWeight() {\n  return randn(2, { requiresGrad: true });\n}\n');
     const trace = await run("main.ts", 'import { format } from "node:util";\nimport { makeWeight } from "./helper";\nconst w = makeWeight();\nconsole.log(format("%d", 7));\n');
     expect(trace.error).toBeNull();
     expect(trace.leaves.map((l) => l.site)).toEqual([{ file: "helper.ts", line: 3, column: 10 }]);
@@ -164,7 +147,7 @@ describe("runFile", () => {
   });
 
   it("reports a missing file", async () => {
-    const trace = await runFile("nope.ts", { workerPath, cwd: dir });
+    const trace = await runFile("nope.ts", { workerPath: worker.workerPath, cwd: worker.dir });
     expect(trace.error).toMatchObject({ kind: "exception", message: "no such file: nope.ts" });
   });
 });

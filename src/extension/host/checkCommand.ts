@@ -8,7 +8,7 @@ import { CheckQueue } from "../core/checkQueue";
 import { buildRunErrorDiagnostic, isNotAModel, runErrorMessage, runnerFailureDiagnostic } from "../core/diagnostics";
 import { baseName, normalizePath } from "../core/files";
 import { formatRunLog } from "../core/runLog";
-import { runOptionsOf } from "../core/settings";
+import { runOptionsOf, SETTING_KEYS } from "../core/settings";
 import type { DiagnosticsView } from "./diagnosticsView";
 import type { GutterView } from "./gutterView";
 import { isModelDocument, type GradLensState } from "./state";
@@ -92,7 +92,8 @@ export class CheckCommand {
           token.onCancellationRequested(() => this.queue.cancel(normalizePath(file)));
           const tick = setInterval(() => progress.report({ message: elapsedMessage(Date.now() - started.getTime(), limit) }), 1000);
           try {
-            return await runCheck(file, { ...runOptionsOf(state.settings), signal, workerPath: this.deps.workerPath, cwd: folder, overlay, python });
+            const limitNames = { timeout: `setting gradlens.${SETTING_KEYS.timeoutSeconds}`, memory: `setting gradlens.${SETTING_KEYS.memoryLimitMb}` };
+            return await runCheck(file, { ...runOptionsOf(state.settings), limitNames, signal, workerPath: this.deps.workerPath, cwd: folder, overlay, python });
           } finally {
             clearInterval(tick);
           }

@@ -2,8 +2,9 @@
 GradLens Trace (src/trace/schema.ts, version 1) as JSON. Standard library and torch only.
 
 Usage: python gradlens_tracer.py OUT.json CONFIG.json SCRIPT [ARGS...]
-CONFIG: {"steps": N, "timeoutMs": T, "memoryMb": M, "displayRoot": DIR or null}
-(displayRoot: sites are written relative to it, as `gradlens check` prints them; null: absolute).
+CONFIG: {"steps": N, "timeoutMs": T, "memoryMb": M, "messages": {"timeout": S, "memory": S}, "displayRoot": DIR or null}
+(displayRoot: sites are written relative to it, as `gradlens check` prints them; null: absolute;
+messages: the runner's wording of a limit stop, naming the caller's option or setting).
 
 What it observes and how (each the torch 1.13 / 2.x public seam):
 - ops, detach, requires_grad and .grad assignments: a TorchFunctionMode (the outermost torch call
@@ -70,14 +71,56 @@ def optimizer_construction_lines(source, optimizer_names):
     return sorted(lines)
 
 
+def user_modules_imported(script_abs, source, is_user, limit=200):
+    """The user's own modules the script imports, directly or through each other (`import phases`,
+    `from training import distil`, `from . import utils`), as file paths: found next to the script the
+    way `python script.py` finds them (sys.path[0] is its folder), kept when they are the user's files
+    (Sites.is_user). Read from syntax trees, never run; at most `limit` files."""
+    base = os.path.dirname(script_abs)
+    found, queue, seen = [], [(script_abs, source)], {os.path.realpath(script_abs)}
+
+    def candidates(module, origin, level):
+        folder = base if level == 0 else os.path.dirname(origin)
+        for _ in range(max(0, level - 1)):
+            folder = os.path.dirname(folder)
+        parts = [p for p in (module or "").split(".") if p]
+        for i in range(len(parts), 0, -1):  # `a.b.c` imports a, a.b and a.b.c
+            path = os.path.join(folder, *parts[:i])
+            yield path + ".py"
+            yield os.path.join(path, "__init__.py")
+
+    while queue and len(found) < limit:
+        origin, text = queue.pop()
+        try:
+            tree = ast.parse(text)
+        except (SyntaxError, ValueError):
+            continue
+        for node in ast.walk(tree):
+            wanted = []
+            if isinstance(node, ast.Import):
+                wanted = [(a.name, 0) for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                wanted = [(node.module, node.level)]
+                # `from pkg import mod` (and `from . import mod`): the names may be modules too
+                wanted += [(".".join(p for p in (node.module, a.name) if p), node.level) for a in node.names]
+            for module, level in wanted:
+                for path in candidates(module, origin, level):
+                    real = os.path.realpath(path)
+                    if real in seen or not os.path.isfile(real) or not is_user(real):
+                        continue
+                    seen.add(real)
+                    try:
+                        with open(real, encoding="utf-8") as f:
+                            queue.append((real, f.read()))
+                    except (OSError, UnicodeDecodeError):
+                        continue
+                    found.append(real)
+    return found
+
+
 def ordinal(n):
     suffix = "th" if 11 <= n % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
-
-
-def format_seconds(ms):
-    s = ms / 1000
-    return f"{int(s)} s" if float(s).is_integer() else f"{s:.1f} s"
 
 
 class StopRule:
@@ -96,9 +139,9 @@ class StopRule:
             if time.monotonic() < self.phase_wait_until:
                 return None
             if all(c >= steps for c in steps_by_optimizer):
-                lines = ", ".join(str(line) for line in to_come)
+                places = ", ".join(to_come)
                 return {"reason": "step-budget",
-                        "message": f"stopped at {round(PHASE_WAIT_SHARE * 100)}% of the time budget: every optimizer made so far had stepped, but the one at line {lines} was not made yet"}
+                        "message": f"stopped at {round(PHASE_WAIT_SHARE * 100)}% of the time budget: every optimizer made so far had stepped, but the one at {places} was not made yet"}
         if mine >= steps and all(c >= steps for c in steps_by_optimizer):
             n = len(steps_by_optimizer)
             made = [line for line in self.made_lines if line is not None]
@@ -599,13 +642,17 @@ class Tracer:
                 self.ensure_leaf(p)
         return oid
 
+    def place(self, file, line):
+        """Where an optimizer is made, for the stop message: "line 12" in the script, else "utils.py:7"."""
+        return f"line {line}" if file == self.script_display else f"{file}:{line}"
+
     def step(self, o, run):
         oid = self.optimizer_entry(o)
         site = self.sites.capture(skip_self=o, skip_names=("step",))
         made = [e[0]["site"] for e in self.optimizers]
         self.rule.made_lines = [m["line"] if m is not None else None for m in made]
-        to_come = [line for line in self.optimizer_lines
-                   if not any(m is not None and m["file"] == self.script_display and m["line"] == line for m in made)]
+        to_come = [self.place(file, line) for file, line in self.optimizer_lines
+                   if not any(m is not None and m["file"] == file and m["line"] == line for m in made)]
         decision = self.rule.before_step(oid, [e[2] for e in self.optimizers], to_come)
         if decision:
             self.halt(decision, site)
@@ -1049,14 +1096,26 @@ def main(argv):
     timeout_ms = int(config.get("timeoutMs", 10_000))
     optimizer_names = [n for n, c in vars(torch.optim).items()
                        if isinstance(c, type) and issubclass(c, torch.optim.Optimizer) and c is not torch.optim.Optimizer]
+    # (file as displayed, line) of every optimizer the script's text makes, also in the user's own
+    # modules it imports (a fine-tuning phase in train_utils.py), so the early stop waits for it
+    optimizer_lines = []
     try:
         with open(script_abs, encoding="utf-8") as f:
-            optimizer_lines = optimizer_construction_lines(f.read(), optimizer_names)
+            script_source = f.read()
     except (OSError, UnicodeDecodeError):
-        optimizer_lines = []
+        script_source = ""
+    for path, text in [(script_abs, script_source)] + [(m, None) for m in user_modules_imported(script_abs, script_source, sites.is_user)]:
+        try:
+            if text is None:
+                with open(path, encoding="utf-8") as f:
+                    text = f.read()
+        except (OSError, UnicodeDecodeError):
+            continue
+        optimizer_lines += [(sites.display(path), line) for line in optimizer_construction_lines(text, optimizer_names)]
     rule = StopRule(max(1, int(config.get("steps", 1))), time.monotonic() + timeout_ms / 1000 * PHASE_WAIT_SHARE)
     tracer = Tracer(torch, sites, rule, file_site["file"], optimizer_lines)
-    timeout_message = f"the file did not finish within {format_seconds(timeout_ms)} (--timeout)"
+    # the runner words the limits (src/runner/limits.ts), naming the caller's option or setting
+    timeout_message = config["messages"]["timeout"]
 
     deferred = [0]
 
@@ -1102,7 +1161,7 @@ def main(argv):
             error = run_error("exception", f"the file exited with status {code} (sys.exit)", error_site(e, sites, file_site))
     except BaseException as e:  # noqa: BLE001 — any failure of the script is the report's error
         kind = "memory" if is_memory_error(e) else "exception"
-        message = f"{type(e).__name__}: {e}" if kind == "exception" else f"the file used more than its {config.get('memoryMb', 1024)} MB memory limit (--memory)"
+        message = f"{type(e).__name__}: {e}" if kind == "exception" else config["messages"]["memory"]
         stack = "".join(traceback.format_exception(type(e), e, e.__traceback__))
         error = run_error(kind, message, error_site(e, sites, file_site), stack)
     finally:

@@ -6,7 +6,7 @@ import type { RunError, StopInfo } from "../../protocol/report";
 import { validateTrace, type Trace } from "../../trace/schema";
 import { emptyTrace } from "../../trace/emptyTrace";
 import { displayPathFor } from "../paths";
-import { formatSeconds } from "../stopRule";
+import { API_LIMIT_NAMES, memoryMessage, timeoutMessage, type LimitNames } from "../limits";
 import { chooseInterpreter, howToChoose } from "./interpreter";
 import { spawnProcess } from "./spawnProcess";
 import { defaultTracerPath } from "./tracerPath";
@@ -28,6 +28,8 @@ export interface PythonRunOptions {
   /** the tracer file (default: next to the bundle) */
   tracerPath?: string;
   env?: NodeJS.ProcessEnv;
+  /** how the caller's user sets the limits, named in limit messages (default: these options' names) */
+  limitNames?: LimitNames;
 }
 
 /** Exit code of the tracer when `import torch` fails. */
@@ -46,6 +48,7 @@ export async function runPythonFile(file: string, options: PythonRunOptions = {}
   const timeoutMs = options.timeoutMs ?? PYTHON_DEFAULTS.timeoutMs;
   const memoryMb = options.memoryMb ?? PYTHON_DEFAULTS.memoryMb;
   const steps = Math.max(1, Math.floor(options.steps ?? PYTHON_DEFAULTS.steps));
+  const limitNames = options.limitNames ?? API_LIMIT_NAMES;
   const absFile = resolve(cwd, file);
   const displayPath = displayPathFor(file, cwd);
   const fileSite = { file: displayPath(absFile), line: 1, column: 1 };
@@ -63,7 +66,9 @@ export async function runPythonFile(file: string, options: PythonRunOptions = {}
     const outPath = join(work, "trace.json");
     const configPath = join(work, "config.json");
     // relative display paths only when the file was given relative (as the TS runner does)
-    const config = { steps, timeoutMs, memoryMb, file, displayRoot: isAbsolute(file) ? null : cwd, userRoot: userRootFor(absFile, cwd) };
+    // the tracer words its limit stops with these sentences: the limits are worded in one place (limits.ts)
+    const messages = { timeout: timeoutMessage(timeoutMs, limitNames), memory: memoryMessage(memoryMb, limitNames) };
+    const config = { steps, timeoutMs, memoryMb, messages, file, displayRoot: isAbsolute(file) ? null : cwd, userRoot: userRootFor(absFile, cwd) };
     writeFileSync(configPath, JSON.stringify(config));
     const outcome = await spawnProcess(choice.command, {
       args: ["-X", "utf8", options.tracerPath ?? defaultTracerPath(), outPath, configPath, absFile, ...(options.scriptArgs ?? [])],
@@ -83,12 +88,12 @@ export async function runPythonFile(file: string, options: PythonRunOptions = {}
     }
     if (!existsSync(outPath)) {
       if (outcome.kind === "timeout") {
-        return failed("timeout", `the file did not finish within ${formatSeconds(timeoutMs)} (--timeout)`, "timeout", lines);
+        return failed("timeout", messages.timeout, "timeout", lines);
       }
       const how = outcome.signal !== null ? `was killed (${outcome.signal})` : `exited with status ${outcome.code}`;
       const memory = outcome.signal === "SIGKILL" || outcome.signal === "SIGSEGV";
       return memory
-        ? failed("memory", `the file used more than its ${memoryMb} MB memory limit (--memory): Python ${how}`, "memory", lines)
+        ? failed("memory", memoryMessage(memoryMb, limitNames, `Python ${how}`), "memory", lines)
         : failed("exception", `Python ${how} before the check finished${lastLine(lines)}`, "error", lines);
     }
     const trace = JSON.parse(readFileSync(outPath, "utf8")) as Trace;

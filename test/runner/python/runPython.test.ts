@@ -48,15 +48,16 @@ describe.skipIf(torchPython === null)(`running .py scripts (${torchPython ?? NO_
     expect(trace.leaves).toEqual([]);
   }, 60_000);
 
-  it("stops a script that never ends at --timeout, at the line it was running", async () => {
-    const trace = await run("never-ends.py", { timeoutMs: 1500 });
+  it("stops a script that never ends at the time limit, at the line it was running, naming the caller's setting", async () => {
+    const limitNames = { timeout: "setting gradlens.timeoutSeconds", memory: "setting gradlens.memoryLimitMb" }; // the editor's
+    const trace = await run("never-ends.py", { timeoutMs: 1500, limitNames });
     expect(trace.stopped.reason).toBe("timeout");
-    expect(trace.error).toMatchObject({ kind: "timeout", message: "the file did not finish within 1.5 s (--timeout)", line: lineOf("never-ends.py", "with no_grad()") });
+    expect(trace.error).toMatchObject({ kind: "timeout", message: "the file did not finish within 1.5 s (setting gradlens.timeoutSeconds)", line: lineOf("never-ends.py", "with no_grad()") });
     expect(trace.gradModes.length).toBeGreaterThan(2);
   }, 60_000);
 
-  it("stops a script that allocates without bound at --memory (an address-space limit), at its line", async () => {
-    const trace = await run("unbounded-memory.py", { memoryMb: 512 });
+  it("stops a script that allocates without bound at the memory limit (an address-space limit), at its line", async () => {
+    const trace = await run("unbounded-memory.py", { memoryMb: 512, limitNames: { timeout: "--timeout", memory: "--memory" } });
     expect(trace.stopped.reason).toBe("memory");
     expect(trace.error).toMatchObject({
       kind: "memory", message: "the file used more than its 512 MB memory limit (--memory)", line: lineOf("unbounded-memory.py", "kept.append"),
