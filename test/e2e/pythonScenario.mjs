@@ -1,7 +1,10 @@
 // The PyTorch backend in a real VS Code: open the buggy Python GAN, run the check from the palette,
 // see the GL006 error diagnostic and the lens on the line that misses its detach(). Needs a Python
 // with torch: CI's Debian python3-torch, handed over through the gradlens.pythonPath setting (no
-// Python extension in code-server). workspace.mjs copies examples/python/*.py into the workspace.
+// Python extension in code-server) in the folder's .vscode/settings.json, as a user would set it:
+// code-server is a remote window, where VS Code ignores this machine-overridable setting in User
+// settings as soon as it re-reads them (it rewrote them at startup — a load-dependent moment — and
+// the check then ran PATH's python3). workspace.mjs copies examples/python/*.py into the workspace.
 
 function expect(condition, message) {
   if (!condition) throw new Error(message);
@@ -10,7 +13,8 @@ function expect(condition, message) {
 export const pythonScenario = {
   name: "10-python-gan",
   title: "a PyTorch GAN without detach(): the check in the user's Python shows GL006 and the lens on the D step",
-  settings: { "gradlens.pythonPath": process.env.GRADLENS_PYTHON ?? "/usr/bin/python3", "gradlens.timeoutSeconds": 120 },
+  settings: { "gradlens.timeoutSeconds": 120 },
+  workspaceSettings: { "gradlens.pythonPath": process.env.GRADLENS_PYTHON ?? "/usr/bin/python3" },
   async run(s) {
     await s.openFile("gan-no-detach.py");
     // the static lens from the tree-sitter scan, before any run

@@ -1,7 +1,7 @@
-// The check reads its settings when it runs, for the checked file: a .py check once ran PATH's python3
-// although gradlens.pythonPath was set, because the extension kept the settings it read at activation
-// (VS Code may deliver a settings layer later, e.g. in a remote window, or without a change event the
-// extension heard). A stand-in for the `vscode` module and the runner keeps this test to the host code.
+// The check reads its settings when it runs, for the checked file: not a copy taken at activation and
+// kept up to date by change events, and with the file's folder as scope (a folder's own pythonPath in a
+// multi-root workspace). When the setting is empty the error says which Python ran and how to choose
+// another. A stand-in for the `vscode` module and the runner keeps this test to the host code.
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { Report } from "../../src/protocol/report";
 import { buggyGanReport } from "../fixtures/extension/ganReports";
