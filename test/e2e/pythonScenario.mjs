@@ -5,10 +5,7 @@
 // code-server is a remote window, where VS Code ignores this machine-overridable setting in User
 // settings as soon as it re-reads them (it rewrote them at startup — a load-dependent moment — and
 // the check then ran PATH's python3). workspace.mjs copies examples/python/*.py into the workspace.
-
-function expect(condition, message) {
-  if (!condition) throw new Error(message);
-}
+import { expect, goToLine, runCheck } from "./steps.mjs";
 
 export const pythonScenario = {
   name: "10-python-gan",
@@ -19,10 +16,7 @@ export const pythonScenario = {
     await s.openFile("gan-no-detach.py");
     // the static lens from the tree-sitter scan, before any run
     await s.lens("run the gradient-flow check").first().waitFor({ timeout: 90_000 });
-    const checking = s.statusBar("GradLens: checking").first();
-    await s.runCommand("GradLens: Run gradient-flow check");
-    await checking.waitFor({ timeout: 20_000 }).catch(() => {});
-    await s.statusBar(/GradLens: (?!checking)/).first().waitFor({ timeout: 180_000 });
+    await runCheck(s, { timeout: 180_000 });
     const rows = await s.problems();
     await rows.filter({ hasText: "GL006" }).first().waitFor({ timeout: 90_000 });
     const texts = await rows.allInnerTexts();
@@ -30,9 +24,7 @@ export const pythonScenario = {
     expect(texts.some((r) => r.includes("GL006") && r.includes("Ln 29")), `problems: ${texts.join(" | ")}`);
     // lossD.backward() is line 22, below the fold: Monaco renders only visible lines' lenses
     await s.page.locator(".monaco-editor .view-lines").first().click();
-    await s.page.keyboard.press("Control+G");
-    await s.page.keyboard.type("22");
-    await s.page.keyboard.press("Enter");
+    await goToLine(s, 22);
     const reach = s.lens("reaches").first();
     await reach.waitFor({ timeout: 30_000 });
     const lens = await reach.innerText();
