@@ -55,8 +55,8 @@ export class GradLensState implements vscode.Disposable {
   }
 
   /**
-   * The settings as they are now, never a copy from activation: VS Code may deliver a settings layer
-   * after the extension starts (a remote window's, a folder's), and a check must see what is set then.
+   * The settings as they are now, never a copy taken at activation and patched by change events: a
+   * check must run with what is set when it starts.
    */
   get settings(): GradLensSettings {
     return this.settingsFor(undefined);
