@@ -1,23 +1,11 @@
 // Scenarios for issue 17's "Done when" items not covered by scenarios.mjs: types in a fresh folder
-// with no tsconfig, fix-all on save, the side view, the walkthrough, and a failed run showing only
-// the failure. Every wait is for a condition, with room for two busy cores.
+// with no tsconfig, fix-all on save, the side view, the walkthrough, a finding code's docs link, and a
+// failed run showing only the failure. Every wait is for a condition, with room for two busy cores.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expectations as E } from "./expectations.mjs";
-
-function expect(condition, message) {
-  if (!condition) throw new Error(message);
-}
-
-/** Runs the check from the palette and waits until the status bar shows a result. */
-async function runCheck(s) {
-  const checking = s.statusBar("GradLens: checking").first();
-  await s.runCommand("GradLens: Run gradient-flow check");
-  const started = await checking.waitFor({ timeout: 20_000 }).then(() => true, () => false);
-  if (started) await checking.waitFor({ state: "detached", timeout: 120_000 });
-  await s.statusBar(/GradLens: (?!checking)/).first().waitFor({ timeout: 120_000 });
-}
+import { expect, runCheck } from "./steps.mjs";
 
 /** A folder with one model file and nothing else: no tsconfig, no node_modules, no types. */
 function freshFolder() {
@@ -99,6 +87,36 @@ export const editorScenarios = [
       for (const step of ["Open or create a model", "Run the gradient-flow check", "Read a lens", "Open the graph"]) {
         await page.getByText(step, { exact: true }).first().waitFor({ timeout: 60_000 });
       }
+    },
+  },
+  {
+    name: "16-finding-docs-link",
+    title: "a finding's code in the Problems panel links to its section of the rendered docs",
+    async run(s) {
+      const x = E.findingDocs;
+      await s.openFile(x.file);
+      await runCheck(s);
+      const rows = await s.problems();
+      const row = rows.filter({ hasText: x.code }).first();
+      await row.waitFor({ timeout: 90_000 });
+      await row.locator("a", { hasText: x.code }).first().click();
+      await s.page.locator(".tab.active", { hasText: x.previewTab }).first().waitFor({ timeout: 60_000 });
+      // the Markdown preview, rendered, scrolled so that the code's heading is at the top
+      const heading = s.webview().locator("h2", { hasText: x.heading }).first();
+      await heading.waitFor({ timeout: 60_000 });
+      const atTop = (h) => {
+        const top = h.getBoundingClientRect().top;
+        return { top, height: window.innerHeight, scrolled: window.scrollY, ok: window.scrollY > 0 && top >= -2 && top < window.innerHeight / 3 };
+      };
+      // the preview scrolls to the fragment once its content is laid out
+      const handle = await heading.elementHandle();
+      const frame = await handle.ownerFrame();
+      await frame.waitForFunction((h) => {
+        const top = h.getBoundingClientRect().top;
+        return window.scrollY > 0 && top >= -2 && top < window.innerHeight / 3;
+      }, handle, { timeout: 30_000 }).catch(() => {});
+      const at = await handle.evaluate(atTop);
+      expect(at.ok, `the ${x.code} heading is not at the top of the preview: ${JSON.stringify(at)}`);
     },
   },
   {

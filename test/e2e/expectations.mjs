@@ -100,6 +100,14 @@ export const expectations = {
     inserted: "// gradlens-ignore GL006",
   },
 
+  findingDocs: {
+    file: "gan-no-detach.ts",
+    code: "GL006",
+    /** its section of docs/findings.md, as the Markdown preview renders it */
+    heading: "GL006 Optimizer steps with gradient left from another loss",
+    previewTab: "Preview findings.md",
+  },
+
   untrustedWorkspace: {
     file: "branch-detach.ts",
     lens: staticLens.branchDetach,

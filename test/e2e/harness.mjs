@@ -66,7 +66,8 @@ export async function installVsix(vsix, userDataDir, extensionsDir) {
 
 export class Session {
   /**
-   * @param {{ vsix: string, workspace: string, shots: string, trusted?: boolean, settings?: object }} options
+   * @param {{ vsix: string, workspace: string, shots: string, trusted?: boolean, settings?: object, workspaceSettings?: object }} options
+   *   settings: User settings; workspaceSettings: the folder's .vscode/settings.json
    */
   constructor(options) {
     this.options = options;
@@ -82,6 +83,10 @@ export class Session {
     fs.mkdirSync(extensions, { recursive: true });
     this.workspace = path.join(this.run, "ws");
     fs.cpSync(workspace, this.workspace, { recursive: true });
+    if (this.options.workspaceSettings) {
+      fs.mkdirSync(path.join(this.workspace, ".vscode"), { recursive: true });
+      fs.writeFileSync(path.join(this.workspace, ".vscode", "settings.json"), JSON.stringify(this.options.workspaceSettings, null, 2));
+    }
     fs.writeFileSync(
       path.join(userData, "User", "settings.json"),
       JSON.stringify({

@@ -44,7 +44,7 @@ for (const scenario of selected) {
   const started = Date.now();
   // a scenario may bring its own folder (a fresh one with no tsconfig)
   const own = scenario.workspace ? scenario.workspace() : null;
-  const session = new Session({ vsix, workspace: own ?? workspace, shots, trusted: scenario.trusted ?? true, settings: scenario.settings });
+  const session = new Session({ vsix, workspace: own ?? workspace, shots, trusted: scenario.trusted ?? true, settings: scenario.settings, workspaceSettings: scenario.workspaceSettings });
   let error = null;
   try {
     await session.start();

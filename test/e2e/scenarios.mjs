@@ -5,59 +5,7 @@ import { expectations as E, problemsPosition } from "./expectations.mjs";
 import { editorScenarios } from "./editorScenarios.mjs";
 import { pythonScenario } from "./pythonScenario.mjs";
 import { graphScenario } from "./graphScenario.mjs";
-
-function expect(condition, message) {
-  if (!condition) throw new Error(message);
-}
-
-async function waitForLens(s, text, timeout = 90_000) {
-  const lens = s.lens(text).first();
-  await lens.waitFor({ timeout });
-  return lens.innerText();
-}
-
-/** Problem rows as text, waiting until one matches `pattern`. */
-async function problemRows(s, pattern, timeout = 90_000) {
-  const rows = await s.problems();
-  await rows.filter({ hasText: pattern }).first().waitFor({ timeout });
-  return rows.allInnerTexts();
-}
-
-/** Runs the check from the palette and waits until it has started and finished (status bar). */
-async function runCheck(s) {
-  const checking = s.statusBar("GradLens: checking").first();
-  await s.runCommand("GradLens: Run gradient-flow check");
-  // a check takes a second or more in the extension host; if it was quicker than the poll, the
-  // status bar has already moved on, so give up waiting for the start after a while
-  const started = await checking.waitFor({ timeout: 20_000 }).then(() => true, () => false);
-  if (started) await checking.waitFor({ state: "detached", timeout: 120_000 });
-  await s.statusBar(/GradLens: (?!checking)/).first().waitFor({ timeout: 120_000 });
-}
-
-/**
- * Opens the quick-fix menu on the Problems row of `code` and clicks the option. Retried: the menu
- * does not open while the workbench is busy with the previous focus change, nor before the TypeScript
- * server (whose code actions VS Code waits for too) has started on a fresh workspace — once seen to
- * take over a minute on the first file of a run.
- */
-async function quickFix(s, code, title) {
-  const option = s.page.locator(".context-view, .action-widget").getByText(title).first();
-  for (let attempt = 0; ; attempt++) {
-    await s.page.locator(".markers-panel .monaco-list-row", { hasText: code }).first().click();
-    await s.page.keyboard.press("Control+.");
-    if (await option.waitFor({ timeout: 15_000 }).then(() => true, () => attempt >= 9)) break;
-    await s.page.keyboard.press("Escape");
-  }
-  await option.click();
-}
-
-/** Moves the cursor to a line (Ctrl+G) and waits until the editor shows it as the active line. */
-async function goToLine(s, line) {
-  await s.page.keyboard.press("Control+G");
-  await s.page.keyboard.type(String(line));
-  await s.page.keyboard.press("Enter");
-  await s.page.locator(".monaco-editor .line-numbers.active-line-number", { hasText: new RegExp(`^${line}$`) }).first().waitFor({ timeout: 30_000 });
-}
+import { expect, goToLine, problemRows, quickFix, runCheck, waitForLens, watchLensRenders } from "./steps.mjs";
 
 export const scenarios = [
   {
@@ -169,9 +117,12 @@ export const scenarios = [
       const before = await marks.count();
       await s.page.locator(".monaco-editor .view-lines").first().click();
       await s.page.keyboard.press("Control+Home");
+      const renders = await watchLensRenders(s.page);
       for (let i = 0; i < x.inserted; i++) await s.page.keyboard.press("Enter");
-      // give the lenses and decorations time to refresh, then they must still be the run's facts
-      await s.page.waitForTimeout(3_000);
+      await s.page.locator(".monaco-editor .line-numbers.active-line-number", { hasText: new RegExp(`^${x.inserted + 1}$`) }).first().waitFor();
+      // VS Code asks for the lenses again after the edit and re-renders them: then they must still be the run's facts
+      await renders.rendered();
+      await renders.stop();
       const lens = await waitForLens(s, x.lensAfter, 10_000);
       expect(lens.includes(x.lensAfter), `lens after the edit: ${lens}`);
       const stale = await s.lens("run the gradient-flow check").count();

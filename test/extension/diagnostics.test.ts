@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   isNotAModel,
@@ -7,7 +10,10 @@ import {
   rangeAt,
   runnerFailureDiagnostic,
 } from "../../src/extension/core/diagnostics";
+import { chooseEditorInterpreter } from "../../src/extension/core/pythonInterpreter";
 import type { Report } from "../../src/protocol/report";
+import { runCheck } from "../../src/runner/check";
+import { howToChoose, type InterpreterChoice } from "../../src/runner/python/interpreter";
 import { BUGGY_FILE, buggyGanReport, fixtureSource, goodGanReport } from "../fixtures/extension/ganReports";
 import { lookupFor } from "./helpers";
 
@@ -84,5 +90,67 @@ describe("a file that is not a model", () => {
     const timeout = runErrorMessage({ kind: "timeout", message: "no result after 5 s" });
     expect(timeout).toContain("The line shown is the last one that ran. If a loop there never ends, fix it");
     expect(runErrorMessage({ kind: "memory", message: "over 256 MB" })).toContain("a loop that keeps allocating");
+  });
+});
+
+describe("a .py check whose Python cannot run it", () => {
+  // the runner's own words, as runPython.ts writes them for a Python without torch
+  const noTorch = (command: string, choice: InterpreterChoice) => `no torch in ${command}: ${howToChoose(choice)}`;
+  const pyenv = "/root/.pyenv/shims/python3";
+
+  it("python3 from PATH: says so, that gradlens.pythonPath is empty, and how to choose another — no TypeScript advice", () => {
+    const error = { kind: "missing-import" as const, message: noTorch(pyenv, { command: pyenv, source: "PATH" }), file: "gan.py" };
+    expect(runErrorMessage(error, { python: chooseEditorInterpreter(undefined, "") })).toBe(
+      `GradLens could not finish the check: the Python it ran cannot check the script: no torch in ${pyenv}\n` +
+        "The check ran python3 from PATH: the setting gradlens.pythonPath is empty and the Python extension chose none. " +
+        'Choose a Python with torch installed: the setting gradlens.pythonPath, or the Python extension\'s "Python: Select Interpreter".',
+    );
+  });
+
+  it("in a remote window the empty setting is explained: User settings do not apply there", () => {
+    const error = { kind: "missing-import" as const, message: noTorch(pyenv, { command: pyenv, source: "PATH" }), file: "gan.py" };
+    expect(runErrorMessage(error, { python: chooseEditorInterpreter(undefined, "  ", true) }).split("\n")[1]).toBe(
+      "The check ran python3 from PATH: the setting gradlens.pythonPath is empty (in a remote window VS Code takes it from the Remote or Workspace settings, not from User settings) " +
+        'and the Python extension chose none. Choose a Python with torch installed: the setting gradlens.pythonPath, or the Python extension\'s "Python: Select Interpreter".',
+    );
+  });
+
+  it("the setting's interpreter, and the Python extension's, are named with where they came from", () => {
+    const venv = "/home/u/venv/bin/python";
+    const error = { kind: "missing-import" as const, message: noTorch(venv, { command: venv, source: "option" }), file: "train.py" };
+    expect(runErrorMessage(error, { python: chooseEditorInterpreter(undefined, venv) })).toBe(
+      `GradLens could not finish the check: the Python it ran cannot check the script: no torch in ${venv}\n` +
+        `The check ran ${venv}, from the setting gradlens.pythonPath. ` +
+        'Choose a Python with torch installed: the setting gradlens.pythonPath, or the Python extension\'s "Python: Select Interpreter".',
+    );
+    expect(runErrorMessage(error, { python: chooseEditorInterpreter(venv, "/usr/bin/python3") }).split("\n")[1]).toBe(
+      `The check ran ${venv}, the Python extension's interpreter for this file. Select one with torch installed: "Python: Select Interpreter".`,
+    );
+  });
+
+  it("a missing interpreter, as the runner reports it, on the diagnostic at the script's first line", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "gradlens-diag-py-"));
+    try {
+      const script = join(dir, "train.py");
+      writeFileSync(script, "import torch\n");
+      const missing = join(dir, "no-such-python");
+      const report = await runCheck(script, { python: missing, cwd: dir });
+      const diagnostic = buildRunErrorDiagnostic(report, {}, { python: chooseEditorInterpreter(undefined, missing) });
+      expect(diagnostic).toMatchObject({ code: "run-missing-import", range: { line: 1 } });
+      expect(diagnostic!.message).toBe(
+        `GradLens could not finish the check: the Python it ran cannot check the script: no Python at "${missing}"\n` +
+          `The check ran ${missing}, from the setting gradlens.pythonPath. ` +
+          'Choose a Python with torch installed: the setting gradlens.pythonPath, or the Python extension\'s "Python: Select Interpreter".',
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("a .ts file's unresolved import keeps the engine's advice", () => {
+    expect(runErrorMessage({ kind: "missing-import", message: 'Could not resolve "./layers"', file: "model.ts" })).toBe(
+      'GradLens could not finish the check: an import could not be resolved: Could not resolve "./layers"\n' +
+        'Model files import the engine as "gradlens"; other imports must resolve from the file.',
+    );
   });
 });

@@ -3,6 +3,7 @@
 import type { Finding, RelatedSite, Report, RunError, Severity } from "../../protocol/report";
 import type { SourceRange, StaticScan } from "../../static/types";
 import { findingDocsCommandUri } from "./findingDocs";
+import { interpreterAdvice, interpreterProblem, type EditorInterpreter } from "./pythonInterpreter";
 import { staticSiteFor } from "./reportQueries";
 
 export const DIAGNOSTIC_SOURCE = "GradLens";
@@ -83,8 +84,22 @@ const RUN_ERROR_HINT: Partial<Record<RunError["kind"], string>> = {
   "missing-import": 'Model files import the engine as "gradlens"; other imports must resolve from the file.',
 };
 
+/** What the check ran with, for advice that fits its backend. */
+export interface RunContext {
+  /** A .py check: the Python the editor chose (absent: a .py file checked without knowing how). */
+  python?: EditorInterpreter;
+}
+
+/** A .py run whose Python is missing or has no torch (the runner reports both as missing-import). */
+function isPythonRunError(error: Pick<RunError, "kind" | "message"> & { file?: string }, context: RunContext): boolean {
+  return error.kind === "missing-import" && (context.python !== undefined || /\.py$/i.test(error.file ?? ""));
+}
+
 /** One message for a failed run: what happened, the runner's words, what to do. */
-export function runErrorMessage(error: Pick<RunError, "kind" | "message">): string {
+export function runErrorMessage(error: Pick<RunError, "kind" | "message"> & { file?: string }, context: RunContext = {}): string {
+  if (isPythonRunError(error, context)) {
+    return `GradLens could not finish the check: the Python it ran cannot check the script: ${interpreterProblem(error.message)}\n${interpreterAdvice(context.python)}`;
+  }
   const title = RUN_ERROR_TITLE[error.kind];
   const hint = RUN_ERROR_HINT[error.kind];
   const text = `GradLens could not finish the check: ${title}: ${error.message.trim()}`;
@@ -92,7 +107,7 @@ export function runErrorMessage(error: Pick<RunError, "kind" | "message">): stri
 }
 
 /** The diagnostic of a failed run, or null when the run did not fail (a cancelled run shows nothing). */
-export function buildRunErrorDiagnostic(report: Report, lookup: SourceLookup = {}): DiagnosticSpec | null {
+export function buildRunErrorDiagnostic(report: Report, lookup: SourceLookup = {}, context: RunContext = {}): DiagnosticSpec | null {
   const error = report.error;
   if (!error || error.kind === "cancelled") return null;
   const file = error.file || report.file;
@@ -101,7 +116,7 @@ export function buildRunErrorDiagnostic(report: Report, lookup: SourceLookup = {
     file,
     range: rangeAt(file, line, Math.max(1, error.column), lookup),
     severity: "error",
-    message: runErrorMessage(error),
+    message: runErrorMessage(error, context),
     code: `run-${error.kind}`,
     docsTarget: null,
     related: [],

@@ -1,9 +1,9 @@
 // Lines for the output channel: one block per run, with the model's console output.
 import type { Report } from "../../protocol/report";
-import { runErrorMessage } from "./diagnostics";
+import { runErrorMessage, type RunContext } from "./diagnostics";
 import { statusCounts } from "./statusBar";
 
-export function formatRunLog(report: Report, startedAt: Date): string[] {
+export function formatRunLog(report: Report, startedAt: Date, context: RunContext = {}): string[] {
   const out = [`[${startedAt.toISOString()}] check ${report.file} — ${Math.round(report.durationMs)} ms`];
   if (report.console.length) {
     out.push("  console:");
@@ -11,7 +11,7 @@ export function formatRunLog(report: Report, startedAt: Date): string[] {
   }
   out.push(`  stopped: ${report.stopped.reason} — ${report.stopped.message}`);
   if (report.error && report.error.kind !== "cancelled") {
-    out.push(`  ${runErrorMessage(report.error).replace(/\n/g, "\n  ")} (${report.error.file}:${report.error.line}:${report.error.column})`);
+    out.push(`  ${runErrorMessage(report.error, context).replace(/\n/g, "\n  ")} (${report.error.file}:${report.error.line}:${report.error.column})`);
     if (report.error.stack) out.push(...report.error.stack.split("\n").map((l) => `    ${l}`));
   }
   const counts = statusCounts(report);

@@ -5,7 +5,7 @@ import * as vscode from "vscode";
 import type { Report } from "../../protocol/report";
 import { runCheck } from "../../runner/check";
 import { CheckQueue } from "../core/checkQueue";
-import { buildRunErrorDiagnostic, isNotAModel, runErrorMessage, runnerFailureDiagnostic } from "../core/diagnostics";
+import { buildRunErrorDiagnostic, isNotAModel, runErrorMessage, runnerFailureDiagnostic, type RunContext } from "../core/diagnostics";
 import { baseName, normalizePath } from "../core/files";
 import { formatRunLog } from "../core/runLog";
 import { runOptionsOf, SETTING_KEYS } from "../core/settings";
@@ -70,15 +70,20 @@ export class CheckCommand {
     }
     const file = doc.uri.fsPath;
     const folder = vscode.workspace.getWorkspaceFolder(doc.uri)?.uri.fsPath ?? dirname(file);
-    const python = doc.languageId === PYTHON_LANGUAGE ? await interpreterFor(doc.uri, state.settings.pythonPath) : undefined;
+    // read now, for this file: a setting changed (or delivered late by VS Code) since activation applies
+    const settings = state.settingsFor(doc.uri);
+    const context: RunContext = doc.languageId === PYTHON_LANGUAGE ? { python: await interpreterFor(doc.uri, settings.pythonPath) } : {};
+    const python = context.python?.command;
     const started = new Date();
     // What the editor shows is what runs: unsaved buffers (this file and any file it imports) are
     // bundled from memory, never saved behind the user's back.
     const overlay = unsavedBuffers();
     state.snapshot(doc);
     status.show({ kind: "running", file });
-    output.appendLine(`[${started.toISOString()}] checking ${file}${overlay.size ? ` (${overlay.size} unsaved ${overlay.size === 1 ? "buffer" : "buffers"})` : ""} …`);
-    const limit = state.settings.timeoutSeconds;
+    const unsaved = overlay.size ? ` (${overlay.size} unsaved ${overlay.size === 1 ? "buffer" : "buffers"})` : "";
+    const runsIn = context.python ? ` with ${context.python.command ?? "python3 from PATH"}` : "";
+    output.appendLine(`[${started.toISOString()}] checking ${file}${unsaved}${runsIn} …`);
+    const limit = settings.timeoutSeconds;
 
     const outcome = await this.queue.run(normalizePath(file), async (signal) =>
       vscode.window.withProgress(
@@ -93,7 +98,7 @@ export class CheckCommand {
           const tick = setInterval(() => progress.report({ message: elapsedMessage(Date.now() - started.getTime(), limit) }), 1000);
           try {
             const limitNames = { timeout: `setting gradlens.${SETTING_KEYS.timeoutSeconds}`, memory: `setting gradlens.${SETTING_KEYS.memoryLimitMb}` };
-            return await runCheck(file, { ...runOptionsOf(state.settings), limitNames, signal, workerPath: this.deps.workerPath, cwd: folder, overlay, python });
+            return await runCheck(file, { ...runOptionsOf(settings), limitNames, signal, workerPath: this.deps.workerPath, cwd: folder, overlay, python });
           } finally {
             clearInterval(tick);
           }
@@ -102,7 +107,7 @@ export class CheckCommand {
     );
     switch (outcome.status) {
       case "done":
-        this.show(doc, outcome.value, started, options);
+        this.show(doc, outcome.value, started, options, context);
         return outcome.value.error ? null : outcome.value;
       case "failed": {
         const message = outcome.error instanceof Error ? outcome.error.message : String(outcome.error);
@@ -122,17 +127,17 @@ export class CheckCommand {
     }
   }
 
-  private show(doc: vscode.TextDocument, report: Report, started: Date, options: { quiet?: boolean }): void {
+  private show(doc: vscode.TextDocument, report: Report, started: Date, options: { quiet?: boolean }, context: RunContext): void {
     const { state, diagnostics, gutter, status, output } = this.deps;
     const file = doc.uri.fsPath;
-    for (const line of formatRunLog(report, started)) output.appendLine(line);
+    for (const line of formatRunLog(report, started, context)) output.appendLine(line);
     if (report.error?.kind === "cancelled") {
       status.show({ kind: "cancelled", file });
       return;
     }
     if (report.error?.kind === "missing-import" && doc.languageId === PYTHON_LANGUAGE) {
       // no Python or no torch in it: the message names the interpreter tried and how to pick another
-      void vscode.window.showErrorMessage(`GradLens: ${report.error.message}`, "Open Settings").then((choice) => {
+      void vscode.window.showErrorMessage(runErrorMessage(report.error, context).replace(/\n/g, " "), "Open Settings").then((choice) => {
         if (choice) void vscode.commands.executeCommand("workbench.action.openSettings", "gradlens.pythonPath");
       });
     }
@@ -147,9 +152,9 @@ export class CheckCommand {
     if (report.error) {
       // A failed run shows the failure, at the last line that ran, and nothing derived from the partial run.
       state.clearReport(file);
-      diagnostics.show(file, [buildRunErrorDiagnostic(report, state.lookup())!]);
+      diagnostics.show(file, [buildRunErrorDiagnostic(report, state.lookup(), context)!]);
       gutter.refresh();
-      status.show({ kind: "failed", file, message: runErrorMessage(report.error) });
+      status.show({ kind: "failed", file, message: runErrorMessage(report.error, context) });
       return;
     }
     if (report.backwards.length === 0 && report.optimizers.length === 0) {

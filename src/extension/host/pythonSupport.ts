@@ -6,6 +6,7 @@ import { join } from "node:path";
 import * as vscode from "vscode";
 import { PythonExtension } from "@vscode/python-extension";
 import { loadPythonGrammar } from "../../static/python";
+import { chooseEditorInterpreter, type EditorInterpreter } from "../core/pythonInterpreter";
 
 export const PYTHON_LANGUAGE = "python";
 
@@ -26,18 +27,19 @@ export function loadGrammar(extensionPath: string): Promise<unknown> {
   }));
 }
 
-/** The interpreter for a check of `uri`, or undefined to let the runner take python3/python from PATH. */
-export async function interpreterFor(uri: vscode.Uri, settingPath: string): Promise<string | undefined> {
+/** The interpreter for a check of `uri` and how it was chosen (`command` undefined: the runner takes python3/python from PATH). */
+export async function interpreterFor(uri: vscode.Uri, settingPath: string): Promise<EditorInterpreter> {
+  const remote = vscode.env.remoteName !== undefined;
   if (vscode.extensions.getExtension("ms-python.python") !== undefined) {
     try {
       const api = await PythonExtension.api();
       const active = api.environments.getActiveEnvironmentPath(uri);
       const resolved = await api.environments.resolveEnvironment(active);
       const executable = resolved?.executable.uri?.fsPath ?? active.path;
-      if (executable) return executable;
+      if (executable) return chooseEditorInterpreter(executable, settingPath, remote);
     } catch {
       // the Python extension failed to answer: fall back to the setting
     }
   }
-  return settingPath.trim() === "" ? undefined : settingPath.trim();
+  return chooseEditorInterpreter(undefined, settingPath, remote);
 }

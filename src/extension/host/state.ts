@@ -46,7 +46,6 @@ export class GradLensState implements vscode.Disposable {
   private readonly views = new WeakMap<StoredReport, Map<string, { version: number; view: ReportView }>>();
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
-  settings: GradLensSettings = readSettings((k) => vscode.workspace.getConfiguration("gradlens").get(k));
   lastReport: Report | null = null;
 
   /** The Python grammar has loaded: rescan, and refresh what depends on the scans. */
@@ -55,8 +54,22 @@ export class GradLensState implements vscode.Disposable {
     this.changed.fire();
   }
 
+  /**
+   * The settings as they are now, never a copy taken at activation and patched by change events: a
+   * check must run with what is set when it starts.
+   */
+  get settings(): GradLensSettings {
+    return this.settingsFor(undefined);
+  }
+
+  /** The settings that apply to one file (its folder's settings in a multi-root workspace). */
+  settingsFor(uri: vscode.Uri | undefined): GradLensSettings {
+    const config = vscode.workspace.getConfiguration("gradlens", uri);
+    return readSettings((k) => config.get(k));
+  }
+
+  /** The settings changed: refresh what depends on them. */
   reloadSettings(): void {
-    this.settings = readSettings((k) => vscode.workspace.getConfiguration("gradlens").get(k));
     this.changed.fire();
   }
 
