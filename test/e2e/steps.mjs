@@ -65,7 +65,13 @@ export async function quickFix(s, code, title) {
     if (await option.waitFor({ timeout: 15_000 }).then(() => true, () => attempt >= 9)) break;
     await s.page.keyboard.press("Escape");
   }
-  await option.click();
+  // A click can land while the menu is still settling (its list re-renders as the code actions
+  // arrive) and be lost, leaving the menu open with nothing applied: seen once in CI. The menu
+  // closes when an option is applied, so click until it does.
+  for (let attempt = 0; ; attempt++) {
+    await option.click().catch(() => {});
+    if (await option.waitFor({ state: "hidden", timeout: 5_000 }).then(() => true, () => attempt >= 5)) break;
+  }
 }
 
 /** Moves the cursor to a line (Ctrl+G) and waits until the editor shows it as the active line. */
