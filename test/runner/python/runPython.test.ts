@@ -52,7 +52,9 @@ describe.skipIf(torchPython === null)(`running .py scripts (${torchPython ?? NO_
     const limitNames = { timeout: "setting gradlens.timeoutSeconds", memory: "setting gradlens.memoryLimitMb" }; // the editor's
     const trace = await run("never-ends.py", { timeoutMs: 1500, limitNames });
     expect(trace.stopped.reason).toBe("timeout");
-    expect(trace.error).toMatchObject({ kind: "timeout", message: "the file did not finish within 1.5 s (setting gradlens.timeoutSeconds)", line: lineOf("never-ends.py", "with no_grad()") });
+    expect(trace.error).toMatchObject({ kind: "timeout", message: "the file did not finish within 1.5 s (setting gradlens.timeoutSeconds)" });
+    // Python runs the alarm's handler at the loop's next check point: in its body or at its condition
+    expect([lineOf("never-ends.py", "while error"), lineOf("never-ends.py", "with no_grad()")]).toContain(trace.error?.line);
     expect(trace.gradModes.length).toBeGreaterThan(2);
   }, 60_000);
 
