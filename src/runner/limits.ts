@@ -6,11 +6,13 @@ export interface LimitNames {
   timeout: string;
   /** how the user sets the memory limit */
   memory: string;
+  /** how the user sets the step budget, e.g. "--steps" or "setting gradlens.stepBudget" */
+  steps: string;
 }
 
-export const CLI_LIMIT_NAMES: LimitNames = { timeout: "--timeout", memory: "--memory" };
+export const CLI_LIMIT_NAMES: LimitNames = { timeout: "--timeout", memory: "--memory", steps: "--steps" };
 /** Callers of the runner API that name nothing: its own option names. */
-export const API_LIMIT_NAMES: LimitNames = { timeout: "timeoutMs", memory: "memoryMb" };
+export const API_LIMIT_NAMES: LimitNames = { timeout: "timeoutMs", memory: "memoryMb", steps: "steps" };
 
 export function formatSeconds(ms: number): string {
   const s = ms / 1000;
@@ -29,6 +31,11 @@ export function pendingMessage(timeoutMs: number, names: LimitNames): string {
 /** `detail`: what was measured or seen ("1100 MB resident", V8's fatal line, how Python ended). */
 export function memoryMessage(memoryMb: number, names: LimitNames, detail?: string): string {
   return `the file used more than its ${memoryMb} MB memory limit (${names.memory})${detail ? `: ${detail}` : ""}`;
+}
+
+/** The step budget as the user set it: "--steps 1" for an option, "setting gradlens.stepBudget = 1" otherwise. */
+export function stepsKnob(steps: number, names: LimitNames): string {
+  return `${names.steps}${names.steps.startsWith("-") ? " " : " = "}${steps}`;
 }
 
 export function residentDetail(bytes: number): string {

@@ -1,5 +1,5 @@
 import type { StopPolicy } from "../trace/stop";
-import { API_LIMIT_NAMES, memoryMessage, residentDetail, timeoutMessage, type LimitNames } from "./limits";
+import { API_LIMIT_NAMES, memoryMessage, residentDetail, stepsKnob, timeoutMessage, type LimitNames } from "./limits";
 
 // The early-stop rule. A check needs one full training iteration, not the user's 10,000 epochs:
 //
@@ -46,6 +46,7 @@ function ordinal(n: number): string {
 
 export function createStopPolicy(options: StopRuleOptions): StopPolicy {
   const { steps } = options;
+  const names = options.limitNames ?? API_LIMIT_NAMES;
   let nextMemoryCheck = 0;
   return {
     beforeStep(optimizer, counts) {
@@ -58,7 +59,7 @@ export function createStopPolicy(options: StopRuleOptions): StopPolicy {
         const what = all.length === 1 ? "the optimizer" : `all ${all.length} optimizers${phases}`;
         return {
           reason: "step-budget",
-          message: `stopped before the ${ordinal(mine + 1)} optimizer step: ${what} had stepped ${steps === 1 ? "once" : `${steps} times`} (--steps ${steps})`,
+          message: `stopped before the ${ordinal(mine + 1)} optimizer step: ${what} had stepped ${steps === 1 ? "once" : `${steps} times`} (${stepsKnob(steps, names)})`,
         };
       }
       if (mine >= steps * LONE_OPTIMIZER_FACTOR) {
@@ -74,7 +75,7 @@ export function createStopPolicy(options: StopRuleOptions): StopPolicy {
       if (counts.stepsByOptimizer.length > 0 || counts.backwards < budget) return null;
       return {
         reason: "backward-budget",
-        message: `stopped before the ${ordinal(counts.backwards + 1)} backward() call: the file has no optimizer, and ${budget} backward() calls were checked (--steps ${steps} × ${BACKWARDS_PER_STEP_WITHOUT_OPTIMIZER})`,
+        message: `stopped before the ${ordinal(counts.backwards + 1)} backward() call: the file has no optimizer, and ${budget} backward() calls were checked (${stepsKnob(steps, names)} × ${BACKWARDS_PER_STEP_WITHOUT_OPTIMIZER})`,
       };
     },
     poll(counts) {
@@ -89,14 +90,14 @@ export function createStopPolicy(options: StopRuleOptions): StopPolicy {
         }
       }
       if (Date.now() > options.deadline) {
-        return { reason: "timeout", message: timeoutMessage(options.timeoutMs, options.limitNames ?? API_LIMIT_NAMES) };
+        return { reason: "timeout", message: timeoutMessage(options.timeoutMs, names) };
       }
       const now = Date.now();
       if (now < nextMemoryCheck) return null;
       nextMemoryCheck = now + MEMORY_CHECK_INTERVAL_MS;
       // resident size: the heap, typed arrays, wasm memory and buffers alike
       const used = process.memoryUsage.rss();
-      if (used > options.memoryLimitBytes) return { reason: "memory", message: memoryMessage(options.memoryMb, options.limitNames ?? API_LIMIT_NAMES, residentDetail(used)) };
+      if (used > options.memoryLimitBytes) return { reason: "memory", message: memoryMessage(options.memoryMb, names, residentDetail(used)) };
       return null;
     },
   };

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
-import { API_LIMIT_NAMES, memoryMessage, timeoutMessage } from "../../src/runner/limits";
+import { API_LIMIT_NAMES, memoryMessage, stepsKnob, timeoutMessage } from "../../src/runner/limits";
 
 type Result = { name: string; value: number; unit: string; target: string };
 
@@ -33,7 +33,7 @@ export function benchPython(): Result[] {
     const config = join(work, "config.json");
     // the config runPython writes (src/runner/python/runPython.ts), with limits no bench run reaches
     const [timeoutMs, memoryMb] = [600_000, 8192];
-    const messages = { timeout: timeoutMessage(timeoutMs, API_LIMIT_NAMES), memory: memoryMessage(memoryMb, API_LIMIT_NAMES) };
+    const messages = { timeout: timeoutMessage(timeoutMs, API_LIMIT_NAMES), memory: memoryMessage(memoryMb, API_LIMIT_NAMES), steps: stepsKnob(1000, API_LIMIT_NAMES) };
     writeFileSync(config, JSON.stringify({ steps: 1000, timeoutMs, memoryMb, messages, displayRoot: null }));
     const traced = (script: string) => [TRACER, join(work, "trace.json"), config, resolve(script)];
     const wall = (args: string[]) => {

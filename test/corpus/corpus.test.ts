@@ -114,7 +114,7 @@ describe("a two-phase script (train a teacher, then distil a student) is seen th
   it.each([["distillation.ts", "16, 28"], ["distillation.py", "23, 35"]])("%s", async (file, lines) => {
     const report = await check(file, 60_000);
     expect(report.stopped.reason).toBe("step-budget");
-    expect(report.stopped.message).toBe(`stopped before the 2nd optimizer step: all 2 optimizers (made at lines ${lines}) had stepped once (--steps 1)`);
+    expect(report.stopped.message).toBe(`stopped before the 2nd optimizer step: all 2 optimizers (made at lines ${lines}) had stepped once (steps = 1)`);
     expect(report.parameters.filter((p) => p.name.startsWith("student.")).map((p) => p.status)).toEqual(Array(4).fill("updated"));
   }, 90_000);
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { EDITOR_LIMIT_NAMES } from "../../src/extension/core/settings";
 import { runFile, type RunOptions } from "../../src/runner/run";
 import { validateTrace, type Trace } from "../../src/trace/schema";
 import { useBuiltWorker } from "./buildDist";
@@ -109,7 +110,7 @@ describe("limits that hold", () => {
       'import { execSync } from "node:child_process";',
       "randn(2).relu();",
       'execSync("sleep 30");',
-    ], { timeoutMs: 4000, limitNames: { timeout: "setting gradlens.timeoutSeconds", memory: "setting gradlens.memoryLimitMb" } });
+    ], { timeoutMs: 4000, limitNames: EDITOR_LIMIT_NAMES });
     expect(Date.now() - started).toBeLessThan(4000 + 5000); // generous: the machine may be loaded
     expect(trace.error).toMatchObject({ kind: "timeout", message: "the file did not finish within 4 s (setting gradlens.timeoutSeconds)", file: "block.ts", line: 3 });
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { CLI_LIMIT_NAMES } from "../../src/runner/limits";
 import { runFile, type RunOptions } from "../../src/runner/run";
 import { validateTrace, type Trace } from "../../src/trace/schema";
 import { useBuiltWorker } from "./buildDist";
@@ -57,6 +58,7 @@ describe("runFile", () => {
         "}",
         "main();",
       ].join("\n"),
+      { limitNames: CLI_LIMIT_NAMES }, // the budget is worded with the caller's knob
     );
     expect(trace.error).toBeNull();
     expect(trace.backwards).toHaveLength(20);

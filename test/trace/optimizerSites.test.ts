@@ -94,7 +94,7 @@ describe("the early stop waits for a later phase's optimizer", () => {
     const after = { stepsByOptimizer: [3, 1], backwards: 4, optimizerLines: [16, 28], optimizersToCome: [] };
     expect(policy().beforeStep!(1, after)).toEqual({
       reason: "step-budget",
-      message: "stopped before the 2nd optimizer step: all 2 optimizers (made at lines 16, 28) had stepped once (--steps 1)",
+      message: "stopped before the 2nd optimizer step: all 2 optimizers (made at lines 16, 28) had stepped once (steps = 1)",
     });
   });
 

@@ -1,6 +1,7 @@
 // The extension's settings (all under `gradlens.`), their defaults and their validation. The keys and
 // defaults here must match `contributes.configuration` in package.json (a test checks that).
 import type { Severity } from "../../protocol/report";
+import type { LimitNames } from "../../runner/limits";
 
 export type RunOnSave = "off" | "onSave";
 
@@ -73,7 +74,14 @@ export function readSettings(get: (key: string) => unknown): GradLensSettings {
   };
 }
 
+/** A limit stop in the editor names the setting that moves it, not the CLI's option. */
+export const EDITOR_LIMIT_NAMES: LimitNames = {
+  timeout: `setting gradlens.${SETTING_KEYS.timeoutSeconds}`,
+  memory: `setting gradlens.${SETTING_KEYS.memoryLimitMb}`,
+  steps: `setting gradlens.${SETTING_KEYS.stepBudget}`,
+};
+
 /** The runner's options for these settings. */
-export function runOptionsOf(settings: GradLensSettings): { timeoutMs: number; memoryMb: number; steps: number } {
-  return { timeoutMs: settings.timeoutSeconds * 1000, memoryMb: settings.memoryLimitMb, steps: settings.stepBudget };
+export function runOptionsOf(settings: GradLensSettings): { timeoutMs: number; memoryMb: number; steps: number; limitNames: LimitNames } {
+  return { timeoutMs: settings.timeoutSeconds * 1000, memoryMb: settings.memoryLimitMb, steps: settings.stepBudget, limitNames: EDITOR_LIMIT_NAMES };
 }

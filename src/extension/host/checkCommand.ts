@@ -8,7 +8,7 @@ import { CheckQueue } from "../core/checkQueue";
 import { buildRunErrorDiagnostic, isNotAModel, runErrorMessage, runnerFailureDiagnostic, type RunContext } from "../core/diagnostics";
 import { baseName, normalizePath } from "../core/files";
 import { formatRunLog } from "../core/runLog";
-import { runOptionsOf, SETTING_KEYS } from "../core/settings";
+import { runOptionsOf } from "../core/settings";
 import type { DiagnosticsView } from "./diagnosticsView";
 import type { GutterView } from "./gutterView";
 import { isModelDocument, type GradLensState } from "./state";
@@ -97,8 +97,7 @@ export class CheckCommand {
           token.onCancellationRequested(() => this.queue.cancel(normalizePath(file)));
           const tick = setInterval(() => progress.report({ message: elapsedMessage(Date.now() - started.getTime(), limit) }), 1000);
           try {
-            const limitNames = { timeout: `setting gradlens.${SETTING_KEYS.timeoutSeconds}`, memory: `setting gradlens.${SETTING_KEYS.memoryLimitMb}` };
-            return await runCheck(file, { ...runOptionsOf(settings), limitNames, signal, workerPath: this.deps.workerPath, cwd: folder, overlay, python });
+            return await runCheck(file, { ...runOptionsOf(settings), signal, workerPath: this.deps.workerPath, cwd: folder, overlay, python });
           } finally {
             clearInterval(tick);
           }

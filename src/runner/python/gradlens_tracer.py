@@ -2,9 +2,10 @@
 GradLens Trace (src/trace/schema.ts, version 1) as JSON. Standard library and torch only.
 
 Usage: python gradlens_tracer.py OUT.json CONFIG.json SCRIPT [ARGS...]
-CONFIG: {"steps": N, "timeoutMs": T, "memoryMb": M, "messages": {"timeout": S, "memory": S}, "displayRoot": DIR or null}
+CONFIG: {"steps": N, "timeoutMs": T, "memoryMb": M, "messages": {"timeout": S, "memory": S, "steps": S}, "displayRoot": DIR or null}
 (displayRoot: sites are written relative to it, as `gradlens check` prints them; null: absolute;
-messages: the runner's wording of a limit stop, naming the caller's option or setting).
+messages: the runner's wording of a limit stop, naming the caller's option or setting; "steps" is the
+step budget as the user set it, e.g. "--steps 1").
 
 What it observes and how (each the torch 1.13 / 2.x public seam):
 - ops, detach, requires_grad and .grad assignments: a TorchFunctionMode (the outermost torch call
@@ -126,8 +127,9 @@ def ordinal(n):
 class StopRule:
     """src/runner/stopRule.ts, the same rule and wording."""
 
-    def __init__(self, steps, phase_wait_until=float("inf")):
+    def __init__(self, steps, knob, phase_wait_until=float("inf")):
         self.steps = steps
+        self.knob = knob  # "--steps 1" or "setting gradlens.stepBudget = 1" (limits.ts stepsKnob)
         # time.monotonic() after which a run stops waiting for a later phase's optimizer
         self.phase_wait_until = phase_wait_until
         self.made_lines = []  # the line each optimizer was made at (for the stop message)
@@ -149,7 +151,7 @@ class StopRule:
             what = "the optimizer" if n == 1 else f"all {n} optimizers{phases}"
             times = "once" if steps == 1 else f"{steps} times"
             return {"reason": "step-budget",
-                    "message": f"stopped before the {ordinal(mine + 1)} optimizer step: {what} had stepped {times} (--steps {steps})"}
+                    "message": f"stopped before the {ordinal(mine + 1)} optimizer step: {what} had stepped {times} ({self.knob})"}
         if mine >= steps * LONE_OPTIMIZER_FACTOR:
             return {"reason": "step-budget",
                     "message": f"stopped before the {ordinal(mine + 1)} step of one optimizer; another optimizer never stepped"}
@@ -160,7 +162,7 @@ class StopRule:
         if n_optimizers > 0 or backwards < budget:
             return None
         return {"reason": "backward-budget",
-                "message": f"stopped before the {ordinal(backwards + 1)} backward() call: the file has no optimizer, and {budget} backward() calls were checked (--steps {self.steps} × {BACKWARDS_PER_STEP_WITHOUT_OPTIMIZER})"}
+                "message": f"stopped before the {ordinal(backwards + 1)} backward() call: the file has no optimizer, and {budget} backward() calls were checked ({self.knob} × {BACKWARDS_PER_STEP_WITHOUT_OPTIMIZER})"}
 
 
 class Sites:
@@ -1112,7 +1114,7 @@ def main(argv):
         except (OSError, UnicodeDecodeError):
             continue
         optimizer_lines += [(sites.display(path), line) for line in optimizer_construction_lines(text, optimizer_names)]
-    rule = StopRule(max(1, int(config.get("steps", 1))), time.monotonic() + timeout_ms / 1000 * PHASE_WAIT_SHARE)
+    rule = StopRule(max(1, int(config.get("steps", 1))), config["messages"]["steps"], time.monotonic() + timeout_ms / 1000 * PHASE_WAIT_SHARE)
     tracer = Tracer(torch, sites, rule, file_site["file"], optimizer_lines)
     # the runner words the limits (src/runner/limits.ts), naming the caller's option or setting
     timeout_message = config["messages"]["timeout"]

@@ -6,7 +6,7 @@ import type { RunError, StopInfo } from "../../protocol/report";
 import { validateTrace, type Trace } from "../../trace/schema";
 import { emptyTrace } from "../../trace/emptyTrace";
 import { displayPathFor } from "../paths";
-import { API_LIMIT_NAMES, memoryMessage, timeoutMessage, type LimitNames } from "../limits";
+import { API_LIMIT_NAMES, memoryMessage, stepsKnob, timeoutMessage, type LimitNames } from "../limits";
 import { chooseInterpreter, howToChoose } from "./interpreter";
 import { spawnProcess } from "./spawnProcess";
 import { defaultTracerPath } from "./tracerPath";
@@ -67,7 +67,7 @@ export async function runPythonFile(file: string, options: PythonRunOptions = {}
     const configPath = join(work, "config.json");
     // relative display paths only when the file was given relative (as the TS runner does)
     // the tracer words its limit stops with these sentences: the limits are worded in one place (limits.ts)
-    const messages = { timeout: timeoutMessage(timeoutMs, limitNames), memory: memoryMessage(memoryMb, limitNames) };
+    const messages = { timeout: timeoutMessage(timeoutMs, limitNames), memory: memoryMessage(memoryMb, limitNames), steps: stepsKnob(steps, limitNames) };
     const config = { steps, timeoutMs, memoryMb, messages, file, displayRoot: isAbsolute(file) ? null : cwd, userRoot: userRootFor(absFile, cwd) };
     writeFileSync(configPath, JSON.stringify(config));
     const outcome = await spawnProcess(choice.command, {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { EDITOR_LIMIT_NAMES } from "../../../src/extension/core/settings";
 import { runPythonFile } from "../../../src/runner/python/runPython";
 import { torchPython, NO_TORCH } from "./torchPython";
 
@@ -44,12 +45,12 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 it("waits for an optimizer made in a module the script imports from the user's folder", async () => {
   expect(torchPython, NO_TORCH).not.toBeNull();
-  const trace = await runPythonFile("train.py", { python: torchPython!, cwd: dir, timeoutMs: 60_000 });
+  const trace = await runPythonFile("train.py", { python: torchPython!, cwd: dir, timeoutMs: 60_000, limitNames: EDITOR_LIMIT_NAMES });
   expect(trace.error).toBeNull();
   expect(trace.optimizers.map((o) => [o.name, o.site?.file, o.site?.line])).toEqual([["head", "train.py", 6], ["opt", "training/finetune.py", 6]]);
   expect(trace.stopped).toMatchObject({
     reason: "step-budget",
-    message: "stopped before the 2nd optimizer step: all 2 optimizers (made at lines 6, 6) had stepped once (--steps 1)",
+    message: "stopped before the 2nd optimizer step: all 2 optimizers (made at lines 6, 6) had stepped once (setting gradlens.stepBudget = 1)",
     file: "training/finetune.py", line: 10,
   });
   // the first phase ran through (50 head steps), the second stepped once

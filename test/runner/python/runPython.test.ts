@@ -3,6 +3,8 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { EDITOR_LIMIT_NAMES } from "../../../src/extension/core/settings";
+import { CLI_LIMIT_NAMES } from "../../../src/runner/limits";
 import { runPythonFile } from "../../../src/runner/python/runPython";
 import { validateTrace } from "../../../src/trace/schema";
 import { torchPython, NO_TORCH } from "./torchPython";
@@ -49,8 +51,7 @@ describe.skipIf(torchPython === null)(`running .py scripts (${torchPython ?? NO_
   }, 60_000);
 
   it("stops a script that never ends at the time limit, at the line it was running, naming the caller's setting", async () => {
-    const limitNames = { timeout: "setting gradlens.timeoutSeconds", memory: "setting gradlens.memoryLimitMb" }; // the editor's
-    const trace = await run("never-ends.py", { timeoutMs: 1500, limitNames });
+    const trace = await run("never-ends.py", { timeoutMs: 1500, limitNames: EDITOR_LIMIT_NAMES });
     expect(trace.stopped.reason).toBe("timeout");
     expect(trace.error).toMatchObject({ kind: "timeout", message: "the file did not finish within 1.5 s (setting gradlens.timeoutSeconds)" });
     // Python runs the alarm's handler at the loop's next check point: in its body or at its condition
@@ -59,7 +60,7 @@ describe.skipIf(torchPython === null)(`running .py scripts (${torchPython ?? NO_
   }, 60_000);
 
   it("stops a script that allocates without bound at the memory limit (an address-space limit), at its line", async () => {
-    const trace = await run("unbounded-memory.py", { memoryMb: 512, limitNames: { timeout: "--timeout", memory: "--memory" } });
+    const trace = await run("unbounded-memory.py", { memoryMb: 512, limitNames: CLI_LIMIT_NAMES });
     expect(trace.stopped.reason).toBe("memory");
     expect(trace.error).toMatchObject({
       kind: "memory", message: "the file used more than its 512 MB memory limit (--memory)", line: lineOf("unbounded-memory.py", "kept.append"),
