@@ -36,6 +36,25 @@ export function interpreterAdvice(choice: EditorInterpreter | undefined): string
   }
 }
 
+/** A button on the "cannot check" notification: a VS Code command and its arguments. */
+export interface InterpreterChoiceAction {
+  title: string;
+  command: string;
+  args: unknown[];
+}
+
+/** The Python extension's "Python: Select Interpreter". */
+export const SELECT_INTERPRETER_COMMAND = "python.setInterpreter";
+
+/**
+ * How to pick another Python, fitting how this one was chosen: the Python extension chose it, so its
+ * picker (our setting is not consulted then); else our setting gradlens.pythonPath.
+ */
+export function interpreterChoiceAction(choice: EditorInterpreter | undefined): InterpreterChoiceAction {
+  if (choice?.source === "python-extension") return { title: "Select Interpreter", command: SELECT_INTERPRETER_COMMAND, args: [] };
+  return { title: "Open Settings", command: "workbench.action.openSettings", args: ["gradlens.pythonPath"] };
+}
+
 /** The runner's fact without its command-line advice ("no torch in /usr/bin/python3"). */
 export function interpreterProblem(runnerMessage: string): string {
   return runnerMessage.replace(/(?::\s*tried [^;]*)?;\s*choose an interpreter[\s\S]*$/, "").trim();

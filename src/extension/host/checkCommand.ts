@@ -12,7 +12,7 @@ import { runOptionsOf } from "../core/settings";
 import type { DiagnosticsView } from "./diagnosticsView";
 import type { GutterView } from "./gutterView";
 import { isModelDocument, type GradLensState } from "./state";
-import { interpreterFor, PYTHON_LANGUAGE } from "./pythonSupport";
+import { interpreterFor, PYTHON_LANGUAGE, showInterpreterProblem } from "./pythonSupport";
 import type { StatusBarView } from "./statusBarView";
 
 export interface CheckDeps {
@@ -136,9 +136,7 @@ export class CheckCommand {
     }
     if (report.error?.kind === "missing-import" && doc.languageId === PYTHON_LANGUAGE) {
       // no Python or no torch in it: the message names the interpreter tried and how to pick another
-      void vscode.window.showErrorMessage(runErrorMessage(report.error, context).replace(/\n/g, " "), "Open Settings").then((choice) => {
-        if (choice) void vscode.commands.executeCommand("workbench.action.openSettings", "gradlens.pythonPath");
-      });
+      showInterpreterProblem(runErrorMessage(report.error, context).replace(/\n/g, " "), context.python);
     }
     if (isNotAModel(report.error)) {
       // Not a model file: nothing to check, which is no error of the user's code.

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import * as vscode from "vscode";
 import { PythonExtension } from "@vscode/python-extension";
 import { loadPythonGrammar } from "../../static/python";
-import { chooseEditorInterpreter, type EditorInterpreter } from "../core/pythonInterpreter";
+import { chooseEditorInterpreter, interpreterChoiceAction, type EditorInterpreter } from "../core/pythonInterpreter";
 
 export const PYTHON_LANGUAGE = "python";
 
@@ -25,6 +25,14 @@ export function loadGrammar(extensionPath: string): Promise<unknown> {
     runtime: find("tree-sitter.wasm", "web-tree-sitter/tree-sitter.wasm"),
     python: find("tree-sitter-python.wasm", "tree-sitter-python/tree-sitter-python.wasm"),
   }));
+}
+
+/** The Python cannot run the check: say so, with the one button that picks another the way this one was chosen. */
+export function showInterpreterProblem(message: string, choice: EditorInterpreter | undefined): void {
+  const action = interpreterChoiceAction(choice);
+  void vscode.window.showErrorMessage(message, action.title).then((picked) => {
+    if (picked === action.title) void vscode.commands.executeCommand(action.command, ...action.args);
+  });
 }
 
 /** The interpreter for a check of `uri` and how it was chosen (`command` undefined: the runner takes python3/python from PATH). */
