@@ -1,6 +1,7 @@
 // Steps the scenarios share: run the check, read lenses and Problems rows, open a quick fix, go to a
 // line, wait for the editor to re-render its lenses. Every wait is for a condition in the page, with
 // room for two busy cores; none is a fixed sleep.
+import { log } from "./harness.mjs";
 
 export function expect(condition, message) {
   if (!condition) throw new Error(message);
@@ -52,26 +53,39 @@ export async function runCheck(s, { timeout = 120_000 } = {}) {
 }
 
 /**
- * Opens the quick-fix menu on the Problems row of `code` and clicks the option. Retried: the menu
- * does not open while the workbench is busy with the previous focus change, nor before the TypeScript
- * server (whose code actions VS Code waits for too) has started on a fresh workspace — once seen to
- * take over a minute on the first file of a run.
+ * Acts, then waits for the effect; again while it does not show, at most `attempts` times (the
+ * effect's last error is thrown). Only for gestures the workbench may drop with nothing wrong in
+ * GradLens: every code-action request (the quick-fix menu, the code actions of a save) is answered
+ * only when all providers have, and VS Code throws all the answers away when, meanwhile, the document
+ * changes or an extension registers or removes a code-action provider for it (its getCodeActions:
+ * a TextModelCancellationTokenSource and registry.onDidChange → cancel; the TypeScript extension, for
+ * one, registers providers as its server starts, in the first seconds of a scenario on a busy machine).
  */
+export async function until(what, effect, act, attempts) {
+  for (let attempt = 1; ; attempt++) {
+    await act(attempt);
+    try {
+      return await effect();
+    } catch (e) {
+      if (attempt >= attempts) throw e;
+      log(`${what}: not yet after attempt ${attempt}; again`);
+    }
+  }
+}
+
+/** Opens the quick-fix menu on the Problems row of `code` and clicks the option. */
 export async function quickFix(s, code, title) {
   const option = s.page.locator(".context-view, .action-widget").getByText(title).first();
-  for (let attempt = 0; ; attempt++) {
+  // The menu does not open while the workbench is busy with the previous focus change, nor before
+  // the TypeScript server has started on a fresh workspace (seen to take over a minute).
+  await until(`quick-fix menu with "${title}"`, () => option.waitFor({ timeout: 15_000 }), async (attempt) => {
+    if (attempt > 1) await s.page.keyboard.press("Escape");
     await s.page.locator(".markers-panel .monaco-list-row", { hasText: code }).first().click();
     await s.page.keyboard.press("Control+.");
-    if (await option.waitFor({ timeout: 15_000 }).then(() => true, () => attempt >= 9)) break;
-    await s.page.keyboard.press("Escape");
-  }
-  // A click can land while the menu is still settling (its list re-renders as the code actions
-  // arrive) and be lost, leaving the menu open with nothing applied: seen once in CI. The menu
-  // closes when an option is applied, so click until it does.
-  for (let attempt = 0; ; attempt++) {
-    await option.click().catch(() => {});
-    if (await option.waitFor({ state: "hidden", timeout: 5_000 }).then(() => true, () => attempt >= 5)) break;
-  }
+  }, 10);
+  // A click can land while the menu's list re-renders as late answers arrive and be lost, leaving the
+  // menu open with nothing applied (seen once in CI); the menu closes when an option is applied.
+  await until(`click on "${title}"`, () => option.waitFor({ state: "hidden", timeout: 5_000 }), () => option.click().catch(() => {}), 6);
 }
 
 /** Moves the cursor to a line (Ctrl+G) and waits until the editor shows it as the active line. */
