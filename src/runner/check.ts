@@ -1,10 +1,12 @@
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { Report } from "../protocol/report";
+import type { Trace } from "../trace/schema";
 import { analyze } from "../analysis/index";
 import { emptyTrace } from "../trace/emptyTrace";
 import { parseSuppressions, type Suppression } from "../analysis/suppressions";
-import { runFile, type RunOptions } from "./run";
+import { defaultWorkerPath, prestartWorker, runFile, type RunOptions } from "./run";
 import { isPythonFile, runPythonFile } from "./python/index";
 
 // What the CLI and the extension call: run the file (a .ts/.js model in a child process, a .py script
@@ -25,7 +27,15 @@ export function isAnalysisFailure(report: Report): boolean {
 }
 
 export async function runCheck(file: string, options: CheckOptions = {}): Promise<Report> {
-  const trace = isPythonFile(file) ? await runPythonFile(file, options) : await runFile(file, options);
+  if (isPythonFile(file)) return analyzed(await runPythonFile(file, options), file, options);
+  const report = await analyzed(await runFile(file, { ...options, startSpare: false }), file, options);
+  // the next check's child starts once this one's analysis is done: both would share the cores
+  const workerPath = options.workerPath ?? defaultWorkerPath();
+  if (options.keepWarm !== false && existsSync(workerPath)) prestartWorker(workerPath, options.memoryMb);
+  return report;
+}
+
+async function analyzed(trace: Trace, file: string, options: CheckOptions): Promise<Report> {
   try {
     return analyze(trace, { suppressions: await suppressionsOf(file, options) });
   } catch (e) {

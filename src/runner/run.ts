@@ -1,10 +1,10 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmdirSync, rmSync, unlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import type { RunError, StopInfo } from "../protocol/report";
-import { SiteSchema, type Site, type Trace } from "../trace/schema";
-import { schemaErrors, validateTrace } from "../trace/validate";
+import type { Site, Trace } from "../trace/schema";
+import { validateTrace } from "../trace/validate";
 import { emptyTrace } from "../trace/emptyTrace";
 import { bundleUserFile } from "./bundle";
 import { displayPathFor } from "./paths";
@@ -42,6 +42,8 @@ export interface RunOptions {
   limitNames?: LimitNames;
   /** tests: how often a repeated record is kept before it is only counted (src/trace/repeats.ts) */
   repeatsKept?: number;
+  /** false: keepWarm's spare is started by the caller, after its own work on the trace (check.ts) */
+  startSpare?: boolean;
 }
 
 export const DEFAULTS = { timeoutMs: 10_000, memoryMb: 1024, steps: 1 } as const;
@@ -116,13 +118,32 @@ export async function runFile(file: string, options: RunOptions = {}): Promise<T
   try {
     const ctx: Context = { file, fileSite, timeoutMs, memoryMb, limitNames, spoolDir, elapsed: 0 };
     const { seen, outcome } = await runInChild(input, spec, options.signal, options.memoryWatchdog);
-    if (options.keepWarm !== false) prestart(spec.key, spec.options);
     const trace = traceOf(seen, outcome, { ...ctx, elapsed: elapsed() });
     const printed = outcome.output.lines();
     if (printed.length > 0) trace.console.push(...printed);
+    // the spare starts after the trace is read: it would compete with that for the cores
+    if (options.keepWarm !== false && options.startSpare !== false) prestart(spec.key, spec.options);
     return trace;
   } finally {
-    rmSync(spoolDir, { recursive: true, force: true });
+    removeSpool(spoolDir);
+  }
+}
+
+/** The files a child writes in its spool directory (worker.ts's writeTrace): removed by name, no listing. */
+const SPOOL_FILES = ["trace.json", "snapshot.json", "trace.json.part", "snapshot.json.part"];
+
+function removeSpool(dir: string): void {
+  for (const name of SPOOL_FILES) {
+    try {
+      unlinkSync(join(dir, name));
+    } catch {
+      // not written
+    }
+  }
+  try {
+    rmdirSync(dir);
+  } catch {
+    rmSync(dir, { recursive: true, force: true }); // something else was written there
   }
 }
 
@@ -144,19 +165,36 @@ async function runInChild(
 ): Promise<{ seen: Seen; outcome: ChildOutcome }> {
   const { child, setOnMessage } = takeChild(spec.key, spec.options);
   const seen: Seen = { lastSite: null, snapshot: null, done: null, console: new ConsoleCapture() };
+  let onDone = () => {};
+  const done = new Promise<void>((r) => (onDone = r));
   setOnMessage((raw) => {
     const m = raw as ChildMessage;
-    if (m?.type === "progress") seen.lastSite = schemaErrors(SiteSchema, m.site).length === 0 ? m.site : null;
+    if (m?.type === "progress") seen.lastSite = isSite(m.site) ? m.site : null;
     else if (m?.type === "console") {
       if (typeof m.line === "string") seen.console.push(m.line);
       else seen.console.markDropped();
     } else if (m?.type === "snapshot") seen.snapshot = m.file;
     else if (m?.type === "finishing") child.setDeadline(input.deadline + FINISHING_GRACE_MS);
-    else if (m?.type === "done") seen.done = m.file;
+    else if (m?.type === "done") {
+      seen.done = m.file;
+      onDone();
+    }
   });
   child.limit({ deadline: input.deadline, memoryMb: input.memoryMb, signal, memoryWatchdog });
   child.send(JSON.stringify(input));
-  return { seen, outcome: await child.exited };
+  const ended = await Promise.race([child.exited, done.then(() => null)]);
+  if (ended !== null) return { seen, outcome: ended };
+  // The final trace is written: the host need not wait the ~100 ms the child takes to exit (it kills
+  // what it started, then exits; its limits hold until then). Its stdout and stderr writes are
+  // synchronous and came before "done", so they are readable now: one turn of the loop reads them.
+  await new Promise<void>((r) => setImmediate(r));
+  return { seen, outcome: { code: null, signal: null, stoppedBy: null, output: child.outputSoFar, peakRssBytes: 0, spawnError: null } };
+}
+
+/** SiteSchema's check, by hand: it runs for every progress message (TypeBox's checker compiles on first use). */
+function isSite(v: unknown): v is Site {
+  const s = v as Partial<Site> | null;
+  return typeof s === "object" && s !== null && !Array.isArray(s) && typeof s.file === "string" && Number.isInteger(s.line) && Number.isInteger(s.column);
 }
 
 interface Context {

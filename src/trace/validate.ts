@@ -2,10 +2,13 @@ import { TypeCompiler, type TypeCheck } from "@sinclair/typebox/compiler";
 import type { TSchema } from "@sinclair/typebox";
 import { RunErrorSchema, SiteSchema, StopInfoSchema, TraceSchema, type Trace } from "./schema";
 import type { Shape } from "./jsonShape";
+import { checkTrace } from "./traceCheck.generated";
 
 // Validation against the TypeBox schemas of schema.ts — the one definition of the Trace. Used where a
-// trace crosses into the host (the runner, from its child process). Checkers are compiled on first
-// use: schema.ts re-exports this file, so nothing here may read a schema while modules load.
+// trace crosses into the host (the runner, from its child process). A Trace is checked by the check
+// written out at build time (traceCheck.generated.ts); TypeBox's checkers, which also list the errors,
+// are compiled on first use: schema.ts re-exports this file, so nothing here may read a schema while
+// modules load.
 
 const MAX_ERRORS = 20;
 const compiled = new Map<TSchema, TypeCheck<TSchema>>();
@@ -59,11 +62,11 @@ export function schemaErrors(schema: TSchema, value: unknown, root = "$"): strin
 
 /** Checks that `value` is a Trace of this version; returns the mismatches (empty when valid). */
 export function validateTrace(value: unknown): string[] {
-  return schemaErrors(TraceSchema, value);
+  return checkTrace(value) ? [] : schemaErrors(TraceSchema, value);
 }
 
 export function isTrace(value: unknown): value is Trace {
-  return checker(TraceSchema).Check(value);
+  return checkTrace(value);
 }
 
 /** A schema as a jsonShape Shape, for shapes composed from both (test/cli/reportShape.ts); read lazily (see above). */

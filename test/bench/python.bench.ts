@@ -9,7 +9,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
-import { API_LIMIT_NAMES, memoryMessage, stepsKnob, timeoutMessage } from "../../src/runner/limits";
+import { API_LIMIT_NAMES } from "../../src/runner/limits";
+import { tracerConfig } from "../../src/runner/python/runPython";
 
 type Result = { name: string; value: number; unit: string; target: string };
 
@@ -30,12 +31,13 @@ export function benchPython(): Result[] {
   }
   const work = mkdtempSync(join(tmpdir(), "gradlens-pybench-"));
   try {
-    const config = join(work, "config.json");
-    // the config runPython writes (src/runner/python/runPython.ts), with limits no bench run reaches
-    const [timeoutMs, memoryMb] = [600_000, 8192];
-    const messages = { timeout: timeoutMessage(timeoutMs, API_LIMIT_NAMES), memory: memoryMessage(memoryMb, API_LIMIT_NAMES), steps: stepsKnob(1000, API_LIMIT_NAMES) };
-    writeFileSync(config, JSON.stringify({ steps: 1000, timeoutMs, memoryMb, messages, displayRoot: null }));
-    const traced = (script: string) => [TRACER, join(work, "trace.json"), config, resolve(script)];
+    // the config runPython writes, with limits no bench run reaches
+    const traced = (script: string) => {
+      const config = join(work, "config.json");
+      const options = { file: resolve(script), cwd: process.cwd(), steps: 1000, timeoutMs: 600_000, memoryMb: 8192, limitNames: API_LIMIT_NAMES };
+      writeFileSync(config, JSON.stringify(tracerConfig(options)));
+      return [TRACER, join(work, "trace.json"), config, resolve(script)];
+    };
     const wall = (args: string[]) => {
       const t0 = performance.now();
       execFileSync(python, args, { stdio: "pipe" });

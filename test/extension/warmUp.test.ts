@@ -56,7 +56,8 @@ describe.runIf(process.platform === "linux")("warm-up on activation", () => {
     expect(report.error).toBeNull();
     expect(report.parameters.map((p) => [p.name, p.status])).toEqual([["lin.weight", "updated"], ["lin.bias", "updated"]]);
     expect(report.console).toContain(`pid ${spare[0]}`);
-    // the next check's child waits in its place
+    // the next check's child waits in its place (the used one exits on its own after its trace was read)
+    for (let i = 0; i < 100 && workerChildren(worker).includes(spare[0]!); i++) await new Promise((r) => setTimeout(r, 50));
     const next = workerChildren(worker);
     expect(next).toHaveLength(1);
     expect(next[0]).not.toBe(spare[0]);

@@ -65,10 +65,7 @@ export async function runPythonFile(file: string, options: PythonRunOptions = {}
   try {
     const outPath = join(work, "trace.json");
     const configPath = join(work, "config.json");
-    // relative display paths only when the file was given relative (as the TS runner does)
-    // the tracer words its limit stops with these sentences: the limits are worded in one place (limits.ts)
-    const messages = { timeout: timeoutMessage(timeoutMs, limitNames), memory: memoryMessage(memoryMb, limitNames), steps: stepsKnob(steps, limitNames) };
-    const config = { steps, timeoutMs, memoryMb, messages, file, displayRoot: isAbsolute(file) ? null : cwd, userRoot: userRootFor(absFile, cwd) };
+    const config = tracerConfig({ file, cwd, steps, timeoutMs, memoryMb, limitNames });
     writeFileSync(configPath, JSON.stringify(config));
     const outcome = await spawnProcess(choice.command, {
       args: ["-X", "utf8", options.tracerPath ?? defaultTracerPath(), outPath, configPath, absFile, ...(options.scriptArgs ?? [])],
@@ -88,7 +85,7 @@ export async function runPythonFile(file: string, options: PythonRunOptions = {}
     }
     if (!existsSync(outPath)) {
       if (outcome.kind === "timeout") {
-        return failed("timeout", messages.timeout, "timeout", lines);
+        return failed("timeout", config.messages.timeout, "timeout", lines);
       }
       const how = outcome.signal !== null ? `was killed (${outcome.signal})` : `exited with status ${outcome.code}`;
       const memory = outcome.signal === "SIGKILL" || outcome.signal === "SIGSEGV";
@@ -105,6 +102,26 @@ export async function runPythonFile(file: string, options: PythonRunOptions = {}
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+export interface TracerConfigOptions {
+  /** the checked file, as given (relative to cwd or absolute) */
+  file: string;
+  cwd: string;
+  steps: number;
+  timeoutMs: number;
+  memoryMb: number;
+  limitNames: LimitNames;
+}
+
+/** The config file gradlens_tracer.py reads (also the Python bench's, test/bench/python.bench.ts). */
+export function tracerConfig(o: TracerConfigOptions) {
+  const absFile = resolve(o.cwd, o.file);
+  // the tracer words its limit stops with these sentences: the limits are worded in one place (limits.ts)
+  const messages = { timeout: timeoutMessage(o.timeoutMs, o.limitNames), memory: memoryMessage(o.memoryMb, o.limitNames), steps: stepsKnob(o.steps, o.limitNames) };
+  // relative display paths only when the file was given relative (as the TS runner does)
+  const displayRoot = isAbsolute(o.file) ? null : o.cwd;
+  return { steps: o.steps, timeoutMs: o.timeoutMs, memoryMb: o.memoryMb, messages, file: o.file, displayRoot, userRoot: userRootFor(absFile, o.cwd) };
 }
 
 /** The user's code: the working folder when the script is inside it (a project), else the script's folder. */
