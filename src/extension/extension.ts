@@ -24,8 +24,11 @@ import { loadGrammar, PYTHON_LANGUAGE } from "./host/pythonSupport";
 let check: CheckCommand | null = null;
 
 export function activate(context: vscode.ExtensionContext): void {
+  const activated = performance.now();
   const state = new GradLensState();
   const output = vscode.window.createOutputChannel("GradLens");
+  // where a first check's time goes starts here: how late the host activated us (see checkTiming.ts)
+  output.appendLine(`[${new Date().toISOString()}] GradLens activated, ${Math.round(process.uptime() * 1000)} ms after the extension host started`);
   const diagnostics = new DiagnosticsView(state);
   const gutter = new GutterView(state, context.extensionUri);
   const status = new StatusBarView(state);
@@ -85,14 +88,15 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.window.onDidChangeActiveTextEditor((editor) => {
       status.refresh(editor);
       updateContext(state, editor);
-      warmUp(state, workerPath);
+      warmUp(state, workerPath, output);
     }),
-    vscode.workspace.onDidGrantWorkspaceTrust(() => warmUp(state, workerPath)),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => warmUp(state, workerPath, output)),
     { dispose: () => check?.cancelAll() },
   );
   gutter.refresh();
   updateContext(state, vscode.window.activeTextEditor);
-  warmUp(state, workerPath);
+  warmUp(state, workerPath, output);
+  output.appendLine(`  activation took ${Math.round(performance.now() - activated)} ms`);
   loadGrammar(context.extensionPath).then(
     () => state.grammarLoaded(),
     (e: unknown) => output.appendLine(`GradLens: the Python grammar did not load, .py files get no static CodeLens: ${String(e)}`),
@@ -109,10 +113,17 @@ function updateContext(state: GradLensState, editor: vscode.TextEditor | undefin
  * In a trusted workspace with a TypeScript/JavaScript model file open, start what its first check
  * needs in the background: the bundler's service and the check's child process (see runner/warmUp.ts).
  */
-function warmUp(state: GradLensState, workerPath: string): void {
+let warmedUp = false;
+
+function warmUp(state: GradLensState, workerPath: string, output: vscode.OutputChannel): void {
   const doc = vscode.window.activeTextEditor?.document;
   if (!vscode.workspace.isTrusted || !doc || doc.languageId === PYTHON_LANGUAGE || !state.isModelFile(doc)) return;
-  void warmUpCheck(workerPath, state.settings.memoryLimitMb);
+  const started = performance.now();
+  const first = !warmedUp;
+  warmedUp = true;
+  void warmUpCheck(workerPath, state.settings.memoryLimitMb).then(() => {
+    if (first) output.appendLine(`[${new Date().toISOString()}] warm-up done in ${Math.round(performance.now() - started)} ms (bundler answering, check's child started)`);
+  });
 }
 
 export async function deactivate(): Promise<void> {

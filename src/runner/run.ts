@@ -42,6 +42,8 @@ export interface RunOptions {
   limitNames?: LimitNames;
   /** tests: how often a repeated record is kept before it is only counted (src/trace/repeats.ts) */
   repeatsKept?: number;
+  /** called as each phase of the run ends ("bundle", "model run", "trace read"), for a caller's timing line */
+  onPhase?: (phase: string, note?: string) => void;
 }
 
 export const DEFAULTS = { timeoutMs: 10_000, memoryMb: 1024, steps: 1 } as const;
@@ -104,6 +106,7 @@ export async function runFile(file: string, options: RunOptions = {}): Promise<T
   const spec = childSpec(workerPath, memoryMb);
   prestart(spec.key, spec.options); // Node starts while esbuild bundles
   const bundle = await bundleUserFile(absFile, displayPath, cwd, options.overlay);
+  options.onPhase?.("bundle");
   if (!bundle.ok) return failed(bundle.error);
   if (options.signal?.aborted) return failed(cancelledError(fileSite), "cancelled");
 
@@ -115,9 +118,11 @@ export async function runFile(file: string, options: RunOptions = {}): Promise<T
   };
   try {
     const ctx: Context = { file, fileSite, timeoutMs, memoryMb, limitNames, spoolDir, elapsed: 0 };
-    const { seen, outcome } = await runInChild(input, spec, options.signal, options.memoryWatchdog);
+    const { seen, outcome, warm } = await runInChild(input, spec, options.signal, options.memoryWatchdog);
+    options.onPhase?.("model run", warm ? "child warm" : "child started now");
     if (options.keepWarm !== false) prestart(spec.key, spec.options);
     const trace = traceOf(seen, outcome, { ...ctx, elapsed: elapsed() });
+    options.onPhase?.("trace read");
     const printed = outcome.output.lines();
     if (printed.length > 0) trace.console.push(...printed);
     return trace;
@@ -141,8 +146,8 @@ async function runInChild(
   spec: ReturnType<typeof childSpec>,
   signal: AbortSignal | undefined,
   memoryWatchdog: boolean | undefined,
-): Promise<{ seen: Seen; outcome: ChildOutcome }> {
-  const { child, setOnMessage } = takeChild(spec.key, spec.options);
+): Promise<{ seen: Seen; outcome: ChildOutcome; warm: boolean }> {
+  const { child, setOnMessage, warm } = takeChild(spec.key, spec.options);
   const seen: Seen = { lastSite: null, snapshot: null, done: null, console: new ConsoleCapture() };
   setOnMessage((raw) => {
     const m = raw as ChildMessage;
@@ -156,7 +161,7 @@ async function runInChild(
   });
   child.limit({ deadline: input.deadline, memoryMb: input.memoryMb, signal, memoryWatchdog });
   child.send(JSON.stringify(input));
-  return { seen, outcome: await child.exited };
+  return { seen, outcome: await child.exited, warm };
 }
 
 interface Context {

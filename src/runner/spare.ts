@@ -10,6 +10,8 @@ export interface TakenChild {
   child: LimitedChild;
   /** where the child's messages go from now on */
   setOnMessage(handler: (m: unknown) => void): void;
+  /** a spare started earlier (true) or a child started by this call */
+  warm: boolean;
 }
 
 function start(options: Omit<LimitedChildOptions, "onMessage">): { child: LimitedChild; onMessage: { current: (m: unknown) => void } } {
@@ -28,7 +30,7 @@ export function takeChild(key: string, options: Omit<LimitedChildOptions, "onMes
   }
   const { child, onMessage } = entry ?? start(options);
   child.ref();
-  return { child, setOnMessage: (h) => (onMessage.current = h) };
+  return { child, setOnMessage: (h) => (onMessage.current = h), warm: entry !== null };
 }
 
 /** Starts a spare for the next check (replacing one started another way). */
