@@ -118,8 +118,8 @@ export async function runFile(file: string, options: RunOptions = {}): Promise<T
   };
   try {
     const ctx: Context = { file, fileSite, timeoutMs, memoryMb, limitNames, spoolDir, elapsed: 0 };
-    const { seen, outcome, warm } = await runInChild(input, spec, options.signal, options.memoryWatchdog);
-    options.onPhase?.("model run", warm ? "child warm" : "child started now");
+    const { seen, outcome, childAgeMs } = await runInChild(input, spec, options.signal, options.memoryWatchdog);
+    options.onPhase?.("model run", `child started ${Math.round(childAgeMs)} ms before`);
     if (options.keepWarm !== false) prestart(spec.key, spec.options);
     const trace = traceOf(seen, outcome, { ...ctx, elapsed: elapsed() });
     options.onPhase?.("trace read");
@@ -146,8 +146,8 @@ async function runInChild(
   spec: ReturnType<typeof childSpec>,
   signal: AbortSignal | undefined,
   memoryWatchdog: boolean | undefined,
-): Promise<{ seen: Seen; outcome: ChildOutcome; warm: boolean }> {
-  const { child, setOnMessage, warm } = takeChild(spec.key, spec.options);
+): Promise<{ seen: Seen; outcome: ChildOutcome; childAgeMs: number }> {
+  const { child, setOnMessage, ageMs } = takeChild(spec.key, spec.options);
   const seen: Seen = { lastSite: null, snapshot: null, done: null, console: new ConsoleCapture() };
   setOnMessage((raw) => {
     const m = raw as ChildMessage;
@@ -161,7 +161,7 @@ async function runInChild(
   });
   child.limit({ deadline: input.deadline, memoryMb: input.memoryMb, signal, memoryWatchdog });
   child.send(JSON.stringify(input));
-  return { seen, outcome: await child.exited, warm };
+  return { seen, outcome: await child.exited, childAgeMs: ageMs };
 }
 
 interface Context {

@@ -1,5 +1,5 @@
 // Where a check's time goes, as one line in the output channel (Jupyter-style elapsed time):
-// "checked cnn-classifier.ts in 640 ms (before the run 5 · bundle 45 · model run 420 (child warm) · …)".
+// "checked cnn-classifier.ts in 640 ms (before the run 5 · bundle 45 · model run 420 (child started 3000 ms before) · …)".
 // A clock the caller marks at each phase's end; the runner marks its own phases through
 // RunOptions.onPhase. vscode-free, so the wording is unit-tested.
 
@@ -27,7 +27,7 @@ export class CheckClock {
     return this.now() - this.started;
   }
 
-  /** "checked a.ts in 640 ms (before the run 5 · bundle 45 · model run 420 (child warm) · analysis 60 · render 30)" */
+  /** "checked a.ts in 640 ms (before the run 5 · bundle 45 · model run 420 (child started 3000 ms before) · analysis 60 · render 30)" */
   line(fileName: string): string {
     const parts = this.phases.map((p) => `${p.name} ${Math.round(p.ms)}${p.note !== undefined ? ` (${p.note})` : ""}`);
     return `checked ${fileName} in ${Math.round(this.elapsed())} ms (${parts.join(" · ")})`;
