@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { warmUpCheck } from "../../src/extension/host/warmUp";
 import { runCheck } from "../../src/runner/check";
 import { stopSpare } from "../../src/runner/spare";
+import { warmUpRunner } from "../../src/runner/warmUp";
 import { buildDist } from "../runner/buildDist";
 
 let dist: Awaited<ReturnType<typeof buildDist>>;
@@ -54,6 +55,11 @@ describe.runIf(process.platform === "linux")("warm-up on activation", () => {
     const warmedAt = performance.now();
     const spare = workerChildren(worker);
     expect(spare).toHaveLength(1);
+    // the warm-up rehearsed a whole check (bundle, run, trace, analysis) — once per host
+    const rehearsal = await warmUpRunner({ workerPath: worker, memoryMb: 768 });
+    expect(rehearsal?.error).toBeNull();
+    expect(rehearsal?.parameters.map((p) => p.status)).toEqual(["updated", "updated", "updated", "updated"]);
+    expect(workerChildren(worker)).toEqual(spare);
     const phases: string[] = [];
     const onPhase = (phase: string, note?: string) => phases.push(note === undefined ? phase : `${phase} (${note})`);
     const ranAt = performance.now();
