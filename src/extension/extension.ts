@@ -99,9 +99,10 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.workspace.onDidGrantWorkspaceTrust(() => warmUp(state, workerPath, output)),
     { dispose: () => check?.cancelAll() },
   );
+  // first: the processes it starts overlap with the static scan's first use below, which loads TypeScript's compiler
+  warmUp(state, workerPath, output);
   gutter.refresh();
   updateContext(state, vscode.window.activeTextEditor);
-  warmUp(state, workerPath, output);
   output.appendLine(`  activation took ${Math.round(performance.now() - activated)} ms`);
   loadGrammar(context.extensionPath).then(
     () => state.grammarLoaded(),
@@ -121,9 +122,14 @@ function updateContext(state: GradLensState, editor: vscode.TextEditor | undefin
  */
 let warmedUp = false;
 
+/** A model file, or one that names "gradlens": a text test that does not wait for the static scan (TypeScript's compiler loads at its first use). */
+function mayImportGradlens(state: GradLensState, doc: vscode.TextDocument): boolean {
+  return /["']gradlens["']/.test(doc.getText()) || state.isModelFile(doc);
+}
+
 function warmUp(state: GradLensState, workerPath: string, output: vscode.OutputChannel): void {
   const doc = vscode.window.activeTextEditor?.document;
-  if (!vscode.workspace.isTrusted || !doc || doc.languageId === PYTHON_LANGUAGE || !state.isModelFile(doc)) return;
+  if (!vscode.workspace.isTrusted || !doc || doc.languageId === PYTHON_LANGUAGE || !mayImportGradlens(state, doc)) return;
   const started = performance.now();
   const first = !warmedUp;
   warmedUp = true;

@@ -7,8 +7,9 @@ import { warmUp as warmUpEsbuild } from "./esbuildShim";
 
 /** Resolves when the bundler answers and the rehearsal check has ended (a spare child then waits). */
 export function warmUpCheck(workerPath: string, memoryMb: number): Promise<void> {
+  // both processes are spawned now, before the caller goes on to what keeps the host's thread busy
+  // (at activation: the static scan's first use loads TypeScript's compiler)
   const esbuild = warmUpEsbuild();
-  // after the caller's event handlers: spawning the child takes the host's thread a moment
-  const runner = new Promise<void>((resolve) => setImmediate(() => void warmUpRunner({ workerPath, memoryMb }).then(() => resolve())));
+  const runner = warmUpRunner({ workerPath, memoryMb });
   return Promise.all([esbuild, runner]).then(() => undefined);
 }
