@@ -32,14 +32,17 @@ export function activate(context: vscode.ExtensionContext): void {
   const activated = performance.now();
   const state = new GradLensState();
   const output = vscode.window.createOutputChannel("GradLens");
+  const workerPath = join(context.extensionPath, "dist", "worker.js");
   // where a first check's time goes starts here: how late the host activated us (see checkTiming.ts)
   const loadMs = typeof __glLoadStart === "number" ? `, loading its code took ${loadedAt - __glLoadStart} ms` : "";
   output.appendLine(`[${new Date().toISOString()}] GradLens activated, ${Math.round(process.uptime() * 1000)} ms after the extension host started${loadMs}`);
+  // first: the processes it starts overlap with the static scan's first use (the views below),
+  // which loads TypeScript's compiler on the host's thread (seconds under load)
+  warmUp(state, workerPath, output);
   const diagnostics = new DiagnosticsView(state);
   const gutter = new GutterView(state, context.extensionUri);
   const status = new StatusBarView(state);
   const graph = new GraphPanel(context.extensionUri, (doc) => state.viewOf(doc)?.raw ?? null);
-  const workerPath = join(context.extensionPath, "dist", "worker.js");
   check = new CheckCommand({
     state, diagnostics, gutter, status, output,
     workerPath,
@@ -99,8 +102,6 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.workspace.onDidGrantWorkspaceTrust(() => warmUp(state, workerPath, output)),
     { dispose: () => check?.cancelAll() },
   );
-  // first: the processes it starts overlap with the static scan's first use below, which loads TypeScript's compiler
-  warmUp(state, workerPath, output);
   gutter.refresh();
   updateContext(state, vscode.window.activeTextEditor);
   output.appendLine(`  activation took ${Math.round(performance.now() - activated)} ms`);
