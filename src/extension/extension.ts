@@ -23,14 +23,26 @@ import { loadGrammar, PYTHON_LANGUAGE } from "./host/pythonSupport";
 
 let check: CheckCommand | null = null;
 
+/** Set by the bundle's banner (buildExtension.mjs): when the host started to evaluate dist/extension.js. */
+declare const __glLoadStart: number | undefined;
+/** this module's body runs after every module it imports: the bundle's load ends here */
+const loadedAt = Date.now();
+
 export function activate(context: vscode.ExtensionContext): void {
+  const activated = performance.now();
   const state = new GradLensState();
   const output = vscode.window.createOutputChannel("GradLens");
+  const workerPath = join(context.extensionPath, "dist", "worker.js");
+  // where a first check's time goes starts here: how late the host activated us (see checkTiming.ts)
+  const loadMs = typeof __glLoadStart === "number" ? `, loading its code took ${loadedAt - __glLoadStart} ms` : "";
+  output.appendLine(`[${new Date().toISOString()}] GradLens activated, ${Math.round(process.uptime() * 1000)} ms after the extension host started${loadMs}`);
+  // first: the processes it starts overlap with the static scan's first use (the views below),
+  // which loads TypeScript's compiler on the host's thread (seconds under load)
+  warmUp(state, workerPath, output);
   const diagnostics = new DiagnosticsView(state);
   const gutter = new GutterView(state, context.extensionUri);
   const status = new StatusBarView(state);
   const graph = new GraphPanel(context.extensionUri, (doc) => state.viewOf(doc)?.raw ?? null);
-  const workerPath = join(context.extensionPath, "dist", "worker.js");
   check = new CheckCommand({
     state, diagnostics, gutter, status, output,
     workerPath,
@@ -85,14 +97,14 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.window.onDidChangeActiveTextEditor((editor) => {
       status.refresh(editor);
       updateContext(state, editor);
-      warmUp(state, workerPath);
+      warmUp(state, workerPath, output);
     }),
-    vscode.workspace.onDidGrantWorkspaceTrust(() => warmUp(state, workerPath)),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => warmUp(state, workerPath, output)),
     { dispose: () => check?.cancelAll() },
   );
   gutter.refresh();
   updateContext(state, vscode.window.activeTextEditor);
-  warmUp(state, workerPath);
+  output.appendLine(`  activation took ${Math.round(performance.now() - activated)} ms`);
   loadGrammar(context.extensionPath).then(
     () => state.grammarLoaded(),
     (e: unknown) => output.appendLine(`GradLens: the Python grammar did not load, .py files get no static CodeLens: ${String(e)}`),
@@ -109,10 +121,22 @@ function updateContext(state: GradLensState, editor: vscode.TextEditor | undefin
  * In a trusted workspace with a TypeScript/JavaScript model file open, start what its first check
  * needs in the background: the bundler's service and the check's child process (see runner/warmUp.ts).
  */
-function warmUp(state: GradLensState, workerPath: string): void {
+let warmedUp = false;
+
+/** A model file, or one that names "gradlens": a text test that does not wait for the static scan (TypeScript's compiler loads at its first use). */
+function mayImportGradlens(state: GradLensState, doc: vscode.TextDocument): boolean {
+  return /["']gradlens["']/.test(doc.getText()) || state.isModelFile(doc);
+}
+
+function warmUp(state: GradLensState, workerPath: string, output: vscode.OutputChannel): void {
   const doc = vscode.window.activeTextEditor?.document;
-  if (!vscode.workspace.isTrusted || !doc || doc.languageId === PYTHON_LANGUAGE || !state.isModelFile(doc)) return;
-  void warmUpCheck(workerPath, state.settings.memoryLimitMb);
+  if (!vscode.workspace.isTrusted || !doc || doc.languageId === PYTHON_LANGUAGE || !mayImportGradlens(state, doc)) return;
+  const started = performance.now();
+  const first = !warmedUp;
+  warmedUp = true;
+  void warmUpCheck(workerPath, state.settings.memoryLimitMb).then(() => {
+    if (first) output.appendLine(`[${new Date().toISOString()}] warm-up done in ${Math.round(performance.now() - started)} ms (bundler answering, a rehearsal check run, a child waiting)`);
+  });
 }
 
 export async function deactivate(): Promise<void> {

@@ -37,7 +37,9 @@ export async function runCheck(file: string, options: CheckOptions = {}): Promis
 
 async function analyzed(trace: Trace, file: string, options: CheckOptions): Promise<Report> {
   try {
-    return analyze(trace, { suppressions: await suppressionsOf(file, options) });
+    const report = analyze(trace, { suppressions: await suppressionsOf(file, options) });
+    options.onPhase?.("analysis");
+    return report;
   } catch (e) {
     // a trace that passes the schema but not analysis (e.g. ids that name nothing) is a bug of
     // GradLens's (its schema or its analysis), reported as a failed run — never an exception in the host

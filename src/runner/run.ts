@@ -44,6 +44,8 @@ export interface RunOptions {
   repeatsKept?: number;
   /** false: keepWarm's spare is started by the caller, after its own work on the trace (check.ts) */
   startSpare?: boolean;
+  /** called as each phase of the run ends ("bundle", "model run", "trace read"), for a caller's timing line */
+  onPhase?: (phase: string, note?: string) => void;
 }
 
 export const DEFAULTS = { timeoutMs: 10_000, memoryMb: 1024, steps: 1 } as const;
@@ -106,6 +108,7 @@ export async function runFile(file: string, options: RunOptions = {}): Promise<T
   const spec = childSpec(workerPath, memoryMb);
   prestart(spec.key, spec.options); // Node starts while esbuild bundles
   const bundle = await bundleUserFile(absFile, displayPath, cwd, options.overlay);
+  options.onPhase?.("bundle");
   if (!bundle.ok) return failed(bundle.error);
   if (options.signal?.aborted) return failed(cancelledError(fileSite), "cancelled");
 
@@ -117,8 +120,10 @@ export async function runFile(file: string, options: RunOptions = {}): Promise<T
   };
   try {
     const ctx: Context = { file, fileSite, timeoutMs, memoryMb, limitNames, spoolDir, elapsed: 0 };
-    const { seen, outcome } = await runInChild(input, spec, options.signal, options.memoryWatchdog);
+    const { seen, outcome, childAgeMs } = await runInChild(input, spec, options.signal, options.memoryWatchdog);
+    options.onPhase?.("model run", `child started ${Math.round(childAgeMs)} ms before`);
     const trace = traceOf(seen, outcome, { ...ctx, elapsed: elapsed() });
+    options.onPhase?.("trace read");
     const printed = outcome.output.lines();
     if (printed.length > 0) trace.console.push(...printed);
     // the spare starts after the trace is read: it would compete with that for the cores
@@ -162,8 +167,8 @@ async function runInChild(
   spec: ReturnType<typeof childSpec>,
   signal: AbortSignal | undefined,
   memoryWatchdog: boolean | undefined,
-): Promise<{ seen: Seen; outcome: ChildOutcome }> {
-  const { child, setOnMessage } = takeChild(spec.key, spec.options);
+): Promise<{ seen: Seen; outcome: ChildOutcome; childAgeMs: number }> {
+  const { child, setOnMessage, ageMs } = takeChild(spec.key, spec.options);
   const seen: Seen = { lastSite: null, snapshot: null, done: null, console: new ConsoleCapture() };
   let onDone = () => {};
   const done = new Promise<void>((r) => (onDone = r));
@@ -183,12 +188,12 @@ async function runInChild(
   child.limit({ deadline: input.deadline, memoryMb: input.memoryMb, signal, memoryWatchdog });
   child.send(JSON.stringify(input));
   const ended = await Promise.race([child.exited, done.then(() => null)]);
-  if (ended !== null) return { seen, outcome: ended };
+  if (ended !== null) return { seen, outcome: ended, childAgeMs: ageMs };
   // The final trace is written: the host need not wait the ~100 ms the child takes to exit (it kills
   // what it started, then exits; its limits hold until then). Its stdout and stderr writes are
   // synchronous and came before "done", so they are readable now: one turn of the loop reads them.
   await new Promise<void>((r) => setImmediate(r));
-  return { seen, outcome: { code: null, signal: null, stoppedBy: null, output: child.outputSoFar, peakRssBytes: 0, spawnError: null } };
+  return { seen, outcome: { code: null, signal: null, stoppedBy: null, output: child.outputSoFar, peakRssBytes: 0, spawnError: null }, childAgeMs: ageMs };
 }
 
 /** SiteSchema's check, by hand: it runs for every progress message (TypeBox's checker compiles on first use). */

@@ -6,6 +6,7 @@ import type { Report } from "../../protocol/report";
 import { runCheck } from "../../runner/check";
 import { CheckQueue } from "../core/checkQueue";
 import { buildRunErrorDiagnostic, isNotAModel, runErrorMessage, runnerFailureDiagnostic, type RunContext } from "../core/diagnostics";
+import { CheckClock } from "../core/checkTiming";
 import { baseName, normalizePath } from "../core/files";
 import { formatRunLog } from "../core/runLog";
 import { runOptionsOf } from "../core/settings";
@@ -58,6 +59,7 @@ export class CheckCommand {
 
   async run(uri?: vscode.Uri, options: { quiet?: boolean } = {}): Promise<Report | null> {
     const { state, output, status } = this.deps;
+    const clock = new CheckClock();
     if (!vscode.workspace.isTrusted) {
       const choice = await vscode.window.showWarningMessage(UNTRUSTED_MESSAGE, "Manage Workspace Trust");
       if (choice) await vscode.commands.executeCommand("workbench.trust.manage");
@@ -97,7 +99,9 @@ export class CheckCommand {
           token.onCancellationRequested(() => this.queue.cancel(normalizePath(file)));
           const tick = setInterval(() => progress.report({ message: elapsedMessage(Date.now() - started.getTime(), limit) }), 1000);
           try {
-            return await runCheck(file, { ...runOptionsOf(settings), signal, workerPath: this.deps.workerPath, cwd: folder, overlay, python });
+            clock.mark("before the run");
+            const onPhase = (phase: string, note?: string) => clock.mark(phase, note);
+            return await runCheck(file, { ...runOptionsOf(settings), signal, workerPath: this.deps.workerPath, cwd: folder, overlay, python, onPhase });
           } finally {
             clearInterval(tick);
           }
@@ -107,6 +111,8 @@ export class CheckCommand {
     switch (outcome.status) {
       case "done":
         this.show(doc, outcome.value, started, options, context);
+        clock.mark("render");
+        output.appendLine(`  ${clock.line(baseName(file))}`);
         return outcome.value.error ? null : outcome.value;
       case "failed": {
         const message = outcome.error instanceof Error ? outcome.error.message : String(outcome.error);

@@ -59,10 +59,12 @@ export async function buildHostBundle(entry, outfile, options = {}) {
     format: "cjs",
     target: "node20",
     external: ["vscode"],
-    alias: { esbuild: join(root, "src/extension/host/esbuildShim.ts") },
+    // typescript: loaded at its first use, not with the bundle (host/typescriptShim.cjs)
+    alias: { esbuild: join(root, "src/extension/host/esbuildShim.ts"), typescript: join(root, "src/extension/host/typescriptShim.cjs") },
     // web-tree-sitter's Node loader reads import.meta.url, which a CommonJS bundle leaves undefined
     define: { __GRADLENS_ENGINE_EXPORTS__: JSON.stringify(await engineExportNames()), "import.meta.url": "__glImportMetaUrl" },
-    banner: { js: 'var __glImportMetaUrl = require("url").pathToFileURL(__filename).href;' },
+    // __glLoadStart: when the host began to evaluate this bundle (activation logs how long the load took)
+    banner: { js: 'var __glLoadStart = Date.now(); var __glImportMetaUrl = require("url").pathToFileURL(__filename).href;' },
     logLevel: "warning",
     ...options,
   });
