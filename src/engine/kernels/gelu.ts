@@ -1,24 +1,62 @@
 /**
- * Exact (erf) GELU and its gradient on float32 arrays, one plain loop each: the generic elementwise
- * map calls a closure per element, which V8 cannot inline there and whose every result it boxes
- * (a transformer's feed-forward activations made that a visible share of a step, mostly GC).
- * Same formulas as ops/unary.ts with the float32-accurate erf.
+ * Exact (erf) GELU and its gradient on float32 arrays. float32 tensors run in the wasm kernels
+ * (wasm/assembly/gelu.ts: the same formulas, two lanes at a time in float64), copied in and out:
+ * a transformer's feed-forward GELU was a tenth of its check, mostly this loop in JavaScript before
+ * V8 had optimized it. The JS kernel set, short arrays and realms without wasm run the plain loops
+ * below (not the generic elementwise map: it calls a closure per element, which V8 cannot inline
+ * there and whose every result it boxes). Same formulas as ops/unary.ts with the float32-accurate erf.
  */
 import { erfF32 } from "./erf";
+import { getWasmMinWork, wasmScratch } from "./matmul";
 
 const SQRT1_2 = Math.SQRT1_2;
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 
+/** Below this many elements the copies' fixed cost outweighs the vector loop (all in wasm when the matmul threshold is 0, as in the tests). */
+const WASM_MIN_ELEMENTS = 64;
+
+/** Bytes of one region: whole vectors, so the kernels need no tail loop. */
+const regionBytes = (n: number): number => ((n + 3) >> 2) << 4;
+
+function scratch(n: number, regions: number) {
+  if (n < (getWasmMinWork() === 0 ? 1 : WASM_MIN_ELEMENTS)) return null;
+  return wasmScratch(regions * regionBytes(n));
+}
+
 /** out[i] = x·Φ(x) = ½·x·(1 + erf(x/√2)) */
 export function geluF32(x: Float32Array, out: Float32Array): void {
+  const n = out.length;
+  const s = scratch(n, 2);
+  if (s === null) return geluRefF32(x, out);
+  const xp = s.base, op = xp + regionBytes(n);
+  s.f32.set(x.length === n ? x : x.subarray(0, n), xp >> 2);
+  s.ex.geluF32(xp, op, n);
+  out.set(s.f32.subarray(op >> 2, (op >> 2) + n));
+}
+
+/** out[i] = g[i] · gelu'(x[i]), gelu'(v) = Φ(v) + v·φ(v) */
+export function geluBackwardF32(g: Float32Array, x: Float32Array, out: Float32Array): void {
+  const n = out.length;
+  const s = scratch(n, 3);
+  if (s === null) return geluBackwardRefF32(g, x, out);
+  const r = regionBytes(n);
+  const gp = s.base, xp = gp + r, op = xp + r;
+  s.f32.set(g.length === n ? g : g.subarray(0, n), gp >> 2);
+  s.f32.set(x.length === n ? x : x.subarray(0, n), xp >> 2);
+  s.ex.geluBackwardF32(gp, xp, op, n);
+  out.set(s.f32.subarray(op >> 2, (op >> 2) + n));
+}
+
+/** The JavaScript loop of geluF32. */
+export function geluRefF32(x: Float32Array, out: Float32Array): void {
   for (let i = 0; i < out.length; i++) {
     const v = x[i]!;
     out[i] = 0.5 * v * (1 + erfF32(v * SQRT1_2));
   }
 }
 
-/** out[i] = g[i] · gelu'(x[i]), gelu'(v) = Φ(v) + v·φ(v) */
-export function geluBackwardF32(g: Float32Array, x: Float32Array, out: Float32Array): void {
+/** The JavaScript loop of geluBackwardF32. */
+export function geluBackwardRefF32(g: Float32Array, x: Float32Array, out: Float32Array): void {
   for (let i = 0; i < out.length; i++) {
     const v = x[i]!;
     out[i] = g[i]! * (0.5 * (1 + erfF32(v * SQRT1_2)) + v * Math.exp(-0.5 * v * v) * INV_SQRT_2PI);

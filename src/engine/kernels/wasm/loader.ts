@@ -54,6 +54,9 @@ export interface GemmExports {
   /** nc images' [rows, L] blocks side by side as one [rows, nc·L] matrix, and back */
   sideBySideF32(src: number, dst: number, rows: number, nc: number, L: number): void;
   splitSideBySideF32(src: number, dst: number, rows: number, nc: number, L: number): void;
+  // exact GELU and its gradient on float32 arrays (assembly/gelu.ts); n elements
+  geluF32(x: number, out: number, n: number): void;
+  geluBackwardF32(g: number, x: number, out: number, n: number): void;
   // the helper thread (assembly/threads.ts; no-ops in the single-memory builds)
   attachHelper(ctl: number, minFlops: number): void;
   detachHelper(): void;

@@ -5,4 +5,5 @@ export {
 } from "./gemm";
 export * from "./optim";
 export * from "./im2col";
+export * from "./gelu";
 export { attachHelper, detachHelper, helperLoop } from "./threads";
