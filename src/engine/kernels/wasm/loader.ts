@@ -61,6 +61,15 @@ export interface GemmExports {
   attachHelper(ctl: number, minFlops: number): void;
   detachHelper(): void;
   helperLoop(ctl: number): void;
+  // the control block's layout (assembly/threads.ts; read through kernels/threads.ts controlLayout)
+  CONTROL_HELPER_PANELS: WebAssembly.Global;
+  CONTROL_HELPER_WORK: WebAssembly.Global;
+  CONTROL_HELPER_WORK_BYTES: WebAssembly.Global;
+  CONTROL_ALIVE: WebAssembly.Global;
+  CONTROL_HELPER_BUF: WebAssembly.Global;
+  CONTROL_HELPER_BUF_BYTES: WebAssembly.Global;
+  CONTROL_STATES: WebAssembly.Global;
+  CONTROL_BYTES: WebAssembly.Global;
   rmspropF32(
     p: number, g: number, sq: number, buf: number, ga: number, n: number,
     lr: number, alpha: number, c: number, eps: number, weightDecay: number, momentum: number,

@@ -6,4 +6,8 @@ export {
 export * from "./optim";
 export * from "./im2col";
 export * from "./gelu";
-export { attachHelper, detachHelper, helperLoop } from "./threads";
+export {
+  attachHelper, detachHelper, helperLoop,
+  CONTROL_HELPER_PANELS, CONTROL_HELPER_WORK, CONTROL_HELPER_WORK_BYTES, CONTROL_ALIVE, CONTROL_HELPER_BUF,
+  CONTROL_HELPER_BUF_BYTES, CONTROL_STATES, CONTROL_BYTES,
+} from "./threads";
