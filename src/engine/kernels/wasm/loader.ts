@@ -31,6 +31,15 @@ export interface GemmExports {
     a: number, b: number, c: number, m: number, k: number, n: number,
     transA: number, transB: number, accumulate: number, work: number,
   ): void;
+  /** a batch of products in one call; strides in elements (0 broadcasts) */
+  sgemmBatch(
+    a: number, b: number, c: number, batch: number, m: number, k: number, n: number,
+    transA: number, transB: number, accumulate: number, strideA: number, strideB: number, strideC: number, work: number,
+  ): void;
+  dgemmBatch(
+    a: number, b: number, c: number, batch: number, m: number, k: number, n: number,
+    transA: number, transB: number, accumulate: number, strideA: number, strideB: number, strideC: number, work: number,
+  ): void;
   // optimizer updates (assembly/optim.ts); pointers are byte offsets, flags 0/1
   sgdF32(
     p: number, g: number, buf: number, n: number,

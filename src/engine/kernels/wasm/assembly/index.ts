@@ -2,6 +2,7 @@
 // The wasm module's entry: one module (one memory) holds every kernel.
 export {
   heapBase, setBlocking, blockMC, blockKC, blockNC, gemmWorkBytes, microKernelF32, microKernelF64, sgemm, dgemm,
+  sgemmBatch, dgemmBatch,
 } from "./gemm";
 export * from "./optim";
 export * from "./im2col";
