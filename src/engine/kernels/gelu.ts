@@ -15,6 +15,13 @@ const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 /** Below this many elements the copies' fixed cost outweighs the vector loop (all in wasm when the matmul threshold is 0, as in the tests). */
 const WASM_MIN_ELEMENTS = 64;
 
+/**
+ * Elements per wasm call. V8 runs a wasm function in its baseline tier until the function has used
+ * its tiering budget and only later calls get the optimized code: one call over a whole activation
+ * would run baseline code throughout (a transformer calls GELU only a few times per step).
+ */
+const CHUNK = 8192;
+
 /** Bytes of one region: whole vectors, so the kernels need no tail loop. */
 const regionBytes = (n: number): number => ((n + 3) >> 2) << 4;
 
@@ -30,7 +37,7 @@ export function geluF32(x: Float32Array, out: Float32Array): void {
   if (s === null) return geluRefF32(x, out);
   const xp = s.base, op = xp + regionBytes(n);
   s.f32.set(x.length === n ? x : x.subarray(0, n), xp >> 2);
-  s.ex.geluF32(xp, op, n);
+  for (let i = 0; i < n; i += CHUNK) s.ex.geluF32(xp + 4 * i, op + 4 * i, Math.min(CHUNK, n - i));
   out.set(s.f32.subarray(op >> 2, (op >> 2) + n));
 }
 
@@ -43,7 +50,7 @@ export function geluBackwardF32(g: Float32Array, x: Float32Array, out: Float32Ar
   const gp = s.base, xp = gp + r, op = xp + r;
   s.f32.set(g.length === n ? g : g.subarray(0, n), gp >> 2);
   s.f32.set(x.length === n ? x : x.subarray(0, n), xp >> 2);
-  s.ex.geluBackwardF32(gp, xp, op, n);
+  for (let i = 0; i < n; i += CHUNK) s.ex.geluBackwardF32(gp + 4 * i, xp + 4 * i, op + 4 * i, Math.min(CHUNK, n - i));
   out.set(s.f32.subarray(op >> 2, (op >> 2) + n));
 }
 
