@@ -57,15 +57,16 @@ export class MultiheadAttention extends Module {
     const E = q0.shape[2], S = k0.shape[batchMajor ? 1 : 0], H = this.numHeads, D = this.headDim;
     const w = this.in_proj_weight, b = this.in_proj_bias;
     const part = (i: number) => [w.narrow(0, i * E, E), b === null ? null : b.narrow(0, i * E, E)] as const;
-    // [N·H, len, D], batch index n·H + h either way
-    const heads = (t: Tensor, len: number) =>
-      batchMajor ? t.reshape([N, len, H, D]).transpose(1, 2).reshape([N * H, len, D]) : t.reshape([len, N * H, D]).transpose(0, 1);
+    // views [N, H, len, D] (batch-major) or [N·H, len, D]; flat: [N·H, len, D], batch index n·H + h either way
+    const heads = (t: Tensor, len: number) => (batchMajor ? t.reshape([N, len, H, D]).transpose(1, 2) : t.reshape([len, N * H, D]).transpose(0, 1));
+    const flat = (t: Tensor, len: number) => (batchMajor ? t.reshape([N * H, len, D]) : t);
     // self-attention projects once with the packed weight, as PyTorch's _in_projection_packed does
     const [qp, kp, vp] = query === key && key === value
       ? linear(q0, w, b).chunk(3, -1)
       : [linear(q0, ...part(0)), linear(k0, ...part(1)), linear(v0, ...part(2))];
-    const q = heads(qp!, L), k = heads(kp!, S), v = heads(vp!, S);
-    let scores = q.mul(1 / Math.sqrt(D)).matmul(k.transpose(1, 2)); // [N·H, L, S]
+    // the scaling writes q's contiguous copy (no separate copy for the batch-major reshape)
+    const q = flat(heads(qp!, L).mul(1 / Math.sqrt(D)), L), k = flat(heads(kp!, S), S), v = flat(heads(vp!, S), S);
+    let scores = q.matmul(k.transpose(1, 2)); // [N·H, L, S]
     const mask = o.attnMask ?? null;
     if (mask !== null) {
       const m = mask.dim() === 2 ? mask : mask.reshape([N * H, L, S]);
@@ -77,8 +78,8 @@ export class MultiheadAttention extends Module {
     }
     let attn = softmax(scores, -1);
     if (this.dropout > 0 && this.training) attn = dropout(attn, this.dropout, true);
-    const heads0 = attn.matmul(v);
-    const ctx = batchMajor ? heads0.reshape([N, H, L, D]).transpose(1, 2).reshape([N, L, E]) : heads0.transpose(0, 1).reshape([L, N, E]);
+    const perHead = attn.matmul(v);
+    const ctx = batchMajor ? perHead.reshape([N, H, L, D]).transpose(1, 2).reshape([N, L, E]) : perHead.transpose(0, 1).reshape([L, N, E]);
     let out = this.out_proj.forward(ctx);
     if (unbatched) out = out.squeeze(1);
     if (!(o.needWeights ?? true)) return [out, null];
