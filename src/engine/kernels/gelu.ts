@@ -16,15 +16,17 @@ const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 const WASM_MIN_ELEMENTS = 64;
 
 /**
- * Elements per wasm call. V8 runs a wasm function in its baseline tier until the function has used
- * its tiering budget and only later calls get the optimized code: one call over a whole activation
- * would run baseline code throughout (a transformer calls GELU only a few times per step).
+ * Elements per wasm call, copied in and out chunk by chunk (the scratch memory stays small). V8 runs
+ * a wasm function in its baseline tier until the function has used its tiering budget, and only
+ * later calls get the optimized code: one call over a whole activation would run baseline code
+ * throughout (a transformer calls GELU only a few times per step).
  */
 const CHUNK = 8192;
 
-/** Bytes of one region: whole vectors, so the kernels need no tail loop. */
-const regionBytes = (n: number): number => ((n + 3) >> 2) << 4;
+/** Bytes of one region for n elements: at most a chunk, in whole vectors (the kernels have no tail loop). */
+const regionBytes = (n: number): number => ((Math.min(n, CHUNK) + 3) >> 2) << 4;
 
+/** null: use the JavaScript loop (the JS kernel set, short arrays, no wasm) */
 function scratch(n: number, regions: number) {
   if (n < (getWasmMinWork() === 0 ? 1 : WASM_MIN_ELEMENTS)) return null;
   return wasmScratch(regions * regionBytes(n));
@@ -36,9 +38,12 @@ export function geluF32(x: Float32Array, out: Float32Array): void {
   const s = scratch(n, 2);
   if (s === null) return geluRefF32(x, out);
   const xp = s.base, op = xp + regionBytes(n);
-  s.f32.set(x.length === n ? x : x.subarray(0, n), xp >> 2);
-  for (let i = 0; i < n; i += CHUNK) s.ex.geluF32(xp + 4 * i, op + 4 * i, Math.min(CHUNK, n - i));
-  out.set(s.f32.subarray(op >> 2, (op >> 2) + n));
+  for (let i = 0; i < n; i += CHUNK) {
+    const len = Math.min(CHUNK, n - i);
+    s.f32.set(x.subarray(i, i + len), xp >> 2);
+    s.ex.geluF32(xp, op, len);
+    out.set(s.f32.subarray(op >> 2, (op >> 2) + len), i);
+  }
 }
 
 /** out[i] = g[i] · gelu'(x[i]), gelu'(v) = Φ(v) + v·φ(v) */
@@ -48,10 +53,13 @@ export function geluBackwardF32(g: Float32Array, x: Float32Array, out: Float32Ar
   if (s === null) return geluBackwardRefF32(g, x, out);
   const r = regionBytes(n);
   const gp = s.base, xp = gp + r, op = xp + r;
-  s.f32.set(g.length === n ? g : g.subarray(0, n), gp >> 2);
-  s.f32.set(x.length === n ? x : x.subarray(0, n), xp >> 2);
-  for (let i = 0; i < n; i += CHUNK) s.ex.geluBackwardF32(gp + 4 * i, xp + 4 * i, op + 4 * i, Math.min(CHUNK, n - i));
-  out.set(s.f32.subarray(op >> 2, (op >> 2) + n));
+  for (let i = 0; i < n; i += CHUNK) {
+    const len = Math.min(CHUNK, n - i);
+    s.f32.set(g.subarray(i, i + len), gp >> 2);
+    s.f32.set(x.subarray(i, i + len), xp >> 2);
+    s.ex.geluBackwardF32(gp, xp, op, len);
+    out.set(s.f32.subarray(op >> 2, (op >> 2) + len), i);
+  }
 }
 
 /** The JavaScript loop of geluF32. */
