@@ -23,7 +23,9 @@ export type HelperThreadStarter = (init: HelperThreadInit) => void;
  * Below it a product takes ~0.1 ms on one core, about what waking a sleeping helper takes, and a
  * product that cuts into fewer than two 64-wide panels stays on one thread anyway. `npm run bench`
  * prints the two-thread speed-up at n³ for n = 64…512 to check the choice on a given machine (not
- * yet measured on a quiet one: this session's machine ran at load 15–20).
+ * yet measured on a quiet one: two sessions' machines ran at load 9–20, where no core is free and
+ * two threads ran 0.4–0.9× at every size from 96³ to 512×512×128 — best of 15 alternating rounds —
+ * so no sweep there can place the threshold).
  */
 export const DEFAULT_THREAD_MIN_FLOPS = 4e6;
 
