@@ -243,6 +243,10 @@ function wasmBmm(
   const aLen = m * k;
   const bLen = k * n;
   const cLen = m * n;
+  if (batch > 1 && strideOut === cLen) {
+    const done = wasmBatch(s, a, b, out, batch, m, k, n, transA, transB, strideA, strideB, accumulate, aOff, bOff, outOff);
+    if (done) return true;
+  }
   const aPtr = s.base;
   const bPtr = align(aPtr + aLen * es, 64);
   const cPtr = align(bPtr + bLen * es, 64);
@@ -278,6 +282,40 @@ function wasmBmm(
       out.set(view.subarray(base, base + cLen), oo);
     }
   }
+  return true;
+}
+
+/** Largest batch (its inputs and outputs, bytes) copied into wasm memory at once: small products' batches; larger ones go product by product, so the memory stays small. */
+const BATCH_SPAN_BYTES = 4 << 20;
+
+/**
+ * A batch whose outputs lie back to back: the spans of a, b and out copied in (out only for +=) and
+ * out once, the products in one call (per-product copies and calls were most of the time of
+ * attention's small per-head products). False when the spans are too large or memory could not grow.
+ */
+function wasmBatch(
+  s: WasmState, a: FloatArray, b: FloatArray, out: FloatArray,
+  batch: number, m: number, k: number, n: number, transA: boolean, transB: boolean,
+  strideA: number, strideB: number, accumulate: boolean, aOff: number, bOff: number, outOff: number,
+): boolean {
+  const is32 = a instanceof Float32Array;
+  const es = is32 ? 4 : 8;
+  const aSpan = (batch - 1) * strideA + m * k;
+  const bSpan = (batch - 1) * strideB + k * n;
+  const cSpan = batch * m * n;
+  if (strideA < 0 || strideB < 0 || (aSpan + bSpan + cSpan) * es > BATCH_SPAN_BYTES) return false;
+  const aPtr = s.base;
+  const bPtr = align(aPtr + aSpan * es, 64);
+  const cPtr = align(bPtr + bSpan * es, 64);
+  const wPtr = align(cPtr + cSpan * es, 64);
+  if (!ensureMemory(s, wPtr + s.ex.gemmWorkBytes(m, k, n, es))) return false;
+  const view: FloatArray = is32 ? s.f32 : s.f64;
+  view.set(a.subarray(aOff, aOff + aSpan), aPtr / es);
+  view.set(b.subarray(bOff, bOff + bSpan), bPtr / es);
+  if (accumulate) view.set(out.subarray(outOff, outOff + cSpan), cPtr / es);
+  const gemm = is32 ? s.ex.sgemmBatch : s.ex.dgemmBatch;
+  gemm(aPtr, bPtr, cPtr, batch, m, k, n, transA ? 1 : 0, transB ? 1 : 0, accumulate ? 1 : 0, strideA, strideB, m * n, wPtr);
+  out.set(view.subarray(cPtr / es, cPtr / es + cSpan), outOff);
   return true;
 }
 

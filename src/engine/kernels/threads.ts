@@ -7,11 +7,12 @@
  */
 import type { GemmExports } from "./wasm/loader";
 
-/** What a helper thread needs: the compiled module, the shared memory, the control block's address. */
+/** What a helper thread needs: the compiled module, the shared memory, the control block's address (and its layout, for tests' stand-in helpers). */
 export interface HelperThreadInit {
   module: WebAssembly.Module;
   memory: WebAssembly.Memory;
   control: number;
+  layout: ControlLayout;
 }
 
 /** Starts a thread that instantiates `module` on `memory` and calls `helperLoop(control)`; may throw. */
@@ -22,18 +23,38 @@ export type HelperThreadStarter = (init: HelperThreadInit) => void;
  * Below it a product takes ~0.1 ms on one core, about what waking a sleeping helper takes, and a
  * product that cuts into fewer than two 64-wide panels stays on one thread anyway. `npm run bench`
  * prints the two-thread speed-up at n³ for n = 64…512 to check the choice on a given machine (not
- * yet measured on a quiet one: this session's machine ran at load 15–20).
+ * yet measured on a quiet one: two sessions' machines ran at load 9–20, where no core is free and
+ * two threads ran 0.4–0.9× at every size from 96³ to 512×512×128 — best of 15 alternating rounds —
+ * so no sweep there can place the threshold).
  */
 export const DEFAULT_THREAD_MIN_FLOPS = 4e6;
 
-// control block fields (byte offsets; assembly/threads.ts documents the layout)
-const HELPER_PANELS = 12;
-const HELPER_WORK = 16;
-const HELPER_WORK_BYTES = 20;
-const ALIVE = 72;
-const HELPER_BUF = 76;
-const HELPER_BUF_BYTES = 80;
-const CONTROL_BYTES = 384;
+/** The control block's fields the host touches (byte offsets) and its size: exported by the wasm module, which defines them (assembly/threads.ts documents the layout). */
+export interface ControlLayout {
+  helperPanels: number;
+  helperWork: number;
+  helperWorkBytes: number;
+  alive: number;
+  helperBuf: number;
+  helperBufBytes: number;
+  /** each panel's state, one i32 per panel from here */
+  states: number;
+  bytes: number;
+}
+
+export function controlLayout(ex: GemmExports): ControlLayout {
+  return {
+    helperPanels: ex.CONTROL_HELPER_PANELS.value,
+    helperWork: ex.CONTROL_HELPER_WORK.value,
+    helperWorkBytes: ex.CONTROL_HELPER_WORK_BYTES.value,
+    alive: ex.CONTROL_ALIVE.value,
+    helperBuf: ex.CONTROL_HELPER_BUF.value,
+    helperBufBytes: ex.CONTROL_HELPER_BUF_BYTES.value,
+    states: ex.CONTROL_STATES.value,
+    bytes: ex.CONTROL_BYTES.value,
+  };
+}
+
 /** The helper's private copy of one panel of C (a product whose panel is larger stays on one thread). */
 const PANEL_BUFFER_BYTES = 4 << 20;
 
@@ -41,6 +62,7 @@ const PANEL_BUFFER_BYTES = 4 << 20;
 export interface HelperThread {
   control: number;
   memory: WebAssembly.Memory;
+  layout: ControlLayout;
 }
 
 const align64 = (x: number): number => Math.ceil(x / 64) * 64;
@@ -54,21 +76,22 @@ export function startHelper(
   ex: GemmExports, shared: { module: WebAssembly.Module; memory: WebAssembly.Memory },
   control: number, start: HelperThreadStarter, minFlops: number,
 ): HelperThread | null {
+  const layout = controlLayout(ex);
   const i32 = new Int32Array(shared.memory.buffer);
-  i32.fill(0, control >> 2, (control + CONTROL_BYTES) >> 2);
-  const work = control + CONTROL_BYTES;
+  i32.fill(0, control >> 2, (control + layout.bytes) >> 2);
+  const work = control + layout.bytes;
   const workBytes = align64(helperWorkBytes(ex));
-  i32[(control + HELPER_WORK) >> 2] = work;
-  i32[(control + HELPER_WORK_BYTES) >> 2] = workBytes;
-  i32[(control + HELPER_BUF) >> 2] = work + workBytes;
-  i32[(control + HELPER_BUF_BYTES) >> 2] = PANEL_BUFFER_BYTES;
+  i32[(control + layout.helperWork) >> 2] = work;
+  i32[(control + layout.helperWorkBytes) >> 2] = workBytes;
+  i32[(control + layout.helperBuf) >> 2] = work + workBytes;
+  i32[(control + layout.helperBufBytes) >> 2] = PANEL_BUFFER_BYTES;
   try {
-    start({ module: shared.module, memory: shared.memory, control });
+    start({ module: shared.module, memory: shared.memory, control, layout });
   } catch {
     return null;
   }
   ex.attachHelper(control, minFlops);
-  return { control, memory: shared.memory };
+  return { control, memory: shared.memory, layout };
 }
 
 /** The helper's workspace: the most any product needs with the current blocking (f64). */
@@ -79,15 +102,15 @@ function helperWorkBytes(ex: GemmExports): number {
 
 /** Bytes from the control block's address to the end of the helper's workspace and panel buffer (64-aligned). */
 export function helperBytes(ex: GemmExports): number {
-  return CONTROL_BYTES + align64(helperWorkBytes(ex)) + PANEL_BUFFER_BYTES;
+  return controlLayout(ex).bytes + align64(helperWorkBytes(ex)) + PANEL_BUFFER_BYTES;
 }
 
 /** Panels the helper thread has computed so far (tests and benchmarks). */
 export function helperPanels(t: HelperThread): number {
-  return Atomics.load(new Int32Array(t.memory.buffer), (t.control + HELPER_PANELS) >> 2);
+  return Atomics.load(new Int32Array(t.memory.buffer), (t.control + t.layout.helperPanels) >> 2);
 }
 
 /** True once the helper thread runs its loop. */
 export function helperAlive(t: HelperThread): boolean {
-  return Atomics.load(new Int32Array(t.memory.buffer), (t.control + ALIVE) >> 2) === 1;
+  return Atomics.load(new Int32Array(t.memory.buffer), (t.control + t.layout.alive) >> 2) === 1;
 }

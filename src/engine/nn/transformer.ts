@@ -48,14 +48,25 @@ export class MultiheadAttention extends Module {
   forward(query: Tensor, key: Tensor, value: Tensor, options: AttentionCallOptions = {}): [Tensor, Tensor | null] {
     const o = checkOptions("MultiheadAttention.forward", options, { keyPaddingMask: "Tensor?", needWeights: "bool", attnMask: "Tensor?", averageAttnWeights: "bool", isCausal: "bool" });
     const unbatched = query.dim() === 2;
-    const prep = (t: Tensor) => (unbatched ? t.unsqueeze(1) : this.batchFirst ? t.transpose(0, 1) : t);
+    // batch-first inputs stay [N, L, E]: transposing them to [L, N, E] and the output back cost a
+    // strided copy of each and a strided residual add, for the same values
+    const batchMajor = this.batchFirst && !unbatched;
+    const prep = (t: Tensor) => (unbatched ? t.unsqueeze(1) : t);
     const q0 = prep(query), k0 = prep(key), v0 = prep(value);
-    const [L, N, E] = q0.shape, S = k0.shape[0], H = this.numHeads, D = this.headDim;
+    const [L, N] = batchMajor ? [q0.shape[1], q0.shape[0]] : [q0.shape[0], q0.shape[1]];
+    const E = q0.shape[2], S = k0.shape[batchMajor ? 1 : 0], H = this.numHeads, D = this.headDim;
     const w = this.in_proj_weight, b = this.in_proj_bias;
     const part = (i: number) => [w.narrow(0, i * E, E), b === null ? null : b.narrow(0, i * E, E)] as const;
-    const heads = (t: Tensor, len: number) => t.reshape([len, N * H, D]).transpose(0, 1); // [N·H, len, D]
-    const q = heads(linear(q0, ...part(0)), L), k = heads(linear(k0, ...part(1)), S), v = heads(linear(v0, ...part(2)), S);
-    let scores = q.mul(1 / Math.sqrt(D)).matmul(k.transpose(1, 2)); // [N·H, L, S]
+    // views [N, H, len, D] (batch-major) or [N·H, len, D]; flat: [N·H, len, D], batch index n·H + h either way
+    const heads = (t: Tensor, len: number) => (batchMajor ? t.reshape([N, len, H, D]).transpose(1, 2) : t.reshape([len, N * H, D]).transpose(0, 1));
+    const flat = (t: Tensor, len: number) => (batchMajor ? t.reshape([N * H, len, D]) : t);
+    // self-attention projects once with the packed weight, as PyTorch's _in_projection_packed does
+    const [qp, kp, vp] = query === key && key === value
+      ? linear(q0, w, b).chunk(3, -1)
+      : [linear(q0, ...part(0)), linear(k0, ...part(1)), linear(v0, ...part(2))];
+    // the scaling writes q's contiguous copy (no separate copy for the batch-major reshape)
+    const q = flat(heads(qp!, L).mul(1 / Math.sqrt(D)), L), k = flat(heads(kp!, S), S), v = flat(heads(vp!, S), S);
+    let scores = q.matmul(k.transpose(1, 2)); // [N·H, L, S]
     const mask = o.attnMask ?? null;
     if (mask !== null) {
       const m = mask.dim() === 2 ? mask : mask.reshape([N * H, L, S]);
@@ -67,9 +78,10 @@ export class MultiheadAttention extends Module {
     }
     let attn = softmax(scores, -1);
     if (this.dropout > 0 && this.training) attn = dropout(attn, this.dropout, true);
-    const ctx = attn.matmul(v).transpose(0, 1).reshape([L, N, E]);
+    const perHead = attn.matmul(v);
+    const ctx = batchMajor ? perHead.reshape([N, H, L, D]).transpose(1, 2).reshape([N, L, E]) : perHead.transpose(0, 1).reshape([L, N, E]);
     let out = this.out_proj.forward(ctx);
-    out = unbatched ? out.squeeze(1) : this.batchFirst ? out.transpose(0, 1) : out;
+    if (unbatched) out = out.squeeze(1);
     if (!(o.needWeights ?? true)) return [out, null];
     let weights = attn.reshape([N, H, L, S]);
     weights = (o.averageAttnWeights ?? true) ? weights.mean(1) : weights;

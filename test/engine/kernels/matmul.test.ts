@@ -191,7 +191,7 @@ describe("batched matmul", () => {
   const backends = wasmOk ? (["js", "wasm"] as const) : (["js"] as const);
   for (const backend of backends) {
     for (const dt of DTYPES) {
-      it(`${backend} ${dt.name}: per-batch strides, stride-0 broadcasting, strideOut-0 reduction`, () => {
+      it(`${backend} ${dt.name}: per-batch strides, stride-0 broadcasting, strideOut-0 reduction, back-to-back outputs (one wasm call) with = and +=`, () => {
         setKernelBackend(backend);
         const saved = getWasmMinWork();
         setWasmMinWork(0);
@@ -200,15 +200,17 @@ describe("batched matmul", () => {
           const batch = 4;
           for (const [tA, tB] of VARIANTS) {
             for (const [m, k, n] of [[17, 3, 65], [5, 63, 1], [33, 40, 31]] as const) {
-              for (const [bcA, bcB] of [[false, false], [true, false], [false, true]] as const) {
+              for (const [bcA, bcB, gap] of [[false, false, 2], [true, false, 2], [false, true, 2], [false, false, 0], [true, false, 0], [false, true, 0]] as const) {
                 const sA = bcA ? 0 : m * k + 3;
                 const sB = bcB ? 0 : k * n + 1;
-                const sO = m * n + 2;
+                const sO = m * n + gap;
                 const a = randArray(dt.ctor, 2 + (batch - 1) * sA + m * k, seed++);
                 const b = randArray(dt.ctor, 1 + (batch - 1) * sB + k * n, seed++);
                 const out = new dt.ctor((batch - 1) * sO + m * n + 4).fill(0.5);
                 const init = out.slice();
                 bmmInto(a, b, out, batch, m, k, n, tA, tB, sA, sB, sO, false, 2, 1, 0);
+                const added = init.slice();
+                bmmInto(a, b, added, batch, m, k, n, tA, tB, sA, sB, sO, true, 2, 1, 0);
                 const reduced = randArray(dt.ctor, m * n, seed++);
                 const reducedInit = reduced.slice();
                 bmmInto(a, b, reduced, batch, m, k, n, tA, tB, sA, sB, 0, true, 2, 1, 0);
@@ -217,6 +219,7 @@ describe("batched matmul", () => {
                 for (let t = 0; t < batch; t++) {
                   const ref = naiveMatmul(a, b, m, k, n, tA, tB, 2 + t * sA, 1 + t * sB);
                   expectClose(out.subarray(t * sO, t * sO + m * n), ref.value, ref.scale, dt.rel, 0, `bmm t=${t}`);
+                  expectClose(added.subarray(t * sO, t * sO + m * n), ref.value.map((v) => v + 0.5), ref.scale, dt.rel, 1e-7, `bmm += t=${t}`);
                   for (let i = 0; i < m * n; i++) {
                     sum[i] += ref.value[i];
                     sumScale[i] += ref.scale[i];
@@ -226,6 +229,8 @@ describe("batched matmul", () => {
                     for (let i = t * sO + m * n; i < (t + 1) * sO; i++) expect(out[i]).toBe(init[i]);
                   }
                 }
+                // and after the last one
+                for (let i = batch * sO - gap; i < out.length; i++) expect([out[i], added[i]]).toEqual([init[i], init[i]]);
                 const want = new Float64Array(m * n);
                 for (let i = 0; i < m * n; i++) want[i] = reducedInit[i] + sum[i];
                 expectClose(reduced, want, sumScale, dt.rel, 1e-7, `bmm reduce`);
@@ -245,6 +250,17 @@ describe("batched matmul", () => {
       });
     }
   }
+
+  it("a batch too large to copy at once runs product by product, with the same values", () => {
+    const batch = 40, m = 96, k = 96, n = 96; // 40·3·96²·4 B = 4.4 MB of spans
+    const a = randArray(Float32Array, batch * m * k, 5), b = randArray(Float32Array, batch * k * n, 6);
+    const out = new Float32Array(batch * m * n), one = new Float32Array(m * n);
+    bmmInto(a, b, out, batch, m, k, n, false, true, m * k, k * n, m * n);
+    for (const t of [0, batch - 1]) {
+      matmulInto(a, b, one, m, k, n, false, true, false, t * m * k, t * k * n);
+      expect(Array.from(out.subarray(t * m * n, (t + 1) * m * n))).toEqual(Array.from(one));
+    }
+  });
 
   it("rejects overlapping outputs without accumulate", () => {
     const x = new Float32Array(8);

@@ -1,23 +1,14 @@
 // Large GEMMs split between the calling thread and a helper thread (a worker_threads Worker, started
 // by the runner's starter as in the check's child) give the reference's values, and bitwise the
 // single-threaded kernel's: each panel is the same blocked computation whichever thread runs it.
-import { afterAll, describe, expect, it } from "vitest";
-import {
-  bmmInto,
-  helperThreadStats,
-  matmulInto,
-  setKernelBackend,
-  setThreadMinFlops,
-  setWasmMinWork,
-  useHelperThread,
-} from "../../../src/engine/kernels/matmul";
-import { DEFAULT_THREAD_MIN_FLOPS } from "../../../src/engine/kernels/threads";
+import { describe, expect, it } from "vitest";
+import { bmmInto, helperThreadStats, matmulInto, setThreadMinFlops } from "../../../src/engine/kernels/matmul";
 import { convBackwardInto, convForwardInto } from "../../../src/engine/kernels/conv";
 import { im2colGeometry } from "../../../src/engine/kernels/im2col";
 import { startKernelThread } from "../../../src/runner/kernelThread";
-import { enableRelaxedSimd, expectClose, naiveMatmul, randArray } from "./util";
+import { expectClose, helperRunning, naiveMatmul, randArray, threadTestFixture, useThreadedBuild } from "./util";
 
-enableRelaxedSimd();
+threadTestFixture();
 
 // m, k, n off every block size (MR 5/6, NR 8, MC 60/72, KC 256): partial panels, several depth
 // blocks, column panels (n ≥ m) and row panels (m > n)
@@ -35,15 +26,6 @@ const DTYPES = [
   { name: "f64", ctor: Float64Array, rel: 1e-13 },
 ] as const;
 
-/** Polls until the helper thread runs its loop (a Worker boots in tens of ms; more on a busy machine). */
-async function helperRunning(): Promise<void> {
-  const until = Date.now() + 15_000;
-  while (!helperThreadStats()?.running) {
-    if (Date.now() > until) throw new Error("the helper thread did not start within 15 s");
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 /** Bitwise equality (a plain loop: vitest's deep equality is slow on large typed arrays). */
 function expectSame(got: ArrayLike<number>, want: ArrayLike<number>, label: string): void {
   expect(got.length, label).toBe(want.length);
@@ -52,18 +34,10 @@ function expectSame(got: ArrayLike<number>, want: ArrayLike<number>, label: stri
   }
 }
 
-afterAll(() => {
-  useHelperThread(null);
-  setThreadMinFlops(DEFAULT_THREAD_MIN_FLOPS);
-});
-
 for (const variant of ["simd", "relaxed-simd"] as const) {
   describe(`two threads, ${variant} build`, () => {
     it("starts the helper thread on the threaded build", async () => {
-      useHelperThread(startKernelThread);
-      setKernelBackend("wasm", { variant });
-      setWasmMinWork(0);
-      setThreadMinFlops(0);
+      useThreadedBuild(variant, startKernelThread);
       await helperRunning();
       expect(helperThreadStats()).toMatchObject({ running: true });
     });

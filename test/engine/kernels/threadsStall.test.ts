@@ -1,36 +1,11 @@
 // A helper thread that stalls holding a panel (descheduled: the other core busy) costs the caller
 // at most the wait before it takes the panel over: every product is still complete and right.
 import { Worker } from "node:worker_threads";
-import { afterAll, describe, expect, it } from "vitest";
-import {
-  helperThreadStats,
-  matmulInto,
-  setKernelBackend,
-  setThreadMinFlops,
-  setWasmMinWork,
-  useHelperThread,
-} from "../../../src/engine/kernels/matmul";
-import { DEFAULT_THREAD_MIN_FLOPS } from "../../../src/engine/kernels/threads";
-import { enableRelaxedSimd, expectClose, naiveMatmul, randArray } from "./util";
+import { describe, expect, it } from "vitest";
+import { helperThreadStats } from "../../../src/engine/kernels/matmul";
+import { checkSplitProduct as product, helperRunning, threadTestFixture, useThreadedBuild } from "./util";
 
-enableRelaxedSimd();
-
-afterAll(() => {
-  useHelperThread(null);
-  setThreadMinFlops(DEFAULT_THREAD_MIN_FLOPS);
-});
-
-function product(seed: number, accumulate: boolean): void {
-  const m = 150, k = 300, n = 400;
-  const a = randArray(Float32Array, m * k, seed);
-  const b = randArray(Float32Array, n * k, seed + 1);
-  const init = randArray(Float32Array, m * n, seed + 2);
-  const out = init.slice();
-  matmulInto(a, b, out, m, k, n, false, true, accumulate);
-  const ref = naiveMatmul(a, b, m, k, n, false, true);
-  for (let i = 0; i < m * n; i++) ref.value[i] += accumulate ? init[i]! : 0;
-  expectClose(out, ref.value, ref.scale, 1e-5, 1e-6, `product ${seed}`);
-}
+threadTestFixture();
 
 /**
  * A helper that claims one panel through the control block (assembly/threads.ts's protocol) and
@@ -38,16 +13,16 @@ function product(seed: number, accumulate: boolean): void {
  */
 const STALLING_HELPER = `
 const { workerData } = require("node:worker_threads");
-const { memory, control, mark } = workerData;
-const i64 = new BigInt64Array(memory.buffer), i32 = new Int32Array(memory.buffer);
-Atomics.store(i32, (control + 72) >> 2, 1);
+const { memory, control, layout, holds, mark } = workerData;
+const i64 = new BigInt64Array(memory.buffer), i32 = new Int32Array(memory.buffer), flag = new Int32Array(holds);
+Atomics.store(i32, (control + layout.alive) >> 2, 1);
 for (;;) {
   const v = Atomics.load(i64, control >> 3);
   if ((v & 0xffffn) < ((v >> 16n) & 0xffffn)) {
     if (Atomics.compareExchange(i64, control >> 3, v, v + 1n) !== v) continue;
-    Atomics.store(i32, (control + 84) >> 2, 1); // an unused field: tells the test it holds a panel
-    if (mark) Atomics.store(i32, (control + 128 + 4 * Number(v & 0xffffn)) >> 2, 1);
-    Atomics.wait(i32, (control + 72) >> 2, 1); // forever: it only ever holds 1
+    Atomics.store(flag, 0, 1); // tells the test it holds a panel
+    if (mark) Atomics.store(i32, (control + layout.states + 4 * Number(v & 0xffffn)) >> 2, 1);
+    Atomics.wait(flag, 0, 1); // forever: it only ever holds 1
   }
   Atomics.wait(i64, control >> 3, v);
 }
@@ -56,24 +31,16 @@ for (;;) {
 for (const [variant, mark, when] of [["simd", false, "before starting it"], ["relaxed-simd", true, "in the middle of it"]] as const) {
   describe(`a helper thread that stalls holding a panel, ${when} (${variant} build)`, () => {
     it("leaves its panel to the caller, which takes it over", async () => {
-      // one build per case: a realm keeps one helper per shared memory, i.e. per build
       let worker: Worker | null = null;
-      let holds = () => false;
-      useHelperThread((init) => {
-        holds = () => Atomics.load(new Int32Array(init.memory.buffer), (init.control + 84) >> 2) === 1;
-        worker = new Worker(STALLING_HELPER, { eval: true, workerData: { ...init, mark } });
+      const holds = new SharedArrayBuffer(4);
+      useThreadedBuild(variant, (init) => {
+        worker = new Worker(STALLING_HELPER, { eval: true, workerData: { ...init, holds, mark } });
         worker.unref();
       });
-      setKernelBackend("wasm", { variant });
-      setWasmMinWork(0);
-      setThreadMinFlops(0);
+      await helperRunning();
       const until = Date.now() + 15_000;
-      while (!helperThreadStats()?.running) {
-        if (Date.now() > until) expect.fail("the stalling helper did not start");
-        await new Promise((r) => setTimeout(r, 10));
-      }
       // products until the helper has claimed one panel and stalled (it races the caller for it)
-      for (let i = 0; !holds(); i++) {
+      for (let i = 0; Atomics.load(new Int32Array(holds), 0) !== 1; i++) {
         if (Date.now() > until) expect.fail("the stalling helper never claimed a panel");
         product(10 * i, i % 2 === 1);
         await new Promise((r) => setTimeout(r, 1));

@@ -1,5 +1,11 @@
 // Shared helpers for the kernel tests.
-import { expect } from "vitest";
+import { afterAll, expect } from "vitest";
+import {
+  getKernelBackend, getWasmMinWork, helperThreadStats, matmulInto, setKernelBackend, setThreadMinFlops, setWasmMinWork,
+  useHelperThread,
+} from "../../../src/engine/kernels/matmul";
+import { DEFAULT_THREAD_MIN_FLOPS, type HelperThreadStarter } from "../../../src/engine/kernels/threads";
+import type { GemmVariant } from "../../../src/engine/kernels/wasm/loader";
 
 export type FloatArray = Float32Array | Float64Array;
 
@@ -81,4 +87,55 @@ export function enableRelaxedSimd(): void {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     (require("node:v8") as typeof import("node:v8")).setFlagsFromString("--experimental-wasm-relaxed-simd");
   }
+}
+
+/**
+ * The two-thread tests' setup: relaxed SIMD on; afterwards one thread again, the default split
+ * threshold, and the kernel backend and wasm threshold as they were.
+ */
+export function threadTestFixture(): void {
+  enableRelaxedSimd();
+  const backend = getKernelBackend(), minWork = getWasmMinWork();
+  afterAll(() => {
+    useHelperThread(null);
+    setThreadMinFlops(DEFAULT_THREAD_MIN_FLOPS);
+    setKernelBackend(backend, { variant: "auto" });
+    setWasmMinWork(minWork);
+  });
+}
+
+/**
+ * The threaded `variant` build with a helper started by `start`, every product in wasm and split.
+ * One build per case: a realm keeps one helper per shared memory, i.e. per build.
+ */
+export function useThreadedBuild(variant: GemmVariant, start: HelperThreadStarter): void {
+  useHelperThread(start);
+  setKernelBackend("wasm", { variant });
+  setWasmMinWork(0);
+  setThreadMinFlops(0);
+}
+
+/** Polls until the helper thread runs its loop (a Worker boots in tens of ms; more on a busy machine). */
+export async function helperRunning(timeoutMs = 15_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!helperThreadStats()?.running) {
+    if (Date.now() > until) expect.fail(`the helper thread did not start within ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/**
+ * A 150×300×400 product (several panels) against the float64 reference: written over NaN (every
+ * element must be computed), or added to random values.
+ */
+export function checkSplitProduct(seed: number, accumulate = false): void {
+  const m = 150, k = 300, n = 400;
+  const a = randArray(Float32Array, m * k, seed);
+  const b = randArray(Float32Array, n * k, seed + 1);
+  const init = accumulate ? randArray(Float32Array, m * n, seed + 2) : new Float32Array(m * n).fill(Number.NaN);
+  const out = init.slice();
+  matmulInto(a, b, out, m, k, n, false, true, accumulate);
+  const ref = naiveMatmul(a, b, m, k, n, false, true);
+  if (accumulate) for (let i = 0; i < m * n; i++) ref.value[i] += init[i]!;
+  expectClose(out, ref.value, ref.scale, 1e-5, 1e-6, `product ${seed}${accumulate ? " (+=)" : ""}`);
 }

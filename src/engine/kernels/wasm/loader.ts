@@ -31,6 +31,15 @@ export interface GemmExports {
     a: number, b: number, c: number, m: number, k: number, n: number,
     transA: number, transB: number, accumulate: number, work: number,
   ): void;
+  /** a batch of products in one call; strides in elements (0 broadcasts) */
+  sgemmBatch(
+    a: number, b: number, c: number, batch: number, m: number, k: number, n: number,
+    transA: number, transB: number, accumulate: number, strideA: number, strideB: number, strideC: number, work: number,
+  ): void;
+  dgemmBatch(
+    a: number, b: number, c: number, batch: number, m: number, k: number, n: number,
+    transA: number, transB: number, accumulate: number, strideA: number, strideB: number, strideC: number, work: number,
+  ): void;
   // optimizer updates (assembly/optim.ts); pointers are byte offsets, flags 0/1
   sgdF32(
     p: number, g: number, buf: number, n: number,
@@ -54,10 +63,22 @@ export interface GemmExports {
   /** nc images' [rows, L] blocks side by side as one [rows, nc·L] matrix, and back */
   sideBySideF32(src: number, dst: number, rows: number, nc: number, L: number): void;
   splitSideBySideF32(src: number, dst: number, rows: number, nc: number, L: number): void;
+  // exact GELU and its gradient on float32 arrays (assembly/gelu.ts); n elements
+  geluF32(x: number, out: number, n: number): void;
+  geluBackwardF32(g: number, x: number, out: number, n: number): void;
   // the helper thread (assembly/threads.ts; no-ops in the single-memory builds)
   attachHelper(ctl: number, minFlops: number): void;
   detachHelper(): void;
   helperLoop(ctl: number): void;
+  // the control block's layout (assembly/threads.ts; read through kernels/threads.ts controlLayout)
+  CONTROL_HELPER_PANELS: WebAssembly.Global;
+  CONTROL_HELPER_WORK: WebAssembly.Global;
+  CONTROL_HELPER_WORK_BYTES: WebAssembly.Global;
+  CONTROL_ALIVE: WebAssembly.Global;
+  CONTROL_HELPER_BUF: WebAssembly.Global;
+  CONTROL_HELPER_BUF_BYTES: WebAssembly.Global;
+  CONTROL_STATES: WebAssembly.Global;
+  CONTROL_BYTES: WebAssembly.Global;
   rmspropF32(
     p: number, g: number, sq: number, buf: number, ga: number, n: number,
     lr: number, alpha: number, c: number, eps: number, weightDecay: number, momentum: number,

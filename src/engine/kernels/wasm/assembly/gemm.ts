@@ -358,3 +358,36 @@ export function dgemm(
 ): void {
   gemm<f64>(a, b, c, m, k, n, transA, transB, accumulate, work);
 }
+
+/**
+ * A batch of products in one call (small batched matmuls, e.g. attention's per-head products, spent
+ * more in per-call overhead than in the products): C_t (=|+=) op(A_t)·op(B_t) with A_t = a + t·strideA
+ * elements (likewise B, C); strideA or strideB 0 broadcasts one matrix.
+ */
+@inline
+function gemmBatch<T>(
+  a: usize, b: usize, c: usize, batch: i32, m: i32, k: i32, n: i32,
+  transA: bool, transB: bool, accumulate: bool, strideA: i32, strideB: i32, strideC: i32, work: usize,
+): void {
+  const es = sizeof<T>();
+  for (let t = 0; t < batch; t++) {
+    gemm<T>(
+      a + <usize>t * <usize>strideA * es, b + <usize>t * <usize>strideB * es, c + <usize>t * <usize>strideC * es,
+      m, k, n, transA, transB, accumulate, work,
+    );
+  }
+}
+
+export function sgemmBatch(
+  a: usize, b: usize, c: usize, batch: i32, m: i32, k: i32, n: i32,
+  transA: bool, transB: bool, accumulate: bool, strideA: i32, strideB: i32, strideC: i32, work: usize,
+): void {
+  gemmBatch<f32>(a, b, c, batch, m, k, n, transA, transB, accumulate, strideA, strideB, strideC, work);
+}
+
+export function dgemmBatch(
+  a: usize, b: usize, c: usize, batch: i32, m: i32, k: i32, n: i32,
+  transA: bool, transB: bool, accumulate: bool, strideA: i32, strideB: i32, strideC: i32, work: usize,
+): void {
+  gemmBatch<f64>(a, b, c, batch, m, k, n, transA, transB, accumulate, strideA, strideB, strideC, work);
+}

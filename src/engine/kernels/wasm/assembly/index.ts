@@ -2,7 +2,13 @@
 // The wasm module's entry: one module (one memory) holds every kernel.
 export {
   heapBase, setBlocking, blockMC, blockKC, blockNC, gemmWorkBytes, microKernelF32, microKernelF64, sgemm, dgemm,
+  sgemmBatch, dgemmBatch,
 } from "./gemm";
 export * from "./optim";
 export * from "./im2col";
-export { attachHelper, detachHelper, helperLoop } from "./threads";
+export * from "./gelu";
+export {
+  attachHelper, detachHelper, helperLoop,
+  CONTROL_HELPER_PANELS, CONTROL_HELPER_WORK, CONTROL_HELPER_WORK_BYTES, CONTROL_ALIVE, CONTROL_HELPER_BUF,
+  CONTROL_HELPER_BUF_BYTES, CONTROL_STATES, CONTROL_BYTES,
+} from "./threads";

@@ -23,16 +23,27 @@
 // done; a thread reads them only after it claimed a panel, so it always reads the live job's.
 import { gemmRange, gemmWorkBytes, setBlocking, blockMC, blockKC, blockNC } from "./gemm";
 
+// The fields the host writes or reads are exported (immutable globals): kernels/threads.ts reads
+// them at load, so the layout is defined here only.
 const WORD = 0;
-const HELPER_PANELS = 12;
-const HELPER_WORK = 16;
-const HELPER_WORK_BYTES = 20;
+export const CONTROL_HELPER_PANELS: i32 = 12;
+export const CONTROL_HELPER_WORK: i32 = 16;
+export const CONTROL_HELPER_WORK_BYTES: i32 = 20;
 const JOB = 24; // a, b, c, m, k, n, flags, step, MC, KC, NC: 11 × i32
-const ALIVE = 72;
-const HELPER_BUF = 76;
-const HELPER_BUF_BYTES = 80;
-const STATES = 128;
-const MAX_PANELS = 64; // the block is STATES + 4·MAX_PANELS = 384 bytes (the host reserves it)
+export const CONTROL_ALIVE: i32 = 72;
+export const CONTROL_HELPER_BUF: i32 = 76;
+export const CONTROL_HELPER_BUF_BYTES: i32 = 80;
+export const CONTROL_STATES: i32 = 128;
+const MAX_PANELS = 64;
+/** the block's size, which the host reserves */
+export const CONTROL_BYTES: i32 = CONTROL_STATES + 4 * MAX_PANELS;
+const HELPER_PANELS = CONTROL_HELPER_PANELS;
+const HELPER_WORK = CONTROL_HELPER_WORK;
+const HELPER_WORK_BYTES = CONTROL_HELPER_WORK_BYTES;
+const ALIVE = CONTROL_ALIVE;
+const HELPER_BUF = CONTROL_HELPER_BUF;
+const HELPER_BUF_BYTES = CONTROL_HELPER_BUF_BYTES;
+const STATES = CONTROL_STATES;
 
 // a panel's state
 const FREE = 0; // not started (unclaimed, or claimed by the helper that has not begun it)
