@@ -110,15 +110,24 @@ export function addmm(bias: Tensor, mat1: Tensor, mat2: Tensor): Tensor {
   }, { saved });
 }
 
-/** Column sums of g [m, n] for a [n] bias (the common case, without a reduction op); else unbroadcast. */
+/** Column sums of g [m, n] for a [n] bias (the common case, without a reduction op); else unbroadcast.
+ * The sums are the product onesᵀ·g, so they run in the GEMM kernel (wasm) instead of a JS loop. */
 function biasGrad(gd: FloatArray, dtype: "float32" | "float64", m: number, n: number, g: Tensor, biasShape: number[]): Tensor {
   if (biasShape.length !== 1 || biasShape[0] !== n) return unbroadcast(g, biasShape);
-  const out = allocate(dtype, n);
-  for (let i = 0; i < m; i++) {
-    const row = i * n;
-    for (let j = 0; j < n; j++) out[j] += gd[row + j];
-  }
+  const out = allocate(dtype, n) as FloatArray;
+  matmulInto(onesOf(dtype, m), gd, out, 1, m, n, false, false);
   return makeTensor(out, [n], dtype);
+}
+
+let ones32 = new Float32Array(0), ones64 = new Float64Array(0);
+/** m ones (a shared array, read only). */
+function onesOf(dtype: "float32" | "float64", m: number): FloatArray {
+  if (dtype === "float32") {
+    if (ones32.length < m) ones32 = new Float32Array(Math.max(m, 2 * ones32.length)).fill(1);
+    return ones32.subarray(0, m);
+  }
+  if (ones64.length < m) ones64 = new Float64Array(Math.max(m, 2 * ones64.length)).fill(1);
+  return ones64.subarray(0, m);
 }
 
 /** out[i, :] = b for every row i of an [m, n] matrix. */
