@@ -779,17 +779,18 @@ function sameSite(a: Site | null, b: Site | null): boolean {
 function l2norm(t: Tensor | null): number {
   if (t === null) return 0;
   const d = t.dataSync();
-  // four partial sums: one running sum is a chain of dependent adds (latency-bound, ~4× slower)
+  // four partial sums: one running sum is a chain of dependent adds (latency-bound, ~4× slower).
+  // The last group's missing elements read as 0 in the same loop: a separate tail loop that most
+  // calls never reach has no type feedback, and V8 deoptimized the function at every backward
+  const n = d.length;
   let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-  const n4 = d.length - (d.length % 4);
-  let i = 0;
-  for (; i < n4; i += 4) {
-    s0 += d[i] * d[i];
-    s1 += d[i + 1] * d[i + 1];
-    s2 += d[i + 2] * d[i + 2];
-    s3 += d[i + 3] * d[i + 3];
+  for (let i = 0; i < n; i += 4) {
+    const a = d[i], b = i + 1 < n ? d[i + 1] : 0, c = i + 2 < n ? d[i + 2] : 0, e = i + 3 < n ? d[i + 3] : 0;
+    s0 += a * a;
+    s1 += b * b;
+    s2 += c * c;
+    s3 += e * e;
   }
-  for (; i < d.length; i++) s0 += d[i] * d[i];
   return Math.sqrt(s0 + s1 + s2 + s3);
 }
 

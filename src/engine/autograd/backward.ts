@@ -8,6 +8,7 @@ import { formatShape, shapesEqual } from "../shape";
 import { add } from "../ops/binary";
 import { makeTensor } from "../ops/kernel";
 import { allocate } from "../dtype";
+import { recycleStorage } from "../bufferPool";
 
 export interface BackwardOptions {
   retainGraph?: boolean;
@@ -72,6 +73,10 @@ class Ownership {
   expose(t: Tensor): void {
     this.holders.set(t.storage, Infinity);
   }
+  /** True when no pending gradient, leaf or user code holds t's memory any more (it may be reused). */
+  free(t: Tensor): boolean {
+    return t.storage.id >= this.firstFresh && this.holders.get(t.storage) === 0;
+  }
   /** True when `t` may become a leaf's `.grad` as it is. */
   owned(t: Tensor): boolean {
     return (
@@ -105,13 +110,20 @@ function sweep(rootNode: Node, seed: Tensor, retainGraph: boolean, createGraph: 
       if (replaced) grad = replaced;
       ownership.expose(grad);
     }
-    for (const retain of node.retainGradHooks) retain(grad);
+    for (const retain of node.retainGradHooks) {
+      ownership.expose(grad); // autograd.grad keeps what its hook is given
+      retain(grad);
+    }
     if (node instanceof AccumulateGrad) {
       accumulate(node.variable, grad, createGraph, ownership);
       ownership.release(grad);
+      if (!createGraph && ownership.free(grad)) recycleStorage(grad.storage);
       continue;
     }
+    // user code (a custom Function's backward) may keep the gradient it is given or returns
+    if (node.exposesGrad) ownership.expose(grad);
     const inputGrads = validateOutputs(node, createGraph && node.onceDifferentiable ? applyOnce(node, grad) : node.apply(grad));
+    if (node.exposesGrad) for (const g of inputGrads) if (g !== null && g !== undefined) ownership.expose(g);
     node.nextFunctions.forEach(([next], i) => {
       if (next === null) return;
       const g = inputGrads[i];
@@ -130,6 +142,9 @@ function sweep(rootNode: Node, seed: Tensor, retainGraph: boolean, createGraph: 
       markInputDone(next, dependencies, ready);
     });
     ownership.release(grad);
+    // a gradient that died here: its memory serves the next op output of its size (bufferPool.ts).
+    // Not under createGraph, where gradients are graph values that later nodes may save.
+    if (!createGraph && ownership.free(grad)) recycleStorage(grad.storage);
     if (!retainGraph) node.release();
   }
 }
@@ -238,6 +253,7 @@ function accumulate(leaf: Tensor, grad: Tensor, createGraph: boolean, ownership:
     if (createGraph) leaf._setGradQuietly(ownership.owned(grad) ? grad : grad.clone());
     else if (ownership.owned(grad)) leaf._setGradQuietly(new Tensor(grad.storage, [...grad.shape], [...grad.strides], 0, grad.dtype));
     else leaf._setGradQuietly(grad.detach().clone());
+    if (leaf.grad!.storage === grad.storage) ownership.expose(grad); // the leaf keeps it
   } else if (createGraph) {
     leaf._setGradQuietly(add(leaf.grad, grad));
   } else {

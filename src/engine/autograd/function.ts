@@ -65,6 +65,7 @@ export abstract class Function {
       const byArg = grads.length === args.length ? positions.map((i) => grads[i]) : grads;
       return byArg.map((t) => t ?? null);
     });
+    node.exposesGrad = true;
     out._setGradFn(node);
     if (observer !== null) observer.onOp?.(cls.name, node, inputs, [out]);
     return out;

@@ -35,6 +35,8 @@ export class Node {
   readonly inputMeta: ReadonlyArray<{ readonly shape: readonly number[]; readonly dtype: DType }>;
   /** set from the op's registration: its backward is not differentiable (see OpDefinition) */
   onceDifferentiable = false;
+  /** its backward runs user code (a custom Function), which may keep the gradients it sees */
+  exposesGrad = false;
 
   constructor(
     readonly name: string,

@@ -1,6 +1,7 @@
 import { Tensor } from "../tensor";
 import { Storage } from "../storage";
 import { allocate, promote, type TypedArray } from "../dtype";
+import { allocateUninitialized } from "../bufferPool";
 import { record } from "../autograd/record";
 import { scalarTypeName } from "../dtype";
 import { registerOp } from "../ops/registry";
@@ -54,10 +55,14 @@ export function addmm(bias: Tensor, mat1: Tensor, mat2: Tensor): Tensor {
     throw new Error(`mat1 and mat2 shapes cannot be multiplied (${m}x${k} and ${mat2.shape[0]}x${n})`);
   }
   const dtype = promote(promote(mat1.dtype, mat2.dtype), bias.dtype) === "float64" ? "float64" : "float32";
-  const out = allocate(dtype, m * n) as FloatArray;
+  const out = allocateUninitialized(dtype, m * n) as FloatArray;
   const A = matrixOperand(mat1, dtype), B = matrixOperand(mat2, dtype);
-  matmulInto(A.data, B.data, out, m, k, n, A.trans, B.trans, false, A.offset, B.offset, 0);
-  addBias(out, bias, m, n);
+  // a [n] bias is copied into every row and the product accumulated onto it (BLAS's beta = 1), which
+  // costs two memcpy-speed passes instead of a separate addition loop
+  const rowBias = bias.dim() === 1 && bias.shape[0] === n;
+  if (rowBias) fillRows(out, contiguousData(bias), m, n);
+  matmulInto(A.data, B.data, out, m, k, n, A.trans, B.trans, rowBias, A.offset, B.offset, 0);
+  if (!rowBias) addBias(out, bias, m, n);
   // decided now: requiresGrad may change before backward runs
   const saveMat1 = mat2.requiresGrad, saveMat2 = mat1.requiresGrad;
   const saved: Tensor[] = [];
@@ -83,13 +88,13 @@ export function addmm(bias: Tensor, mat1: Tensor, mat2: Tensor): Tensor {
     if (need1) {
       // [m,k] = g[m,n] · mat2ᵀ
       const B2 = matrixOperand(savedMat2!, gdt);
-      const res = allocate(gdt, m * k) as FloatArray;
+      const res = allocateUninitialized(gdt, m * k) as FloatArray;
       matmulInto(gd, B2.data, res, m, n, k, false, !B2.trans, false, 0, B2.offset, 0);
       gradMat1 = makeTensor(res, [m, k], gdt);
     }
     if (need2) {
       const A1 = matrixOperand(savedMat1!, gdt);
-      const res = allocate(gdt, k * n) as FloatArray;
+      const res = allocateUninitialized(gdt, k * n) as FloatArray;
       if (mat2Transposed) {
         // mat2 is Wᵀ (nn.Linear): compute (gᵀ · mat1) [n,k] and return its transpose view, so the
         // gradient reaching W through TBackward0 is contiguous like W (PyTorch keeps mat2's layout too)
@@ -105,26 +110,36 @@ export function addmm(bias: Tensor, mat1: Tensor, mat2: Tensor): Tensor {
   }, { saved });
 }
 
-/** Column sums of g [m, n] for a [n] bias (the common case, without a reduction op); else unbroadcast. */
+/** Column sums of g [m, n] for a [n] bias (the common case, without a reduction op); else unbroadcast.
+ * The sums are the product onesᵀ·g, so they run in the GEMM kernel (wasm) instead of a JS loop. */
 function biasGrad(gd: FloatArray, dtype: "float32" | "float64", m: number, n: number, g: Tensor, biasShape: number[]): Tensor {
   if (biasShape.length !== 1 || biasShape[0] !== n) return unbroadcast(g, biasShape);
-  const out = allocate(dtype, n);
-  for (let i = 0; i < m; i++) {
-    const row = i * n;
-    for (let j = 0; j < n; j++) out[j] += gd[row + j];
-  }
+  const out = allocate(dtype, n) as FloatArray;
+  matmulInto(onesOf(dtype, m), gd, out, 1, m, n, false, false);
   return makeTensor(out, [n], dtype);
 }
 
-function addBias(out: TypedArray, bias: Tensor, m: number, n: number): void {
-  if (bias.dim() === 1 && bias.shape[0] === n) {
-    const b = contiguousData(bias);
-    for (let i = 0; i < m; i++) {
-      const row = i * n;
-      for (let j = 0; j < n; j++) out[row + j] += b[j];
-    }
-    return;
+let ones32 = new Float32Array(0), ones64 = new Float64Array(0);
+/** m ones (a shared array, read only). */
+function onesOf(dtype: "float32" | "float64", m: number): FloatArray {
+  if (dtype === "float32") {
+    if (ones32.length < m) ones32 = new Float32Array(Math.max(m, 2 * ones32.length)).fill(1);
+    return ones32.subarray(0, m);
   }
+  if (ones64.length < m) ones64 = new Float64Array(Math.max(m, 2 * ones64.length)).fill(1);
+  return ones64.subarray(0, m);
+}
+
+/** out[i, :] = b for every row i of an [m, n] matrix. */
+function fillRows(out: TypedArray, b: TypedArray, m: number, n: number): void {
+  if (m === 0 || n === 0) return;
+  out.set(b, 0);
+  // doubling copies: log2(m) memcpy calls instead of m
+  for (let filled = 1; filled < m; filled *= 2) out.copyWithin(filled * n, 0, Math.min(filled, m - filled) * n);
+}
+
+/** out += bias broadcast to [m, n] (a bias that is not one value per column). */
+function addBias(out: TypedArray, bias: Tensor, m: number, n: number): void {
   const b = broadcastValues(bias, [m, n]);
   for (let i = 0; i < m * n; i++) out[i] += b[i];
 }

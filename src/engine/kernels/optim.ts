@@ -52,6 +52,19 @@ export function sgdUpdate(d: FloatArray, o: number, g: FloatArray, b: FloatArray
   if (useBuf) copyOut(s.f32, bp, b!, 0, n);
 }
 
+const ADD: SgdHyper = { lr: -1, weightDecay: 0, momentum: 0, dampening: 0, nesterov: false, maximize: false, first: false };
+
+/**
+ * d[o..o+n) += s[0..n) (a gradient accumulated into a leaf's `.grad`): the SGD kernel with lr = −1
+ * computes d − (−1)·s, which is exactly the float32 sum d + s (negation and the product by −1 are
+ * exact). Float32 only; false when the caller must add in its own loop.
+ */
+export function addInto(d: FloatArray, o: number, s: FloatArray, n: number): boolean {
+  if (!(d instanceof Float32Array && s instanceof Float32Array) || scratch(n, 3, [d, s]) === null) return false;
+  sgdUpdate(d, o, s, null, n, ADD);
+  return true;
+}
+
 /** torch.optim.Adam / AdamW on d[o..o+n) with moments m, v (and vmax with amsgrad). */
 export function adamUpdate(
   d: FloatArray, o: number, g: FloatArray, m: FloatArray, v: FloatArray, vmax: FloatArray | null, n: number, h: AdamHyper,

@@ -13,6 +13,8 @@ import { mul, where } from "./binary";
 import { regionMask, stridedGather, stridedScatter, type Geometry } from "./strided";
 import { randomNormal, randomUniform } from "../random";
 import { registerOp } from "./registry";
+import { addInto } from "../kernels/optim";
+import type { FloatArray } from "../kernels/matmulRef";
 
 // In-place ops compute out of place, then write the result into the tensor's own storage and bump its
 // version (so autograd notices saved tensors that changed). When a graph is recorded, the op reads a
@@ -237,6 +239,11 @@ export function addRaw(t: Tensor, other: Tensor): void {
   const src = contiguousData(other);
   if (t.isContiguous()) {
     const d = t.storage.data, o = t.offset;
+    // float32 in the wasm vector kernel (~5× the JS loop on a 512×784 gradient)
+    if (addInto(d as FloatArray, o, src as FloatArray, src.length)) {
+      t.storage.version++;
+      return;
+    }
     for (let i = 0; i < src.length; i++) d[o + i] += src[i];
   } else {
     const cur = contiguousData(t);

@@ -1,4 +1,5 @@
 import type { Tensor } from "../tensor";
+import { allocateUninitialized } from "../bufferPool";
 import { allocate, type DType, type TypedArray } from "../dtype";
 import { record } from "../autograd/record";
 import { isGradEnabled } from "../gradMode";
@@ -109,7 +110,7 @@ registerOp({ name: "relu", gradFns: ["ReluBackward0"] });
 /** max(x, 0), NaN kept (PyTorch's clamp_min). */
 export function relu(x: Tensor): Tensor {
   const src = contiguousData(x);
-  const values = allocate(x.dtype, src.length);
+  const values = allocateUninitialized(x.dtype, src.length); // reluInto writes every element
   reluInto(src, values);
   const out = makeElementwise(values, x.shape, x.dtype, x);
   return record("relu", "ReluBackward0", [x], out, (g, node) => [reluBackward(g, node.saved(0))], { savedOutputs: [out] });
@@ -141,7 +142,7 @@ function reluInto(src: TypedArray, out: TypedArray): void {
 function reluBackward(g: Tensor, y: Tensor): Tensor {
   if (isGradEnabled() || !shapesEqual(g.shape, y.shape)) return thresholdBackward(g, y);
   const gd = contiguousData(g), yd = contiguousData(y);
-  const res = allocate(g.dtype, gd.length);
+  const res = allocateUninitialized(g.dtype, gd.length); // every element is written below
   if (gd instanceof Float32Array && yd instanceof Float32Array && res instanceof Float32Array) {
     const gi = int32View(gd), yi = int32View(yd), ri = int32View(res);
     for (let i = 0; i < gi.length; i++) {

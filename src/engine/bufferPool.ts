@@ -1,0 +1,83 @@
+import { allocate, type DType, type TypedArray } from "./dtype";
+import type { Storage } from "./storage";
+
+// Reuse of float buffers the engine knows nobody can reach any more: gradients that a backward sweep
+// made, handed to the next node and that died there (see autograd/backward.ts, which decides). A new
+// op output of the same length takes one instead of a fresh, zero-filled allocation (the allocation,
+// its memset and the garbage it leaves cost ~6% of an MLP training step). Bounded: at most
+// MAX_BYTES are kept, and clearBufferPool() hands them all back to the garbage collector.
+
+const MAX_BYTES = 64 * 1024 * 1024;
+/** Below this many elements a fresh array is about as cheap as a lookup. */
+const MIN_ELEMENTS = 1024;
+/** A few of each length: one training step reuses the same handful of shapes. */
+const MAX_PER_LENGTH = 8;
+
+const pools = { float32: new Map<number, Float32Array[]>(), float64: new Map<number, Float64Array[]>() };
+let pooledBytes = 0;
+let enabled = true;
+
+/** Turns reuse off (every allocation fresh, nothing kept) or back on; for tests that compare both. */
+export function setBufferPooling(on: boolean): void {
+  enabled = on;
+  if (!on) clearBufferPool();
+}
+
+/**
+ * An array of n elements of `dtype` whose contents are unspecified: the caller must write every
+ * element before the array is read. A pooled buffer when one of that length is free, else a fresh one.
+ */
+export function allocateUninitialized(dtype: DType, n: number): TypedArray {
+  if (enabled && n >= MIN_ELEMENTS && (dtype === "float32" || dtype === "float64")) {
+    const free = pools[dtype].get(n);
+    const buf = free?.pop();
+    if (buf !== undefined) {
+      pooledBytes -= buf.byteLength;
+      return buf;
+    }
+  }
+  return allocate(dtype, n);
+}
+
+/**
+ * Takes the memory of a storage no tensor can reach any more. The storage is left empty (length 0),
+ * so a reader the caller overlooked fails loudly instead of seeing another tensor's values.
+ */
+export function recycleStorage(storage: Storage): void {
+  const data = storage.data;
+  if (!enabled || data.length < MIN_ELEMENTS || data.byteOffset !== 0 || data.byteLength !== data.buffer.byteLength) return;
+  let list: Array<Float32Array | Float64Array>;
+  if (data instanceof Float32Array) {
+    storage.data = EMPTY_F32;
+    list = pools.float32.get(data.length) ?? newList(pools.float32, data.length);
+  } else if (data instanceof Float64Array) {
+    storage.data = EMPTY_F64;
+    list = pools.float64.get(data.length) ?? newList(pools.float64, data.length);
+  } else {
+    return;
+  }
+  if (list.length >= MAX_PER_LENGTH || pooledBytes + data.byteLength > MAX_BYTES) return;
+  list.push(data);
+  pooledBytes += data.byteLength;
+}
+
+const EMPTY_F32 = new Float32Array(0);
+const EMPTY_F64 = new Float64Array(0);
+
+function newList<T>(map: Map<number, T[]>, n: number): T[] {
+  const list: T[] = [];
+  map.set(n, list);
+  return list;
+}
+
+/** Bytes held for reuse. */
+export function bufferPoolBytes(): number {
+  return pooledBytes;
+}
+
+/** Drops every pooled buffer (their memory goes back with the next garbage collection). */
+export function clearBufferPool(): void {
+  pools.float32.clear();
+  pools.float64.clear();
+  pooledBytes = 0;
+}

@@ -1,0 +1,130 @@
+// Backward hands the memory of gradients that died during the sweep to later op outputs
+// (src/engine/bufferPool.ts). These tests keep references to everything a user can hold — forward
+// outputs, leaf gradients, retained gradients, autograd.grad results, what a custom Function's
+// backward or a hook saw — run more steps, and check that none of it changed; and that training
+// with reuse computes the same values as without.
+import { afterEach, describe, expect, it } from "vitest";
+import { F, autograd, manualSeed, nn, optim, randint, randn, type Tensor } from "gradlens";
+import { bufferPoolBytes, clearBufferPool, setBufferPooling } from "../../src/engine/bufferPool";
+
+/** t's values; a tensor whose memory was taken back reads as empty, which fails here */
+const snap = (t: Tensor) => {
+  const values = Float32Array.from(t.dataSync());
+  expect(values.length).toBe(t.numel());
+  return values;
+};
+
+function mlp() {
+  manualSeed(1);
+  // 64 × 48 activations: above the pool's smallest length, so they are reused
+  const layers = [new nn.Linear(32, 48), new nn.Linear(48, 48), new nn.Linear(48, 5)] as const;
+  const model = new nn.Sequential(layers[0], new nn.ReLU(), layers[1], new nn.ReLU(), layers[2]);
+  const x = randn(64, 32);
+  const y = randint(0, 5, [64]);
+  return { model, layers, x, y };
+}
+
+afterEach(() => setBufferPooling(true));
+
+describe("buffer reuse after backward", () => {
+  it("never changes a forward output, a loss or a leaf gradient the user still holds", () => {
+    const { model, layers, x, y } = mlp();
+    const opt = new optim.SGD(model.parameters(), { lr: 0.1 });
+    const kept: Array<{ t: Tensor; values: Float32Array }> = [];
+    const keep = (t: Tensor) => kept.push({ t, values: snap(t) });
+    for (let step = 0; step < 3; step++) {
+      opt.zeroGrad();
+      const h1 = F.relu(layers[0].call(x));
+      const h2 = F.relu(layers[1].call(h1));
+      const logits = layers[2].call(h2);
+      const loss = F.crossEntropy(logits, y);
+      [h1, h2, logits, loss].forEach(keep);
+      loss.backward();
+      for (const p of model.parameters()) keep(p.grad!);
+      opt.step();
+    }
+    expect(bufferPoolBytes()).toBeGreaterThan(0); // the test exercised reuse
+    for (const { t, values } of kept) expect(snap(t)).toEqual(values);
+  });
+
+  it("trains to the same values as without reuse, with grads set to None and zeroed in place", () => {
+    for (const setToNone of [true, false]) {
+      const run = (pooling: boolean) => {
+        setBufferPooling(pooling);
+        const { model, x, y } = mlp();
+        const opt = new optim.SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
+        const losses: number[] = [];
+        for (let step = 0; step < 4; step++) {
+          opt.zeroGrad(setToNone);
+          const loss = F.crossEntropy(model.call(x) as Tensor, y);
+          loss.backward();
+          opt.step();
+          losses.push(loss.item());
+        }
+        return { losses, params: [...model.parameters()].map(snap) };
+      };
+      const without = run(false), withPool = run(true);
+      expect(withPool.losses).toEqual(without.losses);
+      expect(withPool.params).toEqual(without.params);
+    }
+  });
+
+  it("keeps a retained gradient, an autograd.grad result and what a hook saw", () => {
+    const { layers, x, y } = mlp();
+    // every intermediate is 64 × 48: large enough to be pooled
+    const forward = () => {
+      const h1 = layers[0].call(x);
+      const h2 = layers[1].call(F.relu(h1));
+      return { h1, h2, loss: F.crossEntropy(layers[2].call(F.relu(h2)), y) };
+    };
+    const first = forward();
+    const [gh1] = autograd.grad(first.loss, [first.h1]); // a non-leaf: caught as it passes
+    const gh1Values = snap(gh1!);
+    const second = forward();
+    second.h1.retainGrad();
+    let hooked: Tensor | null = null;
+    second.h2.registerHook((g) => {
+      hooked = g;
+    });
+    second.loss.backward();
+    const retained = snap(second.h1.grad!), seen = snap(hooked!);
+    for (let i = 0; i < 2; i++) forward().loss.backward();
+    expect(snap(gh1!)).toEqual(gh1Values);
+    expect(snap(second.h1.grad!)).toEqual(retained);
+    expect(snap(hooked!)).toEqual(seen);
+  });
+
+  it("keeps what a custom Function's backward was given and returned", () => {
+    const seen: Tensor[] = [];
+    class Keep extends autograd.Function {
+      static override forward(_ctx: autograd.FunctionCtx, a: Tensor): Tensor {
+        return a.clone();
+      }
+      static override backward(_ctx: autograd.FunctionCtx, g: Tensor): Tensor {
+        seen.push(g);
+        const out = g.mul(1);
+        seen.push(out);
+        return out;
+      }
+    }
+    const { layers, x, y } = mlp();
+    const run = () => {
+      const h1 = Keep.apply(layers[0].call(x)) as Tensor; // 64 × 48 gradients pass through Keep
+      F.crossEntropy(layers[2].call(F.relu(layers[1].call(F.relu(h1)))), y).backward();
+    };
+    run();
+    const values = seen.map(snap);
+    run();
+    run();
+    seen.slice(0, values.length).forEach((t, i) => expect(snap(t)).toEqual(values[i]));
+  });
+
+  it("holds at most its bound and gives everything back when cleared", () => {
+    const { model, x, y } = mlp();
+    F.crossEntropy(model.call(x) as Tensor, y).backward();
+    expect(bufferPoolBytes()).toBeGreaterThan(0);
+    expect(bufferPoolBytes()).toBeLessThanOrEqual(64 * 1024 * 1024);
+    clearBufferPool();
+    expect(bufferPoolBytes()).toBe(0);
+  });
+});
