@@ -120,11 +120,6 @@ export class LimitedChild {
     return this.proc.pid;
   }
 
-  /** stdout and stderr so far (what ChildOutcome.output holds once the child has ended) */
-  get outputSoFar(): OutputTail {
-    return this.output;
-  }
-
   get running(): boolean {
     return !this.ended && this.proc.exitCode === null && this.proc.signalCode === null;
   }
