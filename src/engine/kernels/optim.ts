@@ -39,9 +39,13 @@ const flag = (b: boolean): number => (b ? 1 : 0);
 
 /** d[o..o+n) −= lr·step (torch.optim.SGD); `b` is the momentum buffer (null without momentum). */
 export function sgdUpdate(d: FloatArray, o: number, g: FloatArray, b: FloatArray | null, n: number, h: SgdHyper): void {
-  const useBuf = h.momentum !== 0;
-  const s = scratch(n, 3, [d, g, useBuf ? b : null]);
+  const s = scratch(n, 3, [d, g, h.momentum !== 0 ? b : null]);
   if (s === null) return sgdRef(d, o, g, b, n, h);
+  sgdInWasm(s, d, o, g, b, n, h);
+}
+
+function sgdInWasm(s: NonNullable<ReturnType<typeof scratch>>, d: FloatArray, o: number, g: FloatArray, b: FloatArray | null, n: number, h: SgdHyper): void {
+  const useBuf = h.momentum !== 0;
   const r = regionBytes(n);
   const p = s.base, gp = p + r, bp = gp + r;
   copyIn(s.f32, p, d, o, n);
@@ -60,8 +64,9 @@ const ADD: SgdHyper = { lr: -1, weightDecay: 0, momentum: 0, dampening: 0, neste
  * exact). Float32 only; false when the caller must add in its own loop.
  */
 export function addInto(d: FloatArray, o: number, s: FloatArray, n: number): boolean {
-  if (!(d instanceof Float32Array && s instanceof Float32Array) || scratch(n, 3, [d, s]) === null) return false;
-  sgdUpdate(d, o, s, null, n, ADD);
+  const sc = scratch(n, 3, [d, s]); // null for float64 or a short array
+  if (sc === null) return false;
+  sgdInWasm(sc, d, o, s, null, n, ADD);
   return true;
 }
 
