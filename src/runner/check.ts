@@ -1,4 +1,3 @@
-import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { Report } from "../protocol/report";
@@ -6,7 +5,7 @@ import type { Trace } from "../trace/schema";
 import { analyze } from "../analysis/index";
 import { emptyTrace } from "../trace/emptyTrace";
 import { parseSuppressions, type Suppression } from "../analysis/suppressions";
-import { defaultWorkerPath, prestartWorker, runFile, type RunOptions } from "./run";
+import { prestartWorker, runFile, type RunOptions } from "./run";
 import { isPythonFile, runPythonFile } from "./python/index";
 
 // What the CLI and the extension call: run the file (a .ts/.js model in a child process, a .py script
@@ -30,8 +29,7 @@ export async function runCheck(file: string, options: CheckOptions = {}): Promis
   if (isPythonFile(file)) return analyzed(await runPythonFile(file, options), file, options);
   const report = await analyzed(await runFile(file, { ...options, startSpare: false }), file, options);
   // the next check's child starts once this one's analysis is done: both would share the cores
-  const workerPath = options.workerPath ?? defaultWorkerPath();
-  if (options.keepWarm !== false && existsSync(workerPath)) prestartWorker(workerPath, options.memoryMb);
+  if (options.keepWarm !== false) prestartWorker(options.workerPath, options.memoryMb);
   return report;
 }
 

@@ -74,8 +74,13 @@ function childSpec(workerPath: string, memoryMb: number) {
   return { key: JSON.stringify([process.execPath, args]), options: { command: process.execPath, args, env } };
 }
 
-/** Starts the child the next run with these options takes (a host's warm-up, see warmUp.ts). */
-export function prestartWorker(workerPath: string, memoryMb: number = DEFAULTS.memoryMb): void {
+/**
+ * Starts the child the next run with these options takes (a host's warm-up, see warmUp.ts; the next
+ * check's spare, see check.ts), with runFile's defaults. Nothing when the worker script is missing:
+ * the run itself reports that.
+ */
+export function prestartWorker(workerPath: string = defaultWorkerPath(), memoryMb: number = DEFAULTS.memoryMb): void {
+  if (!existsSync(workerPath)) return;
   const spec = childSpec(workerPath, memoryMb);
   prestart(spec.key, spec.options);
 }
