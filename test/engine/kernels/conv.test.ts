@@ -27,6 +27,8 @@ const CASES: Case[] = [
   // a ResNet downsampling stage's shapes in small: stride 2, 3×3 and 1×1, all 4 images in one GEMM
   { N: 4, C: 5, H: 7, W: 7, Cout: 6, kH: 3, kW: 3, stride: [2, 2], padding: [1, 1], dilation: [1, 1], groups: 1 },
   { N: 4, C: 5, H: 7, W: 7, Cout: 6, kH: 1, kW: 1, stride: [2, 2], padding: [0, 0], dilation: [1, 1], groups: 1 },
+  // rows copied 4 floats at a time with a tail, behind a zero prefix wider than 4 (padding 6)
+  { N: 2, C: 2, H: 5, W: 23, Cout: 3, kH: 2, kW: 3, stride: [1, 1], padding: [1, 6], dilation: [2, 2], groups: 1 },
 ];
 
 /** y[n, co, oh, ow] = Σ w[co, ci, i, j] · x[n, g·Cg + ci, oh·sH − pH + i·dH, ow·sW − pW + j·dW], in float64. */
