@@ -69,6 +69,40 @@ describe("buffer reuse after backward", () => {
     }
   });
 
+  it("gives conv and BatchNorm outputs and gradients reused memory without changing a value (a residual block)", () => {
+    // 2 × 8 × 8 × 8 maps: 1024 values, the pool's smallest length; the stride-2 conv's input
+    // gradient is 2 × 8 × 16 × 16
+    const run = (pooling: boolean) => {
+      setBufferPooling(pooling);
+      manualSeed(3);
+      const stem = new nn.Conv2d(3, 8, 3, { stride: 2, padding: 1, bias: false }), bn0 = new nn.BatchNorm2d(8);
+      const conv = new nn.Conv2d(8, 8, 3, { padding: 1 }), bn = new nn.BatchNorm2d(8);
+      const head = new nn.Linear(8 * 8 * 8, 4);
+      const params = [stem, bn0, conv, bn, head].flatMap((m) => [...m.parameters()]);
+      const opt = new optim.SGD(params, { lr: 0.05, momentum: 0.9, weightDecay: 5e-4 });
+      const y = randint(0, 4, [2]);
+      const kept: Array<{ t: Tensor; values: Float32Array }> = [];
+      const losses: number[] = [];
+      for (let step = 0; step < 3; step++) {
+        const x = randn(2, 3, 16, 16).requiresGrad_(); // a new one each step: its gradient would accumulate
+        opt.zeroGrad();
+        const h = bn0.call(stem.call(x)).relu();
+        const out = bn.call(conv.call(h)).add(h).relu();
+        const loss = F.crossEntropy(head.call(out.flatten(1)), y);
+        loss.backward();
+        opt.step();
+        for (const t of [h, out, x.grad!, stem.weight.grad!]) kept.push({ t, values: snap(t) });
+        losses.push(loss.item());
+      }
+      for (const { t, values } of kept) expect(snap(t)).toEqual(values);
+      return { losses, params: params.map(snap) };
+    };
+    const without = run(false), withPool = run(true);
+    expect(bufferPoolBytes()).toBeGreaterThan(0);
+    expect(withPool.losses).toEqual(without.losses);
+    expect(withPool.params).toEqual(without.params);
+  });
+
   it("keeps a retained gradient, an autograd.grad result and what a hook saw", () => {
     const { layers, x, y } = mlp();
     // every intermediate is 64 × 48: large enough to be pooled

@@ -1,5 +1,6 @@
 import type { Tensor } from "../tensor";
 import { allocate, type DType } from "../dtype";
+import { allocateUninitialized } from "../bufferPool";
 import { record } from "../autograd/record";
 import { registerOp } from "../ops/registry";
 import { contiguousData, makeTensor } from "../ops/kernel";
@@ -58,7 +59,7 @@ function convCore(
   const inImage = C * H * W, outImage = Cout * L;
   const dtype: DType = floatDtypeOf(x, w, bias);
   const xd = floatValues(x, dtype), wd = floatValues(w, dtype);
-  const out = allocate(dtype, N * outImage) as FloatArray;
+  const out = allocateUninitialized(dtype, N * outImage) as FloatArray; // convForwardInto writes every element
   const bd = bias !== null ? contiguousData(bias) : null;
   const dims: ConvDims = { N, Cout, groups, image };
   convForwardInto(xd, wd, out, dims);
@@ -81,8 +82,9 @@ function convCore(
     const gdt: DType = grad.dtype === "float64" ? "float64" : "float32";
     const gy = floatValues(grad, gdt);
     const needX = node.needsInputGrad[0], needW = node.needsInputGrad[1];
-    const dx = needX ? (allocate(gdt, N * inImage) as FloatArray) : null;
-    const dw = needW ? (allocate(gdt, Cout * Kg) as FloatArray) : null;
+    // convBackwardInto writes every element of both
+    const dx = needX ? (allocateUninitialized(gdt, N * inImage) as FloatArray) : null;
+    const dw = needW ? (allocateUninitialized(gdt, Cout * Kg) as FloatArray) : null;
     if (needX || needW) convBackwardInto(needW ? floatValues(input, gdt) : null, floatValues(weight, gdt), gy, dx, dw, dims);
     let gb: Tensor | null = null;
     if (bias !== null && node.needsInputGrad[2]) {

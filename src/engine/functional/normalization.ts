@@ -1,5 +1,6 @@
 import type { Tensor } from "../tensor";
 import { allocate, type DType } from "../dtype";
+import { allocateUninitialized } from "../bufferPool";
 import { record } from "../autograd/record";
 import { registerOp } from "../ops/registry";
 import { contiguousData, makeTensor } from "../ops/kernel";
@@ -160,7 +161,7 @@ export function batchNorm(
       rstd[c] = 1 / Math.sqrt(rv[c] + eps);
     }
   }
-  const out = allocate(dtype, input.numel());
+  const out = allocateUninitialized(dtype, input.numel()); // every element is written below
   for (let n = 0; n < N; n++)
     for (let c = 0; c < C; c++) {
       const o = (n * C + c) * S, m = mean[c], rs = rstd[c];
@@ -181,7 +182,7 @@ export function batchNorm(
     const gd = contiguousData(grad);
     const gdt = grad.dtype;
     const w = weight ? contiguousData(node.saved(3)) : null;
-    const gx = node.needsInputGrad[0] ? allocate(gdt, xs.length) : null;
+    const gx = node.needsInputGrad[0] ? allocateUninitialized(gdt, xs.length) : null; // every element is written below
     const gw = allocate(gdt, C), gb = allocate(gdt, C);
     for (let c = 0; c < C; c++) {
       const m = mu[c], rs = rsd[c], wc = w ? w[c] : 1;
