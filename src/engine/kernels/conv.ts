@@ -122,9 +122,10 @@ export function convForwardInto(x: FloatArray, w: FloatArray, out: FloatArray, d
 
 /**
  * Both gradients of the conv for output gradient gy[N, Cout, L], written over dx[N, C, H, W] and
- * dw[Cout, C/groups·kH·kW] (either may be null; x only needed for dw). gy and the weight are copied
- * into wasm memory once for both; the outputs are not read (fresh gradients are zero, and reading a
- * freshly allocated array first costs a page fault per page before the write faults again).
+ * dw[Cout, C/groups·kH·kW] (either may be null; x only needed for dw). gy is copied into wasm memory
+ * once for both; the outputs are not read (they may be uninitialized). dW is computed over the
+ * weight's region and x copied over dx's once each is no longer needed: fresh wasm pages cost a page
+ * fault each (no huge pages), and a ResNet's 512×512×3×3 weight is 9.4 MB.
  */
 export function convBackwardInto(x: FloatArray | null, w: FloatArray, gy: FloatArray, dx: FloatArray | null, dw: FloatArray | null, d: ConvDims): void {
   if (dw !== null && x === null) throw new Error("convBackwardInto: the weight gradient needs the input");
@@ -134,8 +135,9 @@ export function convBackwardInto(x: FloatArray | null, w: FloatArray, gy: FloatA
   const inImage = image.C * image.H * image.W, outImage = Cout * L;
   const nc = imagesPerGemm(d);
   const arrays = [w, gy, ...(dx !== null ? [dx] : []), ...(dw !== null ? [x!, dw] : [])];
+  // regions: the weight, then dW; gy; dx, then x
   const placed = useWasm(...arrays)
-    ? layout(d, nc, [Cout * Kg, N * outImage, dx !== null ? N * inImage : 0, dw !== null ? N * inImage : 0, dw !== null ? Cout * Kg : 0], [[Kg, Coutg, nc * L], [Coutg, nc * L, Kg]])
+    ? layout(d, nc, [Cout * Kg, N * outImage, N * inImage], [[Kg, Coutg, nc * L], [Coutg, nc * L, Kg]])
     : null;
   if (placed === null) {
     if (dx !== null) convInputGradJs(w, gy, dx.fill(0), d);
@@ -143,11 +145,12 @@ export function convBackwardInto(x: FloatArray | null, w: FloatArray, gy: FloatA
     return;
   }
   const { s, lay } = placed;
-  const [wp, gp, dxp, xp, dwp] = lay.ptrs as [number, number, number, number, number];
-  s.f32.set(w.subarray(0, Cout * Kg), wp >> 2);
+  const [wp, gp, dxp] = lay.ptrs as [number, number, number];
+  const dwp = wp, xp = dxp;
   s.f32.set(gy.subarray(0, N * outImage), gp >> 2);
   const geo = geometryArgs(image);
   if (dx !== null) {
+    s.f32.set(w.subarray(0, Cout * Kg), wp >> 2);
     s.f32.fill(0, dxp >> 2, (dxp >> 2) + N * inImage);
     for (let n0 = 0; n0 < N; n0 += nc) {
       const c = Math.min(nc, N - n0);
