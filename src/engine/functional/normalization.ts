@@ -1,6 +1,8 @@
 import type { Tensor } from "../tensor";
 import { allocate, type DType } from "../dtype";
 import { allocateUninitialized } from "../bufferPool";
+import { channelGradSums, channelMoments, inputGradRun, normalizeRun, scaleRun } from "../kernels/batchNorm";
+import type { FloatArray } from "../kernels/matmulRef";
 import { record } from "../autograd/record";
 import { registerOp } from "../ops/registry";
 import { contiguousData, makeTensor } from "../ops/kernel";
@@ -135,13 +137,10 @@ export function batchNorm(
   const mean = allocate(dtype, C), rstd = allocate(dtype, C);
   const batchVar = allocate("float64", C);
   if (training) {
+    const moments = new Float64Array(2);
     for (let c = 0; c < C; c++) {
-      let m = 0;
-      for (let n = 0; n < N; n++) for (let s = 0, o = (n * C + c) * S; s < S; s++) m += x[o + s];
-      m /= count;
-      let v = 0;
-      for (let n = 0; n < N; n++) for (let s = 0, o = (n * C + c) * S; s < S; s++) v += (x[o + s] - m) * (x[o + s] - m);
-      v /= count;
+      channelMoments(x as FloatArray, N, C, S, c, moments);
+      const m = moments[0]! / count, v = moments[1]! / count;
       mean[c] = m;
       batchVar[c] = v;
       rstd[c] = 1 / Math.sqrt(v + eps);
@@ -166,7 +165,7 @@ export function batchNorm(
     for (let c = 0; c < C; c++) {
       const o = (n * C + c) * S, m = mean[c], rs = rstd[c];
       const scale = w ? w[c] * rs : rs, shift = (b ? b[c] : 0) - m * scale;
-      for (let s = 0; s < S; s++) out[o + s] = x[o + s] * scale + shift;
+      normalizeRun(x as FloatArray, out as FloatArray, o, S, scale, shift);
     }
   const inputs = [input, ...(weight ? [weight] : []), ...(bias ? [bias] : [])];
   const meanT = makeTensor(mean, [C], dtype), rstdT = makeTensor(rstd, [C], dtype);
@@ -184,27 +183,22 @@ export function batchNorm(
     const w = weight ? contiguousData(node.saved(3)) : null;
     const gx = node.needsInputGrad[0] ? allocateUninitialized(gdt, xs.length) : null; // every element is written below
     const gw = allocate(gdt, C), gb = allocate(gdt, C);
+    const sums = new Float64Array(2);
     for (let c = 0; c < C; c++) {
       const m = mu[c], rs = rsd[c], wc = w ? w[c] : 1;
-      let sumG = 0, sumGX = 0;
-      for (let n = 0; n < N; n++)
-        for (let s = 0, o = (n * C + c) * S; s < S; s++) {
-          const g = gd[o + s];
-          sumG += g;
-          sumGX += g * (xs[o + s] - m) * rs;
-        }
+      channelGradSums(gd as FloatArray, xs as FloatArray, m, N, C, S, c, sums);
+      const sumG = sums[0]!, sumGX = sums[1]! * rs;
       gw[c] = sumGX;
       gb[c] = sumG;
       if (!gx) continue;
       const a = wc * rs;
       if (!training) {
-        for (let n = 0; n < N; n++) for (let s = 0, o = (n * C + c) * S; s < S; s++) gx[o + s] = a * gd[o + s];
+        for (let n = 0; n < N; n++) scaleRun(gd as FloatArray, gx as FloatArray, (n * C + c) * S, S, a);
         continue;
       }
       // gx = w·rs/count · (count·g − ΣG − x̂·ΣGx̂) with x̂ = (x − m)·rs, as a·g + b·(x − m) + k
       const b = (-a * rs * sumGX) / count, k = (-a * sumG) / count;
-      for (let n = 0; n < N; n++)
-        for (let s = 0, o = (n * C + c) * S; s < S; s++) gx[o + s] = a * gd[o + s] + b * (xs[o + s] - m) + k;
+      for (let n = 0; n < N; n++) inputGradRun(gd as FloatArray, xs as FloatArray, gx as FloatArray, (n * C + c) * S, S, m, a, b, k);
     }
     const res: Array<Tensor | null> = [gx ? makeTensor(gx, inShape, gdt) : null];
     if (weight) res.push(node.needsInputGrad[1] ? makeTensor(gw, [C], gdt) : null);
