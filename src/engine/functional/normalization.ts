@@ -1,7 +1,7 @@
 import type { Tensor } from "../tensor";
 import { allocate, type DType } from "../dtype";
 import { allocateUninitialized } from "../bufferPool";
-import { channelGradSums, channelMoments, inputGradRun, normalizeRun, scaleRun } from "../kernels/batchNorm";
+import { batchNormBackward, batchNormForward, scaleRun } from "../kernels/batchNorm";
 import type { FloatArray } from "../kernels/matmulRef";
 import { record } from "../autograd/record";
 import { registerOp } from "../ops/registry";
@@ -136,37 +136,36 @@ export function batchNorm(
   const w = weight ? contiguousData(weight) : null, b = bias ? contiguousData(bias) : null;
   const mean = allocate(dtype, C), rstd = allocate(dtype, C);
   const batchVar = allocate("float64", C);
-  if (training) {
-    const moments = new Float64Array(2);
+  const out = allocateUninitialized(dtype, input.numel()); // batchNormForward writes every element
+  const moments = training ? new Float64Array(2 * C) : null;
+  batchNormForward(x as FloatArray, out as FloatArray, N, C, S, moments, (scale, shift) => {
+    if (moments !== null) {
+      for (let c = 0; c < C; c++) {
+        const m = moments[2 * c]! / count, v = moments[2 * c + 1]! / count;
+        mean[c] = m;
+        batchVar[c] = v;
+        rstd[c] = 1 / Math.sqrt(v + eps);
+      }
+      if (runningMean !== null && runningVar !== null) {
+        updateInPlace(runningMean, (d, o) => {
+          for (let c = 0; c < C; c++) d[o + c] = (1 - momentum) * d[o + c] + momentum * mean[c];
+        });
+        updateInPlace(runningVar, (d, o) => {
+          for (let c = 0; c < C; c++) d[o + c] = (1 - momentum) * d[o + c] + momentum * batchVar[c] * (count / (count - 1));
+        });
+      }
+    } else {
+      const rm = contiguousData(runningMean!), rv = contiguousData(runningVar!);
+      for (let c = 0; c < C; c++) {
+        mean[c] = rm[c];
+        rstd[c] = 1 / Math.sqrt(rv[c] + eps);
+      }
+    }
     for (let c = 0; c < C; c++) {
-      channelMoments(x as FloatArray, N, C, S, c, moments);
-      const m = moments[0]! / count, v = moments[1]! / count;
-      mean[c] = m;
-      batchVar[c] = v;
-      rstd[c] = 1 / Math.sqrt(v + eps);
+      scale[c] = w ? w[c] * rstd[c] : rstd[c];
+      shift[c] = (b ? b[c] : 0) - mean[c] * scale[c]!;
     }
-    if (runningMean !== null && runningVar !== null) {
-      updateInPlace(runningMean, (d, o) => {
-        for (let c = 0; c < C; c++) d[o + c] = (1 - momentum) * d[o + c] + momentum * mean[c];
-      });
-      updateInPlace(runningVar, (d, o) => {
-        for (let c = 0; c < C; c++) d[o + c] = (1 - momentum) * d[o + c] + momentum * batchVar[c] * (count / (count - 1));
-      });
-    }
-  } else {
-    const rm = contiguousData(runningMean!), rv = contiguousData(runningVar!);
-    for (let c = 0; c < C; c++) {
-      mean[c] = rm[c];
-      rstd[c] = 1 / Math.sqrt(rv[c] + eps);
-    }
-  }
-  const out = allocateUninitialized(dtype, input.numel()); // every element is written below
-  for (let n = 0; n < N; n++)
-    for (let c = 0; c < C; c++) {
-      const o = (n * C + c) * S, m = mean[c], rs = rstd[c];
-      const scale = w ? w[c] * rs : rs, shift = (b ? b[c] : 0) - m * scale;
-      normalizeRun(x as FloatArray, out as FloatArray, o, S, scale, shift);
-    }
+  });
   const inputs = [input, ...(weight ? [weight] : []), ...(bias ? [bias] : [])];
   const meanT = makeTensor(mean, [C], dtype), rstdT = makeTensor(rstd, [C], dtype);
   const inShape = [...input.shape];
@@ -183,22 +182,26 @@ export function batchNorm(
     const w = weight ? contiguousData(node.saved(3)) : null;
     const gx = node.needsInputGrad[0] ? allocateUninitialized(gdt, xs.length) : null; // every element is written below
     const gw = allocate(gdt, C), gb = allocate(gdt, C);
-    const sums = new Float64Array(2);
-    for (let c = 0; c < C; c++) {
-      const m = mu[c], rs = rsd[c], wc = w ? w[c] : 1;
-      channelGradSums(gd as FloatArray, xs as FloatArray, m, N, C, S, c, sums);
-      const sumG = sums[0]!, sumGX = sums[1]! * rs;
-      gw[c] = sumGX;
-      gb[c] = sumG;
-      if (!gx) continue;
-      const a = wc * rs;
-      if (!training) {
-        for (let n = 0; n < N; n++) scaleRun(gd as FloatArray, gx as FloatArray, (n * C + c) * S, S, a);
-        continue;
-      }
+    const sums = new Float64Array(2 * C);
+    // eval mode: gx = w·rs·g (the statistics are constants), after the sums
+    batchNormBackward(gd as FloatArray, xs as FloatArray, training ? (gx as FloatArray | null) : null, N, C, S, Float64Array.from(mu), sums, () => {
       // gx = w·rs/count · (count·g − ΣG − x̂·ΣGx̂) with x̂ = (x − m)·rs, as a·g + b·(x − m) + k
-      const b = (-a * rs * sumGX) / count, k = (-a * sumG) / count;
-      for (let n = 0; n < N; n++) inputGradRun(gd as FloatArray, xs as FloatArray, gx as FloatArray, (n * C + c) * S, S, m, a, b, k);
+      const abk = new Float64Array(3 * C);
+      for (let c = 0; c < C; c++) {
+        const rs = rsd[c], a = (w ? w[c] : 1) * rs, sumGX = sums[2 * c + 1]! * rs;
+        abk[3 * c] = a;
+        abk[3 * c + 1] = (-a * rs * sumGX) / count;
+        abk[3 * c + 2] = (-a * sums[2 * c]!) / count;
+      }
+      return abk;
+    });
+    for (let c = 0; c < C; c++) {
+      gw[c] = sums[2 * c + 1]! * rsd[c];
+      gb[c] = sums[2 * c]!;
+      if (gx !== null && !training) {
+        const a = (w ? w[c] : 1) * rsd[c];
+        for (let n = 0; n < N; n++) scaleRun(gd as FloatArray, gx as FloatArray, (n * C + c) * S, S, a);
+      }
     }
     const res: Array<Tensor | null> = [gx ? makeTensor(gx, inShape, gdt) : null];
     if (weight) res.push(node.needsInputGrad[1] ? makeTensor(gw, [C], gdt) : null);

@@ -63,6 +63,11 @@ export interface GemmExports {
   /** nc images' [rows, L] blocks side by side as one [rows, nc·L] matrix, and back */
   sideBySideF32(src: number, dst: number, rows: number, nc: number, L: number): void;
   splitSideBySideF32(src: number, dst: number, rows: number, nc: number, L: number): void;
+  // batch_norm's passes over float32 [N, C, S] (assembly/batchNorm.ts); per-channel float64 arrays
+  bnMomentsF32(x: number, N: number, C: number, S: number, moments: number): void;
+  bnNormalizeF32(x: number, N: number, C: number, S: number, scale: number, shift: number): void;
+  bnGradSumsF32(g: number, x: number, N: number, C: number, S: number, mean: number, sums: number): void;
+  bnInputGradF32(g: number, x: number, N: number, C: number, S: number, coef: number): void;
   // exact GELU and its gradient on float32 arrays (assembly/gelu.ts); n elements
   geluF32(x: number, out: number, n: number): void;
   geluBackwardF32(g: number, x: number, out: number, n: number): void;
