@@ -81,7 +81,9 @@ function packA<T>(
   for (let ir = 0; ir < mc; ir += MR) {
     const mr = min(MR, mc - ir);
     const panel = dst + <usize>(ir * kc) * es;
-    if (!transA) {
+    if (!transA && sizeof<T>() == 4 && mr == MR) {
+      packRowsF32(a + (<usize>(ic + ir) * <usize>k + <usize>pc) * 4, <usize>k * 4, kc, panel);
+    } else if (!transA) {
       // A is m×k row-major: row i = ic+ir+r, contiguous along p.
       for (let r = 0; r < MR; r++) {
         let d = panel + <usize>r * es;
@@ -155,6 +157,9 @@ function packB<T>(
           d += PANEL_BYTES;
         }
       }
+    } else if (sizeof<T>() == 4 && nr == NR) {
+      // B stored n×k (x·Wᵀ, every nn.Linear forward): 4×4 transposes instead of scalar copies
+      packTransposedF32(b + (<usize>(jc + jr) * <usize>k + <usize>pc) * 4, <usize>k * 4, kc, panel);
     } else {
       // B stored n×k: op(B)[p][j] = B[j*k + p]; column j is contiguous along p.
       for (let j = 0; j < NR; j++) {
@@ -174,6 +179,66 @@ function packB<T>(
         }
       }
     }
+  }
+}
+
+/**
+ * Rows j..j+3 of a row-major f32 matrix (`s` = row j at depth p, rows `ld` bytes apart), 4 depths,
+ * stored transposed: depth p+q's four values at d + q·dst bytes (unaligned stores are fine in wasm).
+ */
+@inline
+function transpose4x4F32(s: usize, ld: usize, d: usize, dst: usize): void {
+  const r0 = v128.load(s), r1 = v128.load(s + ld), r2 = v128.load(s + 2 * ld), r3 = v128.load(s + 3 * ld);
+  const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5); // a0 b0 a1 b1
+  const t1 = i32x4.shuffle(r2, r3, 0, 4, 1, 5); // c0 d0 c1 d1
+  const t2 = i32x4.shuffle(r0, r1, 2, 6, 3, 7); // a2 b2 a3 b3
+  const t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7); // c2 d2 c3 d3
+  v128.store(d, i64x2.shuffle(t0, t1, 0, 2));
+  v128.store(d + dst, i64x2.shuffle(t0, t1, 1, 3));
+  v128.store(d + 2 * dst, i64x2.shuffle(t2, t3, 0, 2));
+  v128.store(d + 3 * dst, i64x2.shuffle(t2, t3, 1, 3));
+}
+
+/** A full f32 panel of MR rows of a row-major A (`s` = first row at depth pc, rows `ld` bytes apart):
+ * rows 0–3 by 4×4 transposes, the rest (MR − 4 ≤ 2) element by element. */
+@inline
+function packRowsF32(s: usize, ld: usize, kc: i32, d: usize): void {
+  const dst = <usize>MR * 4;
+  let p = 0;
+  for (; p + 4 <= kc; p += 4) {
+    // rows 4.. sit after the 16 bytes each depth's transposed store writes
+    for (let r = 4; r < MR; r++) {
+      const src = s + <usize>r * ld, dr = d + <usize>r * 4;
+      store<f32>(dr, load<f32>(src));
+      store<f32>(dr + dst, load<f32>(src, 4));
+      store<f32>(dr + 2 * dst, load<f32>(src, 8));
+      store<f32>(dr + 3 * dst, load<f32>(src, 12));
+    }
+    transpose4x4F32(s, ld, d, dst);
+    s += 16;
+    d += 4 * dst;
+  }
+  for (; p < kc; p++) {
+    for (let r = 0; r < MR; r++) store<f32>(d + <usize>r * 4, load<f32>(s + <usize>r * ld));
+    s += 4;
+    d += dst;
+  }
+}
+
+/** One full f32 panel of op(B) = Bᵀ: the 8 rows of B from `s` (rows `ld` bytes apart), kc depths. */
+@inline
+function packTransposedF32(s: usize, ld: usize, kc: i32, d: usize): void {
+  let p = 0;
+  for (; p + 4 <= kc; p += 4) {
+    transpose4x4F32(s, ld, d, PANEL_BYTES);
+    transpose4x4F32(s + 4 * ld, ld, d + 16, PANEL_BYTES);
+    s += 16;
+    d += 4 * PANEL_BYTES;
+  }
+  for (; p < kc; p++) {
+    for (let j = 0; j < 8; j++) store<f32>(d + <usize>j * 4, load<f32>(s + <usize>j * ld));
+    s += 4;
+    d += PANEL_BYTES;
   }
 }
 
