@@ -7,6 +7,7 @@ export {
 export * from "./optim";
 export * from "./im2col";
 export * from "./gelu";
+export * from "./relu";
 export {
   attachHelper, detachHelper, helperLoop,
   CONTROL_HELPER_PANELS, CONTROL_HELPER_WORK, CONTROL_HELPER_WORK_BYTES, CONTROL_ALIVE, CONTROL_HELPER_BUF,
