@@ -14,8 +14,9 @@ afterAll(() => {
   setWasmMinWork(initialMinWork);
 });
 
-// 64 is the smallest size the dispatcher sends to wasm; 67 and 1001 leave a partial last vector
-const SIZES = [64, 67, 1001];
+// 64 is the smallest size the dispatcher sends to wasm; 67 and 1001 leave a partial last vector;
+// 20001 runs in three chunks (kernels/optim.ts copies 8192 elements at a time), the last one partial
+const SIZES = [64, 67, 1001, 20001];
 setWasmMinWork(512); // the dispatcher's own thresholds (the test setup may have set "always wasm")
 const OFFSET = 5; // the parameter is a view into a larger storage
 const STEPS = 3;
