@@ -324,6 +324,63 @@ function kernel<T>(
   }
 }
 
+/** The micro kernel for an edge tile of at most 4 rows (m = 64 leaves 4 rows with MR = 5 or 6: the full
+ * kernel computed 6 rows for them, the padding's zeros included). The panel keeps its MR-row layout. */
+@inline
+function kernel4<T>(
+  kc: i32, pa: usize, pb: usize, c: usize, ldc: usize, mr: i32, nr: i32, add: bool,
+): void {
+  const es = sizeof<T>();
+  const z = v128.splat<T>(<T>0);
+  let c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb, 16);
+    let a = v128.load_splat<T>(pa);
+    c00 = fma<T>(c00, a, b0); c01 = fma<T>(c01, a, b1);
+    a = v128.load_splat<T>(pa, es);
+    c10 = fma<T>(c10, a, b0); c11 = fma<T>(c11, a, b1);
+    a = v128.load_splat<T>(pa, 2 * es);
+    c20 = fma<T>(c20, a, b0); c21 = fma<T>(c21, a, b1);
+    a = v128.load_splat<T>(pa, 3 * es);
+    c30 = fma<T>(c30, a, b0); c31 = fma<T>(c31, a, b1);
+    pa += <usize>MR * es;
+    pb += PANEL_BYTES;
+  }
+  const NR = PANEL_BYTES / <i32>es;
+  if (mr == 4 && nr == NR) {
+    storeRow<T>(c, c00, c01, add);
+    storeRow<T>(c + ldc, c10, c11, add);
+    storeRow<T>(c + 2 * ldc, c20, c21, add);
+    storeRow<T>(c + 3 * ldc, c30, c31, add);
+  } else {
+    storeRow<T>(TILE, c00, c01, false);
+    storeRow<T>(TILE + 32, c10, c11, false);
+    storeRow<T>(TILE + 64, c20, c21, false);
+    storeRow<T>(TILE + 96, c30, c31, false);
+    for (let r = 0; r < mr; r++) {
+      const crow = c + <usize>r * ldc;
+      const trow = TILE + <usize>r * PANEL_BYTES;
+      for (let j = 0; j < nr; j++) {
+        const cp = crow + <usize>j * es;
+        const v = load<T>(trow + <usize>j * es);
+        store<T>(cp, add ? load<T>(cp) + v : v);
+      }
+    }
+  }
+}
+
+export function microKernel4F32(
+  kc: i32, pa: usize, pb: usize, c: usize, ldc: usize, mr: i32, nr: i32, add: bool,
+): void {
+  kernel4<f32>(kc, pa, pb, c, ldc, mr, nr, add);
+}
+export function microKernel4F64(
+  kc: i32, pa: usize, pb: usize, c: usize, ldc: usize, mr: i32, nr: i32, add: bool,
+): void {
+  kernel4<f64>(kc, pa, pb, c, ldc, mr, nr, add);
+}
+
 // The micro kernels are exported only so that binaryen does not inline them
 // into the driver: inlined, V8's register allocator spills the accumulators
 // (measured: ~28 vs ~50 GFLOP/s). They are not meant to be called by the host.
@@ -342,7 +399,10 @@ export function microKernelF64(
 function microKernel<T>(
   kc: i32, pa: usize, pb: usize, c: usize, ldc: usize, mr: i32, nr: i32, add: bool,
 ): void {
-  if (sizeof<T>() == 4) microKernelF32(kc, pa, pb, c, ldc, mr, nr, add);
+  if (mr <= 4) {
+    if (sizeof<T>() == 4) microKernel4F32(kc, pa, pb, c, ldc, mr, nr, add);
+    else microKernel4F64(kc, pa, pb, c, ldc, mr, nr, add);
+  } else if (sizeof<T>() == 4) microKernelF32(kc, pa, pb, c, ldc, mr, nr, add);
   else microKernelF64(kc, pa, pb, c, ldc, mr, nr, add);
 }
 

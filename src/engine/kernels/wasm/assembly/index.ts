@@ -1,7 +1,8 @@
 // @ts-nocheck -- AssemblyScript source (compiled by scripts/build-wasm.mjs), not plain TypeScript.
 // The wasm module's entry: one module (one memory) holds every kernel.
 export {
-  heapBase, setBlocking, blockMC, blockKC, blockNC, gemmWorkBytes, microKernelF32, microKernelF64, sgemm, dgemm,
+  heapBase, setBlocking, blockMC, blockKC, blockNC, gemmWorkBytes, microKernelF32, microKernelF64,
+  microKernel4F32, microKernel4F64, sgemm, dgemm,
   sgemmBatch, dgemmBatch,
 } from "./gemm";
 export * from "./optim";
