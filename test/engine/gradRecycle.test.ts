@@ -35,6 +35,18 @@ describe("a leaf's gradient goes back to the pool at zeroGrad", () => {
     }
   });
 
+  it("after clipGradNorm_ too (it scales the gradient in place and hands it to no one)", () => {
+    const { model, weight, lossOf } = setup();
+    const opt = new optim.SGD([...model.parameters()], { lr: 0.1 });
+    lossOf().backward();
+    nn.utils.clipGradNorm_(model.parameters(), 0.5);
+    opt.step();
+    const first = gradMemory(weight);
+    opt.zeroGrad();
+    lossOf().backward();
+    expect(gradMemory(weight)).toBe(first);
+  });
+
   it("not when the user read .grad: the tensor they hold keeps its values through later steps", () => {
     const { model, weight, lossOf } = setup();
     const opt = new optim.SGD(model.parameters(), { lr: 0.1 });
