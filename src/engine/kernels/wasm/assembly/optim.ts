@@ -29,6 +29,10 @@ export function sgdF32(
   const useMomentum = momentum != 0;
   const useDecay = weightDecay != 0;
   const count = vectors(n);
+  if (!useMomentum && !useDecay && !maximize) {
+    sgdPlain(p, g, count, vlr);
+    return;
+  }
   for (let i = 0; i < count; i++) {
     const off = <usize>i << 4;
     const pv = v128.load(p + off);
@@ -41,6 +45,27 @@ export function sgdF32(
       step = nesterov ? f32x4.add(step, f32x4.mul(vmom, b)) : b;
     }
     v128.store(p + off, f32x4.sub(pv, f32x4.mul(vlr, step)));
+  }
+}
+
+/**
+ * p −= lr·g (plain SGD, and a gradient accumulated with lr = −1): the same operations as the general
+ * loop, without its per-vector flag tests (V8 does not hoist them: the general loop took ~3 cycles
+ * per vector), two vectors per iteration.
+ */
+@inline
+function sgdPlain(p: usize, g: usize, count: i32, vlr: v128): void {
+  const pairs = count & ~1;
+  for (let i = 0; i < pairs; i += 2) {
+    const off = <usize>i << 4;
+    const p0 = v128.load(p + off), p1 = v128.load(p + off, 16);
+    const g0 = v128.load(g + off), g1 = v128.load(g + off, 16);
+    v128.store(p + off, f32x4.sub(p0, f32x4.mul(vlr, g0)));
+    v128.store(p + off, f32x4.sub(p1, f32x4.mul(vlr, g1)), 16);
+  }
+  if (pairs < count) {
+    const off = <usize>pairs << 4;
+    v128.store(p + off, f32x4.sub(v128.load(p + off), f32x4.mul(vlr, v128.load(g + off))));
   }
 }
 
