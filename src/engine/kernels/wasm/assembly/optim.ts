@@ -33,6 +33,12 @@ export function sgdF32(
     sgdPlain(p, g, count, vlr);
     return;
   }
+  if (useMomentum && !first && !nesterov && !maximize) {
+    // SGD with momentum (and weight decay): the usual training configuration
+    if (useDecay) sgdMomentum(p, g, buf, count, vlr, vwd, vmom, vkeep, true);
+    else sgdMomentum(p, g, buf, count, vlr, vwd, vmom, vkeep, false);
+    return;
+  }
   for (let i = 0; i < count; i++) {
     const off = <usize>i << 4;
     const pv = v128.load(p + off);
@@ -66,6 +72,21 @@ function sgdPlain(p: usize, g: usize, count: i32, vlr: v128): void {
   if (pairs < count) {
     const off = <usize>pairs << 4;
     v128.store(p + off, f32x4.sub(v128.load(p + off), f32x4.mul(vlr, v128.load(g + off))));
+  }
+}
+
+/** The general loop's steps for momentum without nesterov, maximize or a first step; `decay` is a
+ * constant at each call, so each inlined copy has no per-vector flag test. */
+@inline
+function sgdMomentum(p: usize, g: usize, buf: usize, count: i32, vlr: v128, vwd: v128, vmom: v128, vkeep: v128, decay: bool): void {
+  for (let i = 0; i < count; i++) {
+    const off = <usize>i << 4;
+    const pv = v128.load(p + off);
+    let step = v128.load(g + off);
+    if (decay) step = f32x4.add(step, f32x4.mul(vwd, pv));
+    const b = f32x4.add(f32x4.mul(vmom, v128.load(buf + off)), f32x4.mul(vkeep, step));
+    v128.store(buf + off, b);
+    v128.store(p + off, f32x4.sub(pv, f32x4.mul(vlr, b)));
   }
 }
 
