@@ -245,19 +245,22 @@ function accumulate(leaf: Tensor, grad: Tensor, createGraph: boolean, ownership:
     grad = grad.to(leaf.dtype);
     ownership.handOut(grad);
   }
-  if (leaf.grad === null) {
+  const current = leaf._peekGrad();
+  if (current === null) {
     // Never alias memory someone else holds: one gradient tensor may flow to several leaves (e.g.
     // both inputs of an add), or be the user's seed or a hook's; a buffer only this leaf got is kept.
     // with createGraph a copy (differentiable) unless the buffer is this leaf's alone: a later
-    // accumulation adds into `.grad` in place, which must not write through an expanded view
+    // accumulation adds into `.grad` in place, which must not write through an expanded view.
+    // Without createGraph the new `.grad` is memory only this leaf holds (an observer is given it below).
+    const enginePrivate = observer === null;
     if (createGraph) leaf._setGradQuietly(ownership.owned(grad) ? grad : grad.clone());
-    else if (ownership.owned(grad)) leaf._setGradQuietly(new Tensor(grad.storage, [...grad.shape], [...grad.strides], 0, grad.dtype));
-    else leaf._setGradQuietly(grad.detach().clone());
-    if (leaf.grad!.storage === grad.storage) ownership.expose(grad); // the leaf keeps it
+    else if (ownership.owned(grad)) leaf._setGradQuietly(new Tensor(grad.storage, [...grad.shape], [...grad.strides], 0, grad.dtype), enginePrivate);
+    else leaf._setGradQuietly(grad.detach().clone(), enginePrivate);
+    if (leaf._peekGrad()!.storage === grad.storage) ownership.expose(grad); // the leaf keeps it
   } else if (createGraph) {
-    leaf._setGradQuietly(add(leaf.grad, grad));
+    leaf._setGradQuietly(add(current, grad));
   } else {
-    leaf.grad._addInPlaceRaw(grad);
+    current._addInPlaceRaw(grad);
   }
   if (observer !== null) observer.onAccumulateGrad?.(leaf, grad);
 }

@@ -7,7 +7,8 @@ import { updateInPlace, valuesOf } from "./raw";
 
 function gradsOf(parameters: Iterable<Tensor> | Tensor): Tensor[] {
   const params = parameters instanceof Tensor ? [parameters] : [...parameters];
-  return params.map((p) => p.grad).filter((g): g is Tensor => g !== null);
+  // read and scaled here only, never handed out: `.grad` would keep zeroGrad from reusing the memory
+  return params.map((p) => p._peekGrad()).filter((g): g is Tensor => g !== null);
 }
 
 /** Scales all gradients so their joint norm is at most maxNorm; returns the norm before clipping. */

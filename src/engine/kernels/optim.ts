@@ -3,7 +3,9 @@
  * parameters, and to the loops of ./optimRef otherwise (float64, the JS kernel set, no wasm).
  * The arrays are copied into wasm memory and back: three to nine memcpy-speed copies cost less than
  * a scalar JavaScript loop that converts every element to float64 and back (measured on the MLP
- * step's SGD update: ~1.5 ms in JS, ~0.3 ms here).
+ * step's SGD update: ~1.5 ms in JS, ~0.3 ms here). They go chunk by chunk, so what a copy brings in
+ * is still in the cache when the kernel and the copy back read it (a weight-sized region each was
+ * written out to memory and read back three times).
  */
 import type { FloatArray } from "./matmulRef";
 import { getWasmMinWork, wasmScratch } from "./matmul";
@@ -18,8 +20,11 @@ const minElements = (): number => (getWasmMinWork() === 0 ? 1 : WASM_MIN_ELEMENT
 
 const f32 = (a: FloatArray | null): boolean => a === null || a instanceof Float32Array;
 
-/** Bytes of one region: whole vectors of 4 floats, so the kernels need no tail loop. */
-const regionBytes = (n: number): number => ((n + 3) >> 2) << 4;
+/** Elements per kernel call: a few regions of this many floats stay in the L2 cache. */
+const CHUNK = 8192;
+
+/** Bytes of one region (a chunk at most): whole vectors of 4 floats, so the kernels need no tail loop. */
+const regionBytes = (n: number): number => ((Math.min(n, CHUNK) + 3) >> 2) << 4;
 
 /** A view of the wasm memory with `regions` regions of n floats, or null (use the JS loop). */
 function scratch(n: number, regions: number, arrays: Array<FloatArray | null>) {
@@ -48,12 +53,15 @@ function sgdInWasm(s: NonNullable<ReturnType<typeof scratch>>, d: FloatArray, o:
   const useBuf = h.momentum !== 0;
   const r = regionBytes(n);
   const p = s.base, gp = p + r, bp = gp + r;
-  copyIn(s.f32, p, d, o, n);
-  copyIn(s.f32, gp, g, 0, n);
-  if (useBuf && !h.first) copyIn(s.f32, bp, b!, 0, n);
-  s.ex.sgdF32(p, gp, bp, n, h.lr, h.weightDecay, h.momentum, 1 - h.dampening, flag(h.nesterov), flag(h.maximize), flag(h.first));
-  copyOut(s.f32, p, d, o, n);
-  if (useBuf) copyOut(s.f32, bp, b!, 0, n);
+  for (let i = 0; i < n; i += CHUNK) {
+    const len = Math.min(CHUNK, n - i);
+    copyIn(s.f32, p, d, o + i, len);
+    copyIn(s.f32, gp, g, i, len);
+    if (useBuf && !h.first) copyIn(s.f32, bp, b!, i, len);
+    s.ex.sgdF32(p, gp, bp, len, h.lr, h.weightDecay, h.momentum, 1 - h.dampening, flag(h.nesterov), flag(h.maximize), flag(h.first));
+    copyOut(s.f32, p, d, o + i, len);
+    if (useBuf) copyOut(s.f32, bp, b!, i, len);
+  }
 }
 
 const ADD: SgdHyper = { lr: -1, weightDecay: 0, momentum: 0, dampening: 0, nesterov: false, maximize: false, first: false };
@@ -78,19 +86,22 @@ export function adamUpdate(
   if (s === null) return adamRef(d, o, g, m, v, vmax, n, h);
   const r = regionBytes(n);
   const p = s.base, gp = p + r, mp = gp + r, vp = mp + r, xp = vp + r;
-  copyIn(s.f32, p, d, o, n);
-  copyIn(s.f32, gp, g, 0, n);
-  copyIn(s.f32, mp, m, 0, n);
-  copyIn(s.f32, vp, v, 0, n);
-  if (vmax !== null) copyIn(s.f32, xp, vmax, 0, n);
-  s.ex.adamF32(
-    p, gp, mp, vp, xp, n, 1 - h.lr * h.weightDecay, 1 - h.beta1, h.beta2, 1 - h.beta2, h.eps, h.weightDecay, h.stepSize, h.bc2Sqrt,
-    flag(h.decoupled), flag(vmax !== null), flag(h.maximize),
-  );
-  copyOut(s.f32, p, d, o, n);
-  copyOut(s.f32, mp, m, 0, n);
-  copyOut(s.f32, vp, v, 0, n);
-  if (vmax !== null) copyOut(s.f32, xp, vmax, 0, n);
+  for (let i = 0; i < n; i += CHUNK) {
+    const len = Math.min(CHUNK, n - i);
+    copyIn(s.f32, p, d, o + i, len);
+    copyIn(s.f32, gp, g, i, len);
+    copyIn(s.f32, mp, m, i, len);
+    copyIn(s.f32, vp, v, i, len);
+    if (vmax !== null) copyIn(s.f32, xp, vmax, i, len);
+    s.ex.adamF32(
+      p, gp, mp, vp, xp, len, 1 - h.lr * h.weightDecay, 1 - h.beta1, h.beta2, 1 - h.beta2, h.eps, h.weightDecay, h.stepSize, h.bc2Sqrt,
+      flag(h.decoupled), flag(vmax !== null), flag(h.maximize),
+    );
+    copyOut(s.f32, p, d, o + i, len);
+    copyOut(s.f32, mp, m, i, len);
+    copyOut(s.f32, vp, v, i, len);
+    if (vmax !== null) copyOut(s.f32, xp, vmax, i, len);
+  }
 }
 
 /** torch.optim.RMSprop on d[o..o+n) with square average sq (momentum buffer, centered grad average). */
@@ -101,18 +112,21 @@ export function rmspropUpdate(
   if (s === null) return rmspropRef(d, o, g, sq, buf, ga, n, h);
   const r = regionBytes(n);
   const p = s.base, gp = p + r, sp = gp + r, bp = sp + r, ap = bp + r;
-  copyIn(s.f32, p, d, o, n);
-  copyIn(s.f32, gp, g, 0, n);
-  copyIn(s.f32, sp, sq, 0, n);
-  if (buf !== null) copyIn(s.f32, bp, buf, 0, n);
-  if (ga !== null) copyIn(s.f32, ap, ga, 0, n);
-  // the kernel takes momentum > 0 as "has a buffer"
-  s.ex.rmspropF32(
-    p, gp, sp, bp, ap, n, h.lr, h.alpha, 1 - h.alpha, h.eps, h.weightDecay, buf !== null ? h.momentum : 0,
-    flag(ga !== null), flag(h.maximize),
-  );
-  copyOut(s.f32, p, d, o, n);
-  copyOut(s.f32, sp, sq, 0, n);
-  if (buf !== null) copyOut(s.f32, bp, buf, 0, n);
-  if (ga !== null) copyOut(s.f32, ap, ga, 0, n);
+  for (let i = 0; i < n; i += CHUNK) {
+    const len = Math.min(CHUNK, n - i);
+    copyIn(s.f32, p, d, o + i, len);
+    copyIn(s.f32, gp, g, i, len);
+    copyIn(s.f32, sp, sq, i, len);
+    if (buf !== null) copyIn(s.f32, bp, buf, i, len);
+    if (ga !== null) copyIn(s.f32, ap, ga, i, len);
+    // the kernel takes momentum > 0 as "has a buffer"
+    s.ex.rmspropF32(
+      p, gp, sp, bp, ap, len, h.lr, h.alpha, 1 - h.alpha, h.eps, h.weightDecay, buf !== null ? h.momentum : 0,
+      flag(ga !== null), flag(h.maximize),
+    );
+    copyOut(s.f32, p, d, o + i, len);
+    copyOut(s.f32, sp, sq, i, len);
+    if (buf !== null) copyOut(s.f32, bp, buf, i, len);
+    if (ga !== null) copyOut(s.f32, ap, ga, i, len);
+  }
 }

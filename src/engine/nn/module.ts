@@ -4,6 +4,7 @@ import { observer } from "../observer";
 import { formatShape, shapesEqual } from "../shape";
 import { Parameter, setData } from "./parameter";
 import { aliasOf, copyOf, updateInPlace, writeValues, valuesOf } from "../functional/raw";
+import { recycleStorage } from "../bufferPool";
 
 // nn.Module. Submodules and parameters are whatever Module / Parameter values sit in the instance's
 // own fields, found when asked for (class fields are assigned after this base constructor runs, so
@@ -342,12 +343,14 @@ function indentTail(text: string, spaces: number): string {
 
 /** One parameter's part of zeroGrad (shared with optimizers). */
 export function zeroGradOf(p: Tensor, setToNone: boolean): void {
-  const g = p.grad;
-  if (g === null) return;
   if (setToNone) {
-    p._setGradQuietly(null); // zeroGrad already reported itself
+    // zeroGrad already reported itself; a gradient no one else could hold goes back to the pool
+    const mine = p._takePrivateGrad();
+    if (mine !== null) recycleStorage(mine.storage);
     return;
   }
+  const g = p._peekGrad();
+  if (g === null) return;
   if (g.gradFn !== null) g.detach_();
   updateInPlace(g, (d, o, n) => d.fill(0, o, o + n));
 }

@@ -27,8 +27,9 @@ export class Adadelta extends Optimizer<AdadeltaOptions> {
   protected updateGroup(group: ParamGroup<AdadeltaOptions>): void {
     const { lr, rho, eps, weightDecay, maximize } = group;
     for (const p of group.params) {
-      if (p.grad === null) continue;
-      const g = valuesOf(p.grad);
+      const grad = p._peekGrad(); // not `.grad`: that would hand it out (see Tensor._takePrivateGrad)
+      if (grad === null) continue;
+      const g = valuesOf(grad);
       const state = this.stateOf(p);
       if (state.step === undefined) {
         state.step = 0;

@@ -38,8 +38,9 @@ export class Adagrad extends Optimizer<AdagradOptions> {
   protected updateGroup(group: ParamGroup<AdagradOptions>): void {
     const { lr, lrDecay, weightDecay, eps, maximize } = group;
     for (const p of group.params) {
-      if (p.grad === null) continue;
-      const g = valuesOf(p.grad);
+      const grad = p._peekGrad(); // not `.grad`: that would hand it out (see Tensor._takePrivateGrad)
+      if (grad === null) continue;
+      const g = valuesOf(grad);
       const state = this.stateOf(p);
       if (state.sum === undefined) {
         state.step = 0;

@@ -33,8 +33,9 @@ function adamDefaults(options: Partial<AdamOptions>, weightDecay: number): AdamO
 function adamStep(opt: Adam | AdamW, group: ParamGroup<AdamOptions>, decoupled: boolean): void {
   const { lr, betas: [beta1, beta2], eps, weightDecay, amsgrad, maximize } = group;
   for (const p of group.params) {
-    if (p.grad === null) continue;
-    const g = valuesOf(p.grad) as FloatArray;
+    const grad = p._peekGrad(); // not `.grad`: that would hand it out (see Tensor._takePrivateGrad)
+    if (grad === null) continue;
+    const g = valuesOf(grad) as FloatArray;
     const state = opt.paramState(p);
     if (state.step === undefined) {
       state.step = 0;

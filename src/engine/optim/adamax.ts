@@ -24,8 +24,9 @@ export class Adamax extends Optimizer<AdamaxOptions> {
   protected updateGroup(group: ParamGroup<AdamaxOptions>): void {
     const { lr, betas: [beta1, beta2], eps, weightDecay, maximize } = group;
     for (const p of group.params) {
-      if (p.grad === null) continue;
-      const g = valuesOf(p.grad);
+      const grad = p._peekGrad(); // not `.grad`: that would hand it out (see Tensor._takePrivateGrad)
+      if (grad === null) continue;
+      const g = valuesOf(grad);
       const state = this.stateOf(p);
       if (state.step === undefined) {
         state.step = 0;

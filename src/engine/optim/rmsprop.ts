@@ -33,8 +33,9 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
   protected updateGroup(group: ParamGroup<RMSpropOptions>): void {
     const { lr, alpha, eps, weightDecay, momentum, centered, maximize } = group;
     for (const p of group.params) {
-      if (p.grad === null) continue;
-      const g = valuesOf(p.grad) as FloatArray;
+      const grad = p._peekGrad(); // not `.grad`: that would hand it out (see Tensor._takePrivateGrad)
+      if (grad === null) continue;
+      const g = valuesOf(grad) as FloatArray;
       const state = this.stateOf(p);
       if (state.step === undefined) {
         state.step = 0;

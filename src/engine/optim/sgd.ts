@@ -34,8 +34,9 @@ export class SGD extends Optimizer<SGDOptions> {
   protected updateGroup(group: ParamGroup<SGDOptions>): void {
     const { lr, momentum, dampening, weightDecay, nesterov, maximize } = group;
     for (const p of group.params) {
-      if (p.grad === null) continue;
-      const g = valuesOf(p.grad) as FloatArray;
+      const grad = p._peekGrad(); // not `.grad`: that would hand it out (see Tensor._takePrivateGrad)
+      if (grad === null) continue;
+      const g = valuesOf(grad) as FloatArray;
       const state = this.stateOf(p);
       let buf = state.momentumBuffer as Tensor | undefined;
       const first = buf === undefined;

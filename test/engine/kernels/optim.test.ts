@@ -146,6 +146,29 @@ describe("optimizer kernels, JS kernel set", () => {
   checkAll("js");
 });
 
+describe("optimizer kernels over several chunks", () => {
+  // kernels/optim.ts copies 8192 elements at a time: one update of 20 001 elements (three chunks, the
+  // last partial, at an offset) must equal, bit for bit, the updates of its pieces in single calls
+  const N = 20001, PIECES = [[0, 8192], [8192, 16384], [16384, N]] as const;
+  const run = (update: (d: Float32Array, o: number, g: Float32Array, s: Float32Array[], n: number) => void, states: number) => {
+    const d = randArray(Float32Array, N + OFFSET, 31) as Float32Array, g = randArray(Float32Array, N, 32) as Float32Array;
+    const s = Array.from({ length: states }, (_, i) => (randArray(Float32Array, N, 40 + i) as Float32Array).map(Math.abs));
+    const whole = { d: d.slice(), s: s.map((x) => x.slice()) };
+    update(whole.d, OFFSET, g, whole.s, N);
+    const pieces = { d: d.slice(), s: s.map((x) => x.slice()) };
+    for (const [a, b] of PIECES) update(pieces.d.subarray(a), OFFSET, g.subarray(a, b), pieces.s.map((x) => x.subarray(a, b)), b - a);
+    expect(Array.from(whole.d)).toEqual(Array.from(pieces.d));
+    whole.s.forEach((x, i) => expect(Array.from(x)).toEqual(Array.from(pieces.s[i]!)));
+  };
+  it.each(["simd", "relaxed-simd"] as const)("SGD, Adam and RMSprop give what the chunks give alone (%s)", (variant) => {
+    setKernelBackend("wasm", { variant });
+    const sgd: SgdHyper = { ...SGD_CASES[4]!, first: false };
+    run((d, o, g, [b], n) => sgdUpdate(d, o, g, b!, n, sgd), 1);
+    run((d, o, g, [m, v, vmax], n) => adamUpdate(d, o, g, m!, v!, vmax!, n, adamHyper(ADAM_CASES[3]!, 2)), 3);
+    run((d, o, g, [sq, buf, ga], n) => rmspropUpdate(d, o, g, sq!, buf!, ga!, n, RMSPROP_CASES[3]!), 3);
+  });
+});
+
 describe("optimizer kernel dispatch", () => {
   it("float32 updates in wasm differ from the float64-rounded JS loop only by rounding; float64 stays exact", () => {
     setKernelBackend("wasm", { variant: "simd" });

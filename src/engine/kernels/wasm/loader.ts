@@ -71,6 +71,9 @@ export interface GemmExports {
   // exact GELU and its gradient on float32 arrays (assembly/gelu.ts); n elements
   geluF32(x: number, out: number, n: number): void;
   geluBackwardF32(g: number, x: number, out: number, n: number): void;
+  // ReLU and its gradient on float32 arrays (assembly/relu.ts); n elements
+  reluF32(x: number, out: number, n: number): void;
+  reluBackwardF32(g: number, y: number, out: number, n: number): void;
   // the helper thread (assembly/threads.ts; no-ops in the single-memory builds)
   attachHelper(ctl: number, minFlops: number): void;
   detachHelper(): void;

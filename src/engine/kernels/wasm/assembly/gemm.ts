@@ -81,7 +81,9 @@ function packA<T>(
   for (let ir = 0; ir < mc; ir += MR) {
     const mr = min(MR, mc - ir);
     const panel = dst + <usize>(ir * kc) * es;
-    if (!transA) {
+    if (!transA && sizeof<T>() == 4 && mr == MR) {
+      packRowsF32(a + (<usize>(ic + ir) * <usize>k + <usize>pc) * 4, <usize>k * 4, kc, panel);
+    } else if (!transA) {
       // A is m×k row-major: row i = ic+ir+r, contiguous along p.
       for (let r = 0; r < MR; r++) {
         let d = panel + <usize>r * es;
@@ -155,6 +157,9 @@ function packB<T>(
           d += PANEL_BYTES;
         }
       }
+    } else if (sizeof<T>() == 4 && nr == NR) {
+      // B stored n×k (x·Wᵀ, every nn.Linear forward): 4×4 transposes instead of scalar copies
+      packTransposedF32(b + (<usize>(jc + jr) * <usize>k + <usize>pc) * 4, <usize>k * 4, kc, panel);
     } else {
       // B stored n×k: op(B)[p][j] = B[j*k + p]; column j is contiguous along p.
       for (let j = 0; j < NR; j++) {
@@ -174,6 +179,66 @@ function packB<T>(
         }
       }
     }
+  }
+}
+
+/**
+ * Rows j..j+3 of a row-major f32 matrix (`s` = row j at depth p, rows `ld` bytes apart), 4 depths,
+ * stored transposed: depth p+q's four values at d + q·dst bytes (unaligned stores are fine in wasm).
+ */
+@inline
+function transpose4x4F32(s: usize, ld: usize, d: usize, dst: usize): void {
+  const r0 = v128.load(s), r1 = v128.load(s + ld), r2 = v128.load(s + 2 * ld), r3 = v128.load(s + 3 * ld);
+  const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5); // a0 b0 a1 b1
+  const t1 = i32x4.shuffle(r2, r3, 0, 4, 1, 5); // c0 d0 c1 d1
+  const t2 = i32x4.shuffle(r0, r1, 2, 6, 3, 7); // a2 b2 a3 b3
+  const t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7); // c2 d2 c3 d3
+  v128.store(d, i64x2.shuffle(t0, t1, 0, 2));
+  v128.store(d + dst, i64x2.shuffle(t0, t1, 1, 3));
+  v128.store(d + 2 * dst, i64x2.shuffle(t2, t3, 0, 2));
+  v128.store(d + 3 * dst, i64x2.shuffle(t2, t3, 1, 3));
+}
+
+/** A full f32 panel of MR rows of a row-major A (`s` = first row at depth pc, rows `ld` bytes apart):
+ * rows 0–3 by 4×4 transposes, the rest (MR − 4 ≤ 2) element by element. */
+@inline
+function packRowsF32(s: usize, ld: usize, kc: i32, d: usize): void {
+  const dst = <usize>MR * 4;
+  let p = 0;
+  for (; p + 4 <= kc; p += 4) {
+    // rows 4.. sit after the 16 bytes each depth's transposed store writes
+    for (let r = 4; r < MR; r++) {
+      const src = s + <usize>r * ld, dr = d + <usize>r * 4;
+      store<f32>(dr, load<f32>(src));
+      store<f32>(dr + dst, load<f32>(src, 4));
+      store<f32>(dr + 2 * dst, load<f32>(src, 8));
+      store<f32>(dr + 3 * dst, load<f32>(src, 12));
+    }
+    transpose4x4F32(s, ld, d, dst);
+    s += 16;
+    d += 4 * dst;
+  }
+  for (; p < kc; p++) {
+    for (let r = 0; r < MR; r++) store<f32>(d + <usize>r * 4, load<f32>(s + <usize>r * ld));
+    s += 4;
+    d += dst;
+  }
+}
+
+/** One full f32 panel of op(B) = Bᵀ: the 8 rows of B from `s` (rows `ld` bytes apart), kc depths. */
+@inline
+function packTransposedF32(s: usize, ld: usize, kc: i32, d: usize): void {
+  let p = 0;
+  for (; p + 4 <= kc; p += 4) {
+    transpose4x4F32(s, ld, d, PANEL_BYTES);
+    transpose4x4F32(s + 4 * ld, ld, d + 16, PANEL_BYTES);
+    s += 16;
+    d += 4 * PANEL_BYTES;
+  }
+  for (; p < kc; p++) {
+    for (let j = 0; j < 8; j++) store<f32>(d + <usize>j * 4, load<f32>(s + <usize>j * ld));
+    s += 4;
+    d += PANEL_BYTES;
   }
 }
 
@@ -259,6 +324,63 @@ function kernel<T>(
   }
 }
 
+/** The micro kernel for an edge tile of at most 4 rows (m = 64 leaves 4 rows with MR = 5 or 6: the full
+ * kernel computed 6 rows for them, the padding's zeros included). The panel keeps its MR-row layout. */
+@inline
+function kernel4<T>(
+  kc: i32, pa: usize, pb: usize, c: usize, ldc: usize, mr: i32, nr: i32, add: bool,
+): void {
+  const es = sizeof<T>();
+  const z = v128.splat<T>(<T>0);
+  let c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb, 16);
+    let a = v128.load_splat<T>(pa);
+    c00 = fma<T>(c00, a, b0); c01 = fma<T>(c01, a, b1);
+    a = v128.load_splat<T>(pa, es);
+    c10 = fma<T>(c10, a, b0); c11 = fma<T>(c11, a, b1);
+    a = v128.load_splat<T>(pa, 2 * es);
+    c20 = fma<T>(c20, a, b0); c21 = fma<T>(c21, a, b1);
+    a = v128.load_splat<T>(pa, 3 * es);
+    c30 = fma<T>(c30, a, b0); c31 = fma<T>(c31, a, b1);
+    pa += <usize>MR * es;
+    pb += PANEL_BYTES;
+  }
+  const NR = PANEL_BYTES / <i32>es;
+  if (mr == 4 && nr == NR) {
+    storeRow<T>(c, c00, c01, add);
+    storeRow<T>(c + ldc, c10, c11, add);
+    storeRow<T>(c + 2 * ldc, c20, c21, add);
+    storeRow<T>(c + 3 * ldc, c30, c31, add);
+  } else {
+    storeRow<T>(TILE, c00, c01, false);
+    storeRow<T>(TILE + 32, c10, c11, false);
+    storeRow<T>(TILE + 64, c20, c21, false);
+    storeRow<T>(TILE + 96, c30, c31, false);
+    for (let r = 0; r < mr; r++) {
+      const crow = c + <usize>r * ldc;
+      const trow = TILE + <usize>r * PANEL_BYTES;
+      for (let j = 0; j < nr; j++) {
+        const cp = crow + <usize>j * es;
+        const v = load<T>(trow + <usize>j * es);
+        store<T>(cp, add ? load<T>(cp) + v : v);
+      }
+    }
+  }
+}
+
+export function microKernel4F32(
+  kc: i32, pa: usize, pb: usize, c: usize, ldc: usize, mr: i32, nr: i32, add: bool,
+): void {
+  kernel4<f32>(kc, pa, pb, c, ldc, mr, nr, add);
+}
+export function microKernel4F64(
+  kc: i32, pa: usize, pb: usize, c: usize, ldc: usize, mr: i32, nr: i32, add: bool,
+): void {
+  kernel4<f64>(kc, pa, pb, c, ldc, mr, nr, add);
+}
+
 // The micro kernels are exported only so that binaryen does not inline them
 // into the driver: inlined, V8's register allocator spills the accumulators
 // (measured: ~28 vs ~50 GFLOP/s). They are not meant to be called by the host.
@@ -277,7 +399,10 @@ export function microKernelF64(
 function microKernel<T>(
   kc: i32, pa: usize, pb: usize, c: usize, ldc: usize, mr: i32, nr: i32, add: bool,
 ): void {
-  if (sizeof<T>() == 4) microKernelF32(kc, pa, pb, c, ldc, mr, nr, add);
+  if (mr <= 4) {
+    if (sizeof<T>() == 4) microKernel4F32(kc, pa, pb, c, ldc, mr, nr, add);
+    else microKernel4F64(kc, pa, pb, c, ldc, mr, nr, add);
+  } else if (sizeof<T>() == 4) microKernelF32(kc, pa, pb, c, ldc, mr, nr, add);
   else microKernelF64(kc, pa, pb, c, ldc, mr, nr, add);
 }
 

@@ -1,13 +1,15 @@
 // @ts-nocheck -- AssemblyScript source (compiled by scripts/build-wasm.mjs), not plain TypeScript.
 // The wasm module's entry: one module (one memory) holds every kernel.
 export {
-  heapBase, setBlocking, blockMC, blockKC, blockNC, gemmWorkBytes, microKernelF32, microKernelF64, sgemm, dgemm,
+  heapBase, setBlocking, blockMC, blockKC, blockNC, gemmWorkBytes, microKernelF32, microKernelF64,
+  microKernel4F32, microKernel4F64, sgemm, dgemm,
   sgemmBatch, dgemmBatch,
 } from "./gemm";
 export * from "./optim";
 export * from "./im2col";
 export * from "./gelu";
 export * from "./batchNorm";
+export * from "./relu";
 export {
   attachHelper, detachHelper, helperLoop,
   CONTROL_HELPER_PANELS, CONTROL_HELPER_WORK, CONTROL_HELPER_WORK_BYTES, CONTROL_ALIVE, CONTROL_HELPER_BUF,
