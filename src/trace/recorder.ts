@@ -10,7 +10,7 @@ import type {
   LeafRecord, ModuleRecord, OpRecord, OptimizerRecord, RequiresGradChangeRecord,
   Site, StepRecord, Trace, ZeroGradRecord, ManualUpdateRecord, GradAssignmentRecord,
 } from "./schema";
-import { classChainNames, type SiteCapture } from "./sites";
+import { classChainNames, type AnyFunction, type SiteCapture } from "./sites";
 import { StopSignal, type StopCounts, type StopPolicy } from "./stop";
 import { classNameOf, groupsOf } from "./moduleTree";
 import { finalizeTrace } from "./finalize";
@@ -32,6 +32,7 @@ function isEngineModule(module: object): boolean {
 export interface RecorderOptions {
   /** the checked file, as given */
   file: string;
+  /** `capture`'s second argument is the recorder's hook being run (see SiteCapture.capture) */
   sites: Pick<SiteCapture, "capture"> & Partial<Pick<SiteCapture, "captureChain">>;
   stop?: StopPolicy;
   /** called once, synchronously, when the stop policy ends the run (before the StopSignal is thrown) */
@@ -61,6 +62,8 @@ export interface ModuleEntry {
 export interface OptimizerEntry {
   rec: OptimizerRecord;
   obj: object;
+  /** its class chain (constructor frames of these classes are the optimizer's own, not the user's line) */
+  chain: Set<string>;
   steps: number;
   /** steps that count toward the stop budget: all but a first step run at lr 0 (a warm-up's step 1) */
   countedSteps: number;
@@ -123,6 +126,8 @@ export class TraceRecorder implements EngineObserver {
   private opsDropped = 0;
   private leavesDropped = 0;
   private pollCountdown = POLL_EVERY;
+  /** the hook being run (guard) */
+  private hook: AnyFunction | undefined = undefined;
   private halted: StopInfo | null = null;
   private readonly maxOps: number;
   private readonly maxLeaves: number;
@@ -158,12 +163,14 @@ export class TraceRecorder implements EngineObserver {
 
   // ---- stopping ------------------------------------------------------------------------------
 
-  private guard(): void {
+  /** Every hook that may take a site starts here, naming itself: site capture starts below its frame. */
+  private guard(hook: AnyFunction): void {
+    this.hook = hook;
     if (this.halted !== null) throw new StopSignal(this.halted);
     if (--this.pollCountdown <= 0) {
       this.pollCountdown = POLL_EVERY;
       const decision = this.options.stop?.poll?.(this.counts());
-      if (decision) this.halt(decision, this.options.sites.capture());
+      if (decision) this.halt(decision, this.options.sites.capture(undefined, this.hook));
     }
   }
 
@@ -197,7 +204,7 @@ export class TraceRecorder implements EngineObserver {
       const shared = this.sharedSites[this.sharedSites.length - 1];
       if (shared !== null) return shared;
     }
-    return this.options.sites.capture(skip);
+    return this.options.sites.capture(skip, this.hook);
   }
 
   private currentModule(): number | null {
@@ -207,7 +214,7 @@ export class TraceRecorder implements EngineObserver {
   // ---- tensors -------------------------------------------------------------------------------
 
   onLeafCreated(t: Tensor, factory: string): void {
-    this.guard();
+    this.guard(this.onLeafCreated);
     if (this.machineryRunning) return;
     if (this.leaves.size >= this.maxLeaves) {
       this.leavesDropped++;
@@ -239,7 +246,7 @@ export class TraceRecorder implements EngineObserver {
   }
 
   onOp(op: string, node: Node | null, inputs: readonly Tensor[], outputs: readonly Tensor[]): void {
-    this.guard();
+    this.guard(this.onOp);
     if (this.machineryRunning) return;
     if (this.ops.length >= this.maxOps) {
       this.opsDropped++;
@@ -341,7 +348,7 @@ export class TraceRecorder implements EngineObserver {
   }
 
   onInplace(t: Tensor, op: string): void {
-    this.guard();
+    this.guard(this.onInplace);
     if (this.machineryRunning) return;
     const dropped = this.droppedOp;
     // the write's value came from an op dropped as a repeat: an in-place write is not a repeat to drop
@@ -415,7 +422,7 @@ export class TraceRecorder implements EngineObserver {
   }
 
   onDetach(source: Tensor, result: Tensor, inPlace: boolean): void {
-    this.guard();
+    this.guard(this.onDetach);
     if (this.machineryRunning) return;
     this.detaches.push({
       seq: this.seq++,
@@ -433,7 +440,7 @@ export class TraceRecorder implements EngineObserver {
   }
 
   onGradMode(change: GradModeChange, enabledAfter: boolean): void {
-    this.guard();
+    this.guard(this.onGradMode);
     const site = this.site();
     if (this.isRepeatedEmptyRegion(change, site)) return;
     const rec: GradModeRecord = { seq: this.seq++, kind: change.kind, enabledAfter, site };
@@ -457,7 +464,7 @@ export class TraceRecorder implements EngineObserver {
   }
 
   onRequiresGradChange(t: Tensor, flag: boolean, via: "requiresGrad" | "requiresGrad_"): void {
-    this.guard();
+    this.guard(this.onRequiresGradChange);
     if (this.machineryRunning) return;
     const site = this.site();
     const leaf = this.leaves.get(t.id);
@@ -478,7 +485,7 @@ export class TraceRecorder implements EngineObserver {
   // ---- backward ------------------------------------------------------------------------------
 
   onBackwardStart(root: Tensor, options: { retainGraph: boolean; createGraph: boolean }): void {
-    this.guard();
+    this.guard(this.onBackwardStart);
     const site = this.site();
     if (this.backwardDepth === 0) {
       const decision = this.options.stop?.beforeBackward?.(this.counts());
@@ -524,7 +531,7 @@ export class TraceRecorder implements EngineObserver {
   // ---- nn and optim --------------------------------------------------------------------------
 
   onEvent(event: EngineEvent): void {
-    this.guard();
+    this.guard(this.onEvent);
     switch (event.kind) {
       case "module-created":
         return this.moduleCreated(event.module);
@@ -533,7 +540,7 @@ export class TraceRecorder implements EngineObserver {
         const parentShared = this.sharedSites.length > 0 ? this.sharedSites[this.sharedSites.length - 1] : null;
         const engineModule = isEngineModule(event.module);
         this.moduleStack.push(id);
-        this.sharedSites.push(engineModule ? parentShared ?? this.options.sites.capture() : null);
+        this.sharedSites.push(engineModule ? parentShared ?? this.options.sites.capture(undefined, this.hook) : null);
         return;
       }
       case "module-exit": {
@@ -608,7 +615,8 @@ export class TraceRecorder implements EngineObserver {
       chain,
       callers: stack?.sites ?? [],
       rec: {
-        seq: this.seq++, id, path: "", className: classNameOf(obj), parent: null, site: this.site(chain), training: true,
+        // the chain's innermost site is the one capture() would take: no second stack capture
+        seq: this.seq++, id, path: "", className: classNameOf(obj), parent: null, site: stack === undefined ? this.site(chain) : stack.sites[0] ?? null, training: true,
         trainCalls: [], requiresGradCalls: [], parameters: [], buffers: [],
       },
     };
@@ -647,12 +655,14 @@ export class TraceRecorder implements EngineObserver {
     if (known !== undefined) return this.optimizers[known];
     const id = this.optimizers.length;
     const chain = classChainNames(obj);
+    const callers = this.options.sites.captureChain?.(chain).sites;
     const entry: OptimizerEntry = {
       obj,
+      chain,
       steps: 0,
       countedSteps: 0,
-      callers: this.options.sites.captureChain?.(chain).sites ?? [],
-      rec: { seq: this.seq++, id, name: "", className: classNameOf(obj), groups: [], site: this.site(chain) },
+      callers: callers ?? [],
+      rec: { seq: this.seq++, id, name: "", className: classNameOf(obj), groups: [], site: callers === undefined ? this.site(chain) : callers[0] ?? null },
     };
     this.optimizers.push(entry);
     this.optimizerIds.set(obj, id);
@@ -661,7 +671,7 @@ export class TraceRecorder implements EngineObserver {
 
   private stepBefore(obj: object): void {
     const o = this.optimizerEntry(obj);
-    const site = this.site(classChainNames(obj));
+    const site = this.site(o.chain);
     const decision = this.options.stop?.beforeStep?.(o.rec.id, this.counts());
     if (decision) this.halt(decision, site);
     const groups = groupsOf(obj);
@@ -795,13 +805,21 @@ function l2norm(t: Tensor | null): number {
 }
 
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let m = 0;
+  // four running maxima, as in l2norm; Math.max is NaN once any difference is (NaN or ∞ − ∞), which
+  // the step record reports as null. The tail runs in the same loop: see l2norm
   const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const d = Math.abs(b[i] - a[i]);
-    if (d > m || Number.isNaN(d)) m = d;
+  let m0 = 0, m1 = 0, m2 = 0, m3 = 0;
+  for (let i = 0; i < n; i += 4) {
+    m0 = Math.max(m0, Math.abs(b[i] - a[i]));
+    if (i + 3 < n) {
+      m1 = Math.max(m1, Math.abs(b[i + 1] - a[i + 1]));
+      m2 = Math.max(m2, Math.abs(b[i + 2] - a[i + 2]));
+      m3 = Math.max(m3, Math.abs(b[i + 3] - a[i + 3]));
+    } else {
+      for (let j = i + 1; j < n; j++) m1 = Math.max(m1, Math.abs(b[j] - a[j]));
+    }
   }
-  return m;
+  return Math.max(m0, m1, m2, m3);
 }
 
 function isAllZero(t: Tensor): boolean {
