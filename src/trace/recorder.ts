@@ -14,6 +14,7 @@ import { classChainNames, type AnyFunction, type SiteCapture } from "./sites";
 import { StopSignal, type StopCounts, type StopPolicy } from "./stop";
 import { classNameOf, groupsOf } from "./moduleTree";
 import { finalizeTrace } from "./finalize";
+import { l2norm, maxAbsDiff } from "./scans";
 import { GRAPH_REPEATS_KEPT, REPEATS_KEPT, RepeatCounter, siteKey } from "./repeats";
 import * as engineNn from "../engine/nn/index";
 
@@ -522,7 +523,7 @@ export class TraceRecorder implements EngineObserver {
     if (this.backwardDepth > 0 || this.pendingBackward === null) return;
     const { rec, reached } = this.pendingBackward;
     this.pendingBackward = null;
-    for (const [id, leaf] of reached) rec.reached.push({ tensor: id, gradNorm: finiteOrNull(l2norm(leaf.grad)) });
+    for (const [id, leaf] of reached) rec.reached.push({ tensor: id, gradNorm: finiteOrNull(l2normOf(leaf.grad)) });
     rec.error = error === null || error === undefined ? null : error instanceof Error ? error.message : String(error);
     this.backwards.push(rec);
     if (this.halted !== null) throw new StopSignal(this.halted);
@@ -747,7 +748,7 @@ export class TraceRecorder implements EngineObserver {
     if (this.pendingBackward !== null) {
       // a stop or error inside backward(): keep what it reached
       const { rec, reached } = this.pendingBackward;
-      for (const [id, leaf] of reached) rec.reached.push({ tensor: id, gradNorm: finiteOrNull(l2norm(leaf.grad)) });
+      for (const [id, leaf] of reached) rec.reached.push({ tensor: id, gradNorm: finiteOrNull(l2normOf(leaf.grad)) });
       this.backwards.push(rec);
       this.pendingBackward = null;
     }
@@ -786,40 +787,8 @@ function sameSite(a: Site | null, b: Site | null): boolean {
   return a === b || (a !== null && b !== null && a.line === b.line && a.column === b.column && a.file === b.file);
 }
 
-function l2norm(t: Tensor | null): number {
-  if (t === null) return 0;
-  const d = t.dataSync();
-  // four partial sums: one running sum is a chain of dependent adds (latency-bound, ~4× slower).
-  // The last group's missing elements read as 0 in the same loop: a separate tail loop that most
-  // calls never reach has no type feedback, and V8 deoptimized the function at every backward
-  const n = d.length;
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-  for (let i = 0; i < n; i += 4) {
-    const a = d[i], b = i + 1 < n ? d[i + 1] : 0, c = i + 2 < n ? d[i + 2] : 0, e = i + 3 < n ? d[i + 3] : 0;
-    s0 += a * a;
-    s1 += b * b;
-    s2 += c * c;
-    s3 += e * e;
-  }
-  return Math.sqrt(s0 + s1 + s2 + s3);
-}
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  // four running maxima, as in l2norm; Math.max is NaN once any difference is (NaN or ∞ − ∞), which
-  // the step record reports as null. The tail runs in the same loop: see l2norm
-  const n = Math.min(a.length, b.length);
-  let m0 = 0, m1 = 0, m2 = 0, m3 = 0;
-  for (let i = 0; i < n; i += 4) {
-    m0 = Math.max(m0, Math.abs(b[i] - a[i]));
-    if (i + 3 < n) {
-      m1 = Math.max(m1, Math.abs(b[i + 1] - a[i + 1]));
-      m2 = Math.max(m2, Math.abs(b[i + 2] - a[i + 2]));
-      m3 = Math.max(m3, Math.abs(b[i + 3] - a[i + 3]));
-    } else {
-      for (let j = i + 1; j < n; j++) m1 = Math.max(m1, Math.abs(b[j] - a[j]));
-    }
-  }
-  return Math.max(m0, m1, m2, m3);
+function l2normOf(t: Tensor | null): number {
+  return t === null ? 0 : l2norm(t.dataSync());
 }
 
 function isAllZero(t: Tensor): boolean {
