@@ -3,9 +3,9 @@ import { SCANS_WASM_BASE64 } from "./scans.generated";
 
 // The recorder's scans over whole parameters and gradients, run at every step: how far a step moved
 // each parameter (max |after − before|) and each gradient's L2 norm. On a small model they were a
-// third of the tracer's cost as JavaScript loops (~1 ns per element: float32 loads, float64 math);
-// float32 arrays run in wasm SIMD (scans.wat), copied in at memcpy speed. Both paths compute the
-// same float64 values in the same order: the results are identical.
+// third of the tracer's cost as JavaScript loops (~1 ns per element); float32 arrays run in wasm SIMD
+// (scans.wat), copied in at memcpy speed. Both paths compute the same values in the same order: the
+// results are identical.
 
 interface ScanExports {
   memory: WebAssembly.Memory;
@@ -59,7 +59,10 @@ function put(v: Float32Array, at: number, src: Float32Array, n: number): void {
   v.fill(0, at + n, at + pairs(n) * 8);
 }
 
-/** max |b[i] − a[i]|; NaN when any difference is NaN (a NaN or ∞ − ∞ value). */
+/**
+ * max |b[i] − a[i]| with float32 differences, as the PyTorch tracer's `(p - before).abs().max()`
+ * (zero exactly when nothing changed); NaN when any difference is NaN (a NaN or ∞ − ∞ value).
+ */
 export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   const n = Math.min(a.length, b.length);
   if (n >= WASM_MIN_ELEMENTS && a instanceof Float32Array && b instanceof Float32Array) {
@@ -90,17 +93,20 @@ export function l2norm(d: ArrayLike<number>): number {
 }
 
 export function maxAbsDiffJs(a: ArrayLike<number>, b: ArrayLike<number>, n = Math.min(a.length, b.length)): number {
-  // four running maxima; Math.max is NaN once any difference is. The tail runs in the same loop: a
-  // separate tail loop that most calls never reach has no type feedback (V8 deoptimized at it)
+  // four running maxima; Math.max is NaN once any difference is. fround of the float64 difference
+  // is the float32 one (it is exact in float64, or the smaller operand is too small to round it to a
+  // float32 midpoint). The tail runs in the same loop: a separate tail loop that most calls never
+  // reach has no type feedback (V8 deoptimized at it)
+  const f = Math.fround;
   let m0 = 0, m1 = 0, m2 = 0, m3 = 0;
   for (let i = 0; i < n; i += 4) {
-    m0 = Math.max(m0, Math.abs(b[i] - a[i]));
+    m0 = Math.max(m0, Math.abs(f(b[i] - a[i])));
     if (i + 3 < n) {
-      m1 = Math.max(m1, Math.abs(b[i + 1] - a[i + 1]));
-      m2 = Math.max(m2, Math.abs(b[i + 2] - a[i + 2]));
-      m3 = Math.max(m3, Math.abs(b[i + 3] - a[i + 3]));
+      m1 = Math.max(m1, Math.abs(f(b[i + 1] - a[i + 1])));
+      m2 = Math.max(m2, Math.abs(f(b[i + 2] - a[i + 2])));
+      m3 = Math.max(m3, Math.abs(f(b[i + 3] - a[i + 3])));
     } else {
-      for (let j = i + 1; j < n; j++) m1 = Math.max(m1, Math.abs(b[j] - a[j]));
+      for (let j = i + 1; j < n; j++) m1 = Math.max(m1, Math.abs(f(b[j] - a[j])));
     }
   }
   return Math.max(m0, m1, m2, m3);

@@ -22,11 +22,12 @@ export interface CallSiteLike {
 export type AnyFunction = (...args: never[]) => unknown;
 
 const MAX_FRAMES = 40;
-// The user's frame is usually a few frames in: a short capture first (its cost grows with the frames
-// taken: ~0.4 µs a frame over a fixed ~3 µs), the full one only when the short one held no user
-// frame and was cut off. The short one's length follows the deepest user frame found so far (one
-// engine call path is taken over and over), from FIRST_FRAMES_MIN up to FIRST_FRAMES_MAX.
-const FIRST_FRAMES_MIN = 4;
+// The user's frame is usually a few frames in: a short capture first (each frame taken costs, ~1-2 µs
+// in a model's step: V8 summarizes optimized frames with their inlined calls), the full one only when
+// the short one held no user frame and was cut off. The short one's length is learnt per hook (one
+// engine call path is taken over and over): the deepest user frame found under it so far, from
+// FIRST_FRAMES_MIN up to FIRST_FRAMES_MAX.
+const FIRST_FRAMES_MIN = 1;
 const FIRST_FRAMES_MAX = 16;
 
 /** Frames below the innermost call of `above` (default: this function's caller and down). */
@@ -46,8 +47,8 @@ function captureCallSites(limit: number, above: AnyFunction = captureCallSites):
 export class SiteCapture {
   /** bundle position key → mapped site (null: maps to library code, keep looking) */
   private readonly cache = new Map<number, Site | null>();
-  /** how many frames the short capture takes (see FIRST_FRAMES_MIN) */
-  private firstFrames = FIRST_FRAMES_MIN;
+  /** per `above` (see capture): how many frames the short capture takes (see FIRST_FRAMES_MIN) */
+  private readonly firstFrames = new Map<AnyFunction | undefined, number>();
 
   constructor(
     /** the file name V8 reports for frames of the user's bundle */
@@ -62,28 +63,27 @@ export class SiteCapture {
    * out of the capture: they are never the user's, and each frame taken costs.
    */
   capture(skipConstructors?: ReadonlySet<string>, above?: AnyFunction): Site | null {
-    const limit = this.firstFrames;
-    let first = captureCallSites(limit, above);
+    const limit = this.firstFrames.get(above) ?? FIRST_FRAMES_MIN;
+    const first = captureCallSites(limit, above);
     if (first.length === 0 && above !== undefined) {
       // V8 takes no frame at all when `above` is not on the stack
-      above = undefined;
-      first = captureCallSites(limit);
+      return this.capture(skipConstructors);
     }
-    const site = this.innermost(first, skipConstructors, false);
+    const found = this.innermost(first, skipConstructors);
     // the short capture is a prefix of the full one: the same answer when it found one or was complete
-    if (site !== null || first.length < limit) return site;
-    return this.innermost(captureCallSites(MAX_FRAMES, above), skipConstructors, true);
+    if (found !== null || first.length < limit) return found?.site ?? null;
+    const full = this.innermost(captureCallSites(MAX_FRAMES, above), skipConstructors);
+    if (full !== null) this.firstFrames.set(above, Math.max(limit, Math.min(FIRST_FRAMES_MAX, full.index + 1)));
+    return full?.site ?? null;
   }
 
-  private innermost(frames: CallSiteLike[], skipConstructors: ReadonlySet<string> | undefined, adapt: boolean): Site | null {
+  private innermost(frames: CallSiteLike[], skipConstructors: ReadonlySet<string> | undefined): { site: Site; index: number } | null {
     for (let i = 0; i < frames.length; i++) {
       const f = frames[i];
       if (f.getFileName() !== this.bundleFileName) continue;
       if (skipConstructors !== undefined && f.isConstructor() && skipConstructors.has(f.getFunctionName() ?? "")) continue;
       const site = this.siteOf(f);
-      if (site === null) continue;
-      if (adapt) this.firstFrames = Math.max(this.firstFrames, Math.min(FIRST_FRAMES_MAX, i + 1));
-      return site;
+      if (site !== null) return { site, index: i };
     }
     return null;
   }
