@@ -381,7 +381,7 @@ export class TraceRecorder implements EngineObserver {
     this.noteManualUpdate(t, op, computedBy?.inputs ?? [], site);
     if (op === "zero_") {
       const leaf = this.gradOwner.get(t);
-      if (leaf !== undefined && this.leaves.get(leaf)?.ref.deref()?.grad === t) this.handClear(leaf, false, site);
+      if (leaf !== undefined && peekGradOf(this.leaves.get(leaf)?.ref.deref()) === t) this.handClear(leaf, false, site);
     }
   }
 
@@ -514,7 +514,7 @@ export class TraceRecorder implements EngineObserver {
 
   onAccumulateGrad(leaf: Tensor): void {
     if (this.pendingBackward !== null) this.pendingBackward.reached.set(leaf.id, leaf);
-    const g = leaf.grad;
+    const g = peekGrad(leaf);
     if (g !== null) this.gradOwner.set(g, leaf.id);
   }
 
@@ -523,7 +523,7 @@ export class TraceRecorder implements EngineObserver {
     if (this.backwardDepth > 0 || this.pendingBackward === null) return;
     const { rec, reached } = this.pendingBackward;
     this.pendingBackward = null;
-    for (const [id, leaf] of reached) rec.reached.push({ tensor: id, gradNorm: finiteOrNull(l2normOf(leaf.grad)) });
+    for (const [id, leaf] of reached) rec.reached.push({ tensor: id, gradNorm: finiteOrNull(l2normOf(peekGrad(leaf))) });
     rec.error = error === null || error === undefined ? null : error instanceof Error ? error.message : String(error);
     this.backwards.push(rec);
     if (this.halted !== null) throw new StopSignal(this.halted);
@@ -581,7 +581,7 @@ export class TraceRecorder implements EngineObserver {
       case "grad-set": {
         const t = event.tensor;
         if (!this.leaves.has(t.id)) return; // a non-leaf's retained grad, or an unrecorded tensor
-        const g = t.grad;
+        const g = peekGrad(t);
         if (g !== null) this.gradOwner.set(g, t.id);
         if (g !== null && !isAllZero(g)) {
           this.openClear = null;
@@ -678,7 +678,7 @@ export class TraceRecorder implements EngineObserver {
     const groups = groupsOf(obj);
     const before: PendingStep["before"] = [];
     for (const g of groups) {
-      for (const p of g.params) before.push({ tensor: p, values: this.snapshotOf(p), hadGrad: p.grad !== null });
+      for (const p of g.params) before.push({ tensor: p, values: this.snapshotOf(p), hadGrad: peekGrad(p) !== null });
     }
     this.pendingStep = { optimizer: o.rec.id, site, lrs: groups.map((g) => g.lr), before };
   }
@@ -748,7 +748,7 @@ export class TraceRecorder implements EngineObserver {
     if (this.pendingBackward !== null) {
       // a stop or error inside backward(): keep what it reached
       const { rec, reached } = this.pendingBackward;
-      for (const [id, leaf] of reached) rec.reached.push({ tensor: id, gradNorm: finiteOrNull(l2normOf(leaf.grad)) });
+      for (const [id, leaf] of reached) rec.reached.push({ tensor: id, gradNorm: finiteOrNull(l2normOf(peekGrad(leaf))) });
       this.backwards.push(rec);
       this.pendingBackward = null;
     }
@@ -785,6 +785,20 @@ export class TraceRecorder implements EngineObserver {
 
 function sameSite(a: Site | null, b: Site | null): boolean {
   return a === b || (a !== null && b !== null && a.line === b.line && a.column === b.column && a.file === b.file);
+}
+
+/**
+ * `.grad` read the way the engine's own code reads it: the tracer keeps no strong reference to a
+ * gradient, and Tensor's `grad` getter marks a gradient as handed out to user code (the engine then
+ * no longer recycles its memory at zeroGrad). `_peekGrad` is that quiet read where the engine has it.
+ */
+function peekGrad(t: Tensor): Tensor | null {
+  const peek = (t as { _peekGrad?: () => Tensor | null })._peekGrad;
+  return peek === undefined ? t.grad : peek.call(t);
+}
+
+function peekGradOf(t: Tensor | undefined): Tensor | null | undefined {
+  return t === undefined ? undefined : peekGrad(t);
 }
 
 function l2normOf(t: Tensor | null): number {
