@@ -602,15 +602,20 @@ export class TraceRecorder implements EngineObserver {
   }
 
   private moduleCreated(obj: object): void {
-    this.moduleEntry(obj);
+    this.moduleEntry(obj, true);
   }
 
-  private moduleEntry(obj: object): ModuleEntry {
+  /**
+   * A module's record, made at its first event. Only when that is its construction (`made`) do the
+   * frames on the stack say where and inside what it was made; a module made before tracing began is
+   * first seen at a call (its site is that line, and no caller chain is taken: a full capture).
+   */
+  private moduleEntry(obj: object, made = false): ModuleEntry {
     const known = this.moduleIds.get(obj);
     if (known !== undefined) return this.modules[known];
     const chain = classChainNames(obj);
     const id = this.modules.length;
-    const stack = this.options.sites.captureChain?.(chain);
+    const stack = made ? this.options.sites.captureChain?.(chain) : undefined;
     const entry: ModuleEntry = {
       obj,
       chain,
