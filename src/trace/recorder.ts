@@ -569,10 +569,8 @@ export class TraceRecorder implements EngineObserver {
         return;
       }
       case "optimizer-created":
-        this.optimizerEntry(event.optimizer);
-        return;
-      case "param-group-added":
-        this.optimizerEntry(event.optimizer);
+      case "param-group-added": // known since its construction, unless made before tracing (as before: its chain)
+        this.optimizerEntry(event.optimizer, true);
         return;
       case "optimizer-step":
         return event.phase === "before" ? this.stepBefore(event.optimizer) : this.stepAfter(event.optimizer);
@@ -656,12 +654,13 @@ export class TraceRecorder implements EngineObserver {
     }
   }
 
-  private optimizerEntry(obj: object): OptimizerEntry {
+  /** An optimizer's record; `made`: its construction is on the stack (see moduleEntry). */
+  private optimizerEntry(obj: object, made = false): OptimizerEntry {
     const known = this.optimizerIds.get(obj);
     if (known !== undefined) return this.optimizers[known];
     const id = this.optimizers.length;
     const chain = classChainNames(obj);
-    const callers = this.options.sites.captureChain?.(chain).sites;
+    const callers = made ? this.options.sites.captureChain?.(chain).sites : undefined;
     const entry: OptimizerEntry = {
       obj,
       chain,
