@@ -116,6 +116,12 @@ export class TraceRecorder implements EngineObserver {
    */
   private readonly sharedSites: Array<Site | null> = [];
   private backwardDepth = 0;
+  /**
+   * Inside a functional made of several ops (F.crossEntropy), outside any engine module: every record
+   * has the line that called it, captured once at its start (null: not inside one, or not captured).
+   */
+  private functionalSite: Site | null = null;
+  private functionalDepth = 0;
   private pendingBackward: PendingBackward | null = null;
   private pendingStep: PendingStep | null = null;
   private readonly snapshots = new WeakMap<Tensor, Float32Array | Float64Array | Uint8Array>();
@@ -205,6 +211,7 @@ export class TraceRecorder implements EngineObserver {
       const shared = this.sharedSites[this.sharedSites.length - 1];
       if (shared !== null) return shared;
     }
+    if (skip === undefined && this.functionalSite !== null) return this.functionalSite;
     return this.options.sites.capture(skip, this.hook);
   }
 
@@ -553,6 +560,13 @@ export class TraceRecorder implements EngineObserver {
         }
         return;
       }
+      case "functional-enter":
+        // the outermost one captures; an engine module around it already shares its caller's line
+        if (this.functionalDepth++ === 0 && !this.machineryRunning) this.functionalSite = this.site();
+        return;
+      case "functional-exit":
+        if (this.functionalDepth > 0 && --this.functionalDepth === 0) this.functionalSite = null;
+        return;
       case "module-requires-grad":
         return this.moduleRequiresGrad(event.module, event.flag);
       case "module-train": {
