@@ -1,7 +1,8 @@
 import type { MemoryReport } from "../protocol/report";
-import type { OpInput, OpRecord } from "../trace/schema";
+import type { OpRecord } from "../trace/schema";
 import type { TraceIndex } from "./traceIndex";
 import type { BackwardReach } from "./reach";
+import { FreezingModel } from "./freezing";
 
 // Bytes the graph keeps for backward, and what freezing each top-level module would save. One graph
 // is measured: the largest one a backward() ran over (every iteration of a training loop builds and
@@ -15,11 +16,6 @@ import type { BackwardReach } from "./reach";
 export const OUTSIDE_MODULES = "(no module)";
 /** "what freezing it would save" is answered for at most this many top-level modules (the largest) */
 export const MAX_FREEZING_ANSWERS = 32;
-
-/** Nodes that save each factor only for the other factor's gradient. */
-const BILINEAR = new Set(["AddmmBackward0", "MmBackward0", "BmmBackward0", "MulBackward0", "MatmulBackward0", "LinearBackward0"]);
-/** Of those, the ones whose 1-D input (the bias) is not a factor. */
-const WITH_BIAS = new Set(["AddmmBackward0", "LinearBackward0"]);
 
 export interface MemoryAnalysis {
   report: MemoryReport;
@@ -52,13 +48,12 @@ export function buildMemoryReport(index: TraceIndex, reaches: BackwardReach[]): 
   const order = [...index.topLevelPaths, OUTSIDE_MODULES];
   const byModule = order.filter((m) => byTop.has(m) && (m !== OUTSIDE_MODULES || byTop.get(m)! > 0)).map((module) => ({ module, savedBytes: byTop.get(module)! }));
   // each answer walks the graph once: for the largest modules only, so analysis stays linear
-  const inGraph = new Set(ops.map((o) => o.id));
   const withParams = index.topLevelPaths.filter((top) => index.paramsUnder(top).length > 0);
   const numel = (top: string) => index.paramsUnder(top).reduce((n, p) => n + p.leaf.numel, 0);
   const largest = new Set([...withParams].sort((a, b) => numel(b) - numel(a)).slice(0, MAX_FREEZING_ANSWERS));
-  const freezingSaves = withParams
-    .filter((top) => largest.has(top))
-    .map((module) => ({ module, bytes: total - totalIfFrozen(index, ops, inGraph, module) }));
+  const asked = withParams.filter((top) => largest.has(top));
+  const freezing = asked.length > 0 ? new FreezingModel(index, ops) : null;
+  const freezingSaves = asked.map((module) => ({ module, bytes: total - freezing!.totalIfFrozen(module) }));
   return {
     report: { totalSavedBytes: total, activationBytes: activation, byModule, freezingSaves },
     opBytes,
@@ -118,31 +113,4 @@ function totalOf(ops: OpRecord[], keep: (op: OpRecord, savedIndex: number) => bo
     });
   }
   return total;
-}
-
-/** Saved bytes of the same graph with every parameter under `module` frozen. */
-function totalIfFrozen(index: TraceIndex, ops: OpRecord[], inGraph: ReadonlySet<number>, module: string): number {
-  const needsGrad = new Map<number, boolean>();
-  const frozen = (tensor: number) => index.paramByTensor.get(tensor)?.topLevel === module;
-  const inputNeedsGrad = (input: OpInput): boolean => {
-    if (input.producer !== null) return inGraph.has(input.producer) && (needsGrad.get(input.producer) ?? false);
-    return input.requiresGrad && !frozen(input.tensor);
-  };
-  for (const op of ops) needsGrad.set(op.id, op.gradFn !== null && op.inputs.some(inputNeedsGrad));
-  return totalOf(ops, (op, i) => {
-    if (!needsGrad.get(op.id)) return false;
-    if (op.gradFn === null || !BILINEAR.has(op.gradFn)) return true;
-    const saved = op.saved[i];
-    let j = op.inputs.findIndex((x) => x.tensor === saved.tensor);
-    if (j < 0 && saved.isParameter) j = op.inputs.findIndex((x) => x.producer === null && index.paramByTensor.has(x.tensor));
-    if (j < 0) return true;
-    return op.inputs.some((x, k) => k !== j && isFactor(index, op, x) && inputNeedsGrad(x));
-  });
-}
-
-function isFactor(index: TraceIndex, op: OpRecord, input: OpInput): boolean {
-  if (!WITH_BIAS.has(op.gradFn ?? "")) return true;
-  const shape =
-    input.producer !== null ? index.trace.ops[input.producer]?.shape : index.leafByTensor.get(input.tensor)?.shape;
-  return shape === undefined || shape.length >= 2;
 }

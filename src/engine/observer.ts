@@ -31,6 +31,8 @@ export type EngineEvent =
   /** forward() of a module started / ended: ops in between ran inside it */
   | { kind: "module-enter"; module: object }
   | { kind: "module-exit"; module: object }
+  /** a functional made of several ops (F.crossEntropy) started / ended: its ops share the caller's line */
+  | { kind: "functional-enter" | "functional-exit"; name: string }
   /** module.requiresGrad_(flag) on a whole module (each parameter's change also fires onRequiresGradChange) */
   | { kind: "module-requires-grad"; module: object; flag: boolean }
   | { kind: "module-train"; module: object; mode: boolean }

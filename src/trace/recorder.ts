@@ -10,10 +10,11 @@ import type {
   LeafRecord, ModuleRecord, OpRecord, OptimizerRecord, RequiresGradChangeRecord,
   Site, StepRecord, Trace, ZeroGradRecord, ManualUpdateRecord, GradAssignmentRecord,
 } from "./schema";
-import { classChainNames, type SiteCapture } from "./sites";
+import { classChainNames, type AnyFunction, type SiteCapture } from "./sites";
 import { StopSignal, type StopCounts, type StopPolicy } from "./stop";
 import { classNameOf, groupsOf } from "./moduleTree";
 import { finalizeTrace } from "./finalize";
+import { l2norm, maxAbsDiff } from "./scans";
 import { GRAPH_REPEATS_KEPT, REPEATS_KEPT, RepeatCounter, siteKey } from "./repeats";
 import * as engineNn from "../engine/nn/index";
 
@@ -32,6 +33,7 @@ function isEngineModule(module: object): boolean {
 export interface RecorderOptions {
   /** the checked file, as given */
   file: string;
+  /** `capture`'s second argument is the recorder's hook being run (see SiteCapture.capture) */
   sites: Pick<SiteCapture, "capture"> & Partial<Pick<SiteCapture, "captureChain">>;
   stop?: StopPolicy;
   /** called once, synchronously, when the stop policy ends the run (before the StopSignal is thrown) */
@@ -61,6 +63,8 @@ export interface ModuleEntry {
 export interface OptimizerEntry {
   rec: OptimizerRecord;
   obj: object;
+  /** its class chain (constructor frames of these classes are the optimizer's own, not the user's line) */
+  chain: Set<string>;
   steps: number;
   /** steps that count toward the stop budget: all but a first step run at lr 0 (a warm-up's step 1) */
   countedSteps: number;
@@ -112,6 +116,12 @@ export class TraceRecorder implements EngineObserver {
    */
   private readonly sharedSites: Array<Site | null> = [];
   private backwardDepth = 0;
+  /**
+   * Inside a functional made of several ops (F.crossEntropy), outside any engine module: every record
+   * has the line that called it, captured once at its start (null: not inside one, or not captured).
+   */
+  private functionalSite: Site | null = null;
+  private functionalDepth = 0;
   private pendingBackward: PendingBackward | null = null;
   private pendingStep: PendingStep | null = null;
   private readonly snapshots = new WeakMap<Tensor, Float32Array | Float64Array | Uint8Array>();
@@ -123,6 +133,8 @@ export class TraceRecorder implements EngineObserver {
   private opsDropped = 0;
   private leavesDropped = 0;
   private pollCountdown = POLL_EVERY;
+  /** the hook being run (guard) */
+  private hook: AnyFunction | undefined = undefined;
   private halted: StopInfo | null = null;
   private readonly maxOps: number;
   private readonly maxLeaves: number;
@@ -158,12 +170,14 @@ export class TraceRecorder implements EngineObserver {
 
   // ---- stopping ------------------------------------------------------------------------------
 
-  private guard(): void {
+  /** Every hook that may take a site starts here, naming itself: site capture starts below its frame. */
+  private guard(hook: AnyFunction): void {
+    this.hook = hook;
     if (this.halted !== null) throw new StopSignal(this.halted);
     if (--this.pollCountdown <= 0) {
       this.pollCountdown = POLL_EVERY;
       const decision = this.options.stop?.poll?.(this.counts());
-      if (decision) this.halt(decision, this.options.sites.capture());
+      if (decision) this.halt(decision, this.options.sites.capture(undefined, this.hook));
     }
   }
 
@@ -197,7 +211,8 @@ export class TraceRecorder implements EngineObserver {
       const shared = this.sharedSites[this.sharedSites.length - 1];
       if (shared !== null) return shared;
     }
-    return this.options.sites.capture(skip);
+    if (skip === undefined && this.functionalSite !== null) return this.functionalSite;
+    return this.options.sites.capture(skip, this.hook);
   }
 
   private currentModule(): number | null {
@@ -207,7 +222,7 @@ export class TraceRecorder implements EngineObserver {
   // ---- tensors -------------------------------------------------------------------------------
 
   onLeafCreated(t: Tensor, factory: string): void {
-    this.guard();
+    this.guard(this.onLeafCreated);
     if (this.machineryRunning) return;
     if (this.leaves.size >= this.maxLeaves) {
       this.leavesDropped++;
@@ -239,7 +254,7 @@ export class TraceRecorder implements EngineObserver {
   }
 
   onOp(op: string, node: Node | null, inputs: readonly Tensor[], outputs: readonly Tensor[]): void {
-    this.guard();
+    this.guard(this.onOp);
     if (this.machineryRunning) return;
     if (this.ops.length >= this.maxOps) {
       this.opsDropped++;
@@ -341,7 +356,7 @@ export class TraceRecorder implements EngineObserver {
   }
 
   onInplace(t: Tensor, op: string): void {
-    this.guard();
+    this.guard(this.onInplace);
     if (this.machineryRunning) return;
     const dropped = this.droppedOp;
     // the write's value came from an op dropped as a repeat: an in-place write is not a repeat to drop
@@ -373,7 +388,7 @@ export class TraceRecorder implements EngineObserver {
     this.noteManualUpdate(t, op, computedBy?.inputs ?? [], site);
     if (op === "zero_") {
       const leaf = this.gradOwner.get(t);
-      if (leaf !== undefined && this.leaves.get(leaf)?.ref.deref()?.grad === t) this.handClear(leaf, false, site);
+      if (leaf !== undefined && peekGradOf(this.leaves.get(leaf)?.ref.deref()) === t) this.handClear(leaf, false, site);
     }
   }
 
@@ -415,7 +430,7 @@ export class TraceRecorder implements EngineObserver {
   }
 
   onDetach(source: Tensor, result: Tensor, inPlace: boolean): void {
-    this.guard();
+    this.guard(this.onDetach);
     if (this.machineryRunning) return;
     this.detaches.push({
       seq: this.seq++,
@@ -433,7 +448,7 @@ export class TraceRecorder implements EngineObserver {
   }
 
   onGradMode(change: GradModeChange, enabledAfter: boolean): void {
-    this.guard();
+    this.guard(this.onGradMode);
     const site = this.site();
     if (this.isRepeatedEmptyRegion(change, site)) return;
     const rec: GradModeRecord = { seq: this.seq++, kind: change.kind, enabledAfter, site };
@@ -457,7 +472,7 @@ export class TraceRecorder implements EngineObserver {
   }
 
   onRequiresGradChange(t: Tensor, flag: boolean, via: "requiresGrad" | "requiresGrad_"): void {
-    this.guard();
+    this.guard(this.onRequiresGradChange);
     if (this.machineryRunning) return;
     const site = this.site();
     const leaf = this.leaves.get(t.id);
@@ -478,7 +493,7 @@ export class TraceRecorder implements EngineObserver {
   // ---- backward ------------------------------------------------------------------------------
 
   onBackwardStart(root: Tensor, options: { retainGraph: boolean; createGraph: boolean }): void {
-    this.guard();
+    this.guard(this.onBackwardStart);
     const site = this.site();
     if (this.backwardDepth === 0) {
       const decision = this.options.stop?.beforeBackward?.(this.counts());
@@ -506,7 +521,7 @@ export class TraceRecorder implements EngineObserver {
 
   onAccumulateGrad(leaf: Tensor): void {
     if (this.pendingBackward !== null) this.pendingBackward.reached.set(leaf.id, leaf);
-    const g = leaf.grad;
+    const g = peekGrad(leaf);
     if (g !== null) this.gradOwner.set(g, leaf.id);
   }
 
@@ -515,7 +530,7 @@ export class TraceRecorder implements EngineObserver {
     if (this.backwardDepth > 0 || this.pendingBackward === null) return;
     const { rec, reached } = this.pendingBackward;
     this.pendingBackward = null;
-    for (const [id, leaf] of reached) rec.reached.push({ tensor: id, gradNorm: finiteOrNull(l2norm(leaf.grad)) });
+    for (const [id, leaf] of reached) rec.reached.push({ tensor: id, gradNorm: finiteOrNull(l2normOf(peekGrad(leaf))) });
     rec.error = error === null || error === undefined ? null : error instanceof Error ? error.message : String(error);
     this.backwards.push(rec);
     if (this.halted !== null) throw new StopSignal(this.halted);
@@ -524,7 +539,7 @@ export class TraceRecorder implements EngineObserver {
   // ---- nn and optim --------------------------------------------------------------------------
 
   onEvent(event: EngineEvent): void {
-    this.guard();
+    this.guard(this.onEvent);
     switch (event.kind) {
       case "module-created":
         return this.moduleCreated(event.module);
@@ -533,7 +548,7 @@ export class TraceRecorder implements EngineObserver {
         const parentShared = this.sharedSites.length > 0 ? this.sharedSites[this.sharedSites.length - 1] : null;
         const engineModule = isEngineModule(event.module);
         this.moduleStack.push(id);
-        this.sharedSites.push(engineModule ? parentShared ?? this.options.sites.capture() : null);
+        this.sharedSites.push(engineModule ? parentShared ?? this.options.sites.capture(undefined, this.hook) : null);
         return;
       }
       case "module-exit": {
@@ -545,6 +560,13 @@ export class TraceRecorder implements EngineObserver {
         }
         return;
       }
+      case "functional-enter":
+        // the outermost one captures; an engine module around it already shares its caller's line
+        if (this.functionalDepth++ === 0 && !this.machineryRunning) this.functionalSite = this.site();
+        return;
+      case "functional-exit":
+        if (this.functionalDepth > 0 && --this.functionalDepth === 0) this.functionalSite = null;
+        return;
       case "module-requires-grad":
         return this.moduleRequiresGrad(event.module, event.flag);
       case "module-train": {
@@ -561,10 +583,8 @@ export class TraceRecorder implements EngineObserver {
         return;
       }
       case "optimizer-created":
-        this.optimizerEntry(event.optimizer);
-        return;
-      case "param-group-added":
-        this.optimizerEntry(event.optimizer);
+      case "param-group-added": // known since its construction, unless made before tracing (as before: its chain)
+        this.optimizerEntry(event.optimizer, true);
         return;
       case "optimizer-step":
         return event.phase === "before" ? this.stepBefore(event.optimizer) : this.stepAfter(event.optimizer);
@@ -573,7 +593,7 @@ export class TraceRecorder implements EngineObserver {
       case "grad-set": {
         const t = event.tensor;
         if (!this.leaves.has(t.id)) return; // a non-leaf's retained grad, or an unrecorded tensor
-        const g = t.grad;
+        const g = peekGrad(t);
         if (g !== null) this.gradOwner.set(g, t.id);
         if (g !== null && !isAllZero(g)) {
           this.openClear = null;
@@ -594,21 +614,27 @@ export class TraceRecorder implements EngineObserver {
   }
 
   private moduleCreated(obj: object): void {
-    this.moduleEntry(obj);
+    this.moduleEntry(obj, true);
   }
 
-  private moduleEntry(obj: object): ModuleEntry {
+  /**
+   * A module's record, made at its first event. Only when that is its construction (`made`) do the
+   * frames on the stack say where and inside what it was made; a module made before tracing began is
+   * first seen at a call (its site is that line, and no caller chain is taken: a full capture).
+   */
+  private moduleEntry(obj: object, made = false): ModuleEntry {
     const known = this.moduleIds.get(obj);
     if (known !== undefined) return this.modules[known];
     const chain = classChainNames(obj);
     const id = this.modules.length;
-    const stack = this.options.sites.captureChain?.(chain);
+    const stack = made ? this.options.sites.captureChain?.(chain) : undefined;
     const entry: ModuleEntry = {
       obj,
       chain,
       callers: stack?.sites ?? [],
       rec: {
-        seq: this.seq++, id, path: "", className: classNameOf(obj), parent: null, site: this.site(chain), training: true,
+        // the chain's innermost site is the one capture() would take: no second stack capture
+        seq: this.seq++, id, path: "", className: classNameOf(obj), parent: null, site: stack === undefined ? this.site(chain) : stack.sites[0] ?? null, training: true,
         trainCalls: [], requiresGradCalls: [], parameters: [], buffers: [],
       },
     };
@@ -642,17 +668,20 @@ export class TraceRecorder implements EngineObserver {
     }
   }
 
-  private optimizerEntry(obj: object): OptimizerEntry {
+  /** An optimizer's record; `made`: its construction is on the stack (see moduleEntry). */
+  private optimizerEntry(obj: object, made = false): OptimizerEntry {
     const known = this.optimizerIds.get(obj);
     if (known !== undefined) return this.optimizers[known];
     const id = this.optimizers.length;
     const chain = classChainNames(obj);
+    const callers = made ? this.options.sites.captureChain?.(chain).sites : undefined;
     const entry: OptimizerEntry = {
       obj,
+      chain,
       steps: 0,
       countedSteps: 0,
-      callers: this.options.sites.captureChain?.(chain).sites ?? [],
-      rec: { seq: this.seq++, id, name: "", className: classNameOf(obj), groups: [], site: this.site(chain) },
+      callers: callers ?? [],
+      rec: { seq: this.seq++, id, name: "", className: classNameOf(obj), groups: [], site: callers === undefined ? this.site(chain) : callers[0] ?? null },
     };
     this.optimizers.push(entry);
     this.optimizerIds.set(obj, id);
@@ -661,13 +690,13 @@ export class TraceRecorder implements EngineObserver {
 
   private stepBefore(obj: object): void {
     const o = this.optimizerEntry(obj);
-    const site = this.site(classChainNames(obj));
+    const site = this.site(o.chain);
     const decision = this.options.stop?.beforeStep?.(o.rec.id, this.counts());
     if (decision) this.halt(decision, site);
     const groups = groupsOf(obj);
     const before: PendingStep["before"] = [];
     for (const g of groups) {
-      for (const p of g.params) before.push({ tensor: p, values: this.snapshotOf(p), hadGrad: p.grad !== null });
+      for (const p of g.params) before.push({ tensor: p, values: this.snapshotOf(p), hadGrad: peekGrad(p) !== null });
     }
     this.pendingStep = { optimizer: o.rec.id, site, lrs: groups.map((g) => g.lr), before };
   }
@@ -737,7 +766,7 @@ export class TraceRecorder implements EngineObserver {
     if (this.pendingBackward !== null) {
       // a stop or error inside backward(): keep what it reached
       const { rec, reached } = this.pendingBackward;
-      for (const [id, leaf] of reached) rec.reached.push({ tensor: id, gradNorm: finiteOrNull(l2norm(leaf.grad)) });
+      for (const [id, leaf] of reached) rec.reached.push({ tensor: id, gradNorm: finiteOrNull(l2normOf(peekGrad(leaf))) });
       this.backwards.push(rec);
       this.pendingBackward = null;
     }
@@ -776,32 +805,22 @@ function sameSite(a: Site | null, b: Site | null): boolean {
   return a === b || (a !== null && b !== null && a.line === b.line && a.column === b.column && a.file === b.file);
 }
 
-function l2norm(t: Tensor | null): number {
-  if (t === null) return 0;
-  const d = t.dataSync();
-  // four partial sums: one running sum is a chain of dependent adds (latency-bound, ~4× slower).
-  // The last group's missing elements read as 0 in the same loop: a separate tail loop that most
-  // calls never reach has no type feedback, and V8 deoptimized the function at every backward
-  const n = d.length;
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-  for (let i = 0; i < n; i += 4) {
-    const a = d[i], b = i + 1 < n ? d[i + 1] : 0, c = i + 2 < n ? d[i + 2] : 0, e = i + 3 < n ? d[i + 3] : 0;
-    s0 += a * a;
-    s1 += b * b;
-    s2 += c * c;
-    s3 += e * e;
-  }
-  return Math.sqrt(s0 + s1 + s2 + s3);
+/**
+ * `.grad` read the way the engine's own code reads it: the tracer keeps no strong reference to a
+ * gradient, and Tensor's `grad` getter marks a gradient as handed out to user code (the engine then
+ * no longer recycles its memory at zeroGrad). `_peekGrad` is that quiet read where the engine has it.
+ */
+function peekGrad(t: Tensor): Tensor | null {
+  const peek = (t as { _peekGrad?: () => Tensor | null })._peekGrad;
+  return peek === undefined ? t.grad : peek.call(t);
 }
 
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let m = 0;
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const d = Math.abs(b[i] - a[i]);
-    if (d > m || Number.isNaN(d)) m = d;
-  }
-  return m;
+function peekGradOf(t: Tensor | undefined): Tensor | null | undefined {
+  return t === undefined ? undefined : peekGrad(t);
+}
+
+function l2normOf(t: Tensor | null): number {
+  return t === null ? 0 : l2norm(t.dataSync());
 }
 
 function isAllZero(t: Tensor): boolean {

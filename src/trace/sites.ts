@@ -18,18 +18,26 @@ export interface CallSiteLike {
   isConstructor(): boolean;
 }
 
-const MAX_FRAMES = 40;
-// The user's frame is usually a few frames in: a short capture first (its cost grows with the frames
-// taken), the full one only when the short one held no user frame and was cut off.
-const FIRST_FRAMES = 12;
+/** any function: V8 compares it by identity with the functions on the stack */
+export type AnyFunction = (...args: never[]) => unknown;
 
-function captureCallSites(limit: number): CallSiteLike[] {
+const MAX_FRAMES = 40;
+// The user's frame is usually a few frames in: a short capture first (each frame taken costs, ~1-2 µs
+// in a model's step: V8 summarizes optimized frames with their inlined calls), the full one only when
+// the short one held no user frame and was cut off. The short one's length is learnt per hook (one
+// engine call path is taken over and over): the deepest user frame found under it so far, from
+// FIRST_FRAMES_MIN up to FIRST_FRAMES_MAX.
+const FIRST_FRAMES_MIN = 1;
+const FIRST_FRAMES_MAX = 16;
+
+/** Frames below the innermost call of `above` (default: this function's caller and down). */
+function captureCallSites(limit: number, above: AnyFunction = captureCallSites): CallSiteLike[] {
   const prevPrepare = Error.prepareStackTrace;
   const prevLimit = Error.stackTraceLimit;
   Error.prepareStackTrace = (_e, frames) => frames;
   Error.stackTraceLimit = limit;
   const holder: { stack?: unknown } = {};
-  Error.captureStackTrace(holder, captureCallSites);
+  Error.captureStackTrace(holder, above);
   const frames = holder.stack as CallSiteLike[];
   Error.prepareStackTrace = prevPrepare;
   Error.stackTraceLimit = prevLimit;
@@ -39,6 +47,8 @@ function captureCallSites(limit: number): CallSiteLike[] {
 export class SiteCapture {
   /** bundle position key → mapped site (null: maps to library code, keep looking) */
   private readonly cache = new Map<number, Site | null>();
+  /** per `above` (see capture): how many frames the short capture takes (see FIRST_FRAMES_MIN) */
+  private readonly firstFrames = new Map<AnyFunction | undefined, number>();
 
   constructor(
     /** the file name V8 reports for frames of the user's bundle */
@@ -49,22 +59,31 @@ export class SiteCapture {
   /**
    * The user's innermost frame. `skipConstructors` names classes whose constructor frames are not
    * the answer (for `new Generator()`, the `super()` line inside Generator is not where it was made).
+   * `above`, a function on the stack (the tracer's hook), leaves its frame and the ones it called
+   * out of the capture: they are never the user's, and each frame taken costs.
    */
-  capture(skipConstructors?: ReadonlySet<string>): Site | null {
-    const first = captureCallSites(FIRST_FRAMES);
-    const site = this.innermost(first, skipConstructors);
+  capture(skipConstructors?: ReadonlySet<string>, above?: AnyFunction): Site | null {
+    const limit = this.firstFrames.get(above) ?? FIRST_FRAMES_MIN;
+    const first = captureCallSites(limit, above);
+    if (first.length === 0 && above !== undefined) {
+      // V8 takes no frame at all when `above` is not on the stack
+      return this.capture(skipConstructors);
+    }
+    const found = this.innermost(first, skipConstructors);
     // the short capture is a prefix of the full one: the same answer when it found one or was complete
-    if (site !== null || first.length < FIRST_FRAMES) return site;
-    return this.innermost(captureCallSites(MAX_FRAMES), skipConstructors);
+    if (found !== null || first.length < limit) return found?.site ?? null;
+    const full = this.innermost(captureCallSites(MAX_FRAMES, above), skipConstructors);
+    if (full !== null) this.firstFrames.set(above, Math.max(limit, Math.min(FIRST_FRAMES_MAX, full.index + 1)));
+    return full?.site ?? null;
   }
 
-  private innermost(frames: CallSiteLike[], skipConstructors: ReadonlySet<string> | undefined): Site | null {
+  private innermost(frames: CallSiteLike[], skipConstructors: ReadonlySet<string> | undefined): { site: Site; index: number } | null {
     for (let i = 0; i < frames.length; i++) {
       const f = frames[i];
       if (f.getFileName() !== this.bundleFileName) continue;
       if (skipConstructors !== undefined && f.isConstructor() && skipConstructors.has(f.getFunctionName() ?? "")) continue;
       const site = this.siteOf(f);
-      if (site !== null) return site;
+      if (site !== null) return { site, index: i };
     }
     return null;
   }

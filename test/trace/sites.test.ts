@@ -27,6 +27,27 @@ describe("SiteCapture", () => {
     });
   }
 
+  it("finds the user's line at any depth after deeper or shallower captures (the short capture adapts)", () => {
+    const fresh = new SiteCapture(here().getFileName() ?? "", { map: (line, column) => ({ file: "t.ts", line, column }) });
+    for (const depth of [30, 0, 14, 3, 40, 1]) {
+      const [site, want] = [deep(depth, () => fresh.capture()), deep(depth, () => here())];
+      expect(site?.line).toBe(want.getLineNumber());
+    }
+  });
+
+  it("leaves out the frames of `above` and what it called (the tracer's hook), and ignores it when it is not on the stack", () => {
+    // hook() is in this file too: without `above`, its own line is the innermost user frame
+    function hook(above?: () => unknown): ReturnType<SiteCapture["capture"]> {
+      return deep(3, () => sites.capture(undefined, above));
+    }
+    const caller = here().getLineNumber() + 1;
+    const [withAbove, without] = [deep(4, () => hook(hook)), deep(4, () => hook())];
+    expect(withAbove?.line).toBe(caller);
+    expect(without?.line).toBe(caller - 3);
+    const notOnStack = (): null => null;
+    expect(deep(2, () => hook(notOnStack))?.line).toBe(caller - 3);
+  });
+
   it("skips frames mapped to no site (library code in the user's bundle) and finds the caller beneath", () => {
     const outer = here().getLineNumber() + 1;
     const site = deep(20, () => ((): unknown => innerLibrary(sitesSkipping(outer)))());

@@ -9,6 +9,7 @@ import { add, mul, neg, div, where } from "../ops/binary";
 import { sum } from "../ops/reduce";
 import { reshape, unsqueeze } from "../ops/shapeOps";
 import { isGradEnabled } from "../gradMode";
+import { observer } from "../observer";
 import { lossDerivatives, type LossDerivative } from "./lossDerivatives";
 import { logSoftmaxFused as logSoftmax } from "./logSoftmax";
 import { sigmoidScalar } from "../ops/unary";
@@ -128,6 +129,17 @@ function weightAlongClassDim(weight: Tensor, ndim: number, classDim: number): Te
  * class dim) or class probabilities (float, same shape as input).
  */
 export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
+  if (observer === null) return crossEntropyOf(input, target, options);
+  // its ops (log_softmax, nll_loss, ...) are one line of the user's: the tracer takes that line once
+  observer.onEvent?.({ kind: "functional-enter", name: "crossEntropy" });
+  try {
+    return crossEntropyOf(input, target, options);
+  } finally {
+    if (observer !== null) observer.onEvent?.({ kind: "functional-exit", name: "crossEntropy" });
+  }
+}
+
+function crossEntropyOf(input: Tensor, target: Tensor, options: CrossEntropyOptions): Tensor {
   const { weight = null, ignoreIndex = -100, labelSmoothing = 0 } = options;
   const reduction = checkReduction(options.reduction ?? "mean");
   if (labelSmoothing < 0 || labelSmoothing > 1) throw new Error(`label_smoothing must be between 0.0 and 1.0. Got: ${labelSmoothing}`);

@@ -1,0 +1,128 @@
+import { decodeBase64 } from "../engine/kernels/wasm/loader";
+import { SCANS_WASM_BASE64 } from "./scans.generated";
+
+// The recorder's scans over whole parameters and gradients, run at every step: how far a step moved
+// each parameter (max |after − before|) and each gradient's L2 norm. On a small model they were a
+// third of the tracer's cost as JavaScript loops (~1 ns per element); float32 arrays run in wasm SIMD
+// (scans.wat), copied in at memcpy speed. Both paths compute the same values in the same order: the
+// results are identical.
+
+interface ScanExports {
+  memory: WebAssembly.Memory;
+  maxAbsDiff(a: number, b: number, n8: number): number;
+  sumSquares(p: number, n4: number): number;
+}
+
+/** Below this many elements the copies' fixed cost outweighs the vector loop. */
+const WASM_MIN_ELEMENTS = 64;
+
+let scans: ScanExports | null | undefined;
+let view: Float32Array | null = null;
+
+function instance(): ScanExports | null {
+  if (scans !== undefined) return scans;
+  try {
+    const module = new WebAssembly.Module(decodeBase64(SCANS_WASM_BASE64));
+    scans = new WebAssembly.Instance(module).exports as unknown as ScanExports;
+  } catch {
+    scans = null; // no WebAssembly SIMD here: the JavaScript loops
+  }
+  return scans;
+}
+
+/** Whether float32 scans run in wasm here (Node and VS Code's extension host have wasm SIMD). */
+export function scansInWasm(): boolean {
+  return instance() !== null;
+}
+
+/** Whole pairs of vectors: 8 floats (scans.wat's maxAbsDiff takes two vectors a turn). */
+const pairs = (n: number): number => (n + 7) >> 3;
+
+/** A view of the scan module's memory with room for `floats` floats, or null (memory exhausted). */
+function room(ex: ScanExports, floats: number): Float32Array | null {
+  const bytes = floats * 4;
+  const have = ex.memory.buffer.byteLength;
+  if (bytes > have) {
+    try {
+      ex.memory.grow(Math.ceil((bytes - have) / 65536));
+    } catch {
+      return null;
+    }
+  }
+  if (view === null || view.buffer !== ex.memory.buffer) view = new Float32Array(ex.memory.buffer);
+  return view;
+}
+
+/** Copies `src` to float offset `at` and zeroes the rest of its last pair of vectors. */
+function put(v: Float32Array, at: number, src: Float32Array, n: number): void {
+  v.set(src.length === n ? src : src.subarray(0, n), at);
+  v.fill(0, at + n, at + pairs(n) * 8);
+}
+
+/**
+ * max |b[i] − a[i]| with float32 differences, as the PyTorch tracer's `(p - before).abs().max()`
+ * (zero exactly when nothing changed); NaN when any difference is NaN (a NaN or ∞ − ∞ value).
+ */
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  const n = Math.min(a.length, b.length);
+  if (n >= WASM_MIN_ELEMENTS && a instanceof Float32Array && b instanceof Float32Array) {
+    const ex = instance();
+    const v = ex === null ? null : room(ex, 2 * pairs(n) * 8);
+    if (ex !== null && v !== null) {
+      const at = pairs(n) * 8;
+      put(v, 0, a, n);
+      put(v, at, b, n);
+      return ex.maxAbsDiff(0, at * 4, pairs(n));
+    }
+  }
+  return maxAbsDiffJs(a, b, n);
+}
+
+/** The Euclidean norm of `d`'s elements. */
+export function l2norm(d: ArrayLike<number>): number {
+  const n = d.length;
+  if (n >= WASM_MIN_ELEMENTS && d instanceof Float32Array) {
+    const ex = instance();
+    const v = ex === null ? null : room(ex, pairs(n) * 8);
+    if (ex !== null && v !== null) {
+      put(v, 0, d, n);
+      return Math.sqrt(ex.sumSquares(0, pairs(n) * 2));
+    }
+  }
+  return Math.sqrt(sumSquaresJs(d));
+}
+
+export function maxAbsDiffJs(a: ArrayLike<number>, b: ArrayLike<number>, n = Math.min(a.length, b.length)): number {
+  // four running maxima; Math.max is NaN once any difference is. fround of the float64 difference
+  // is the float32 one (it is exact in float64, or the smaller operand is too small to round it to a
+  // float32 midpoint). The tail runs in the same loop: a separate tail loop that most calls never
+  // reach has no type feedback (V8 deoptimized at it)
+  const f = Math.fround;
+  let m0 = 0, m1 = 0, m2 = 0, m3 = 0;
+  for (let i = 0; i < n; i += 4) {
+    m0 = Math.max(m0, Math.abs(f(b[i] - a[i])));
+    if (i + 3 < n) {
+      m1 = Math.max(m1, Math.abs(f(b[i + 1] - a[i + 1])));
+      m2 = Math.max(m2, Math.abs(f(b[i + 2] - a[i + 2])));
+      m3 = Math.max(m3, Math.abs(f(b[i + 3] - a[i + 3])));
+    } else {
+      for (let j = i + 1; j < n; j++) m1 = Math.max(m1, Math.abs(f(b[j] - a[j])));
+    }
+  }
+  return Math.max(m0, m1, m2, m3);
+}
+
+export function sumSquaresJs(d: ArrayLike<number>): number {
+  // four partial sums (one running sum is a chain of dependent adds, ~4× slower); element i goes to
+  // s(i mod 4), as in scans.wat. The last group's missing elements read as 0 in the same loop (see above)
+  const n = d.length;
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  for (let i = 0; i < n; i += 4) {
+    const a = d[i], b = i + 1 < n ? d[i + 1] : 0, c = i + 2 < n ? d[i + 2] : 0, e = i + 3 < n ? d[i + 3] : 0;
+    s0 += a * a;
+    s1 += b * b;
+    s2 += c * c;
+    s3 += e * e;
+  }
+  return s0 + s1 + s2 + s3;
+}
