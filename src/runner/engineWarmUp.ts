@@ -37,28 +37,40 @@ export function* rehearsal(gl: Engine): Generator<void, void, void> {
   const STEPS = 2;
 
   // a text classifier: Embedding → 2-layer TransformerEncoder (GELU, dropout) → mean → Linear, AdamW
-  const vocab = 100, dModel = 64, seq = 16, batch = 8, classes = 4;
+  const vocab = 100, dModel = 64, seq = 16, batch = 4, classes = 4;
   const embedding = new nn.Embedding(vocab, dModel);
   const encoder = new nn.TransformerEncoder(
     new nn.TransformerEncoderLayer(dModel, 4, { dimFeedforward: 256, dropout: 0.1, activation: "gelu", batchFirst: true }),
     2,
   );
+  yield;
   const head = new nn.Linear(dModel, classes);
   const text = new nn.ModuleList([embedding, encoder, head]);
   const criterion = new nn.CrossEntropyLoss();
   const adamW = new optim.AdamW(text.parameters(), { lr: 1e-3 });
   text.train();
-  yield;
   for (let step = 0; step < STEPS; step++) {
     const tokens = gl.randint(0, vocab, [batch, seq]), labels = gl.randint(0, classes, [batch]);
     adamW.zeroGrad();
-    const hidden = encoder.call(embedding.call(tokens));
+    let hidden = embedding.call(tokens);
+    if (step === 0) {
+      // layer by layer the first time: each is a chunk while the code is cold
+      for (const layer of encoder.layers) {
+        yield;
+        hidden = layer.call(hidden);
+      }
+    } else {
+      hidden = encoder.call(hidden);
+    }
     yield;
     const loss = criterion.call(head.call(hidden.mean(1)), labels);
     loss.backward();
     yield;
     adamW.step();
   }
+  // a product past the kernels' two-thread split (4 MFLOP)
+  gl.randn(128, 128).matmul(gl.randn(128, 128));
+  yield;
   // the attention module on its own, with its weights (needWeights) and a causal mask, sequence-first
   const attention = new nn.MultiheadAttention(dModel, 4);
   const adam = new optim.Adam(attention.parameters(), { lr: 1e-3 });
