@@ -50,6 +50,13 @@ it("a check in a child that rehearsed the engine gives the same trace as in one 
   expect(cold.stopped.reason).toBe("step-budget");
   expect(cold.console).toHaveLength(2); // two losses: the check stops before the second step
   expect(comparable(warm)).toEqual(comparable(cold));
+
+  // the input arriving while the rehearsal runs stops it between two chunks: the same trace again
+  stopSpare();
+  prestartWorker(worker.workerPath);
+  await new Promise((r) => setTimeout(r, 600)); // Node and the engine have loaded; the rehearsal takes ~1 s more
+  const interrupted = await run();
+  expect(comparable(interrupted)).toEqual(comparable(cold));
 }, 120_000);
 
 it("GRADLENS_CHILD_WARMUP=0 turns the rehearsal off", async () => {
