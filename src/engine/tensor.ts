@@ -20,6 +20,15 @@ import { matmul, mm, bmm, dot, mv } from "./ops/matmul";
 
 let nextTensorId = 1;
 
+/** The id the next tensor gets, and setting it back: the check's child rehearses the engine before
+ *  the user's run (src/runner/engineWarmUp.ts), whose trace records tensor ids as a fresh process makes them. */
+export function tensorIdCounter(): number {
+  return nextTensorId;
+}
+export function setTensorIdCounter(next: number): void {
+  nextTensorId = next;
+}
+
 type Scalar = Tensor | number;
 export type NestedArray = number | boolean | NestedArray[];
 

@@ -29,7 +29,16 @@ export interface WorkerInput {
   spoolDir: string;
 }
 
+/** GRADLENS_CHILD_WARMUP=0 in a child's environment turns its engine rehearsal off (engineWarmUp.ts):
+ *  a child the host takes at once, tests that compare, measurements. */
+export const WARM_UP_ENV = "GRADLENS_CHILD_WARMUP";
+
+/** how a waiting child's engine rehearsal ended (engineWarmUp.ts) */
+export type Rehearsal = "completed" | "failed" | "off";
+
 export type ChildMessage =
+  /** a waiting child is ready for its input: its engine rehearsal (engineWarmUp.ts) ran to its end, failed, or was off */
+  | { type: "ready"; rehearsal: Rehearsal }
   /** the last engine call's line, written every few dozen ms while the file calls the engine */
   | { type: "progress"; site: Site | null }
   /** a console line the file printed (as kept in the trace), or null at the first line not kept */

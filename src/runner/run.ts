@@ -14,7 +14,7 @@ import { prestart, takeChild } from "./spare";
 import { ConsoleCapture } from "./consoleCapture";
 import { childV8Flags } from "./v8Flags";
 import { childGlibcTunables } from "./mallocTunables";
-import type { ChildMessage, WorkerInput } from "./messages";
+import { WARM_UP_ENV, type ChildMessage, type WorkerInput } from "./messages";
 
 // Runs a user's model file in a child process (worker.ts) and returns its Trace. Never rejects: a
 // file that cannot be bundled, throws, exits, crashes, times out, runs out of memory or is cancelled
@@ -111,7 +111,8 @@ export async function runFile(file: string, options: RunOptions = {}): Promise<T
   const workerPath = options.workerPath ?? defaultWorkerPath();
   if (!existsSync(workerPath)) throw new InstallError(`GradLens is not installed completely: its worker script ${workerPath} is missing`);
   const spec = childSpec(workerPath, memoryMb);
-  prestart(spec.key, spec.options); // Node starts while esbuild bundles
+  // Node starts while esbuild bundles; a child started now takes its input at once: no rehearsal (engineWarmUp.ts)
+  prestart(spec.key, { ...spec.options, env: { ...spec.options.env, [WARM_UP_ENV]: "0" } });
   const bundle = await bundleUserFile(absFile, displayPath, cwd, options.overlay);
   options.onPhase?.("bundle");
   if (!bundle.ok) return failed(bundle.error);

@@ -23,6 +23,7 @@ import { Descendants } from "./descendants";
 import { hasProc } from "./processTree";
 import type { ChildMessage, WorkerInput } from "./messages";
 import { installKernelThread } from "./kernelThread";
+import { startEngineWarmUp, warmUpEnabled } from "./engineWarmUp";
 
 // The child process (dist/worker.js, started by run.ts, possibly ahead of time): waits for its input
 // on stdin, exposes the engine on globalThis for the user's bundle, observes it with a TraceRecorder,
@@ -215,7 +216,17 @@ function run(input: WorkerInput): void {
 
 installKernelThread();
 warmUpOptimizerSites(); // a pre-started child does it while it waits; the check's own parse is then ~100× faster
+// while it waits, the child rehearses the engine (engineWarmUp.ts); the input stops it between two chunks
+const warmUp = warmUpEnabled() ? startEngineWarmUp() : null;
+let inputArrived = false;
+void (warmUp?.finished ?? Promise.resolve(null)).then((r) => {
+  if (!inputArrived) send({ type: "ready", rehearsal: r === null ? "off" : r.completed ? "completed" : "failed" });
+});
 void readInput().then(
-  (input) => (input === null ? exitProcess(0) : run(input)),
+  (input) => {
+    inputArrived = true;
+    warmUp?.stop();
+    return input === null ? exitProcess(0) : run(input);
+  },
   () => exitProcess(64),
 );

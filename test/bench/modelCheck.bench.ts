@@ -1,13 +1,16 @@
 // Check time of real-size models (issue 19): `gradlens check` of test/bench/models/*.ts as the extension
-// runs it (warm: pre-started child process, esbuild warm), i.e. bundling, the model's construction and
-// its first training step (the check runs until the second optimizer step), tracing and analysis.
-// Median of 3 runs after one warm-up run; the wall time and the check process's own duration; then the
-// same check with its child on one thread (GRADLENS_THREADS=1), for the two-thread GEMMs' share.
+// runs it (warm: esbuild warm, and the pre-started child process ready — started and done with its
+// engine rehearsal, as an editor's checks seconds apart find it; back to back, the next check would
+// wait for the child's start), i.e. bundling, the model's construction and its first training step
+// (the check runs until the second optimizer step), tracing and analysis. Median of 3 runs after one
+// warm-up run; the wall time and the check process's own duration; then the same check with its child
+// on one thread (GRADLENS_THREADS=1), for the two-thread GEMMs' share.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { runCheck } from "../../src/runner/check";
-import { stopSpare } from "../../src/runner/spare";
+import { prestartWorker } from "../../src/runner/run";
+import { spareReady, stopSpare } from "../../src/runner/spare";
 
 type Result = { name: string; value: number; unit: string; target: string; pass?: boolean | null };
 
@@ -46,6 +49,8 @@ export async function benchModelChecks(workerPath = join(process.cwd(), "dist", 
     const timed = async () => {
       const wall: number[] = [], run: number[] = [];
       for (let i = 0; i < 3; i++) {
+        prestartWorker(workerPath);
+        await spareReady();
         const start = performance.now();
         const report = await runCheck(model.file, options);
         wall.push(performance.now() - start);
@@ -54,7 +59,7 @@ export async function benchModelChecks(workerPath = join(process.cwd(), "dist", 
       return { wall: Math.round(median(wall)), run: Math.round(median(run)) };
     };
     const t = await timed();
-    rows.push({ name: `gradlens check (warm) of ${model.name}`, value: t.wall, unit: "ms", target: `≤ ${model.maxMs} ms` });
+    rows.push({ name: `gradlens check (warm: child ready) of ${model.name}`, value: t.wall, unit: "ms", target: `≤ ${model.maxMs} ms` });
     rows.push({ name: `  of which the model's run in the check process`, value: t.run, unit: "ms", target: "info", pass: null });
     if (process.env.GRADLENS_THREADS !== "1") {
       const one = await withOneThread(async () => {

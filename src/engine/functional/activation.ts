@@ -1,5 +1,5 @@
 import type { Tensor } from "../tensor";
-import { allocate } from "../dtype";
+import { allocateUninitialized } from "../bufferPool";
 import { record } from "../autograd/record";
 import { registerOp } from "../ops/registry";
 import { contiguousData, makeTensor } from "../ops/kernel";
@@ -43,14 +43,14 @@ export function dropout(x: Tensor, p = 0.5, training = true): Tensor {
   fillKeepMask(mask, p);
   const scale = p === 1 ? 0 : 1 / (1 - p);
   const src = contiguousData(x);
-  const out = allocate(x.dtype, n);
+  const out = allocateUninitialized(x.dtype, n);
   for (let i = 0; i < n; i++) out[i] = mask[i] ? src[i] * scale : 0;
   const maskT = makeTensor(mask, x.shape, "bool");
   return record("dropout", "NativeDropoutBackward0", [x], makeTensor(out, x.shape, x.dtype), (grad, node) => {
     if (isGradEnabled()) return [mul(mul(grad, node.saved(0)), scale)];
     // no double-backward graph to record: grad · mask · scale in one pass, without the float mask
     const gd = contiguousData(grad), m = contiguousData(node.saved(0));
-    const gx = allocate(grad.dtype, gd.length);
+    const gx = allocateUninitialized(grad.dtype, gd.length);
     for (let i = 0; i < gd.length; i++) gx[i] = gd[i]! * m[i]! * scale;
     return [makeTensor(gx, grad.shape, grad.dtype)];
   }, { saved: [maskT] });

@@ -1,5 +1,5 @@
 import type { Tensor } from "../tensor";
-import { allocate, type DType } from "../dtype";
+import { allocate, type DType, type TypedArray } from "../dtype";
 import { allocateUninitialized } from "../bufferPool";
 import { batchNormBackward, batchNormForward, scaleRun } from "../kernels/batchNorm";
 import type { FloatArray } from "../kernels/matmulRef";
@@ -44,23 +44,9 @@ export function layerNorm(
   const dtype: DType = floatDtypeOf(input, weight, bias);
   const x = contiguousData(input);
   const w = weight ? contiguousData(weight) : null, b = bias ? contiguousData(bias) : null;
-  const out = allocate(dtype, input.numel());
+  const out = allocateUninitialized(dtype, input.numel());
   const mean = allocate(dtype, rows), rstd = allocate(dtype, rows);
-  for (let r = 0; r < rows; r++) {
-    const o = r * n;
-    let m = 0;
-    for (let i = 0; i < n; i++) m += x[o + i];
-    m /= n;
-    let v = 0;
-    for (let i = 0; i < n; i++) v += (x[o + i] - m) * (x[o + i] - m);
-    const rs = 1 / Math.sqrt(v / n + eps);
-    mean[r] = m;
-    rstd[r] = rs;
-    for (let i = 0; i < n; i++) {
-      const xh = (x[o + i] - m) * rs;
-      out[o + i] = w ? xh * w[i] + (b ? b[i] : 0) : b ? xh + b[i] : xh;
-    }
-  }
+  layerNormRows(x, w, b, out, mean, rstd, rows, n, eps);
   const inputs = [input, ...(weight ? [weight] : []), ...(bias ? [bias] : [])];
   const meanT = makeTensor(mean, [rows], dtype), rstdT = makeTensor(rstd, [rows], dtype);
   const inShape = [...input.shape];
@@ -74,33 +60,88 @@ export function layerNorm(
     const gd = contiguousData(grad);
     const gdt = grad.dtype;
     const w = weight ? contiguousData(node.saved(3)) : null;
-    const needX = node.needsInputGrad[0];
-    const gx = needX ? allocate(gdt, xs.length) : null;
-    const gw = weight ? allocate(gdt, n) : null, gb = bias ? allocate(gdt, n) : null;
-    for (let r = 0; r < rows; r++) {
-      const o = r * n, m = mu[r], rs = rsd[r];
-      let sumD = 0, sumDX = 0;
-      for (let i = 0; i < n; i++) {
-        const xh = (xs[o + i] - m) * rs, g = gd[o + i];
-        const d = w ? g * w[i] : g;
-        sumD += d;
-        sumDX += d * xh;
-        if (gw) gw[i] += g * xh;
-        if (gb) gb[i] += g;
-      }
-      if (gx) {
-        for (let i = 0; i < n; i++) {
-          const xh = (xs[o + i] - m) * rs;
-          const d = w ? gd[o + i] * w[i] : gd[o + i];
-          gx[o + i] = (rs / n) * (n * d - sumD - xh * sumDX);
-        }
-      }
-    }
+    const gx = node.needsInputGrad[0] ? allocateUninitialized(gdt, xs.length) : null;
+    // the parameters' gradients summed over the rows in double, rounded once
+    const gw = weight ? new Float64Array(n) : null, gb = bias ? new Float64Array(n) : null;
+    layerNormBackwardRows(xs, mu, rsd, gd, w, gx, gw, gb, rows, n);
     const res: Array<Tensor | null> = [gx ? makeTensor(gx, inShape, gdt) : null];
-    if (weight) res.push(node.needsInputGrad[1] ? makeTensor(gw!, weight.shape, gdt) : null);
-    if (bias) res.push(node.needsInputGrad[res.length] ? makeTensor(gb!, bias.shape, gdt) : null);
+    if (weight) res.push(node.needsInputGrad[1] ? makeTensor(rounded(gw!, gdt), weight.shape, gdt) : null);
+    if (bias) res.push(node.needsInputGrad[res.length] ? makeTensor(rounded(gb!, gdt), bias.shape, gdt) : null);
     return res;
   }, { saved: weight ? [input, meanT, rstdT, weight] : [input, meanT, rstdT] });
+}
+
+/** out = (x − mean)·rstd·w + b per row of n; each row's mean and 1/std kept for backward. One loop per case, no per-element branch. */
+function layerNormRows(
+  x: TypedArray, w: TypedArray | null, b: TypedArray | null, out: TypedArray, mean: TypedArray, rstd: TypedArray, rows: number, n: number, eps: number,
+): void {
+  for (let r = 0, o = 0; r < rows; r++, o += n) {
+    let m = 0;
+    for (let i = 0; i < n; i++) m += x[o + i]!;
+    m /= n;
+    let v = 0;
+    for (let i = 0; i < n; i++) {
+      const c = x[o + i]! - m;
+      v += c * c;
+    }
+    const rs = 1 / Math.sqrt(v / n + eps);
+    mean[r] = m;
+    rstd[r] = rs;
+    if (w !== null && b !== null) for (let i = 0; i < n; i++) out[o + i] = (x[o + i]! - m) * rs * w[i]! + b[i]!;
+    else if (w !== null) for (let i = 0; i < n; i++) out[o + i] = (x[o + i]! - m) * rs * w[i]!;
+    else if (b !== null) for (let i = 0; i < n; i++) out[o + i] = (x[o + i]! - m) * rs + b[i]!;
+    else for (let i = 0; i < n; i++) out[o + i] = (x[o + i]! - m) * rs;
+  }
+}
+
+/** For x̂ = (x − μ)·rstd and d = g·γ: gx = rstd/n · (n·d − Σd − x̂·Σ(d·x̂)); gw += g·x̂, gb += g over the rows. */
+function layerNormBackwardRows(
+  xs: TypedArray, mu: TypedArray, rsd: TypedArray, gd: TypedArray, w: TypedArray | null,
+  gx: TypedArray | null, gw: Float64Array | null, gb: Float64Array | null, rows: number, n: number,
+): void {
+  for (let r = 0, o = 0; r < rows; r++, o += n) {
+    const m = mu[r]!, rs = rsd[r]!;
+    let sumD = 0, sumDX = 0;
+    if (w !== null && gw !== null && gb !== null) {
+      // LayerNorm's usual case in one pass
+      for (let i = 0; i < n; i++) {
+        const g = gd[o + i]!, xh = (xs[o + i]! - m) * rs, d = g * w[i]!;
+        sumD += d;
+        sumDX += d * xh;
+        gw[i] += g * xh;
+        gb[i] += g;
+      }
+    } else if (w !== null) {
+      for (let i = 0; i < n; i++) {
+        const d = gd[o + i]! * w[i]!;
+        sumD += d;
+        sumDX += d * ((xs[o + i]! - m) * rs);
+      }
+    } else {
+      for (let i = 0; i < n; i++) {
+        const d = gd[o + i]!;
+        sumD += d;
+        sumDX += d * ((xs[o + i]! - m) * rs);
+      }
+    }
+    if (w === null || gw === null || gb === null) {
+      if (gw !== null) for (let i = 0; i < n; i++) gw[i] += gd[o + i]! * ((xs[o + i]! - m) * rs);
+      if (gb !== null) for (let i = 0; i < n; i++) gb[i] += gd[o + i]!;
+    }
+    if (gx !== null) {
+      const k = rs / n;
+      if (w !== null) for (let i = 0; i < n; i++) gx[o + i] = k * (n * (gd[o + i]! * w[i]!) - sumD - (xs[o + i]! - m) * rs * sumDX);
+      else for (let i = 0; i < n; i++) gx[o + i] = k * (n * gd[o + i]! - sumD - (xs[o + i]! - m) * rs * sumDX);
+    }
+  }
+}
+
+/** A double accumulator as an array of the gradient's dtype. */
+function rounded(acc: Float64Array, dtype: DType): TypedArray {
+  if (dtype === "float64") return acc;
+  const out = allocate(dtype, acc.length);
+  out.set(acc);
+  return out;
 }
 
 export interface BatchNormOptions {
