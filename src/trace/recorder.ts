@@ -806,17 +806,15 @@ function sameSite(a: Site | null, b: Site | null): boolean {
 }
 
 /**
- * `.grad` read the way the engine's own code reads it: the tracer keeps no strong reference to a
- * gradient, and Tensor's `grad` getter marks a gradient as handed out to user code (the engine then
- * no longer recycles its memory at zeroGrad). `_peekGrad` is that quiet read where the engine has it.
+ * `.grad` read the way the engine's own code reads it: Tensor's `grad` getter marks a gradient as
+ * handed out to user code, and the engine then no longer recycles its memory at zeroGrad.
  */
 function peekGrad(t: Tensor): Tensor | null {
-  const peek = (t as { _peekGrad?: () => Tensor | null })._peekGrad;
-  return peek === undefined ? t.grad : peek.call(t);
+  return t._peekGrad();
 }
 
 function peekGradOf(t: Tensor | undefined): Tensor | null | undefined {
-  return t === undefined ? undefined : peekGrad(t);
+  return t === undefined ? undefined : t._peekGrad();
 }
 
 function l2normOf(t: Tensor | null): number {
