@@ -98,7 +98,7 @@ describe("npm package", () => {
     expect(outside.sort()).toEqual(expected.sort());
     expect(paths).toContain("dist/types/gradlens/index.d.ts");
     // the README states the size; a jump means something unplanned is shipping
-    expect(packed.size).toBeLessThan(700_000);
+    expect(packed.size).toBeLessThan(760_000);
     expect(packed.unpackedSize).toBeLessThan(3_000_000);
   });
 
