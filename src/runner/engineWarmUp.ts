@@ -26,7 +26,7 @@ const WARM_UP_FILENAME = "gradlens-warm-up.js";
 
 /**
  * The rehearsal: the ops real scripts use, with shapes that take the same kernel paths as real
- * models (wasm GEMM, the two-thread split past 4 MFLOP, wasm GELU and optimizer updates, pooled
+ * models (wasm GEMM, the two-thread split past 20 MFLOP, wasm GELU and optimizer updates, pooled
  * buffers), each op a few times and small, so a chunk is short. A generator: each `yield` ends a chunk. It uses
  * nothing but its parameter: its text is run again under WARM_UP_FILENAME (see compile()).
  */
@@ -68,8 +68,8 @@ export function* rehearsal(gl: Engine): Generator<void, void, void> {
     yield;
     adamW.step();
   }
-  // a product past the kernels' two-thread split (4 MFLOP)
-  gl.randn(128, 128).matmul(gl.randn(128, 128));
+  // a product past the kernels' two-thread split (20 MFLOP; 256³ is 34)
+  gl.randn(256, 256).matmul(gl.randn(256, 256));
   yield;
   // the attention module on its own, with its weights (needWeights) and a causal mask, sequence-first
   const attention = new nn.MultiheadAttention(dModel, 4);

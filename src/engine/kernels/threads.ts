@@ -19,15 +19,13 @@ export interface HelperThreadInit {
 export type HelperThreadStarter = (init: HelperThreadInit) => void;
 
 /**
- * Products of at least this many FLOPs (2·m·k·n, 4 MFLOP ≈ 128³) are split between the two threads.
- * Below it a product takes ~0.1 ms on one core, about what waking a sleeping helper takes, and a
- * product that cuts into fewer than two 64-wide panels stays on one thread anyway. `npm run bench`
- * prints the two-thread speed-up at n³ for n = 64…512 to check the choice on a given machine (not
- * yet measured on a quiet one: two sessions' machines ran at load 9–20, where no core is free and
- * two threads ran 0.4–0.9× at every size from 96³ to 512×512×128 — best of 15 alternating rounds —
- * so no sweep there can place the threshold).
+ * Products of at least this many FLOPs (2·m·k·n, 20 MFLOP ≈ 215³) are split between the two threads.
+ * Measured with `npm run bench` (it prints the two-thread speed-up at n³ for n = 64…512) on a quiet
+ * machine (load < 1), three runs: 128³ (4.2 MFLOP) 0.75–0.78×, 192³ (14 MFLOP) 0.91–1.09×, 256³
+ * (34 MFLOP) 1.29–1.5×, 512³ 1.5–1.9×: below ~20 MFLOP waking the helper and sharing the panels cost
+ * what the second core saves. (At load 9–20 no core is free and two threads ran 0.4–0.9× at every size.)
  */
-export const DEFAULT_THREAD_MIN_FLOPS = 4e6;
+export const DEFAULT_THREAD_MIN_FLOPS = 20e6;
 
 /** The control block's fields the host touches (byte offsets) and its size: exported by the wasm module, which defines them (assembly/threads.ts documents the layout). */
 export interface ControlLayout {
