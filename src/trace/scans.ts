@@ -4,17 +4,23 @@ import { SCANS_WASM_BASE64 } from "./scans.generated";
 // The recorder's scans over whole parameters and gradients, run at every step: how far a step moved
 // each parameter (max |after − before|) and each gradient's L2 norm. On a small model they were a
 // third of the tracer's cost as JavaScript loops (~1 ns per element); float32 arrays run in wasm SIMD
-// (scans.wat), copied in at memcpy speed. Both paths compute the same values in the same order: the
-// results are identical.
+// (scans.wat), copied in at memcpy speed, a chunk at a time: a whole ResNet-18 weight (9.4 MB, twice
+// for a difference) would grow the module's memory by fresh pages that cost more to fault in than the
+// scan saves. Both paths compute the same values in the same order: the results are identical.
 
 interface ScanExports {
   memory: WebAssembly.Memory;
   maxAbsDiff(a: number, b: number, n8: number): number;
-  sumSquares(p: number, n4: number): number;
+  /** adds to the float64 partial sums s0 s1 s2 s3 at byte offset `acc` */
+  sumSquares(p: number, n4: number, acc: number): void;
 }
 
 /** Below this many elements the copies' fixed cost outweighs the vector loop. */
 const WASM_MIN_ELEMENTS = 64;
+/** Floats copied in per chunk (a multiple of 8: whole pairs of vectors): 64 KiB, cache-sized. */
+const CHUNK = 16384;
+/** Byte offsets in the module's memory: the partial sums, then the chunks of the two operands. */
+const ACC = 0, A = 32, B = A + CHUNK * 4, END = B + CHUNK * 4;
 
 let scans: ScanExports | null | undefined;
 let view: Float32Array | null = null;
@@ -38,13 +44,12 @@ export function scansInWasm(): boolean {
 /** Whole pairs of vectors: 8 floats (scans.wat's maxAbsDiff takes two vectors a turn). */
 const pairs = (n: number): number => (n + 7) >> 3;
 
-/** A view of the scan module's memory with room for `floats` floats, or null (memory exhausted). */
-function room(ex: ScanExports, floats: number): Float32Array | null {
-  const bytes = floats * 4;
+/** A view of the scan module's memory, grown once to hold the sums and two chunks; null if it cannot grow. */
+function memoryView(ex: ScanExports): Float32Array | null {
   const have = ex.memory.buffer.byteLength;
-  if (bytes > have) {
+  if (have < END) {
     try {
-      ex.memory.grow(Math.ceil((bytes - have) / 65536));
+      ex.memory.grow(Math.ceil((END - have) / 65536));
     } catch {
       return null;
     }
@@ -53,9 +58,9 @@ function room(ex: ScanExports, floats: number): Float32Array | null {
   return view;
 }
 
-/** Copies `src` to float offset `at` and zeroes the rest of its last pair of vectors. */
-function put(v: Float32Array, at: number, src: Float32Array, n: number): void {
-  v.set(src.length === n ? src : src.subarray(0, n), at);
+/** Copies src[from, from + n) to float offset `at` and zeroes the rest of its last pair of vectors. */
+function put(v: Float32Array, at: number, src: Float32Array, from: number, n: number): void {
+  v.set(src.subarray(from, from + n), at);
   v.fill(0, at + n, at + pairs(n) * 8);
 }
 
@@ -67,12 +72,17 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   const n = Math.min(a.length, b.length);
   if (n >= WASM_MIN_ELEMENTS && a instanceof Float32Array && b instanceof Float32Array) {
     const ex = instance();
-    const v = ex === null ? null : room(ex, 2 * pairs(n) * 8);
+    const v = ex === null ? null : memoryView(ex);
     if (ex !== null && v !== null) {
-      const at = pairs(n) * 8;
-      put(v, 0, a, n);
-      put(v, at, b, n);
-      return ex.maxAbsDiff(0, at * 4, pairs(n));
+      // a maximum over chunks is the maximum; NaN once any chunk's is
+      let max = 0;
+      for (let from = 0; from < n; from += CHUNK) {
+        const len = Math.min(CHUNK, n - from);
+        put(v, A / 4, a, from, len);
+        put(v, B / 4, b, from, len);
+        max = Math.max(max, ex.maxAbsDiff(A, B, pairs(len)));
+      }
+      return max;
     }
   }
   return maxAbsDiffJs(a, b, n);
@@ -83,10 +93,17 @@ export function l2norm(d: ArrayLike<number>): number {
   const n = d.length;
   if (n >= WASM_MIN_ELEMENTS && d instanceof Float32Array) {
     const ex = instance();
-    const v = ex === null ? null : room(ex, pairs(n) * 8);
+    const v = ex === null ? null : memoryView(ex);
     if (ex !== null && v !== null) {
-      put(v, 0, d, n);
-      return Math.sqrt(ex.sumSquares(0, pairs(n) * 2));
+      // chunks of whole vectors continue the same four partial sums (element i goes to s(i mod 4))
+      const sums = new Float64Array(ex.memory.buffer, ACC, 4);
+      sums.fill(0);
+      for (let from = 0; from < n; from += CHUNK) {
+        const len = Math.min(CHUNK, n - from);
+        put(v, A / 4, d, from, len);
+        ex.sumSquares(A, pairs(len) * 2, ACC);
+      }
+      return Math.sqrt(sums[0]! + sums[1]! + sums[2]! + sums[3]!);
     }
   }
   return Math.sqrt(sumSquaresJs(d));

@@ -32,11 +32,14 @@
       (f32.max (f32x4.extract_lane 0 (local.get $m0)) (f32x4.extract_lane 1 (local.get $m0)))
       (f32.max (f32x4.extract_lane 2 (local.get $m0)) (f32x4.extract_lane 3 (local.get $m0))))))
 
-  ;; Σ x[i]² over n4 vectors at byte offset p, as four partial sums s0..s3 (element i goes to s(i mod 4))
-  ;; added ((s0 + s1) + s2) + s3
-  (func (export "sumSquares") (param $p i32) (param $n4 i32) (result f64)
+  ;; Σ x[i]² over n4 vectors at byte offset p, as four partial sums s0..s3 (element i goes to s(i mod 4)),
+  ;; continued from and stored back to the float64 sums at byte offset acc (s0 s1 | s2 s3): a long
+  ;; array is scanned in chunks, and the caller adds ((s0 + s1) + s2) + s3 at the end
+  (func (export "sumSquares") (param $p i32) (param $n4 i32) (param $acc i32)
     (local $end i32) (local $v v128) (local $lo v128) (local $hi v128) (local $s01 v128) (local $s23 v128)
     (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n4) (i32.const 4))))
+    (local.set $s01 (v128.load (local.get $acc)))
+    (local.set $s23 (v128.load offset=16 (local.get $acc)))
     (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
@@ -47,9 +50,6 @@
         (local.set $s23 (f64x2.add (local.get $s23) (f64x2.mul (local.get $hi) (local.get $hi))))
         (local.set $p (i32.add (local.get $p) (i32.const 16)))
         (br $next)))
-    (f64.add
-      (f64.add
-        (f64.add (f64x2.extract_lane 0 (local.get $s01)) (f64x2.extract_lane 1 (local.get $s01)))
-        (f64x2.extract_lane 0 (local.get $s23)))
-      (f64x2.extract_lane 1 (local.get $s23))))
+    (v128.store (local.get $acc) (local.get $s01))
+    (v128.store offset=16 (local.get $acc) (local.get $s23)))
 )

@@ -11,7 +11,8 @@ function lcg(seed: number): () => number {
   return () => ((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
 }
 
-const LENGTHS = [64, 65, 66, 67, 68, 127, 1000, 4099, 70_001];
+// up to several 16,384-float chunks, with a partial last one
+const LENGTHS = [64, 65, 66, 67, 68, 127, 1000, 4099, 16_384, 16_385, 70_001];
 
 describe("trace scans", () => {
   it("run in wasm on Node (else the comparisons below compare the loops with themselves)", () => {
