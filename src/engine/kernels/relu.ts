@@ -6,50 +6,21 @@
  * bit patterns without branches: a branch on the sign of random data mispredicts on half the
  * elements (measured ~8× slower).
  */
-import { getWasmMinWork, wasmScratch } from "./matmul";
+import { map2F32, mapF32 } from "./chunkedWasm";
 
 /** Below this many elements the copies' fixed cost outweighs the vector loop (all in wasm when the matmul threshold is 0, as in the tests). */
 const WASM_MIN_ELEMENTS = 256;
-/** Elements per wasm call: the scratch stays small, and V8 optimizes a wasm function only for later calls (see kernels/gelu.ts). */
-const CHUNK = 8192;
-
-const regionBytes = (n: number): number => ((Math.min(n, CHUNK) + 3) >> 2) << 4;
-
-function scratch(n: number, regions: number) {
-  if (n < (getWasmMinWork() === 0 ? 1 : WASM_MIN_ELEMENTS)) return null;
-  return wasmScratch(regions * regionBytes(n));
-}
 
 const int32View = (a: Float32Array) => new Int32Array(a.buffer, a.byteOffset, a.length);
 
 /** out = max(x, 0) with NaN kept (PyTorch's clamp_min). */
 export function reluF32(x: Float32Array, out: Float32Array): void {
-  const n = out.length;
-  const s = scratch(n, 2);
-  if (s === null) return reluRefF32(x, out);
-  const xp = s.base, op = xp + regionBytes(n);
-  for (let i = 0; i < n; i += CHUNK) {
-    const len = Math.min(CHUNK, n - i);
-    s.f32.set(x.subarray(i, i + len), xp >> 2);
-    s.ex.reluF32(xp, op, len);
-    out.set(s.f32.subarray(op >> 2, (op >> 2) + len), i);
-  }
+  if (!mapF32(x, out, WASM_MIN_ELEMENTS, (ex, xp, op, n) => ex.reluF32(xp, op, n))) reluRefF32(x, out);
 }
 
 /** out = g where y > 0 or y is NaN, else 0 (PyTorch's threshold_backward). */
 export function reluBackwardF32(g: Float32Array, y: Float32Array, out: Float32Array): void {
-  const n = out.length;
-  const s = scratch(n, 3);
-  if (s === null) return reluBackwardRefF32(g, y, out);
-  const r = regionBytes(n);
-  const gp = s.base, yp = gp + r, op = yp + r;
-  for (let i = 0; i < n; i += CHUNK) {
-    const len = Math.min(CHUNK, n - i);
-    s.f32.set(g.subarray(i, i + len), gp >> 2);
-    s.f32.set(y.subarray(i, i + len), yp >> 2);
-    s.ex.reluBackwardF32(gp, yp, op, len);
-    out.set(s.f32.subarray(op >> 2, (op >> 2) + len), i);
-  }
+  if (!map2F32(g, y, out, WASM_MIN_ELEMENTS, (ex, gp, yp, op, n) => ex.reluBackwardF32(gp, yp, op, n))) reluBackwardRefF32(g, y, out);
 }
 
 /** The JavaScript loop of reluF32. */
