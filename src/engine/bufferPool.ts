@@ -45,30 +45,20 @@ export function allocateUninitialized(dtype: DType, n: number): TypedArray {
  */
 export function recycleStorage(storage: Storage): void {
   const data = storage.data;
-  if (!enabled || data.length < MIN_ELEMENTS || data.byteOffset !== 0 || data.byteLength !== data.buffer.byteLength) return;
-  let list: Array<Float32Array | Float64Array>;
-  if (data instanceof Float32Array) {
-    storage.data = EMPTY_F32;
-    list = pools.float32.get(data.length) ?? newList(pools.float32, data.length);
-  } else if (data instanceof Float64Array) {
-    storage.data = EMPTY_F64;
-    list = pools.float64.get(data.length) ?? newList(pools.float64, data.length);
-  } else {
-    return;
-  }
+  const dtype = data instanceof Float32Array ? "float32" : data instanceof Float64Array ? "float64" : undefined;
+  if (!enabled || dtype === undefined) return;
+  if (data.length < MIN_ELEMENTS || data.byteOffset !== 0 || data.byteLength !== data.buffer.byteLength) return;
+  storage.data = EMPTY[dtype];
+  // One list type for both dtypes: a length's list only ever holds arrays of its own map's dtype.
+  const pool: Map<number, TypedArray[]> = pools[dtype];
+  let list = pool.get(data.length);
+  if (list === undefined) pool.set(data.length, (list = []));
   if (list.length >= MAX_PER_LENGTH || pooledBytes + data.byteLength > MAX_BYTES) return;
   list.push(data);
   pooledBytes += data.byteLength;
 }
 
-const EMPTY_F32 = new Float32Array(0);
-const EMPTY_F64 = new Float64Array(0);
-
-function newList<T>(map: Map<number, T[]>, n: number): T[] {
-  const list: T[] = [];
-  map.set(n, list);
-  return list;
-}
+const EMPTY = { float32: new Float32Array(0), float64: new Float64Array(0) };
 
 /** Bytes held for reuse. */
 export function bufferPoolBytes(): number {
