@@ -1,14 +1,12 @@
 // batch_norm's passes (src/engine/kernels/batchNorm.ts) on float32 [N, C, S]: the wasm loops (both
 // builds) and the JavaScript loops against sums and formulas evaluated in float64 here, for run
 // lengths with and without a partial last vector (S = 1, 5, 16, 63) and ResNet's widest map.
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { batchNormBackward, batchNormForward } from "../../../src/engine/kernels/batchNorm";
 import { getKernelBackend, getWasmVariant, setKernelBackend } from "../../../src/engine/kernels/matmul";
-import { enableRelaxedSimd, expectClose, randArray } from "./util";
+import { expectClose, kernelBackendFixture, randArray } from "./util";
 
-enableRelaxedSimd();
-const initialBackend = getKernelBackend();
-afterAll(() => setKernelBackend(initialBackend, { variant: "auto" }));
+kernelBackendFixture();
 
 // every shape ≥ 1024 values, the wasm path's smallest
 const SHAPES: Array<[number, number, number]> = [[256, 5, 1], [37, 7, 5], [9, 11, 16], [5, 4, 63], [8, 2, 1024]];

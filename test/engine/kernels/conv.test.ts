@@ -1,15 +1,13 @@
 // The convolution kernels (src/engine/kernels/conv.ts): the float32 path in wasm (im2col, GEMM and
 // col2im in wasm memory) against a direct convolution computed in float64 from the definition, for
 // strides, padding, dilation, groups and non-square shapes, on both wasm builds and the JS set.
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { convBackwardInto, convForwardInto, type ConvDims } from "../../../src/engine/kernels/conv";
 import { im2colGeometry } from "../../../src/engine/kernels/im2col";
 import { getKernelBackend, getWasmVariant, setKernelBackend } from "../../../src/engine/kernels/matmul";
-import { enableRelaxedSimd, expectClose, randArray } from "./util";
+import { expectClose, kernelBackendFixture, randArray } from "./util";
 
-enableRelaxedSimd();
-const initialBackend = getKernelBackend();
-afterAll(() => setKernelBackend(initialBackend, { variant: "auto" }));
+kernelBackendFixture();
 
 interface Case {
   N: number; C: number; H: number; W: number; Cout: number; kH: number; kW: number;

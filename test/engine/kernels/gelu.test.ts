@@ -2,18 +2,12 @@
 // loops on the same float32 inputs — the same float64 formulas rounded once, so at most one float32
 // ulp apart (a rounding tie of exp's last bits) — over [−12, 12] densely, the branch edges of erfF32
 // (|x| = 0.5, 4), exp's underflow, ±0, ±∞ and NaN; and the dispatch (JS kernel set, short arrays).
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { geluBackwardF32, geluBackwardRefF32, geluF32, geluRefF32 } from "../../../src/engine/kernels/gelu";
-import { getKernelBackend, getWasmMinWork, setKernelBackend, setWasmMinWork } from "../../../src/engine/kernels/matmul";
-import { enableRelaxedSimd, rng } from "./util";
+import { setKernelBackend } from "../../../src/engine/kernels/matmul";
+import { kernelBackendFixture, rng } from "./util";
 
-enableRelaxedSimd();
-const initialBackend = getKernelBackend(), initialMinWork = getWasmMinWork();
-afterAll(() => {
-  setKernelBackend(initialBackend, { variant: "auto" });
-  setWasmMinWork(initialMinWork);
-});
-setWasmMinWork(512); // the dispatcher's own thresholds (the test setup may have set "always wasm")
+kernelBackendFixture({ dispatcherThresholds: true });
 
 const SPECIAL = [0, -0, 0.5, -0.5, 0.49999997, -0.49999997, 4, -4, 3.9999998, -3.9999998, 40, -40, 1e-30, -1e-30, Infinity, -Infinity, NaN];
 /** 2·12·10⁴ grid points, the specials, then random values: an odd length leaves a partial last vector */

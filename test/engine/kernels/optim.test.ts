@@ -1,22 +1,16 @@
 // The optimizer kernels (src/engine/kernels/optim.ts): the wasm f32x4 updates against the reference
 // loops computed in float64 on the same inputs, over every option that changes the formula, for
 // several steps (state carried between them), both wasm builds, and the dispatch rules.
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { adamUpdate, rmspropUpdate, sgdUpdate } from "../../../src/engine/kernels/optim";
 import { adamRef, rmspropRef, sgdRef, type AdamHyper, type RmspropHyper, type SgdHyper } from "../../../src/engine/kernels/optimRef";
-import { getKernelBackend, getWasmMinWork, getWasmVariant, setKernelBackend, setWasmMinWork } from "../../../src/engine/kernels/matmul";
-import { enableRelaxedSimd, expectClose, randArray } from "./util";
+import { getKernelBackend, getWasmVariant, setKernelBackend } from "../../../src/engine/kernels/matmul";
+import { expectClose, kernelBackendFixture, randArray } from "./util";
 
-enableRelaxedSimd();
-const initialBackend = getKernelBackend(), initialMinWork = getWasmMinWork();
-afterAll(() => {
-  setKernelBackend(initialBackend, { variant: "auto" });
-  setWasmMinWork(initialMinWork);
-});
+kernelBackendFixture({ dispatcherThresholds: true });
 
 // 64 is the smallest size the dispatcher sends to wasm; 67 and 1001 leave a partial last vector
 const SIZES = [64, 67, 1001];
-setWasmMinWork(512); // the dispatcher's own thresholds (the test setup may have set "always wasm")
 const OFFSET = 5; // the parameter is a view into a larger storage
 const STEPS = 3;
 // float32 arithmetic against float64: a few ulps per step, relative to the values' scale

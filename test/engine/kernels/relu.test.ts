@@ -2,18 +2,12 @@
 // against max(x, 0) with NaN kept and against threshold_backward's mask, bit for bit between the two
 // kernel sets; over ±0, ±∞, NaNs of both signs, subnormals and random values, an odd length (a partial
 // last vector) longer than one wasm chunk; and the dispatch (JS kernel set, short arrays).
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { reluBackwardF32, reluBackwardRefF32, reluF32, reluRefF32 } from "../../../src/engine/kernels/relu";
-import { getKernelBackend, getWasmMinWork, setKernelBackend, setWasmMinWork } from "../../../src/engine/kernels/matmul";
-import { enableRelaxedSimd, rng } from "./util";
+import { setKernelBackend } from "../../../src/engine/kernels/matmul";
+import { kernelBackendFixture, rng } from "./util";
 
-enableRelaxedSimd();
-const initialBackend = getKernelBackend(), initialMinWork = getWasmMinWork();
-afterAll(() => {
-  setKernelBackend(initialBackend, { variant: "auto" });
-  setWasmMinWork(initialMinWork);
-});
-setWasmMinWork(512); // the dispatcher's own thresholds (the test setup may have set "always wasm")
+kernelBackendFixture({ dispatcherThresholds: true });
 
 const NEG_NAN = new Float32Array(new Uint32Array([0xffc00001]).buffer)[0]!;
 const SPECIAL = [0, -0, 1, -1, 1e-45, -1e-45, 1e-40, -1e-40, 3.4e38, -3.4e38, Infinity, -Infinity, NaN, NEG_NAN];

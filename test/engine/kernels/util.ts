@@ -89,18 +89,33 @@ export function enableRelaxedSimd(): void {
   }
 }
 
+/** The wasm threshold the dispatcher starts with (matmul.ts's DEFAULT_WASM_MIN_WORK). */
+const DISPATCHER_MIN_WORK = 512;
+
 /**
- * The two-thread tests' setup: relaxed SIMD on; afterwards one thread again, the default split
- * threshold, and the kernel backend and wasm threshold as they were.
+ * The setup of a test file that switches kernel backends: relaxed SIMD on; afterwards the backend and
+ * the wasm threshold as they were. `dispatcherThresholds` puts the dispatcher's own threshold back for
+ * this file (the test setup may have set "always wasm"), for tests of what runs where.
  */
-export function threadTestFixture(): void {
+export function kernelBackendFixture(opts: { dispatcherThresholds?: boolean } = {}): void {
   enableRelaxedSimd();
   const backend = getKernelBackend(), minWork = getWasmMinWork();
   afterAll(() => {
-    useHelperThread(null);
-    setThreadMinFlops(DEFAULT_THREAD_MIN_FLOPS);
     setKernelBackend(backend, { variant: "auto" });
     setWasmMinWork(minWork);
+  });
+  if (opts.dispatcherThresholds) setWasmMinWork(DISPATCHER_MIN_WORK);
+}
+
+/**
+ * The two-thread tests' setup: kernelBackendFixture's, and afterwards one thread again with the
+ * default split threshold.
+ */
+export function threadTestFixture(): void {
+  kernelBackendFixture();
+  afterAll(() => {
+    useHelperThread(null);
+    setThreadMinFlops(DEFAULT_THREAD_MIN_FLOPS);
   });
 }
 
