@@ -56,12 +56,16 @@ export function runBackward(root: Tensor, gradient: Tensor | null, options: Back
  * nobody else references). Here: memory made during this backward (never the user's seed or a saved
  * tensor), held by exactly one pending gradient (views passed on by view backwards such as
  * TBackward0 count once they replace the gradient they came from), never shown to a hook (a hook
- * may keep what it is given).
+ * may keep what it is given). The same counts tell when a gradient's memory can be reused.
  */
 class Ownership {
   /** storage → how many pending gradients (buffered for a node not yet run) use it */
   private readonly holders = new Map<Storage, number>();
-  constructor(private readonly firstFresh: number) {}
+  /** recycles: false under createGraph, where gradients are graph values that later nodes may save */
+  constructor(
+    private readonly firstFresh: number,
+    private readonly recycles: boolean,
+  ) {}
   handOut(t: Tensor): void {
     this.holders.set(t.storage, (this.holders.get(t.storage) ?? 0) + 1);
   }
@@ -69,6 +73,14 @@ class Ownership {
   release(t: Tensor): void {
     const n = this.holders.get(t.storage);
     if (n !== undefined) this.holders.set(t.storage, n - 1);
+  }
+  /**
+   * The node `t` was pending for has run: release it, and if that was the last hold on its memory,
+   * the memory serves the next op output of its size (bufferPool.ts).
+   */
+  consume(t: Tensor): void {
+    this.release(t);
+    if (this.recycles && this.free(t)) recycleStorage(t.storage);
   }
   expose(t: Tensor): void {
     this.holders.set(t.storage, Infinity);
@@ -92,7 +104,7 @@ class Ownership {
 function sweep(rootNode: Node, seed: Tensor, retainGraph: boolean, createGraph: boolean, firstFresh: number): void {
   const dependencies = countDependencies(rootNode);
   const buffers = new Map<Node, Tensor>([[rootNode, seed]]);
-  const ownership = new Ownership(firstFresh);
+  const ownership = new Ownership(firstFresh, !createGraph);
   ownership.handOut(seed);
   const ready: Node[] = [rootNode];
   while (ready.length > 0) {
@@ -116,8 +128,7 @@ function sweep(rootNode: Node, seed: Tensor, retainGraph: boolean, createGraph: 
     }
     if (node instanceof AccumulateGrad) {
       accumulate(node.variable, grad, createGraph, ownership);
-      ownership.release(grad);
-      if (!createGraph && ownership.free(grad)) recycleStorage(grad.storage);
+      ownership.consume(grad);
       continue;
     }
     // user code (a custom Function's backward) may keep the gradient it is given or returns
@@ -141,10 +152,7 @@ function sweep(rootNode: Node, seed: Tensor, retainGraph: boolean, createGraph: 
       }
       markInputDone(next, dependencies, ready);
     });
-    ownership.release(grad);
-    // a gradient that died here: its memory serves the next op output of its size (bufferPool.ts).
-    // Not under createGraph, where gradients are graph values that later nodes may save.
-    if (!createGraph && ownership.free(grad)) recycleStorage(grad.storage);
+    ownership.consume(grad);
     if (!retainGraph) node.release();
   }
 }
