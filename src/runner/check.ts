@@ -11,7 +11,8 @@ import { isPythonFile, runPythonFile } from "./python/index";
 // What the CLI and the extension call: run the file (a .ts/.js model in a child process, a .py script
 // in the user's Python), then analyse its Trace.
 
-export interface CheckOptions extends RunOptions {
+/** runFile's options but startSpare, which runCheck sets itself (see RunOptions.startSpare) */
+export interface CheckOptions extends Omit<RunOptions, "startSpare"> {
   /** .py only: the interpreter to use (else GRADLENS_PYTHON, else python3/python on PATH) */
   python?: string;
   /** .py only: the script's arguments (sys.argv[1:]) */

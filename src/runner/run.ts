@@ -42,7 +42,11 @@ export interface RunOptions {
   limitNames?: LimitNames;
   /** tests: how often a repeated record is kept before it is only counted (src/trace/repeats.ts) */
   repeatsKept?: number;
-  /** false: keepWarm's spare is started by the caller, after its own work on the trace (check.ts) */
+  /**
+   * Whether runFile itself starts keepWarm's spare once the trace is read (default true). runCheck
+   * says false and starts it after its analysis: a starting child (Node, then the engine's rehearsal)
+   * would take a core from that work. Not an option of runCheck's callers (CheckOptions omits it).
+   */
   startSpare?: boolean;
   /** called as each phase of the run ends ("bundle", "model run", "trace read"), for a caller's timing line */
   onPhase?: (phase: string, note?: string) => void;
