@@ -27,6 +27,8 @@ export const expectations = {
     paletteTitle: "GradLens: Run gradient-flow check",
     /** the detach lens after the check: the cut parameter still gets gradient from another loss */
     lensAfter: { line: 22, includes: "cuts gradient to x", pattern: /gets? gradient from/, mark: "✓" },
+    /** the entry lens's site (`pq.backward(…)`, line 14) after the check: what that backward() reached (x and q) */
+    entrySiteAfter: { line: 14, text: "reaches 2 parameters" },
     /** two backward() calls accumulate into x: reported at `w.backward()` */
     findings: [{ code: "GL005", severity: "warning", line: 15, column: 1 }],
     /** the status bar counts parameters by status; all four here are "grad-not-applied" */

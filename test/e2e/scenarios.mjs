@@ -1,7 +1,7 @@
 // What a user sees in a real VS Code, one scenario per function. Each gets a started Session and
 // throws on the first expectation that fails; run.mjs saves a screenshot per scenario either way.
 // The texts, codes and positions come from expectations.mjs, shared with test/electron.
-import { expectations as E, problemsPosition } from "./expectations.mjs";
+import { expectations as E, problemsPosition, staticLens } from "./expectations.mjs";
 import { editorScenarios } from "./editorScenarios.mjs";
 import { pythonScenario } from "./pythonScenario.mjs";
 import { graphScenario } from "./graphScenario.mjs";
@@ -29,6 +29,11 @@ export const scenarios = [
       await runCheck(s);
       const lens = await waitForLens(s, x.lensAfter.includes);
       expect(x.lensAfter.pattern.test(lens) && lens.includes(x.lensAfter.mark), `lens after the check: ${lens}`);
+      // the entry lens gives way to what the check saw at its site (VS Code retitles a lens that stays
+      // on its line a moment after it adds the new ones)
+      const entryGone = await s.lens(staticLens.any).first().waitFor({ state: "detached", timeout: 15_000 }).then(() => true, () => false);
+      const lenses = await s.lens("").allInnerTexts();
+      expect(entryGone && lenses.some((t) => t.includes(x.entrySiteAfter.text)), `lenses after the check: ${lenses.join(" | ")}`);
       const rows = await problemRows(s, finding.code);
       expect(rows.some((r) => r.includes(finding.code) && /Ln 1[0-9]/.test(r)), `problems: ${rows.join(" | ")}`);
       const status = await s.statusBar("GradLens:").first().innerText();
