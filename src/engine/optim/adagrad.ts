@@ -1,6 +1,6 @@
 import type { Tensor } from "../tensor";
-import { updateInPlace, valuesOf, zerosOf } from "../functional/raw";
-import { Optimizer, checkNonNegative, type ParamGroup, type ParamsInput } from "./optimizer";
+import { updateInPlace, zerosOf } from "../functional/raw";
+import { Optimizer, checkNonNegative, withGradValues, type ParamGroup, type ParamsInput } from "./optimizer";
 import { optimizerOptions } from "./optimizerOptions";
 
 export type AdagradOptions = {
@@ -37,10 +37,7 @@ export class Adagrad extends Optimizer<AdagradOptions> {
 
   protected updateGroup(group: ParamGroup<AdagradOptions>): void {
     const { lr, lrDecay, weightDecay, eps, maximize } = group;
-    for (const p of group.params) {
-      const grad = p._peekGrad(); // not `.grad`: that would hand it out (see Tensor._takePrivateGrad)
-      if (grad === null) continue;
-      const g = valuesOf(grad);
+    for (const [p, g] of withGradValues(group.params)) {
       const state = this.stateOf(p);
       if (state.sum === undefined) {
         state.step = 0;

@@ -1,9 +1,9 @@
 import { checkKeys } from "../options";
 import type { Tensor } from "../tensor";
-import { updateInPlace, valuesOf, zerosOf } from "../functional/raw";
+import { updateInPlace, zerosOf } from "../functional/raw";
 import type { FloatArray } from "../kernels/matmulRef";
 import { adamUpdate } from "../kernels/optim";
-import { Optimizer, checkNonNegative, type ParamGroup, type ParamsInput } from "./optimizer";
+import { Optimizer, checkNonNegative, withGradValues, type ParamGroup, type ParamsInput } from "./optimizer";
 
 export interface AdamOptions {
   lr: number;
@@ -32,10 +32,7 @@ function adamDefaults(options: Partial<AdamOptions>, weightDecay: number): AdamO
 /** Adam; with `decoupled` the weight decay shrinks the parameter directly (AdamW). */
 function adamStep(opt: Adam | AdamW, group: ParamGroup<AdamOptions>, decoupled: boolean): void {
   const { lr, betas: [beta1, beta2], eps, weightDecay, amsgrad, maximize } = group;
-  for (const p of group.params) {
-    const grad = p._peekGrad(); // not `.grad`: that would hand it out (see Tensor._takePrivateGrad)
-    if (grad === null) continue;
-    const g = valuesOf(grad) as FloatArray;
+  for (const [p, g] of withGradValues(group.params)) {
     const state = opt.paramState(p);
     if (state.step === undefined) {
       state.step = 0;

@@ -1,6 +1,6 @@
 import type { Tensor } from "../tensor";
-import { updateInPlace, valuesOf, zerosOf } from "../functional/raw";
-import { Optimizer, type ParamGroup, type ParamsInput } from "./optimizer";
+import { updateInPlace, zerosOf } from "../functional/raw";
+import { Optimizer, withGradValues, type ParamGroup, type ParamsInput } from "./optimizer";
 import { checkAdamLike, optimizerOptions } from "./optimizerOptions";
 
 export type AdamaxOptions = {
@@ -23,10 +23,7 @@ export class Adamax extends Optimizer<AdamaxOptions> {
 
   protected updateGroup(group: ParamGroup<AdamaxOptions>): void {
     const { lr, betas: [beta1, beta2], eps, weightDecay, maximize } = group;
-    for (const p of group.params) {
-      const grad = p._peekGrad(); // not `.grad`: that would hand it out (see Tensor._takePrivateGrad)
-      if (grad === null) continue;
-      const g = valuesOf(grad);
+    for (const [p, g] of withGradValues(group.params)) {
       const state = this.stateOf(p);
       if (state.step === undefined) {
         state.step = 0;

@@ -3,7 +3,8 @@ import { torchTypeName } from "../dtype";
 import { observer } from "../observer";
 import { enableGrad } from "../gradMode";
 import { zeroGradOf } from "../nn/module";
-import { copyOf } from "../functional/raw";
+import { copyOf, valuesOf } from "../functional/raw";
+import type { FloatArray } from "../kernels/matmulRef";
 import { camelCase, unexpectedKeyError } from "../options";
 
 // torch.optim.Optimizer: parameter groups with defaults, per-parameter state, zeroGrad, step and
@@ -132,6 +133,18 @@ export abstract class Optimizer<O extends object = any> {
       const { params: _ignored, ...hyper } = g;
       Object.assign(group, hyper);
     });
+  }
+}
+
+/**
+ * The parameters that have a gradient, each with its gradient's values, for an update. Read with
+ * _peekGrad, not `.grad`: that would hand the gradient out (see Tensor._takePrivateGrad). Lazy, so
+ * each gradient is read just before its parameter's update, as a loop over the parameters would.
+ */
+export function* withGradValues(params: readonly Tensor[]): Generator<[Tensor, FloatArray]> {
+  for (const p of params) {
+    const grad = p._peekGrad();
+    if (grad !== null) yield [p, valuesOf(grad) as FloatArray];
   }
 }
 

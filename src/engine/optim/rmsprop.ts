@@ -1,9 +1,9 @@
 import { checkKeys } from "../options";
 import type { Tensor } from "../tensor";
-import { updateInPlace, valuesOf, zerosOf } from "../functional/raw";
+import { updateInPlace, zerosOf } from "../functional/raw";
 import type { FloatArray } from "../kernels/matmulRef";
 import { rmspropUpdate } from "../kernels/optim";
-import { Optimizer, checkNonNegative, type ParamGroup, type ParamsInput } from "./optimizer";
+import { Optimizer, checkNonNegative, withGradValues, type ParamGroup, type ParamsInput } from "./optimizer";
 
 export interface RMSpropOptions {
   lr: number;
@@ -32,10 +32,7 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
 
   protected updateGroup(group: ParamGroup<RMSpropOptions>): void {
     const { lr, alpha, eps, weightDecay, momentum, centered, maximize } = group;
-    for (const p of group.params) {
-      const grad = p._peekGrad(); // not `.grad`: that would hand it out (see Tensor._takePrivateGrad)
-      if (grad === null) continue;
-      const g = valuesOf(grad) as FloatArray;
+    for (const [p, g] of withGradValues(group.params)) {
       const state = this.stateOf(p);
       if (state.step === undefined) {
         state.step = 0;

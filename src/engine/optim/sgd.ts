@@ -2,8 +2,8 @@ import { checkKeys } from "../options";
 import type { Tensor } from "../tensor";
 import type { FloatArray } from "../kernels/matmulRef";
 import { sgdUpdate } from "../kernels/optim";
-import { updateInPlace, valuesOf, zerosOf } from "../functional/raw";
-import { Optimizer, checkNonNegative, type ParamGroup, type ParamsInput } from "./optimizer";
+import { updateInPlace, zerosOf } from "../functional/raw";
+import { Optimizer, checkNonNegative, withGradValues, type ParamGroup, type ParamsInput } from "./optimizer";
 
 export interface SGDOptions {
   lr: number;
@@ -33,10 +33,7 @@ export class SGD extends Optimizer<SGDOptions> {
 
   protected updateGroup(group: ParamGroup<SGDOptions>): void {
     const { lr, momentum, dampening, weightDecay, nesterov, maximize } = group;
-    for (const p of group.params) {
-      const grad = p._peekGrad(); // not `.grad`: that would hand it out (see Tensor._takePrivateGrad)
-      if (grad === null) continue;
-      const g = valuesOf(grad) as FloatArray;
+    for (const [p, g] of withGradValues(group.params)) {
       const state = this.stateOf(p);
       let buf = state.momentumBuffer as Tensor | undefined;
       const first = buf === undefined;
