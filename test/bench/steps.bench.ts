@@ -45,12 +45,28 @@ const cpuMs = (): number => {
   return (u.user + u.system) / 1000;
 };
 
-/** A side that runs our step in this process. */
+/**
+ * Resolves once this process has used under 1 ms of CPU in three 10 ms windows in a row (or after
+ * 0.5 s): the rule torch_steps.py's settle() applies to PyTorch, whose OpenBLAS worker spins ~0.1 s
+ * after a round on two threads. Neither side's leftovers run into the other's round.
+ */
+export async function settle(): Promise<void> {
+  const end = performance.now() + 500;
+  for (let quiet = 0; quiet < 3 && performance.now() < end; ) {
+    const c = cpuMs();
+    await new Promise((r) => setTimeout(r, 10));
+    quiet = cpuMs() - c < 1 ? quiet + 1 : 0;
+  }
+}
+
+/** A side that runs our step in this process, then settles. */
 export function ourRounds(step: () => void): Side {
-  return (n) => {
+  return async (n) => {
     const t = performance.now(), c = cpuMs();
     for (let i = 0; i < n; i++) step();
-    return { wall: (performance.now() - t) / n, cpu: (cpuMs() - c) / n };
+    const r = { wall: (performance.now() - t) / n, cpu: (cpuMs() - c) / n };
+    await settle();
+    return r;
   };
 }
 

@@ -3,7 +3,8 @@
 Usage: python3 torch_steps.py --serve
 Builds both steps once, prints one JSON line {"torch": version, "blas": "openblas" | other}, then
 answers one line per request on stdin until EOF:
-  "<mlp|cnn> <threads> <steps>"  ->  {"wall": ms per step, "cpu": CPU ms per step}
+  "<mlp|cnn> <threads> <steps>"  ->  {"wall": ms per step, "cpu": CPU ms per step}, sent once the
+                                     process is idle again (settle())
   anything else                  ->  {"error": message}
 The bench alternates these rounds with its own (test/bench/paired.ts), so both sides run under the
 same load; the warm-up is the bench's, by the same rule for both. Same models, batch sizes, data and
@@ -75,6 +76,17 @@ def run_round(step, steps):
     return (time.perf_counter() - t) / steps * 1000, (time.process_time() - c) / steps * 1000
 
 
+def settle(window_s=0.01, quiet_s=0.001, limit_s=0.5):
+    """Returns once this process has used under `quiet_s` of CPU in three windows in a row (or after
+    `limit_s`): after a round on 2 threads OpenBLAS's worker spins ~0.1 s, which would take a core from
+    the bench's next GradLens round. The bench waits for its own process by the same rule."""
+    end, quiet = time.perf_counter() + limit_s, 0
+    while quiet < 3 and time.perf_counter() < end:
+        c = time.process_time()
+        time.sleep(window_s)
+        quiet = quiet + 1 if time.process_time() - c < quiet_s else 0
+
+
 def answer(steps_by_name, threads, line):
     parts = line.split()
     if len(parts) != 3 or parts[0] not in steps_by_name or not parts[1].isdigit() or not parts[2].isdigit():
@@ -86,6 +98,7 @@ def answer(steps_by_name, threads, line):
         set_threads(n)
         threads[0] = n
     wall, cpu = run_round(steps_by_name[parts[0]], steps)
+    settle()
     return {"wall": wall, "cpu": cpu}
 
 
