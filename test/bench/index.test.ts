@@ -2,7 +2,7 @@
 // pairing of GradLens's rounds with a peer's.
 import { describe, expect, it } from "vitest";
 import { formatTable, ratioOf, stepRow, verdict, type Row } from "./index";
-import { interleave, median, type RoundTimes, type Side } from "./paired";
+import { interleave, median, quantile, type RoundTimes, type Side } from "./paired";
 import type { StepTimes } from "./steps.bench";
 
 describe("bench table", () => {
@@ -70,6 +70,8 @@ describe("paired rounds", () => {
     // CPU ratios 9/3, 11/5, 12/6 = 3, 2.2, 2 → 2.2
     expect(r.ratio!.wall).toBe(2);
     expect(r.ratio!.cpu).toBeCloseTo(2.2, 12);
+    // quartiles of 1.5, 2, 3 by interpolation: 1.5 + 0.5·0.5, 2 + 0.5·1
+    expect(r.ratioQuartiles).toEqual([1.75, 2.5]);
   });
 
   it("without a peer, times our rounds alone by the same plan", async () => {
@@ -77,12 +79,15 @@ describe("paired rounds", () => {
     const ours = scripted("ours", [{ wall: 50, cpu: 50 }, { wall: 7, cpu: 6 }, { wall: 9, cpu: 8 }, { wall: 8, cpu: 9 }, { wall: 6, cpu: 1 }], log);
     const r = await interleave(ours, null, { stepsPerRound: 2, pairs: 4, warmupMs: 100 });
     expect(log).toHaveLength(5);
-    expect(r).toEqual({ ours: { wall: 7.5, cpu: 7 }, theirs: null, ratio: null, pairs: 4, warmupRounds: { ours: 1, theirs: 0 } });
+    expect(r).toEqual({ ours: { wall: 7.5, cpu: 7 }, theirs: null, ratio: null, ratioQuartiles: null, pairs: 4, warmupRounds: { ours: 1, theirs: 0 } });
   });
 
-  it("a median of an even count is the mean of the middle two", () => {
+  it("a median of an even count is the mean of the middle two; quantiles interpolate", () => {
     expect(median([4, 1, 3, 2])).toBe(2.5);
     expect(median([3, 1, 2])).toBe(2);
+    expect(quantile([4, 1, 3, 2], 0.25)).toBe(1.75);
+    expect(quantile([4, 1, 3, 2], 0.75)).toBe(3.25);
+    expect(quantile([4, 1, 3, 2], 0.5)).toBe(median([4, 1, 3, 2]));
   });
 
   it("a paired ratio is what the row shows and judges, not the ratio of the medians", () => {

@@ -28,6 +28,8 @@ export interface Paired {
   theirs: RoundTimes | null;
   /** ours ÷ theirs: the median of the per-pair ratios (wall and CPU separately) */
   ratio: RoundTimes | null;
+  /** the first and third quartiles of the per-pair wall ratios: how much the pairs disagree */
+  ratioQuartiles: [number, number] | null;
   pairs: number;
   /** the declared warm-up: rounds each side ran before the first pair */
   warmupRounds: { ours: number; theirs: number };
@@ -40,14 +42,24 @@ export function median(xs: readonly number[]): number {
   return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
+/** The p-quantile (0…1) by linear interpolation between the sorted values (numpy's default). */
+export function quantile(xs: readonly number[], p: number): number {
+  if (xs.length === 0) return Number.NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const h = (s.length - 1) * p, lo = Math.floor(h), hi = Math.ceil(h);
+  return s[lo]! + (s[hi]! - s[lo]!) * (h - lo);
+}
+
 /** Medians of both sides and the median of the per-pair ratios ours / theirs. */
-export function summarizePairs(pairs: ReadonlyArray<readonly [RoundTimes, RoundTimes]>): { ours: RoundTimes; theirs: RoundTimes; ratio: RoundTimes } {
+export function summarizePairs(pairs: ReadonlyArray<readonly [RoundTimes, RoundTimes]>): Pick<Paired, "ours" | "theirs" | "ratio" | "ratioQuartiles"> {
   const of = (side: 0 | 1, k: keyof RoundTimes) => median(pairs.map((p) => p[side][k]));
-  const ratio = (k: keyof RoundTimes) => median(pairs.map(([o, t]) => o[k] / t[k]));
+  const ratios = (k: keyof RoundTimes) => pairs.map(([o, t]) => o[k] / t[k]);
+  const wall = ratios("wall");
   return {
     ours: { wall: of(0, "wall"), cpu: of(0, "cpu") },
     theirs: { wall: of(1, "wall"), cpu: of(1, "cpu") },
-    ratio: { wall: ratio("wall"), cpu: ratio("cpu") },
+    ratio: { wall: median(wall), cpu: median(ratios("cpu")) },
+    ratioQuartiles: [quantile(wall, 0.25), quantile(wall, 0.75)],
   };
 }
 
@@ -81,7 +93,8 @@ export async function interleave(ours: Side, theirs: Side | null, plan: PairingP
     if (plan.budgetMs !== undefined && performance.now() - start > plan.budgetMs && done >= (plan.minPairs ?? 3)) break;
   }
   if (theirs === null) {
-    return { ours: { wall: median(alone.map((r) => r.wall)), cpu: median(alone.map((r) => r.cpu)) }, theirs: null, ratio: null, pairs: alone.length, warmupRounds };
+    const ours = { wall: median(alone.map((r) => r.wall)), cpu: median(alone.map((r) => r.cpu)) };
+    return { ours, theirs: null, ratio: null, ratioQuartiles: null, pairs: alone.length, warmupRounds };
   }
   return { ...summarizePairs(pairs), pairs: pairs.length, warmupRounds };
 }

@@ -94,7 +94,7 @@ export async function pairedStep(step: () => void, torch: TorchPeer, which: "mlp
   const r = await interleave(ourRounds(step), theirs, plan);
   const warm = `after ≥ ${plan.warmupMs / 1000} s of warm-up steps on each side`;
   const out: StepTimes = { gradlens: r.ours, peers: {}, method: "", notes: [] };
-  if (r.theirs === null || r.ratio === null) {
+  if (r.theirs === null || r.ratio === null || r.ratioQuartiles === null) {
     out.method = `GradLens: median of ${r.pairs} rounds of ${plan.stepsPerRound} steps ${warm}`;
     if ("reason" in torch) out.notes.push(torch.reason);
     return out;
@@ -104,7 +104,8 @@ export async function pairedStep(step: () => void, torch: TorchPeer, which: "mlp
   out.paired = { peer, pytorch: r.theirs, ratio: r.ratio };
   out.method =
     `${r.pairs} pairs of rounds of ${plan.stepsPerRound} steps, GradLens and PyTorch alternating, ${warm} ` +
-    `(${r.warmupRounds.ours} / ${r.warmupRounds.theirs} rounds); ÷ PyTorch is the median of the per-pair ratios`;
+    `(${r.warmupRounds.ours} / ${r.warmupRounds.theirs} rounds); ÷ PyTorch is the median of the per-pair ratios ` +
+    `(their middle half: ${r.ratioQuartiles.map((q) => q.toFixed(2)).join("–")})`;
   return out;
 }
 
