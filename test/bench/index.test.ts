@@ -53,16 +53,16 @@ describe("paired rounds", () => {
   it("warms each side for the same time, alternates rounds, and takes the median of per-pair ratios", async () => {
     const log: string[] = [];
     const ours = scripted("ours", [
-      { wall: 40, cpu: 40 }, { wall: 20, cpu: 20 }, // warm-up: 2 steps × (40 + 20) ms ≥ 100 ms
+      { wall: 40, cpu: 40 }, { wall: 20, cpu: 20 }, // warm-up: 2 steps × (40 + 20) ms ≥ 100 ms, 4 steps
       { wall: 10, cpu: 9 }, { wall: 12, cpu: 11 }, { wall: 30, cpu: 12 },
     ], log);
     const theirs = scripted("theirs", [
-      { wall: 60, cpu: 60 }, // warm-up: 2 steps × 60 ms ≥ 100 ms
+      { wall: 60, cpu: 60 }, { wall: 1, cpu: 1 }, // warm-up: 2 steps × 60 ms ≥ 100 ms, then to 4 steps
       { wall: 5, cpu: 3 }, { wall: 4, cpu: 5 }, { wall: 20, cpu: 6 },
     ], log);
-    const r = await interleave(ours, theirs, { stepsPerRound: 2, pairs: 3, warmupMs: 100 });
-    expect(log).toEqual(["ours×2", "theirs×2", "ours×2", "ours×2", "theirs×2", "ours×2", "theirs×2", "ours×2", "theirs×2"]);
-    expect(r.warmupRounds).toEqual({ ours: 2, theirs: 1 });
+    const r = await interleave(ours, theirs, { stepsPerRound: 2, pairs: 3, warmupMs: 100, warmupSteps: 4 });
+    expect(log).toEqual(["ours×2", "theirs×2", "ours×2", "theirs×2", "ours×2", "theirs×2", "ours×2", "theirs×2", "ours×2", "theirs×2"]);
+    expect(r.warmupRounds).toEqual({ ours: 2, theirs: 2 });
     expect(r.pairs).toBe(3);
     expect(r.ours).toEqual({ wall: 12, cpu: 11 });
     expect(r.theirs).toEqual({ wall: 5, cpu: 5 });
@@ -76,10 +76,11 @@ describe("paired rounds", () => {
 
   it("without a peer, times our rounds alone by the same plan", async () => {
     const log: string[] = [];
-    const ours = scripted("ours", [{ wall: 50, cpu: 50 }, { wall: 7, cpu: 6 }, { wall: 9, cpu: 8 }, { wall: 8, cpu: 9 }, { wall: 6, cpu: 1 }], log);
-    const r = await interleave(ours, null, { stepsPerRound: 2, pairs: 4, warmupMs: 100 });
-    expect(log).toHaveLength(5);
-    expect(r).toEqual({ ours: { wall: 7.5, cpu: 7 }, theirs: null, ratio: null, ratioQuartiles: null, pairs: 4, warmupRounds: { ours: 1, theirs: 0 } });
+    // warm-up: 2 steps × 50 ms, then 2 steps × 60 ms ≥ 100 ms
+    const ours = scripted("ours", [{ wall: 50, cpu: 50 }, { wall: 60, cpu: 60 }, { wall: 7, cpu: 6 }, { wall: 9, cpu: 8 }, { wall: 8, cpu: 9 }, { wall: 6, cpu: 1 }], log);
+    const r = await interleave(ours, null, { stepsPerRound: 2, pairs: 4, warmupMs: 200, warmupSteps: 2 });
+    expect(log).toHaveLength(6);
+    expect(r).toEqual({ ours: { wall: 7.5, cpu: 7 }, theirs: null, ratio: null, ratioQuartiles: null, pairs: 4, warmupRounds: { ours: 2, theirs: 0 } });
   });
 
   it("a median of an even count is the mean of the middle two; quantiles interpolate", () => {

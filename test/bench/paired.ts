@@ -15,8 +15,10 @@ export type Side = (steps: number) => RoundTimes | Promise<RoundTimes>;
 export interface PairingPlan {
   stepsPerRound: number;
   pairs: number;
-  /** each side steps until it has spent this long (ms, by its own clock) before rounds count */
+  /** each side steps until it has spent this long (ms, by its own clock) and taken this many steps
+   * before rounds count */
   warmupMs: number;
+  warmupSteps: number;
   /** stop after this long (ms) once `minPairs` pairs are in */
   budgetMs?: number;
   minPairs?: number;
@@ -64,21 +66,23 @@ export function summarizePairs(pairs: ReadonlyArray<readonly [RoundTimes, RoundT
 }
 
 /**
- * Warms both sides by the same rule (rounds until each has stepped for `warmupMs`: V8 tiers wasm and
- * JS up in the background, so a count of steps says less than time), then alternates measured rounds.
+ * Warms both sides by the same rule (rounds until each has stepped for `warmupMs` and `warmupSteps`:
+ * V8 tiers wasm and JS up after enough executed work, compiling in the background, which a loaded
+ * machine slows), then alternates measured rounds.
  * Without a peer, our rounds alone follow the same plan.
  */
 export async function interleave(ours: Side, theirs: Side | null, plan: PairingPlan): Promise<Paired> {
-  const { stepsPerRound: n, warmupMs } = plan;
-  const warm = { ours: 0, theirs: 0 };
+  const { stepsPerRound: n, warmupMs, warmupSteps } = plan;
+  const warmMs = { ours: 0, theirs: 0 };
   const warmupRounds = { ours: 0, theirs: 0 };
-  while (warm.ours < warmupMs || (theirs !== null && warm.theirs < warmupMs)) {
-    if (warm.ours < warmupMs) {
-      warm.ours += (await ours(n)).wall * n;
+  const cold = (side: "ours" | "theirs") => warmMs[side] < warmupMs || warmupRounds[side] * n < warmupSteps;
+  while (cold("ours") || (theirs !== null && cold("theirs"))) {
+    if (cold("ours")) {
+      warmMs.ours += (await ours(n)).wall * n;
       warmupRounds.ours++;
     }
-    if (theirs !== null && warm.theirs < warmupMs) {
-      warm.theirs += (await theirs(n)).wall * n;
+    if (theirs !== null && cold("theirs")) {
+      warmMs.theirs += (await theirs(n)).wall * n;
       warmupRounds.theirs++;
     }
   }

@@ -36,9 +36,9 @@ export type TorchPeer = TorchServer | { reason: string };
 const MLP = { batch: 64, dims: [784, 512, 512, 10] };
 const CNN = { batch: 32, size: 32, channels: [3, 16, 32], classes: 10 };
 
-/** Rounds of a few steps; each side warms for 1 s of its own steps (MLP: ~200, CNN: ~25). */
-export const MLP_PLAN: PairingPlan = { stepsPerRound: 5, pairs: 21, warmupMs: 1000, budgetMs: 8000, minPairs: 5 };
-export const CNN_PLAN: PairingPlan = { stepsPerRound: 2, pairs: 15, warmupMs: 1000, budgetMs: 12000, minPairs: 5 };
+/** Rounds of a few steps; each side warms for ≥ 1 s of its own steps and ≥ 100 (MLP) / 20 (CNN) steps. */
+export const MLP_PLAN: PairingPlan = { stepsPerRound: 5, pairs: 21, warmupMs: 1000, warmupSteps: 100, budgetMs: 8000, minPairs: 5 };
+export const CNN_PLAN: PairingPlan = { stepsPerRound: 2, pairs: 15, warmupMs: 1000, warmupSteps: 20, budgetMs: 12000, minPairs: 5 };
 
 const cpuMs = (): number => {
   const u = process.cpuUsage();
@@ -92,7 +92,7 @@ export async function pairedStep(step: () => void, torch: TorchPeer, which: "mlp
   const server = "round" in torch ? torch : null;
   const theirs: Side | null = server && ((n) => server.round(which, threads, n));
   const r = await interleave(ourRounds(step), theirs, plan);
-  const warm = `after ≥ ${plan.warmupMs / 1000} s of warm-up steps on each side`;
+  const warm = `after a warm-up of ≥ ${plan.warmupMs / 1000} s and ≥ ${plan.warmupSteps} steps on each side`;
   const out: StepTimes = { gradlens: r.ours, peers: {}, method: "", notes: [] };
   if (r.theirs === null || r.ratio === null || r.ratioQuartiles === null) {
     out.method = `GradLens: median of ${r.pairs} rounds of ${plan.stepsPerRound} steps ${warm}`;
