@@ -92,7 +92,7 @@ export async function pairedStep(step: () => void, torch: TorchPeer, which: "mlp
   const server = "round" in torch ? torch : null;
   const theirs: Side | null = server && ((n) => server.round(which, threads, n));
   const r = await interleave(ourRounds(step), theirs, plan);
-  const warm = `after a warm-up of ≥ ${plan.warmupMs / 1000} s and ≥ ${plan.warmupSteps} steps on each side`;
+  const warm = `after a warm-up of ≥ ${plan.warmupMs / 1000} s and ≥ ${plan.warmupSteps} steps`;
   const out: StepTimes = { gradlens: r.ours, peers: {}, method: "", notes: [] };
   if (r.theirs === null || r.ratio === null || r.ratioQuartiles === null) {
     out.method = `GradLens: median of ${r.pairs} rounds of ${plan.stepsPerRound} steps ${warm}`;
@@ -103,7 +103,7 @@ export async function pairedStep(step: () => void, torch: TorchPeer, which: "mlp
   out.peers[peer] = r.theirs.wall;
   out.paired = { peer, pytorch: r.theirs, ratio: r.ratio };
   out.method =
-    `${r.pairs} pairs of rounds of ${plan.stepsPerRound} steps, GradLens and PyTorch alternating, ${warm} ` +
+    `${r.pairs} pairs of rounds of ${plan.stepsPerRound} steps, GradLens and PyTorch alternating, ${warm} on each side ` +
     `(${r.warmupRounds.ours} / ${r.warmupRounds.theirs} rounds); ÷ PyTorch is the median of the per-pair ratios ` +
     `(their middle half: ${r.ratioQuartiles.map((q) => q.toFixed(2)).join("–")})`;
   return out;
