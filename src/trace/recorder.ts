@@ -82,6 +82,8 @@ interface PendingBackward {
 }
 
 const POLL_EVERY = 16;
+/** the capture path of a module or optimizer first met at a call (made before tracing; maybe nested deep) */
+const FIRST_SEEN = "first-seen";
 
 export class TraceRecorder implements EngineObserver {
   private seq = 0;
@@ -135,6 +137,8 @@ export class TraceRecorder implements EngineObserver {
   private pollCountdown = POLL_EVERY;
   /** the hook being run (guard) */
   private hook: AnyFunction | undefined = undefined;
+  /** the engine call path being heard, for SiteCapture's learnt capture length: the hook, or the event's kind */
+  private path: unknown = undefined;
   private halted: StopInfo | null = null;
   private readonly maxOps: number;
   private readonly maxLeaves: number;
@@ -173,11 +177,12 @@ export class TraceRecorder implements EngineObserver {
   /** Every hook that may take a site starts here, naming itself: site capture starts below its frame. */
   private guard(hook: AnyFunction): void {
     this.hook = hook;
+    this.path = hook;
     if (this.halted !== null) throw new StopSignal(this.halted);
     if (--this.pollCountdown <= 0) {
       this.pollCountdown = POLL_EVERY;
       const decision = this.options.stop?.poll?.(this.counts());
-      if (decision) this.halt(decision, this.options.sites.capture(undefined, this.hook));
+      if (decision) this.halt(decision, this.options.sites.capture(undefined, this.hook, this.path));
     }
   }
 
@@ -206,13 +211,13 @@ export class TraceRecorder implements EngineObserver {
     return this.backwardDepth > 0 || this.pendingStep !== null;
   }
 
-  private site(skip?: ReadonlySet<string>): Site | null {
+  private site(skip?: ReadonlySet<string>, path = this.path): Site | null {
     if (skip === undefined && this.sharedSites.length > 0) {
       const shared = this.sharedSites[this.sharedSites.length - 1];
       if (shared !== null) return shared;
     }
     if (skip === undefined && this.functionalSite !== null) return this.functionalSite;
-    return this.options.sites.capture(skip, this.hook);
+    return this.options.sites.capture(skip, this.hook, path);
   }
 
   private currentModule(): number | null {
@@ -540,6 +545,7 @@ export class TraceRecorder implements EngineObserver {
 
   onEvent(event: EngineEvent): void {
     this.guard(this.onEvent);
+    this.path = event.kind;
     switch (event.kind) {
       case "module-created":
         return this.moduleCreated(event.module);
@@ -548,7 +554,7 @@ export class TraceRecorder implements EngineObserver {
         const parentShared = this.sharedSites.length > 0 ? this.sharedSites[this.sharedSites.length - 1] : null;
         const engineModule = isEngineModule(event.module);
         this.moduleStack.push(id);
-        this.sharedSites.push(engineModule ? parentShared ?? this.options.sites.capture(undefined, this.hook) : null);
+        this.sharedSites.push(engineModule ? parentShared ?? this.options.sites.capture(undefined, this.hook, this.path) : null);
         return;
       }
       case "module-exit": {
@@ -634,7 +640,7 @@ export class TraceRecorder implements EngineObserver {
       callers: stack?.sites ?? [],
       rec: {
         // the chain's innermost site is the one capture() would take: no second stack capture
-        seq: this.seq++, id, path: "", className: classNameOf(obj), parent: null, site: stack === undefined ? this.site(chain) : stack.sites[0] ?? null, training: true,
+        seq: this.seq++, id, path: "", className: classNameOf(obj), parent: null, site: stack === undefined ? this.site(chain, FIRST_SEEN) : stack.sites[0] ?? null, training: true,
         trainCalls: [], requiresGradCalls: [], parameters: [], buffers: [],
       },
     };
@@ -681,7 +687,7 @@ export class TraceRecorder implements EngineObserver {
       steps: 0,
       countedSteps: 0,
       callers: callers ?? [],
-      rec: { seq: this.seq++, id, name: "", className: classNameOf(obj), groups: [], site: callers === undefined ? this.site(chain) : callers[0] ?? null },
+      rec: { seq: this.seq++, id, name: "", className: classNameOf(obj), groups: [], site: callers === undefined ? this.site(chain, FIRST_SEEN) : callers[0] ?? null },
     };
     this.optimizers.push(entry);
     this.optimizerIds.set(obj, id);
