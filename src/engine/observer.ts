@@ -18,6 +18,8 @@ export interface EngineObserver {
   onRequiresGradChange?(t: Tensor, flag: boolean, via: "requiresGrad" | "requiresGrad_"): void;
   onInplace?(t: Tensor, op: string): void;
   onBackwardStart?(root: Tensor, options: { retainGraph: boolean; createGraph: boolean }): void;
+  /** `grad` and the leaf's new `.grad` are lent for this call: the engine recycles a gradient only it
+   * held at zeroGrad(setToNone), so an observer reads them now and keeps no reference that reads later. */
   onAccumulateGrad?(leaf: Tensor, grad: Tensor): void;
   onBackwardEnd?(root: Tensor, error: unknown): void;
   /** Events from nn and optim; see EngineEvent. */

@@ -99,8 +99,8 @@ function run(input: WorkerInput): void {
   const progressSites: Pick<SiteCapture, "capture" | "captureChain"> = {
     // the caller chain names factory-built models and constructor-made modules (the recorder's own use)
     captureChain: (skip, max) => sites.captureChain(skip, max),
-    capture(skip, above) {
-      const site = sites.capture(skip, above);
+    capture(skip, above, path) {
+      const site = sites.capture(skip, above, path);
       if (site !== null && (lastSite === null || site.line !== lastSite.line || site.file !== lastSite.file)) {
         lastSite = site;
         send({ type: "progress", site });

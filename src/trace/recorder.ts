@@ -82,6 +82,8 @@ interface PendingBackward {
 }
 
 const POLL_EVERY = 16;
+/** the capture path of a module or optimizer first met at a call (made before tracing; maybe nested deep) */
+const FIRST_SEEN = "first-seen";
 
 export class TraceRecorder implements EngineObserver {
   private seq = 0;
@@ -135,6 +137,8 @@ export class TraceRecorder implements EngineObserver {
   private pollCountdown = POLL_EVERY;
   /** the hook being run (guard) */
   private hook: AnyFunction | undefined = undefined;
+  /** the engine call path being heard, for SiteCapture's learnt capture length: the hook, or the event's kind */
+  private path: unknown = undefined;
   private halted: StopInfo | null = null;
   private readonly maxOps: number;
   private readonly maxLeaves: number;
@@ -173,11 +177,12 @@ export class TraceRecorder implements EngineObserver {
   /** Every hook that may take a site starts here, naming itself: site capture starts below its frame. */
   private guard(hook: AnyFunction): void {
     this.hook = hook;
+    this.path = hook;
     if (this.halted !== null) throw new StopSignal(this.halted);
     if (--this.pollCountdown <= 0) {
       this.pollCountdown = POLL_EVERY;
       const decision = this.options.stop?.poll?.(this.counts());
-      if (decision) this.halt(decision, this.options.sites.capture(undefined, this.hook));
+      if (decision) this.halt(decision, this.options.sites.capture(undefined, this.hook, this.path));
     }
   }
 
@@ -206,13 +211,13 @@ export class TraceRecorder implements EngineObserver {
     return this.backwardDepth > 0 || this.pendingStep !== null;
   }
 
-  private site(skip?: ReadonlySet<string>): Site | null {
+  private site(skip?: ReadonlySet<string>, path = this.path): Site | null {
     if (skip === undefined && this.sharedSites.length > 0) {
       const shared = this.sharedSites[this.sharedSites.length - 1];
       if (shared !== null) return shared;
     }
     if (skip === undefined && this.functionalSite !== null) return this.functionalSite;
-    return this.options.sites.capture(skip, this.hook);
+    return this.options.sites.capture(skip, this.hook, path);
   }
 
   private currentModule(): number | null {
@@ -266,7 +271,7 @@ export class TraceRecorder implements EngineObserver {
         this.droppedOp = { args: [op, node, inputs, outputs], site, seq: this.seq };
         return;
       }
-    } else if (this.graphRepeats.isRepeat(site, `${op}|${this.currentModule()}`)) {
+    } else if (this.graphRepeats.isRepeat(site, op, this.currentModule())) {
       this.opsDropped++; // a truncation, as past maxOps
       return;
     }
@@ -283,7 +288,7 @@ export class TraceRecorder implements EngineObserver {
     }
     // a view of a leaf's memory counts as that leaf's (memory analysis)
     for (const t of outputs) if (this.leafByStorage.has(t.storage)) return false;
-    return this.repeats.isRepeat(site, `${op}|${this.currentModule()}`);
+    return this.repeats.isRepeat(site, op, this.currentModule());
   }
 
   private recordOp(op: string, node: Node | null, inputs: readonly Tensor[], outputs: readonly Tensor[], site: Site | null): void {
@@ -298,8 +303,7 @@ export class TraceRecorder implements EngineObserver {
       if (this.leaves.has(t.id)) this.usedLeaves.add(t.id);
     }
     if (fromGrad !== undefined) for (const o of outputs) this.gradDerived.set(o, fromGrad);
-    this.lastInputs.clear();
-    for (const t of inputs) this.lastInputs.set(t.id, t);
+    this.lastInputs = inputs;
     if (node === null && inputs.some((t) => t.requiresGrad || this.tainted.has(t))) for (const o of outputs) this.tainted.add(o);
     const outIds = new Array<number>(outputs.length);
     for (let i = 0; i < outputs.length; i++) {
@@ -416,9 +420,10 @@ export class TraceRecorder implements EngineObserver {
 
   /** Tensors an op just read, by id (the inputs of the last op are kept for this lookup). */
   private tensorById(id: number): Tensor | undefined {
-    return this.lastInputs.get(id);
+    for (const t of this.lastInputs) if (t.id === id) return t;
+    return undefined;
   }
-  private lastInputs = new Map<number, Tensor>();
+  private lastInputs: readonly Tensor[] = [];
 
   /** detach_() has already cut the tensor when we hear of it: whether it required grad shows in its producer */
   private opHadGraph(op: number | undefined): boolean {
@@ -540,15 +545,19 @@ export class TraceRecorder implements EngineObserver {
 
   onEvent(event: EngineEvent): void {
     this.guard(this.onEvent);
+    this.path = event.kind;
     switch (event.kind) {
       case "module-created":
         return this.moduleCreated(event.module);
       case "module-enter": {
-        const id = this.moduleEntry(event.module).rec.id;
         const parentShared = this.sharedSites.length > 0 ? this.sharedSites[this.sharedSites.length - 1] : null;
         const engineModule = isEngineModule(event.module);
+        const shared = engineModule ? parentShared ?? this.options.sites.capture(undefined, this.hook, this.path) : null;
+        // an engine module first met at a call (made before tracing) was called from the shared line:
+        // its constructor frames, which a capture would skip, are engine code, never the user's line
+        const id = this.moduleEntry(event.module, false, engineModule ? shared : undefined).rec.id;
         this.moduleStack.push(id);
-        this.sharedSites.push(engineModule ? parentShared ?? this.options.sites.capture(undefined, this.hook) : null);
+        this.sharedSites.push(shared);
         return;
       }
       case "module-exit": {
@@ -620,9 +629,10 @@ export class TraceRecorder implements EngineObserver {
   /**
    * A module's record, made at its first event. Only when that is its construction (`made`) do the
    * frames on the stack say where and inside what it was made; a module made before tracing began is
-   * first seen at a call (its site is that line, and no caller chain is taken: a full capture).
+   * first seen at a call (its site is that line, and no caller chain is taken: a full capture;
+   * `siteOfCall` when the caller already knows that line).
    */
-  private moduleEntry(obj: object, made = false): ModuleEntry {
+  private moduleEntry(obj: object, made = false, siteOfCall?: Site | null): ModuleEntry {
     const known = this.moduleIds.get(obj);
     if (known !== undefined) return this.modules[known];
     const chain = classChainNames(obj);
@@ -634,7 +644,9 @@ export class TraceRecorder implements EngineObserver {
       callers: stack?.sites ?? [],
       rec: {
         // the chain's innermost site is the one capture() would take: no second stack capture
-        seq: this.seq++, id, path: "", className: classNameOf(obj), parent: null, site: stack === undefined ? this.site(chain) : stack.sites[0] ?? null, training: true,
+        seq: this.seq++, id, path: "", className: classNameOf(obj), parent: null,
+        site: stack !== undefined ? stack.sites[0] ?? null : siteOfCall !== undefined ? siteOfCall : this.site(chain, FIRST_SEEN),
+        training: true,
         trainCalls: [], requiresGradCalls: [], parameters: [], buffers: [],
       },
     };
@@ -681,7 +693,7 @@ export class TraceRecorder implements EngineObserver {
       steps: 0,
       countedSteps: 0,
       callers: callers ?? [],
-      rec: { seq: this.seq++, id, name: "", className: classNameOf(obj), groups: [], site: callers === undefined ? this.site(chain) : callers[0] ?? null },
+      rec: { seq: this.seq++, id, name: "", className: classNameOf(obj), groups: [], site: callers === undefined ? this.site(chain, FIRST_SEEN) : callers[0] ?? null },
     };
     this.optimizers.push(entry);
     this.optimizerIds.set(obj, id);

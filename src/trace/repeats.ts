@@ -15,19 +15,24 @@ export const REPEATS_KEPT = 32;
 export const GRAPH_REPEATS_KEPT = 2000;
 
 export class RepeatCounter {
-  /** site objects are interned by SiteCapture: one map per place, keyed by what happened there */
-  private times = new Map<Site | null, Map<string, number>>();
+  /** site objects are interned by SiteCapture: one map per place, keyed by what happened there and
+   * inside which module (nested maps: no key string is built per op) */
+  private times = new Map<Site | null, Map<string, Map<number, number>>>();
   /** records left out as repeats */
   dropped = 0;
 
   constructor(private readonly kept: number) {}
 
-  /** Counts one more record of `what` at `site`; true (and counted as dropped) past the first `kept`. */
-  isRepeat(site: Site | null, what: string): boolean {
+  /** Counts one more record of `what` at `site` inside module `within` (an id, or null); true (and
+   * counted as dropped) past the first `kept`. */
+  isRepeat(site: Site | null, what: string, within: number | null = null): boolean {
     let here = this.times.get(site);
     if (here === undefined) this.times.set(site, (here = new Map()));
-    const n = (here.get(what) ?? 0) + 1;
-    here.set(what, n);
+    let byModule = here.get(what);
+    if (byModule === undefined) here.set(what, (byModule = new Map()));
+    const key = within ?? -1;
+    const n = (byModule.get(key) ?? 0) + 1;
+    byModule.set(key, n);
     if (n <= this.kept) return false;
     this.dropped++;
     return true;

@@ -11,8 +11,8 @@ import { SCANS_WASM_BASE64 } from "./scans.generated";
 interface ScanExports {
   memory: WebAssembly.Memory;
   maxAbsDiff(a: number, b: number, n8: number): number;
-  /** adds to the float64 partial sums s0 s1 s2 s3 at byte offset `acc` */
-  sumSquares(p: number, n4: number, acc: number): void;
+  /** adds to the float64 partial sums s0 … s7 at byte offset `acc` */
+  sumSquares(p: number, n8: number, acc: number): void;
 }
 
 /** Below this many elements the copies' fixed cost outweighs the vector loop. */
@@ -20,7 +20,7 @@ const WASM_MIN_ELEMENTS = 64;
 /** Floats copied in per chunk (a multiple of 8: whole pairs of vectors): 64 KiB, cache-sized. */
 const CHUNK = 16384;
 /** Byte offsets in the module's memory: the partial sums, then the chunks of the two operands. */
-const ACC = 0, A = 32, B = A + CHUNK * 4, END = B + CHUNK * 4;
+const ACC = 0, A = 64, B = A + CHUNK * 4, END = B + CHUNK * 4;
 
 let scans: ScanExports | null | undefined;
 let view: Float32Array | null = null;
@@ -95,15 +95,15 @@ export function l2norm(d: ArrayLike<number>): number {
     const ex = instance();
     const v = ex === null ? null : memoryView(ex);
     if (ex !== null && v !== null) {
-      // chunks of whole vectors continue the same four partial sums (element i goes to s(i mod 4))
-      const sums = new Float64Array(ex.memory.buffer, ACC, 4);
+      // chunks of whole pairs of vectors continue the same eight partial sums (element i goes to s(i mod 8))
+      const sums = new Float64Array(ex.memory.buffer, ACC, 8);
       sums.fill(0);
       for (let from = 0; from < n; from += CHUNK) {
         const len = Math.min(CHUNK, n - from);
         put(v, A / 4, d, from, len);
-        ex.sumSquares(A, pairs(len) * 2, ACC);
+        ex.sumSquares(A, pairs(len), ACC);
       }
-      return Math.sqrt(sums[0]! + sums[1]! + sums[2]! + sums[3]!);
+      return Math.sqrt(sums[0]! + sums[1]! + sums[2]! + sums[3]! + sums[4]! + sums[5]! + sums[6]! + sums[7]!);
     }
   }
   return Math.sqrt(sumSquaresJs(d));
@@ -130,16 +130,22 @@ export function maxAbsDiffJs(a: ArrayLike<number>, b: ArrayLike<number>, n = Mat
 }
 
 export function sumSquaresJs(d: ArrayLike<number>): number {
-  // four partial sums (one running sum is a chain of dependent adds, ~4× slower); element i goes to
-  // s(i mod 4), as in scans.wat. The last group's missing elements read as 0 in the same loop (see above)
+  // eight partial sums, as scans.wat's (one running sum is a chain of dependent adds, several times
+  // slower); element i goes to s(i mod 8). The last group's missing elements read as 0 in the same
+  // loop (see above)
   const n = d.length;
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-  for (let i = 0; i < n; i += 4) {
-    const a = d[i], b = i + 1 < n ? d[i + 1] : 0, c = i + 2 < n ? d[i + 2] : 0, e = i + 3 < n ? d[i + 3] : 0;
+  const at = (i: number): number => (i < n ? d[i] : 0);
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+  for (let i = 0; i < n; i += 8) {
+    const a = d[i], b = at(i + 1), c = at(i + 2), e = at(i + 3), f = at(i + 4), g = at(i + 5), h = at(i + 6), k = at(i + 7);
     s0 += a * a;
     s1 += b * b;
     s2 += c * c;
     s3 += e * e;
+    s4 += f * f;
+    s5 += g * g;
+    s6 += h * h;
+    s7 += k * k;
   }
-  return s0 + s1 + s2 + s3;
+  return s0 + s1 + s2 + s3 + s4 + s5 + s6 + s7;
 }

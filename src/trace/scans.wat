@@ -32,24 +32,35 @@
       (f32.max (f32x4.extract_lane 0 (local.get $m0)) (f32x4.extract_lane 1 (local.get $m0)))
       (f32.max (f32x4.extract_lane 2 (local.get $m0)) (f32x4.extract_lane 3 (local.get $m0))))))
 
-  ;; Σ x[i]² over n4 vectors at byte offset p, as four partial sums s0..s3 (element i goes to s(i mod 4)),
-  ;; continued from and stored back to the float64 sums at byte offset acc (s0 s1 | s2 s3): a long
-  ;; array is scanned in chunks, and the caller adds ((s0 + s1) + s2) + s3 at the end
-  (func (export "sumSquares") (param $p i32) (param $n4 i32) (param $acc i32)
-    (local $end i32) (local $v v128) (local $lo v128) (local $hi v128) (local $s01 v128) (local $s23 v128)
-    (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n4) (i32.const 4))))
+  ;; Σ x[i]² over n8 pairs of vectors at byte offset p, as eight partial sums s0..s7 (element i goes to
+  ;; s(i mod 8)), continued from and stored back to the float64 sums at byte offset acc (s0 s1 | s2 s3 |
+  ;; s4 s5 | s6 s7): a long array is scanned in chunks, and the caller adds s0 + s1 + ... + s7 at the end.
+  ;; Four independent chains of adds: with two, the adds' latency bounded the loop (twice as slow)
+  (func (export "sumSquares") (param $p i32) (param $n8 i32) (param $acc i32)
+    (local $end i32) (local $v v128) (local $w v128) (local $lo v128) (local $hi v128)
+    (local $s01 v128) (local $s23 v128) (local $s45 v128) (local $s67 v128)
+    (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n8) (i32.const 5))))
     (local.set $s01 (v128.load (local.get $acc)))
     (local.set $s23 (v128.load offset=16 (local.get $acc)))
+    (local.set $s45 (v128.load offset=32 (local.get $acc)))
+    (local.set $s67 (v128.load offset=48 (local.get $acc)))
     (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
         (local.set $v (v128.load (local.get $p)))
+        (local.set $w (v128.load offset=16 (local.get $p)))
         (local.set $lo (f64x2.promote_low_f32x4 (local.get $v)))
         (local.set $hi (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $v) (local.get $v))))
         (local.set $s01 (f64x2.add (local.get $s01) (f64x2.mul (local.get $lo) (local.get $lo))))
         (local.set $s23 (f64x2.add (local.get $s23) (f64x2.mul (local.get $hi) (local.get $hi))))
-        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (local.set $lo (f64x2.promote_low_f32x4 (local.get $w)))
+        (local.set $hi (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $w) (local.get $w))))
+        (local.set $s45 (f64x2.add (local.get $s45) (f64x2.mul (local.get $lo) (local.get $lo))))
+        (local.set $s67 (f64x2.add (local.get $s67) (f64x2.mul (local.get $hi) (local.get $hi))))
+        (local.set $p (i32.add (local.get $p) (i32.const 32)))
         (br $next)))
     (v128.store (local.get $acc) (local.get $s01))
-    (v128.store offset=16 (local.get $acc) (local.get $s23)))
+    (v128.store offset=16 (local.get $acc) (local.get $s23))
+    (v128.store offset=32 (local.get $acc) (local.get $s45))
+    (v128.store offset=48 (local.get $acc) (local.get $s67)))
 )

@@ -45,10 +45,11 @@ function captureCallSites(limit: number, above: AnyFunction = captureCallSites):
 }
 
 export class SiteCapture {
-  /** bundle position key → mapped site (null: maps to library code, keep looking) */
-  private readonly cache = new Map<number, Site | null>();
-  /** per `above` (see capture): how many frames the short capture takes (see FIRST_FRAMES_MIN) */
-  private readonly firstFrames = new Map<AnyFunction | undefined, number>();
+  /** bundle line → column → mapped site (null: maps to library code, keep looking); small-integer
+   * keys: one key of both (line × a million) outgrew them in a long bundle, a boxed number per lookup */
+  private readonly cache = new Map<number, Map<number, Site | null>>();
+  /** per path (see capture): how many frames the short capture takes (see FIRST_FRAMES_MIN) */
+  private readonly firstFrames = new Map<unknown, number>();
 
   constructor(
     /** the file name V8 reports for frames of the user's bundle */
@@ -61,9 +62,11 @@ export class SiteCapture {
    * the answer (for `new Generator()`, the `super()` line inside Generator is not where it was made).
    * `above`, a function on the stack (the tracer's hook), leaves its frame and the ones it called
    * out of the capture: they are never the user's, and each frame taken costs.
+   * `path` names the engine call path more finely than `above` (one hook hears zeroGrad() one frame
+   * below the user's line and a module call three below): the short capture's length is learnt per path.
    */
-  capture(skipConstructors?: ReadonlySet<string>, above?: AnyFunction): Site | null {
-    const limit = this.firstFrames.get(above) ?? FIRST_FRAMES_MIN;
+  capture(skipConstructors?: ReadonlySet<string>, above?: AnyFunction, path: unknown = above): Site | null {
+    const limit = this.firstFrames.get(path) ?? FIRST_FRAMES_MIN;
     const first = captureCallSites(limit, above);
     if (first.length === 0 && above !== undefined) {
       // V8 takes no frame at all when `above` is not on the stack
@@ -73,7 +76,7 @@ export class SiteCapture {
     // the short capture is a prefix of the full one: the same answer when it found one or was complete
     if (found !== null || first.length < limit) return found?.site ?? null;
     const full = this.innermost(captureCallSites(MAX_FRAMES, above), skipConstructors);
-    if (full !== null) this.firstFrames.set(above, Math.max(limit, Math.min(FIRST_FRAMES_MAX, full.index + 1)));
+    if (full !== null) this.firstFrames.set(path, Math.max(limit, Math.min(FIRST_FRAMES_MAX, full.index + 1)));
     return full?.site ?? null;
   }
 
@@ -124,11 +127,12 @@ export class SiteCapture {
   private siteOf(f: CallSiteLike): Site | null {
     const line = f.getLineNumber() ?? 0;
     const column = f.getColumnNumber() ?? 0;
-    const key = line * 1_000_003 + column;
-    let site = this.cache.get(key);
+    let columns = this.cache.get(line);
+    if (columns === undefined) this.cache.set(line, (columns = new Map()));
+    let site = columns.get(column);
     if (site === undefined) {
       site = this.mapper.map(line, column);
-      this.cache.set(key, site);
+      columns.set(column, site);
     }
     return site;
   }

@@ -4,52 +4,109 @@
 //  - MLP 784-512-512-10, batch 64, float32 (0.257 GFLOP of matmul work);
 //  - small CNN: Conv2d 3→16, ReLU, Conv2d 16→32, ReLU (3×3, padding 1) on 32×32 images, batch 32,
 //    then Flatten and Linear 32·32·32→10.
-// Each result is the median step time of several rounds after a warm-up (the median of rounds, so
-// one slow round from another process on the machine does not decide the result).
+// GradLens and PyTorch run in interleaved rounds after the same warm-up (paired.ts): their ratio is
+// the median of per-pair ratios. tfjs runs on its own: the median step time of rounds after a warm-up
+// (the median of rounds, so one slow round from another process on the machine does not decide).
 import { createRequire } from "node:module";
 import { dirname, join, sep } from "node:path";
 import { performance } from "node:perf_hooks";
 import { F, manualSeed, nn, optim, randint, randn, type Tensor } from "../../src/engine/index";
-import { torchTimes } from "./torch.bench";
+import { interleave, median, type PairingPlan, type RoundTimes, type Side } from "./paired";
+import type { TorchServer } from "./torch.bench";
 
 export type Peer = "tfjs-cpu" | "tfjs-wasm" | "pytorch" | "pytorch-2t";
 export interface StepTimes {
-  gradlens: number;
-  /** CPU time per step (ms; process-wide, median of rounds) of GradLens and of PyTorch on 1 thread:
-   * on a shared machine another process's load stretches wall time far more than CPU time */
-  cpu?: { gradlens: number; pytorch?: number };
+  /** GradLens's median wall and CPU time (process-wide) per step: on a shared machine another
+   * process's load stretches wall time far more than CPU time */
+  gradlens: RoundTimes;
+  /** the peers' median wall time per step */
   peers: Partial<Record<Peer, number>>;
+  /** GradLens and PyTorch in interleaved rounds: PyTorch's medians, and GradLens ÷ PyTorch as the
+   * median of the per-pair ratios */
+  paired?: { peer: Peer; pytorch: RoundTimes; ratio: RoundTimes };
+  /** how the GradLens and PyTorch rounds were taken, for the table's notes */
+  method: string;
   /** why a peer has no time (not loadable, backend unavailable) */
   notes: string[];
 }
 
+/** PyTorch's server, or why there is none (a note in the rows). */
+export type TorchPeer = TorchServer | { reason: string };
+
 const MLP = { batch: 64, dims: [784, 512, 512, 10] };
 const CNN = { batch: 32, size: 32, channels: [3, 16, 32], classes: 10 };
 
-/** Median time (ms) of one call, from `rounds` rounds of `perRound` calls after `warmup` calls. */
-export function timeStep(step: () => void, warmup: number, rounds: number, perRound: number, budgetMs = 6000): number {
-  return timeStepWithCpu(step, warmup, rounds, perRound, budgetMs).wall;
-}
+/** Rounds of a few steps; each side warms for ≥ 1 s of its own steps and ≥ 100 (MLP) / 20 (CNN) steps. */
+export const MLP_PLAN: PairingPlan = { stepsPerRound: 5, pairs: 21, warmupMs: 1000, warmupSteps: 100, budgetMs: 8000, minPairs: 5 };
+export const CNN_PLAN: PairingPlan = { stepsPerRound: 2, pairs: 15, warmupMs: 1000, warmupSteps: 20, budgetMs: 12000, minPairs: 5 };
 
 const cpuMs = (): number => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
 };
-const medianOf = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-/** timeStep's median wall time and the median CPU time per call of the same rounds. */
-export function timeStepWithCpu(step: () => void, warmup: number, rounds: number, perRound: number, budgetMs = 6000): { wall: number; cpu: number } {
+/**
+ * Resolves once this process has used under 1 ms of CPU in three 10 ms windows in a row (or after
+ * 0.5 s): the rule torch_steps.py's settle() applies to PyTorch, whose OpenBLAS worker spins ~0.1 s
+ * after a round on two threads. Neither side's leftovers run into the other's round.
+ */
+export async function settle(): Promise<void> {
+  const end = performance.now() + 500;
+  for (let quiet = 0; quiet < 3 && performance.now() < end; ) {
+    const c = cpuMs();
+    await new Promise((r) => setTimeout(r, 10));
+    quiet = cpuMs() - c < 1 ? quiet + 1 : 0;
+  }
+}
+
+/** A side that runs our step in this process, then settles. */
+export function ourRounds(step: () => void): Side {
+  return async (n) => {
+    const t = performance.now(), c = cpuMs();
+    for (let i = 0; i < n; i++) step();
+    const r = { wall: (performance.now() - t) / n, cpu: (cpuMs() - c) / n };
+    await settle();
+    return r;
+  };
+}
+
+/** Median time (ms) of one call, from `rounds` rounds of `perRound` calls after `warmup` calls. */
+export function timeStep(step: () => void, warmup: number, rounds: number, perRound: number, budgetMs = 6000): number {
   for (let i = 0; i < warmup; i++) step();
-  const times: number[] = [], cpu: number[] = [];
+  const times: number[] = [];
   const start = performance.now();
   for (let r = 0; r < rounds; r++) {
-    const t = performance.now(), c = cpuMs();
+    const t = performance.now();
     for (let i = 0; i < perRound; i++) step();
-    cpu.push((cpuMs() - c) / perRound);
     times.push((performance.now() - t) / perRound);
     if (performance.now() - start > budgetMs && times.length >= 3) break;
   }
-  return { wall: medianOf(times), cpu: medianOf(cpu) };
+  return [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
+}
+
+/**
+ * Our step against PyTorch's on `threads` threads in interleaved rounds, or our rounds alone by the
+ * same plan when PyTorch is not there.
+ */
+export async function pairedStep(step: () => void, torch: TorchPeer, which: "mlp" | "cnn", threads: 1 | 2, plan: PairingPlan): Promise<StepTimes> {
+  const server = "round" in torch ? torch : null;
+  const theirs: Side | null = server && ((n) => server.round(which, threads, n));
+  const r = await interleave(ourRounds(step), theirs, plan);
+  const warm = `after a warm-up of ≥ ${plan.warmupMs / 1000} s and ≥ ${plan.warmupSteps} steps`;
+  const out: StepTimes = { gradlens: r.ours, peers: {}, method: "", notes: [] };
+  if (r.theirs === null || r.ratio === null || r.ratioQuartiles === null) {
+    out.method = `GradLens: median of ${r.pairs} rounds of ${plan.stepsPerRound} steps ${warm}`;
+    if ("reason" in torch) out.notes.push(torch.reason);
+    return out;
+  }
+  const peer: Peer = threads === 1 ? "pytorch" : "pytorch-2t";
+  out.peers[peer] = r.theirs.wall;
+  out.paired = { peer, pytorch: r.theirs, ratio: r.ratio };
+  out.method =
+    `${r.pairs} pairs of rounds of ${plan.stepsPerRound} steps, GradLens and PyTorch alternating, ${warm} on each side ` +
+    `(${r.warmupRounds.ours} / ${r.warmupRounds.theirs} rounds); ÷ PyTorch is the median of the per-pair ratios ` +
+    `(their middle half: ${r.ratioQuartiles.map((q) => q.toFixed(2)).join("–")})`;
+  return out;
 }
 
 // ---- GradLens ------------------------------------------------------------------------------------
@@ -215,35 +272,18 @@ async function tfjsTimes(
   }
 }
 
-/** PyTorch + OpenBLAS's times for one of the steps (torch.bench.ts), or a note why there are none. */
-function torchPeer(which: "mlp" | "cnn", out: StepTimes): void {
-  const r = torchTimes();
-  if (!r.ok) {
-    out.notes.push(r.reason);
-    return;
-  }
-  const t = r.times[which];
-  if (t["1"] !== undefined) out.peers.pytorch = t["1"];
-  const cpu = (which === "mlp" ? r.times.mlp_cpu : r.times.cnn_cpu)?.["1"];
-  if (out.cpu !== undefined && cpu !== undefined) out.cpu.pytorch = cpu;
-  if (t["2"] !== undefined) out.peers["pytorch-2t"] = t["2"];
-  if (which === "mlp") out.notes.push(`PyTorch ${r.times.torch} on ${r.times.blas}, torch.set_num_threads(1) / (2)`);
-}
-
-export async function benchMlpStep(): Promise<StepTimes> {
-  const ours = timeStepWithCpu(gradlensMlpStep(), 10, 15, 5);
-  const out: StepTimes = { gradlens: ours.wall, cpu: { gradlens: ours.cpu }, peers: {}, notes: [] };
+/** The MLP step on one thread against PyTorch on one, then tfjs. */
+export async function benchMlpStep(torch: TorchPeer): Promise<StepTimes> {
+  const out = await pairedStep(gradlensMlpStep(), torch, "mlp", 1, MLP_PLAN);
   await tfjsTimes(tfjsMlpStep, { warmup: 5, rounds: 9, perRound: 3 }, out, { warmup: 2, rounds: 5, perRound: 2 });
-  torchPeer("mlp", out);
+  if ("round" in torch) out.notes.push(`PyTorch ${torch.torch} on ${torch.blas}, torch.set_num_threads(1) / (2)`);
   return out;
 }
 
-export async function benchCnnStep(): Promise<StepTimes> {
-  const ours = timeStepWithCpu(gradlensCnnStep(), 3, 9, 2);
-  const out: StepTimes = { gradlens: ours.wall, cpu: { gradlens: ours.cpu }, peers: {}, notes: [] };
+export async function benchCnnStep(torch: TorchPeer): Promise<StepTimes> {
+  const out = await pairedStep(gradlensCnnStep(), torch, "cnn", 1, CNN_PLAN);
   // tfjs cpu takes tens of seconds per CNN step: one step, no warm-up (its JIT time is negligible there)
   await tfjsTimes(tfjsCnnStep, { warmup: 2, rounds: 7, perRound: 1 }, out, { warmup: 0, rounds: 1, perRound: 1 });
-  torchPeer("cnn", out);
   return out;
 }
 
@@ -286,6 +326,5 @@ export async function benchTracedMlpStep(): Promise<{ plain: number; traced: num
     traced.push(t);
     ratios.push(t / p);
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   return { plain: median(plain), traced: median(traced), ratio: median(ratios) };
 }

@@ -1,25 +1,15 @@
-// The PyTorch peer of the step benchmarks: test/bench/torch_steps.py run by a Python with torch,
-// on Debian's OpenBLAS (libopenblas0-pthread, unpacked into a cache directory and put first on
+// The PyTorch peer of the step benchmarks: `test/bench/torch_steps.py --serve` run by a Python with
+// torch, a persistent process that answers one round at a time (steps.bench.ts alternates its rounds
+// with GradLens's), on Debian's OpenBLAS (libopenblas0-pthread, unpacked into a cache directory and put first on
 // LD_LIBRARY_PATH for that one process — nothing is installed system-wide). Debian's python3-torch
 // otherwise links the reference BLAS, ~20× slower than OpenBLAS on a 512³ product, which would make
 // a meaningless peer. The OpenBLAS package comes from apt (`apt-get download`), like python3-torch.
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
-
-export interface TorchTimes {
-  /** ms per step by thread count */
-  mlp: Record<string, number>;
-  cnn: Record<string, number>;
-  /** CPU time (process_time) per step by thread count */
-  mlp_cpu?: Record<string, number>;
-  cnn_cpu?: Record<string, number>;
-  torch: string;
-  blas: string;
-}
-
-export type TorchResult = { ok: true; times: TorchTimes } | { ok: false; reason: string };
+import { createInterface } from "node:readline";
+import type { RoundTimes } from "./paired";
 
 const OPENBLAS_SUBDIR = "usr/lib/x86_64-linux-gnu/openblas-pthread";
 
@@ -59,19 +49,90 @@ export function openblasDir(): { dir: string } | { reason: string } {
   }
 }
 
-let cached: TorchResult | null = null;
+/** A running `torch_steps.py --serve`: one round of a step on demand (see its docstring for the protocol). */
+export interface TorchServer {
+  torch: string;
+  /** the BLAS the process mapped: "openblas", "reference", … */
+  blas: string;
+  round(which: "mlp" | "cnn", threads: number, steps: number): Promise<RoundTimes>;
+  /** ends stdin; resolves when the process has exited */
+  close(): Promise<void>;
+}
 
-/** Runs torch_steps.py once (1 and 2 threads); later calls reuse the result. */
-export function torchTimes(): TorchResult {
-  if (cached) return cached;
+/** Starts `python torch_steps.py --serve` and waits for its first line; rejects with Python's last error line. */
+export async function serveTorchSteps(python: string, env: NodeJS.ProcessEnv = process.env, timeoutMs = 300_000): Promise<TorchServer> {
+  const child = spawn(python, [join("test", "bench", "torch_steps.py"), "--serve"], { env, stdio: ["pipe", "pipe", "pipe"] });
+  let stderr = "";
+  child.stdin.on("error", () => {}); // a write after the process died: its "close" reports why
+  child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr = (stderr + d).slice(-4000)));
+  const failure = (why: string) => new Error(`torch_steps.py ${why}${stderr.trim() ? `: ${stderr.trim().split("\n").pop()}` : ""}`);
+  // one request at a time: each waits for the next line of stdout
+  const waiting: Array<{ resolve: (line: string) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }> = [];
+  let ended: Error | null = null;
+  const end = (e: Error) => {
+    ended ??= e;
+    for (const w of waiting.splice(0)) {
+      clearTimeout(w.timer);
+      w.reject(ended);
+    }
+  };
+  const exited = new Promise<void>((resolve) => child.on("close", (code, signal) => (end(failure(`exited (${signal ?? `code ${code}`})`)), resolve())));
+  child.on("error", (e) => end(failure(`could not start: ${e.message}`)));
+  createInterface({ input: child.stdout }).on("line", (line) => {
+    const w = waiting.shift();
+    if (!w) return;
+    clearTimeout(w.timer);
+    w.resolve(line);
+  });
+  const nextLine = () =>
+    new Promise<string>((resolve, reject) => {
+      if (ended) return reject(ended);
+      const timer = setTimeout(() => {
+        child.kill();
+        end(failure(`gave no answer in ${timeoutMs / 1000} s`));
+      }, timeoutMs);
+      waiting.push({ resolve, reject, timer });
+    });
+  let head: { torch: string; blas: string };
+  try {
+    head = JSON.parse(await nextLine()) as typeof head;
+  } catch (e) {
+    child.kill();
+    await exited;
+    throw e;
+  }
+  return {
+    ...head,
+    async round(which, threads, steps) {
+      const answer = nextLine();
+      child.stdin.write(`${which} ${threads} ${steps}\n`);
+      const r = JSON.parse(await answer) as RoundTimes | { error: string };
+      if ("error" in r) throw new Error(`torch_steps.py: ${r.error}`);
+      return r;
+    },
+    close() {
+      child.stdin.end();
+      return exited;
+    },
+  };
+}
+
+/** PyTorch + OpenBLAS as the steps' peer, or why there is none. */
+export async function startTorchPeer(): Promise<TorchServer | { reason: string }> {
   const py = torchPython();
-  if (!py) return (cached = { ok: false, reason: "PyTorch not measured: no Python with torch (set GRADLENS_TORCH_PYTHON)" });
+  if (!py) return { reason: "PyTorch not measured: no Python with torch (set GRADLENS_TORCH_PYTHON)" };
   const blas = openblasDir();
-  if ("reason" in blas) return (cached = { ok: false, reason: `PyTorch not measured: ${blas.reason}` });
+  if ("reason" in blas) return { reason: `PyTorch not measured: ${blas.reason}` };
   const env = { ...process.env, LD_LIBRARY_PATH: [blas.dir, process.env.LD_LIBRARY_PATH].filter(Boolean).join(":") };
-  const r = spawnSync(py, [join("test", "bench", "torch_steps.py"), "--threads", "1", "2"], { env, encoding: "utf8", timeout: 300_000 });
-  if (r.status !== 0) return (cached = { ok: false, reason: `PyTorch run failed: ${(r.stderr || String(r.error)).trim().split("\n").pop()}` });
-  const times = JSON.parse(r.stdout) as TorchTimes;
-  if (times.blas !== "openblas") return (cached = { ok: false, reason: `PyTorch ran on the ${times.blas} BLAS, not OpenBLAS` });
-  return (cached = { ok: true, times });
+  let server: TorchServer;
+  try {
+    server = await serveTorchSteps(py, env);
+  } catch (e) {
+    return { reason: `PyTorch run failed: ${e instanceof Error ? e.message : String(e)}` };
+  }
+  if (server.blas !== "openblas") {
+    await server.close();
+    return { reason: `PyTorch ran on the ${server.blas} BLAS, not OpenBLAS` };
+  }
+  return server;
 }

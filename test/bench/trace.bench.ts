@@ -1,7 +1,8 @@
 // Benchmarks of tracing and checking:
 // 1. the cost of the tracer on an MLP training step (traced / untraced CPU time, target < 1.5×), with
-//    real stack capture (sites are taken from this file's frames, as the worker takes them from the
-//    user's bundle);
+//    real stack capture: sites are taken from makeStep's lines only, as the worker takes them from the
+//    user's bundle (the engine's frames, in this same file under `npm run bench`, map to no site, as
+//    library code in a user's bundle does, so each capture reaches down to the user's line);
 // 2. the latency of `gradlens check` on the examples through the built CLI (a new process per run,
 //    as a user runs it), and a cold `npm run check` (build + run) on one of them (target < 1 s).
 // Medians; warm-up runs are discarded.
@@ -18,18 +19,31 @@ type Result = { name: string; value: number; unit: string; target: string };
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-/** The file V8 reports for this module's frames (dist/bench.js when bundled, the .ts under vitest). */
-function ownFileName(): string {
+/** The caller's frame as V8 reports it: the file (dist/bench.js when bundled, the .ts under vitest) and line. */
+function callerFrame(): { file: string; line: number } {
   const prev = Error.prepareStackTrace;
   Error.prepareStackTrace = (_e, frames) => frames;
   const holder: { stack?: unknown } = {};
-  Error.captureStackTrace(holder);
-  const frames = holder.stack as Array<{ getFileName(): string | null }>;
+  Error.captureStackTrace(holder, callerFrame);
+  const frames = holder.stack as Array<{ getFileName(): string | null; getLineNumber(): number | null }>;
   Error.prepareStackTrace = prev;
-  return frames[0]?.getFileName() ?? "";
+  return { file: frames[0]?.getFileName() ?? "", line: frames[0]?.getLineNumber() ?? 0 };
+}
+
+/** The lines of makeStep in the file as it runs (its first statement is the line after its header). */
+let stepLines = { file: "", first: 0, last: 0 };
+
+/** The measurement is of the worker's work only if every record found its line in makeStep. */
+function expectStepSites(recorder: TraceRecorder): void {
+  const trace = recorder.finish({ stopped: { reason: "end-of-file", message: "" }, error: null, console: [], durationMs: 0 });
+  const sited = [...trace.ops, ...trace.backwards, ...trace.steps, ...trace.zeroGrads].map((r) => r.site);
+  const outside = sited.filter((s) => s === null || s.line < stepLines.first || s.line > stepLines.last);
+  if (sited.length === 0 || outside.length > 0) throw new Error(`trace bench: ${outside.length} of ${sited.length} records have no site in makeStep`);
 }
 
 function makeStep() {
+  const here = callerFrame();
+  stepLines = { file: here.file, first: here.line - 1, last: here.line - 2 + makeStep.toString().split("\n").length };
   manualSeed(0);
   const model = new nn.Sequential(new nn.Linear(64, 128), new nn.ReLU(), new nn.Linear(128, 128), new nn.ReLU(), new nn.Linear(128, 10));
   const opt = new optim.SGD(model.parameters(), { lr: 0.01, momentum: 0.9 });
@@ -53,8 +67,8 @@ function timeSteps(step: () => void, n: number): number {
 
 export function benchTracingOverhead(): Result[] {
   const step = makeStep();
-  const file = ownFileName();
-  const sites = new SiteCapture(file, { map: (line, column) => ({ file: "bench.ts", line, column }) });
+  const { file, first, last } = stepLines;
+  const sites = new SiteCapture(file, { map: (line, column) => (line >= first && line <= last ? { file: "bench.ts", line, column } : null) });
   const STEPS = 10;
   const ROUNDS = 61;
   const plain: number[] = [];
@@ -65,13 +79,15 @@ export function benchTracingOverhead(): Result[] {
   for (let r = 0; r < ROUNDS + 4; r++) {
     const p = timeSteps(step, STEPS);
     // a fresh recorder per round: a check records one iteration or a few, not thousands
-    setObserver(new TraceRecorder({ file: "bench.ts", sites }));
+    const recorder = new TraceRecorder({ file: "bench.ts", sites });
+    setObserver(recorder);
     let t: number;
     try {
       t = timeSteps(step, STEPS);
     } finally {
       setObserver(null);
     }
+    if (r === 0) expectStepSites(recorder);
     if (r < 4) continue;
     plain.push(p);
     traced.push(t);

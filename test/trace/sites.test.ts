@@ -48,6 +48,27 @@ describe("SiteCapture", () => {
     expect(deep(2, () => hook(notOnStack))?.line).toBe(caller - 3);
   });
 
+  it("learns the short capture's length per path: a shallow call path under the same hook stays short after a deep one", () => {
+    const fresh = new SiteCapture(here().getFileName() ?? "", { map: (line, column) => ({ file: "t.ts", line, column }) });
+    function hook(path: string): ReturnType<SiteCapture["capture"]> {
+      return fresh.capture(undefined, hook, path);
+    }
+    // `depth` frames of deepStack.ts between the hook and this line
+    const call = (path: string, depth: number) => [deep(depth, hook.bind(null, path))?.line, here().getLineNumber()];
+    const calls = [["deep", 12], ["shallow", 0], ["deep", 12], ["shallow", 0]] as const;
+    const lines: Array<Array<number | undefined>> = [];
+    const limits = stackTraceLimitsDuring(() => {
+      for (const [path, depth] of calls) lines.push(call(path, depth));
+    });
+    for (const [found, want] of lines) expect(found).toBe(want);
+    // each path's first call: 1 frame, then the full 40; then what it learnt: deep 14 (13 frames of
+    // deepStack.ts and this line's), shallow 2 (deep(0) is a frame too) — not the deep path's 14
+    expect(limits).toEqual([1, 40, 1, 40, 14, 2]);
+    // a deeper call on the shallow path is still found (its short capture held no user frame and was cut off)
+    const [found, want] = call("shallow", 5);
+    expect(found).toBe(want);
+  });
+
   it("skips frames mapped to no site (library code in the user's bundle) and finds the caller beneath", () => {
     const outer = here().getLineNumber() + 1;
     const site = deep(20, () => ((): unknown => innerLibrary(sitesSkipping(outer)))());
@@ -60,6 +81,22 @@ describe("SiteCapture", () => {
     expect(deep(30, () => none.capture())).toBeNull();
   });
 });
+
+/** Error.stackTraceLimit at each stack capture `body` makes with `above` (the frames V8 is asked to take). */
+function stackTraceLimitsDuring(body: () => void): number[] {
+  const limits: number[] = [];
+  const original = Error.captureStackTrace;
+  Error.captureStackTrace = (target: object, above?: Function) => {
+    if (above !== here) limits.push(Error.stackTraceLimit);
+    original(target, above);
+  };
+  try {
+    body();
+  } finally {
+    Error.captureStackTrace = original;
+  }
+  return limits;
+}
 
 /** A SiteCapture of this file mapping every line but `keep` to no site. */
 function sitesSkipping(keep: number): SiteCapture {

@@ -259,11 +259,11 @@ function accumulate(leaf: Tensor, grad: Tensor, createGraph: boolean, ownership:
     // both inputs of an add), or be the user's seed or a hook's; a buffer only this leaf got is kept.
     // with createGraph a copy (differentiable) unless the buffer is this leaf's alone: a later
     // accumulation adds into `.grad` in place, which must not write through an expanded view.
-    // Without createGraph the new `.grad` is memory only this leaf holds (an observer is given it below).
-    const enginePrivate = observer === null;
+    // Without createGraph the new `.grad` is memory only this leaf holds: an observer is lent it for
+    // its call below and keeps no hold on it (observer.ts), so zeroGrad may recycle it traced or not.
     if (createGraph) leaf._setGradQuietly(ownership.owned(grad) ? grad : grad.clone());
-    else if (ownership.owned(grad)) leaf._setGradQuietly(new Tensor(grad.storage, [...grad.shape], [...grad.strides], 0, grad.dtype), enginePrivate);
-    else leaf._setGradQuietly(grad.detach().clone(), enginePrivate);
+    else if (ownership.owned(grad)) leaf._setGradQuietly(new Tensor(grad.storage, [...grad.shape], [...grad.strides], 0, grad.dtype), true);
+    else leaf._setGradQuietly(grad.detach().clone(), true);
     if (leaf._peekGrad()!.storage === grad.storage) ownership.expose(grad); // the leaf keeps it
   } else if (createGraph) {
     leaf._setGradQuietly(add(current, grad));
