@@ -170,6 +170,13 @@ async function stepSections(rows: Row[], torch: TorchPeer): Promise<void> {
       const r = stepRow("  the same step on 2 threads (large GEMMs split with the helper thread)", two, "stretch: ≤ 1× PyTorch 2 threads", {});
       r.pass = two.paired ? two.paired.ratio.wall <= 1 : null;
       twoRows.push(r, ...stepNotes(two, "2 threads"));
+      // On a VM whose two cores are shared, PyTorch's two threads (its OpenMP pool and OpenBLAS's
+      // workers) can run slower than one: no yardstick for GradLens's two threads then.
+      const one = t.paired?.pytorch.wall, both = two.paired?.pytorch.wall;
+      if (one !== undefined && both !== undefined && both >= one) {
+        r.pass = null;
+        twoRows.push(note(`not judged: PyTorch on 2 threads (${both.toFixed(2)} ms) was no faster than on 1 (${one.toFixed(2)} ms) on this machine`));
+      }
     }
     return [row, ...stepNotes(t, "1 thread"), ...twoRows, ...t.notes.map(note)];
   });
