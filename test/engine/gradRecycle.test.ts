@@ -35,6 +35,22 @@ describe("a leaf's gradient goes back to the pool at zeroGrad", () => {
     }
   });
 
+  it("under LBFGS too (its closure's gradients are read into one flat vector, not handed out)", () => {
+    const { model, weight, lossOf } = setup();
+    const opt = new optim.LBFGS([...model.parameters()], { maxIter: 3 });
+    const closure = () => {
+      opt.zeroGrad();
+      const loss = lossOf();
+      loss.backward();
+      return loss;
+    };
+    opt.step(closure);
+    const first = gradMemory(weight);
+    opt.zeroGrad();
+    lossOf().backward();
+    expect(gradMemory(weight)).toBe(first);
+  });
+
   it("after clipGradNorm_ too (it scales the gradient in place and hands it to no one)", () => {
     const { model, weight, lossOf } = setup();
     const opt = new optim.SGD([...model.parameters()], { lr: 0.1 });

@@ -60,7 +60,8 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
     const out = new Float64Array(this.params.reduce((n, p) => n + p.numel(), 0));
     let o = 0;
     for (const p of this.params) {
-      if (p.grad !== null) out.set(valuesOf(p.grad), o);
+      const grad = p._peekGrad(); // not `.grad`: that would hand it out (see Tensor._takePrivateGrad)
+      if (grad !== null) out.set(valuesOf(grad), o);
       o += p.numel();
     }
     return out;
