@@ -162,7 +162,9 @@ export class Session {
     const quick = page.locator(".quick-input-widget");
     await quick.waitFor({ state: "visible" });
     await page.keyboard.type(name);
-    await quick.locator(".monaco-list-row", { hasText: name }).first().waitFor({ timeout: 60_000 });
+    // Enter opens the focused row: wait until it is this file's. The list filters as the name is
+    // typed, so a row for it can show while a sibling (branch-detach.py for branch-detach.ts) is still on top.
+    await quick.locator(".monaco-list-row.focused", { hasText: name }).first().waitFor({ timeout: 60_000 });
     await page.keyboard.press("Enter");
     await page.locator(".monaco-editor .view-lines").first().waitFor();
     await page.locator(`.tab.active`, { hasText: name }).first().waitFor({ timeout: 30_000 });
