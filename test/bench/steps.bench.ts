@@ -13,6 +13,7 @@ import { performance } from "node:perf_hooks";
 import { F, manualSeed, nn, optim, randint, randn, type Tensor } from "../../src/engine/index";
 import { interleave, median, type PairingPlan, type RoundTimes, type Side } from "./paired";
 import type { TorchServer } from "./torch.bench";
+import { callerFrame } from "../trace/callerFrame";
 
 export type Peer = "tfjs-cpu" | "tfjs-wasm" | "pytorch" | "pytorch-2t";
 export interface StepTimes {
@@ -289,17 +290,6 @@ export async function benchCnnStep(torch: TorchPeer): Promise<StepTimes> {
 
 // ---- tracing overhead on the MLP step --------------------------------------------------------------
 
-/** The file V8 reports for this module's frames (dist/bench.js when bundled, the .ts under vitest). */
-function ownFileName(): string {
-  const prev = Error.prepareStackTrace;
-  Error.prepareStackTrace = (_e, frames) => frames;
-  const holder: { stack?: unknown } = {};
-  Error.captureStackTrace(holder);
-  const frames = holder.stack as Array<{ getFileName(): string | null }>;
-  Error.prepareStackTrace = prev;
-  return frames[0]?.getFileName() ?? "";
-}
-
 /**
  * The MLP step untraced and traced as a check traces it (TraceRecorder with site capture from this
  * file's frames). Rounds alternate the two so load from other processes hits both alike; a fresh
@@ -310,7 +300,7 @@ export async function benchTracedMlpStep(): Promise<{ plain: number; traced: num
   const { TraceRecorder } = await import("../../src/trace/recorder");
   const { SiteCapture } = await import("../../src/trace/sites");
   const step = gradlensMlpStep();
-  const sites = new SiteCapture(ownFileName(), { map: (line, column) => ({ file: "bench.ts", line, column }) });
+  const sites = new SiteCapture(callerFrame().file, { map: (line, column) => ({ file: "bench.ts", line, column }) });
   const plain: number[] = [], traced: number[] = [], ratios: number[] = [];
   for (let r = 0; r < 28; r++) {
     const p = timeStep(step, 0, 1, 5);

@@ -14,21 +14,11 @@ import { F, manualSeed, nn, optim, randint, randn } from "../../src/engine/index
 import { setObserver } from "../../src/engine/observer";
 import { TraceRecorder } from "../../src/trace/recorder";
 import { SiteCapture } from "../../src/trace/sites";
+import { callerFrame } from "../trace/callerFrame";
 
 type Result = { name: string; value: number; unit: string; target: string };
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
-/** The caller's frame as V8 reports it: the file (dist/bench.js when bundled, the .ts under vitest) and line. */
-function callerFrame(): { file: string; line: number } {
-  const prev = Error.prepareStackTrace;
-  Error.prepareStackTrace = (_e, frames) => frames;
-  const holder: { stack?: unknown } = {};
-  Error.captureStackTrace(holder, callerFrame);
-  const frames = holder.stack as Array<{ getFileName(): string | null; getLineNumber(): number | null }>;
-  Error.prepareStackTrace = prev;
-  return { file: frames[0]?.getFileName() ?? "", line: frames[0]?.getLineNumber() ?? 0 };
-}
 
 /** The lines of makeStep in the file as it runs (its first statement is the line after its header). */
 let stepLines = { file: "", first: 0, last: 0 };

@@ -6,23 +6,13 @@ import { setObserver } from "../../src/engine/observer";
 import { TraceRecorder } from "../../src/trace/recorder";
 import { SiteCapture } from "../../src/trace/sites";
 import type { Site } from "../../src/trace/schema";
-
-/** The caller's frame as V8 reports it (file, and line in the file as it runs). */
-function caller(): { file: string; line: number } {
-  const prev = Error.prepareStackTrace;
-  Error.prepareStackTrace = (_e, frames) => frames;
-  const holder: { stack?: unknown } = {};
-  Error.captureStackTrace(holder, caller);
-  const frames = holder.stack as Array<{ getFileName(): string | null; getLineNumber(): number | null }>;
-  Error.prepareStackTrace = prev;
-  return { file: frames[0]?.getFileName() ?? "", line: frames[0]?.getLineNumber() ?? 0 };
-}
+import { callerFrame } from "./callerFrame";
 
 afterEach(() => setObserver(null));
 
 describe("sites inside a functional", () => {
   it("F.crossEntropy's ops all carry the calling line, with one stack capture for them", () => {
-    const real = new SiteCapture(caller().file, { map: (line, column) => ({ file: "t.ts", line, column }) });
+    const real = new SiteCapture(callerFrame().file, { map: (line, column) => ({ file: "t.ts", line, column }) });
     let captures = 0;
     const sites = { capture: (skip?: ReadonlySet<string>, above?: () => unknown): Site | null => (captures++, real.capture(skip, above)) };
     const logits = randn(4, 3, { requiresGrad: true });
@@ -30,7 +20,7 @@ describe("sites inside a functional", () => {
     const recorder = new TraceRecorder({ file: "t.ts", sites });
     setObserver(recorder);
     const before = captures;
-    const [call, loss] = [caller(), F.crossEntropy(logits, target)];
+    const [call, loss] = [callerFrame(), F.crossEntropy(logits, target)];
     const used = captures - before;
     setObserver(null);
     const trace = recorder.finish({ stopped: { reason: "end-of-file", message: "" }, error: null, console: [], durationMs: 0 });

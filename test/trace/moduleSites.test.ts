@@ -8,17 +8,7 @@ import { setObserver } from "../../src/engine/observer";
 import { TraceRecorder } from "../../src/trace/recorder";
 import { SiteCapture } from "../../src/trace/sites";
 import type { Site } from "../../src/trace/schema";
-
-/** The caller's frame as V8 reports it (file, and line in the file as it runs). */
-function caller(): { file: string; line: number } {
-  const prev = Error.prepareStackTrace;
-  Error.prepareStackTrace = (_e, frames) => frames;
-  const holder: { stack?: unknown } = {};
-  Error.captureStackTrace(holder, caller);
-  const frames = holder.stack as Array<{ getFileName(): string | null; getLineNumber(): number | null }>;
-  Error.prepareStackTrace = prev;
-  return { file: frames[0]?.getFileName() ?? "", line: frames[0]?.getLineNumber() ?? 0 };
-}
+import { callerFrame } from "./callerFrame";
 
 afterEach(() => setObserver(null));
 
@@ -26,7 +16,7 @@ describe("sites inside engine modules", () => {
   it("a model made before tracing, called from two lines in turn: each call's ops carry its line; its modules, the first call's", () => {
     const model = new nn.Sequential(new nn.Linear(3, 4), new nn.ReLU(), new nn.Sequential(new nn.Linear(4, 2), new nn.Tanh()));
     const x = randn(5, 3);
-    const real = new SiteCapture(caller().file, { map: (line, column) => ({ file: "t.ts", line, column }) });
+    const real = new SiteCapture(callerFrame().file, { map: (line, column) => ({ file: "t.ts", line, column }) });
     const capturesPerCall: number[] = [];
     let captures = 0;
     const sites = {
@@ -38,10 +28,10 @@ describe("sites inside engine modules", () => {
     for (let i = 0; i < 4; i++) {
       const before = captures;
       if (i % 2 === 0) {
-        const [at] = [caller().line, model.call(x)];
+        const [at] = [callerFrame().line, model.call(x)];
         calls.push(at);
       } else {
-        const [at] = [caller().line, model.call(x)];
+        const [at] = [callerFrame().line, model.call(x)];
         calls.push(at);
       }
       capturesPerCall.push(captures - before);

@@ -2,36 +2,24 @@
 // the short capture must still be found, and the innermost one wins when both would find one.
 import { describe, expect, it } from "vitest";
 import { SiteCapture } from "../../src/trace/sites";
+import { callerFrame } from "./callerFrame";
 import { deep } from "./deepStack";
 
-type Frame = { getFileName(): string | null; getLineNumber(): number };
-
-/** The innermost frame of this file as V8 reports it. */
-function here(): Frame {
-  const prev = Error.prepareStackTrace;
-  Error.prepareStackTrace = (_e, frames) => frames;
-  const holder: { stack?: unknown } = {};
-  Error.captureStackTrace(holder, here);
-  const frames = holder.stack as Frame[];
-  Error.prepareStackTrace = prev;
-  return frames[0]!;
-}
-
 describe("SiteCapture", () => {
-  const sites = new SiteCapture(here().getFileName() ?? "", { map: (line, column) => ({ file: "t.ts", line, column }) });
+  const sites = new SiteCapture(callerFrame().file, { map: (line, column) => ({ file: "t.ts", line, column }) });
 
   for (const depth of [0, 5, 10, 11, 12, 30]) {
     it(`finds the user's line under ${depth} frames of other code`, () => {
-      const [site, want] = [deep(depth, () => sites.capture()), deep(depth, () => here())];
-      expect(site?.line).toBe(want.getLineNumber());
+      const [site, want] = [deep(depth, () => sites.capture()), deep(depth, () => callerFrame())];
+      expect(site?.line).toBe(want.line);
     });
   }
 
   it("finds the user's line at any depth after deeper or shallower captures (the short capture adapts)", () => {
-    const fresh = new SiteCapture(here().getFileName() ?? "", { map: (line, column) => ({ file: "t.ts", line, column }) });
+    const fresh = new SiteCapture(callerFrame().file, { map: (line, column) => ({ file: "t.ts", line, column }) });
     for (const depth of [30, 0, 14, 3, 40, 1]) {
-      const [site, want] = [deep(depth, () => fresh.capture()), deep(depth, () => here())];
-      expect(site?.line).toBe(want.getLineNumber());
+      const [site, want] = [deep(depth, () => fresh.capture()), deep(depth, () => callerFrame())];
+      expect(site?.line).toBe(want.line);
     }
   });
 
@@ -40,7 +28,7 @@ describe("SiteCapture", () => {
     function hook(above?: () => unknown): ReturnType<SiteCapture["capture"]> {
       return deep(3, () => sites.capture(undefined, above));
     }
-    const caller = here().getLineNumber() + 1;
+    const caller = callerFrame().line + 1;
     const [withAbove, without] = [deep(4, () => hook(hook)), deep(4, () => hook())];
     expect(withAbove?.line).toBe(caller);
     expect(without?.line).toBe(caller - 3);
@@ -49,12 +37,12 @@ describe("SiteCapture", () => {
   });
 
   it("learns the short capture's length per path: a shallow call path under the same hook stays short after a deep one", () => {
-    const fresh = new SiteCapture(here().getFileName() ?? "", { map: (line, column) => ({ file: "t.ts", line, column }) });
+    const fresh = new SiteCapture(callerFrame().file, { map: (line, column) => ({ file: "t.ts", line, column }) });
     function hook(path: string): ReturnType<SiteCapture["capture"]> {
       return fresh.capture(undefined, hook, path);
     }
     // `depth` frames of deepStack.ts between the hook and this line
-    const call = (path: string, depth: number) => [deep(depth, hook.bind(null, path))?.line, here().getLineNumber()];
+    const call = (path: string, depth: number) => [deep(depth, hook.bind(null, path))?.line, callerFrame().line];
     const calls = [["deep", 12], ["shallow", 0], ["deep", 12], ["shallow", 0]] as const;
     const lines: Array<Array<number | undefined>> = [];
     const limits = stackTraceLimitsDuring(() => {
@@ -70,7 +58,7 @@ describe("SiteCapture", () => {
   });
 
   it("skips frames mapped to no site (library code in the user's bundle) and finds the caller beneath", () => {
-    const outer = here().getLineNumber() + 1;
+    const outer = callerFrame().line + 1;
     const site = deep(20, () => ((): unknown => innerLibrary(sitesSkipping(outer)))());
     expect((site as { line: number } | null)?.line).toBe(outer);
   });
@@ -87,7 +75,7 @@ function stackTraceLimitsDuring(body: () => void): number[] {
   const limits: number[] = [];
   const original = Error.captureStackTrace;
   Error.captureStackTrace = (target: object, above?: Function) => {
-    if (above !== here) limits.push(Error.stackTraceLimit);
+    if (above !== callerFrame) limits.push(Error.stackTraceLimit);
     original(target, above);
   };
   try {
@@ -100,7 +88,7 @@ function stackTraceLimitsDuring(body: () => void): number[] {
 
 /** A SiteCapture of this file mapping every line but `keep` to no site. */
 function sitesSkipping(keep: number): SiteCapture {
-  return new SiteCapture(here().getFileName() ?? "", { map: (line, column) => (line === keep ? { file: "t.ts", line, column } : null) });
+  return new SiteCapture(callerFrame().file, { map: (line, column) => (line === keep ? { file: "t.ts", line, column } : null) });
 }
 function innerLibrary(s: SiteCapture): unknown {
   return deep(15, () => s.capture());
