@@ -37,7 +37,7 @@ export type KernelBackend = "js" | "wasm";
 export type WasmVariantRequest = "auto" | GemmVariant;
 
 /** Below this m·k·n the copy/packing overhead outweighs wasm (measured crossover ≈ 8×8×8). */
-const DEFAULT_WASM_MIN_WORK = 512;
+export const DEFAULT_WASM_MIN_WORK = 512;
 
 let requested: KernelBackend | undefined; // undefined = auto (wasm when available)
 let variantRequest: WasmVariantRequest = "auto";

@@ -1,7 +1,7 @@
 // Shared helpers for the kernel tests.
 import { afterAll, expect } from "vitest";
 import {
-  getKernelBackend, getWasmMinWork, helperThreadStats, matmulInto, setKernelBackend, setThreadMinFlops, setWasmMinWork,
+  DEFAULT_WASM_MIN_WORK, getKernelBackend, getWasmMinWork, helperThreadStats, matmulInto, setKernelBackend, setThreadMinFlops, setWasmMinWork,
   useHelperThread,
 } from "../../../src/engine/kernels/matmul";
 import { DEFAULT_THREAD_MIN_FLOPS, type HelperThreadStarter } from "../../../src/engine/kernels/threads";
@@ -89,9 +89,6 @@ export function enableRelaxedSimd(): void {
   }
 }
 
-/** The wasm threshold the dispatcher starts with (matmul.ts's DEFAULT_WASM_MIN_WORK). */
-const DISPATCHER_MIN_WORK = 512;
-
 /**
  * The setup of a test file that switches kernel backends: relaxed SIMD on; afterwards the backend and
  * the wasm threshold as they were. `dispatcherThresholds` puts the dispatcher's own threshold back for
@@ -104,7 +101,7 @@ export function kernelBackendFixture(opts: { dispatcherThresholds?: boolean } = 
     setKernelBackend(backend, { variant: "auto" });
     setWasmMinWork(minWork);
   });
-  if (opts.dispatcherThresholds) setWasmMinWork(DISPATCHER_MIN_WORK);
+  if (opts.dispatcherThresholds) setWasmMinWork(DEFAULT_WASM_MIN_WORK);
 }
 
 /**
