@@ -20,31 +20,33 @@ type Result = { name: string; value: number; unit: string; target: string };
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-/** The lines of makeStep in the file as it runs (its first statement is the line after its header). */
-let stepLines = { file: "", first: 0, last: 0 };
+/** The lines of makeStep in the file as it runs. */
+type StepLines = { file: string; first: number; last: number };
 
 /** The measurement is of the worker's work only if every record found its line in makeStep. */
-function expectStepSites(recorder: TraceRecorder): void {
+function expectStepSites(recorder: TraceRecorder, stepLines: StepLines): void {
   const trace = recorder.finish({ stopped: { reason: "end-of-file", message: "" }, error: null, console: [], durationMs: 0 });
   const sited = [...trace.ops, ...trace.backwards, ...trace.steps, ...trace.zeroGrads].map((r) => r.site);
   const outside = sited.filter((s) => s === null || s.line < stepLines.first || s.line > stepLines.last);
   if (sited.length === 0 || outside.length > 0) throw new Error(`trace bench: ${outside.length} of ${sited.length} records have no site in makeStep`);
 }
 
-function makeStep() {
+/** The small MLP's step, and its own lines (its first statement is the line after its header). */
+function makeStep(): { step: () => void; lines: StepLines } {
   const here = callerFrame();
-  stepLines = { file: here.file, first: here.line - 1, last: here.line - 2 + makeStep.toString().split("\n").length };
+  const lines = { file: here.file, first: here.line - 1, last: here.line - 2 + makeStep.toString().split("\n").length };
   manualSeed(0);
   const model = new nn.Sequential(new nn.Linear(64, 128), new nn.ReLU(), new nn.Linear(128, 128), new nn.ReLU(), new nn.Linear(128, 10));
   const opt = new optim.SGD(model.parameters(), { lr: 0.01, momentum: 0.9 });
   const x = randn(32, 64);
   const y = randint(0, 10, [32]);
-  return () => {
+  const step = () => {
     opt.zeroGrad();
     const loss = F.crossEntropy(model.call(x), y);
     loss.backward();
     opt.step();
   };
+  return { step, lines };
 }
 
 /** CPU time per step, ms: this process's own time (the VM's other load only adds wall-clock waits). */
@@ -56,8 +58,8 @@ function timeSteps(step: () => void, n: number): number {
 }
 
 export function benchTracingOverhead(): Result[] {
-  const step = makeStep();
-  const { file, first, last } = stepLines;
+  const { step, lines } = makeStep();
+  const { file, first, last } = lines;
   const sites = new SiteCapture(file, { map: (line, column) => (line >= first && line <= last ? { file: "bench.ts", line, column } : null) });
   const STEPS = 10;
   const ROUNDS = 61;
@@ -77,7 +79,7 @@ export function benchTracingOverhead(): Result[] {
     } finally {
       setObserver(null);
     }
-    if (r === 0) expectStepSites(recorder);
+    if (r === 0) expectStepSites(recorder, lines);
     if (r < 4) continue;
     plain.push(p);
     traced.push(t);
