@@ -96,15 +96,14 @@ export function convForwardInto(x: FloatArray, w: FloatArray, out: FloatArray, d
     const geo = geometryArgs(image);
     for (let n0 = 0; n0 < N; n0 += nc) {
       const c = Math.min(nc, N - n0);
+      s.ex.im2colImagesF32(xp + n0 * inImage * 4, lay.cols, c, ...geo, c * L);
       if (c === 1) {
-        s.ex.im2colF32(xp + n0 * inImage * 4, lay.cols, ...geo, L);
         for (let g = 0; g < groups; g++) {
           s.ex.sgemm(wp + g * Coutg * Kg * 4, lay.cols + g * Kg * L * 4, op + (n0 * outImage + g * Coutg * L) * 4, Coutg, Kg, L, 0, 0, 0, lay.work);
         }
         continue;
       }
       // c images: y[:, n0..n0+c) side by side = W · [im2col(x[n0]) … im2col(x[n0+c−1])]
-      for (let t = 0; t < c; t++) s.ex.im2colF32(xp + (n0 + t) * inImage * 4, lay.cols + t * L * 4, ...geo, c * L);
       s.ex.sgemm(wp, lay.cols, lay.wide, Cout, K, c * L, 0, 0, 0, lay.work);
       s.ex.splitSideBySideF32(lay.wide, op + n0 * outImage * 4, Cout, c, L);
     }
@@ -151,7 +150,7 @@ export function convBackwardInto(x: FloatArray | null, w: FloatArray, gy: FloatA
   const geo = geometryArgs(image);
   if (dx !== null) {
     s.f32.set(w.subarray(0, Cout * Kg), wp >> 2);
-    s.f32.fill(0, dxp >> 2, (dxp >> 2) + N * inImage);
+    // col2imImagesF32 writes each image's gradient whole: no zeroing pass
     for (let n0 = 0; n0 < N; n0 += nc) {
       const c = Math.min(nc, N - n0);
       if (c === 1) {
@@ -159,12 +158,12 @@ export function convBackwardInto(x: FloatArray | null, w: FloatArray, gy: FloatA
         for (let g = 0; g < groups; g++) {
           s.ex.sgemm(wp + g * Coutg * Kg * 4, gp + (n0 * outImage + g * Coutg * L) * 4, lay.cols + g * Kg * L * 4, Kg, Coutg, L, 1, 0, 0, lay.work);
         }
-        s.ex.col2imF32(lay.cols, dxp + n0 * inImage * 4, ...geo, L);
+        s.ex.col2imImagesF32(lay.cols, dxp + n0 * inImage * 4, 1, ...geo, L);
         continue;
       }
       s.ex.sideBySideF32(gp + n0 * outImage * 4, lay.wide, Cout, c, L);
       s.ex.sgemm(wp, lay.wide, lay.cols, K, Cout, c * L, 1, 0, 0, lay.work);
-      for (let t = 0; t < c; t++) s.ex.col2imF32(lay.cols + t * L * 4, dxp + (n0 + t) * inImage * 4, ...geo, c * L);
+      s.ex.col2imImagesF32(lay.cols, dxp + n0 * inImage * 4, c, ...geo, c * L);
     }
     dx.set(s.f32.subarray(dxp >> 2, (dxp >> 2) + N * inImage));
   }
@@ -174,15 +173,14 @@ export function convBackwardInto(x: FloatArray | null, w: FloatArray, gy: FloatA
       const c = Math.min(nc, N - n0);
       const acc = n0 === 0 ? 0 : 1; // the first chunk writes dW, the others add to it
       // the column matrix is rebuilt rather than kept from the forward
+      s.ex.im2colImagesF32(xp + n0 * inImage * 4, lay.cols, c, ...geo, c * L);
       if (c === 1) {
-        s.ex.im2colF32(xp + n0 * inImage * 4, lay.cols, ...geo, L);
         for (let g = 0; g < groups; g++) {
           s.ex.sgemm(gp + (n0 * outImage + g * Coutg * L) * 4, lay.cols + g * Kg * L * 4, dwp + g * Coutg * Kg * 4, Coutg, L, Kg, 0, 1, acc, lay.work);
         }
         continue;
       }
       // dW (+)= [gy[n0] … gy[n0+c−1]] · [im2col(x[n0]) … im2col(x[n0+c−1])]ᵀ: one GEMM with k = c·L
-      for (let t = 0; t < c; t++) s.ex.im2colF32(xp + (n0 + t) * inImage * 4, lay.cols + t * L * 4, ...geo, c * L);
       s.ex.sideBySideF32(gp + n0 * outImage * 4, lay.wide, Cout, c, L);
       s.ex.sgemm(lay.wide, lay.cols, dwp, Cout, c * L, K, 0, 1, acc, lay.work);
     }

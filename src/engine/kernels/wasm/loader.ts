@@ -60,6 +60,19 @@ export interface GemmExports {
     cols: number, x: number, C: number, H: number, W: number, kH: number, kW: number,
     sH: number, sW: number, pH: number, pW: number, dH: number, dW: number, outH: number, outW: number, ld: number,
   ): void;
+  /**
+   * nc images' column matrices side by side (image t's columns from t·L; the images C·H·W floats
+   * apart), and back: col2imImagesF32 writes the images' gradients (no zeroing first). Large ones
+   * are split with the helper thread.
+   */
+  im2colImagesF32(
+    x: number, cols: number, nc: number, C: number, H: number, W: number, kH: number, kW: number,
+    sH: number, sW: number, pH: number, pW: number, dH: number, dW: number, outH: number, outW: number, ld: number,
+  ): void;
+  col2imImagesF32(
+    cols: number, dx: number, nc: number, C: number, H: number, W: number, kH: number, kW: number,
+    sH: number, sW: number, pH: number, pW: number, dH: number, dW: number, outH: number, outW: number, ld: number,
+  ): void;
   /** nc images' [rows, L] blocks side by side as one [rows, nc·L] matrix, and back */
   sideBySideF32(src: number, dst: number, rows: number, nc: number, L: number): void;
   splitSideBySideF32(src: number, dst: number, rows: number, nc: number, L: number): void;

@@ -6,6 +6,8 @@
 // column matrix's row stride in floats: L for one image, nc·L when nc images sit side by side in one
 // K × nc·L matrix (one wide GEMM instead of nc narrow ones). Pointers are byte offsets chosen by the host.
 
+import { im2colShared, col2imShared } from "./threads";
+
 // Rows here are short (a ResNet's maps are 32 to 4 wide): memory.copy and memory.fill are calls out
 // of the wasm code in V8 that cost more than such a row's copy, so rows are copied by inline loops.
 
@@ -123,5 +125,73 @@ export function splitSideBySideF32(src: usize, dst: usize, rows: i32, nc: i32, L
     for (let r = 0; r < rows; r++) {
       copyF32(dst + ((<usize>t * <usize>rows + <usize>r) * bytes), src + ((<usize>r * <usize>nc + <usize>t) * bytes), L);
     }
+  }
+}
+
+/**
+ * The column matrix of nc images side by side (image t's columns from t·L, row stride ld), from the
+ * images at x (C·H·W floats apart). Large ones are split by channels with the helper thread
+ * (threads.ts), so the second core does not idle between the conv's GEMMs.
+ */
+export function im2colImagesF32(
+  x: usize, cols: usize, nc: i32, C: i32, H: i32, W: i32, kH: i32, kW: i32,
+  sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, outH: i32, outW: i32, ld: i32,
+): void {
+  if (ASC_FEATURE_THREADS) {
+    if (im2colShared(x, cols, nc, C, H, W, kH, kW, sH, sW, pH, pW, dH, dW, outH, outW, ld)) return;
+  }
+  im2colChannels(x, <usize>C * <usize>H * <usize>W, cols, ld, nc, 0, C, H, W, kH, kW, sH, sW, pH, pW, dH, dW, outH, outW);
+}
+
+/**
+ * The nc images' input gradients (C·H·W floats apart from dx) from their column matrix (as in
+ * im2colImagesF32), written over dx: no zeroing pass first. Split like im2colImagesF32.
+ */
+export function col2imImagesF32(
+  cols: usize, dx: usize, nc: i32, C: i32, H: i32, W: i32, kH: i32, kW: i32,
+  sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, outH: i32, outW: i32, ld: i32,
+): void {
+  if (ASC_FEATURE_THREADS) {
+    if (col2imShared(cols, dx, nc, C, H, W, kH, kW, sH, sW, pH, pW, dH, dW, outH, outW, ld)) return;
+  }
+  col2imChannels(cols, ld, dx, C * H * W, nc, 0, C, H, W, kH, kW, sH, sW, pH, pW, dH, dW, outH, outW);
+}
+
+/**
+ * Rows of channels [c0, c1) of the nc images' column matrix: written at `out` (that block's first
+ * row), rows `ldo` floats apart; image t's input at x + t·xStride floats.
+ */
+export function im2colChannels(
+  x: usize, xStride: usize, out: usize, ldo: i32, nc: i32, c0: i32, c1: i32,
+  H: i32, W: i32, kH: i32, kW: i32, sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, outH: i32, outW: i32,
+): void {
+  const L = <usize>outH * <usize>outW;
+  const plane = <usize>H * <usize>W;
+  for (let t = 0; t < nc; t++) {
+    im2colF32(
+      x + ((<usize>t * xStride + <usize>c0 * plane) << 2), out + ((<usize>t * L) << 2),
+      c1 - c0, H, W, kH, kW, sH, sW, pH, pW, dH, dW, outH, outW, ldo,
+    );
+  }
+}
+
+/**
+ * Channels [c0, c1) of the nc images' input gradients from their column matrix (rows ld floats
+ * apart), written (not added) at `out` = image 0's channel c0, images `ldo` floats apart.
+ */
+export function col2imChannels(
+  cols: usize, ld: i32, out: usize, ldo: i32, nc: i32, c0: i32, c1: i32,
+  H: i32, W: i32, kH: i32, kW: i32, sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, outH: i32, outW: i32,
+): void {
+  const L = <usize>outH * <usize>outW;
+  const rows = <usize>c0 * <usize>kH * <usize>kW;
+  const floats = (c1 - c0) * H * W;
+  for (let t = 0; t < nc; t++) {
+    const o = out + ((<usize>t * <usize>ldo) << 2);
+    zeroF32(o, floats);
+    col2imF32(
+      cols + ((rows * <usize>ld + <usize>t * L) << 2), o,
+      c1 - c0, H, W, kH, kW, sH, sW, pH, pW, dH, dW, outH, outW, ld,
+    );
   }
 }

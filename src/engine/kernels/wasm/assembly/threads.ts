@@ -2,7 +2,9 @@
 //
 // Two threads for one large GEMM (the shared-memory builds only, compiled with threads): C is cut
 // into panels (columns, or rows when C is taller than wide) that the calling thread and one helper
-// thread claim through an atomic counter. The caller never waits on a helper that is late,
+// thread claim through an atomic counter. A conv's im2col and col2im are jobs of the same kind, cut
+// by channels (their output is "C": the column matrix, or the images' gradients), so the second
+// core works between the conv's GEMMs too. The caller never waits on a helper that is late,
 // descheduled (the other core busy) or never started:
 //  - the helper computes a panel into a private buffer and copies it into C only if it "commits"
 //    the panel (a compare-and-swap on the panel's state) before the caller takes it over;
@@ -18,10 +20,12 @@
 //  12  i32 panels committed by the helper (a statistic)
 //  16  i32 helper's workspace  20 i32 its bytes  24.. the job: a, b, c, m, k, n, flags, step, MC, KC, NC
 //  72  i32 1 once the helper thread runs its loop   76 i32 helper's panel buffer  80 i32 its bytes
-// 128  i32 state of each panel (MAX_PANELS): FREE, HELPER (computing), COMMITTING, COMMITTED, CALLER
+// 128  an im2col/col2im job's geometry: C, H, W, kH, kW, sH, sW, pH, pW, dH, dW, outH, outW (13 × i32)
+// 192  i32 state of each panel (MAX_PANELS): FREE, HELPER (computing), COMMITTING, COMMITTED, CALLER
 // A job's fields are written before its claim word is published and stay put until every panel is
 // done; a thread reads them only after it claimed a panel, so it always reads the live job's.
 import { gemmRange, gemmWorkBytes, setBlocking, blockMC, blockKC, blockNC } from "./gemm";
+import { col2imChannels, im2colChannels } from "./im2col";
 
 // The fields the host writes or reads are exported (immutable globals): kernels/threads.ts reads
 // them at load, so the layout is defined here only.
@@ -33,7 +37,8 @@ const JOB = 24; // a, b, c, m, k, n, flags, step, MC, KC, NC: 11 × i32
 export const CONTROL_ALIVE: i32 = 72;
 export const CONTROL_HELPER_BUF: i32 = 76;
 export const CONTROL_HELPER_BUF_BYTES: i32 = 80;
-export const CONTROL_STATES: i32 = 128;
+const GEO = 128;
+export const CONTROL_STATES: i32 = 192;
 const MAX_PANELS = 64;
 /** the block's size, which the host reserves */
 export const CONTROL_BYTES: i32 = CONTROL_STATES + 4 * MAX_PANELS;
@@ -57,6 +62,8 @@ const F_TRANS_B = 2;
 const F_ACCUMULATE = 4;
 const F_F64 = 8;
 const F_ROWS = 16;
+const F_IM2COL = 32;
+const F_COL2IM = 64;
 
 /** Panels per product: enough that the two threads finish together when one starts late. */
 const PANELS = 16;
@@ -64,6 +71,11 @@ const PANELS = 16;
 const MIN_PANEL = 64;
 /** The caller waits for a started helper panel up to its time at this rate (FLOP per ns) before taking it over. */
 const PATIENCE_FLOPS_PER_NS: f64 = 20;
+/**
+ * An im2col/col2im element costs about as much time as this many FLOPs of the GEMM (~1.5 ns against
+ * ~40 GFLOP/s), for the threshold and the patience.
+ */
+const FLOPS_PER_ELEMENT: f64 = 64;
 
 // this instance's side: the control block (0 = no helper) and the smallest product (2·m·k·n) to split
 let CTL: usize = 0;
@@ -132,6 +144,10 @@ function runPanel(ctl: usize, p: i32, work: usize, buf: usize): void {
   const flags = load<i32>(ctl + JOB + 24);
   panelBlock(ctl, p);
   const i0 = I0, i1 = I1, j0 = J0, j1 = J1;
+  if (flags & (F_IM2COL | F_COL2IM)) {
+    runConvPanel(ctl, flags, a, b, c, m, k, n, i0, i1, j0, j1, buf);
+    return;
+  }
   const tA = (flags & F_TRANS_A) != 0;
   const tB = (flags & F_TRANS_B) != 0;
   const acc = (flags & F_ACCUMULATE) != 0;
@@ -145,6 +161,38 @@ function runPanel(ctl: usize, p: i32, work: usize, buf: usize): void {
   }
   if (flags & F_F64) gemmRange<f64>(a, b, out, ldo, m, k, n, tA, tB, acc, work, i0, i1, j0, j1);
   else gemmRange<f32>(a, b, out, ldo, m, k, n, tA, tB, acc, work, i0, i1, j0, j1);
+}
+
+@inline
+function geo(ctl: usize, i: i32): i32 {
+  return load<i32>(ctl + GEO + (<usize>i << 2));
+}
+
+/**
+ * Panel [i0, i1) × [j0, j1) of an im2col job (C = the column matrix, K × ld: a = x, b = the images'
+ * stride in floats, k = nc; row panels of whole channels) or a col2im job (C = the nc images'
+ * gradients, nc × C·H·W: a = the column matrix, b = its row stride; column panels of whole channels).
+ */
+function runConvPanel(
+  ctl: usize, flags: i32, a: usize, b: usize, c: usize, m: i32, k: i32, n: i32,
+  i0: i32, i1: i32, j0: i32, j1: i32, buf: usize,
+): void {
+  const H = geo(ctl, 1), W = geo(ctl, 2), kH = geo(ctl, 3), kW = geo(ctl, 4);
+  const sH = geo(ctl, 5), sW = geo(ctl, 6), pH = geo(ctl, 7), pW = geo(ctl, 8);
+  const dH = geo(ctl, 9), dW = geo(ctl, 10), outH = geo(ctl, 11), outW = geo(ctl, 12);
+  let out = c + ((<usize>i0 * <usize>n + <usize>j0) << 2);
+  let ldo = n;
+  if (buf != 0) {
+    out = buf;
+    ldo = j1 - j0;
+  }
+  if (flags & F_IM2COL) {
+    const kk = kH * kW;
+    im2colChannels(a, b, out, ldo, k, i0 / kk, i1 / kk, H, W, kH, kW, sH, sW, pH, pW, dH, dW, outH, outW);
+  } else {
+    const plane = H * W;
+    col2imChannels(a, <i32>b, out, ldo, m, j0 / plane, j1 / plane, H, W, kH, kW, sH, sW, pH, pW, dH, dW, outH, outW);
+  }
 }
 
 @inline
@@ -190,6 +238,13 @@ export function gemmShared<T>(
   let flags = (transA ? F_TRANS_A : 0) | (transB ? F_TRANS_B : 0) | (accumulate ? F_ACCUMULATE : 0);
   if (es == 8) flags |= F_F64;
   if (rows) flags |= F_ROWS;
+  publishJob(ctl, a, b, c, m, k, n, flags, step);
+  runShared(ctl, panels, flops, work);
+  return true;
+}
+
+/** The job's fields (the current blocking with them, so the helper's panels are the caller's). */
+function publishJob(ctl: usize, a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, flags: i32, step: i32): void {
   store<i32>(ctl + JOB, <i32>a);
   store<i32>(ctl + JOB + 4, <i32>b);
   store<i32>(ctl + JOB + 8, <i32>c);
@@ -201,6 +256,10 @@ export function gemmShared<T>(
   store<i32>(ctl + JOB + 32, blockMC());
   store<i32>(ctl + JOB + 36, blockKC());
   store<i32>(ctl + JOB + 40, blockNC());
+}
+
+/** Publishes the job written in ctl as `panels` panels and runs it to the end with the helper. */
+function runShared(ctl: usize, panels: i32, flops: f64, work: usize): void {
   for (let p = 0; p < panels; p++) atomic.store<i32>(state(ctl, p), FREE);
   const generation = (atomic.load<i64>(ctl + WORD) >>> 32) + 1;
   // publishing the claim word (sequentially consistent) makes the job's fields visible with it
@@ -235,6 +294,59 @@ export function gemmShared<T>(
       memory.atomic.wait32(at, COMMITTING, -1); // the helper is copying its result into C
     }
   }
+}
+
+/** Channels per panel for a job over C channels: PANELS panels at most. */
+@inline
+function channelsPerPanel(C: i32): i32 {
+  return (C + PANELS - 1) / PANELS;
+}
+
+/** Whether an im2col/col2im job of `elements` floats goes to both threads; its panels must fit the helper's buffer. */
+@inline
+function splitConv(ctl: usize, C: i32, elements: f64, panelBytes: f64): bool {
+  if (ctl == 0 || elements * FLOPS_PER_ELEMENT < MIN_FLOPS) return false;
+  if ((C + channelsPerPanel(C) - 1) / channelsPerPanel(C) < 2) return false;
+  return panelBytes <= <f64>load<i32>(ctl + HELPER_BUF_BYTES);
+}
+
+function storeGeometry(
+  ctl: usize, C: i32, H: i32, W: i32, kH: i32, kW: i32,
+  sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, outH: i32, outW: i32,
+): void {
+  const g = ctl + GEO;
+  store<i32>(g, C); store<i32>(g, H, 4); store<i32>(g, W, 8); store<i32>(g, kH, 12); store<i32>(g, kW, 16);
+  store<i32>(g, sH, 20); store<i32>(g, sW, 24); store<i32>(g, pH, 28); store<i32>(g, pW, 32);
+  store<i32>(g, dH, 36); store<i32>(g, dW, 40); store<i32>(g, outH, 44); store<i32>(g, outW, 48);
+}
+
+/** im2colImagesF32 (im2col.ts) on both threads; false when the caller should run it alone. */
+export function im2colShared(
+  x: usize, cols: usize, nc: i32, C: i32, H: i32, W: i32, kH: i32, kW: i32,
+  sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, outH: i32, outW: i32, ld: i32,
+): bool {
+  const ctl = CTL;
+  const K = C * kH * kW, per = channelsPerPanel(C);
+  const elements = <f64>K * <f64>nc * <f64>outH * <f64>outW;
+  if (!splitConv(ctl, C, elements, <f64>per * <f64>(kH * kW) * <f64>ld * 4)) return false;
+  storeGeometry(ctl, C, H, W, kH, kW, sH, sW, pH, pW, dH, dW, outH, outW);
+  publishJob(ctl, x, <usize>(C * H * W), cols, K, nc, ld, F_IM2COL | F_ROWS, per * kH * kW);
+  runShared(ctl, (C + per - 1) / per, elements * FLOPS_PER_ELEMENT, 0);
+  return true;
+}
+
+/** col2imImagesF32 (im2col.ts) on both threads; false when the caller should run it alone. */
+export function col2imShared(
+  cols: usize, dx: usize, nc: i32, C: i32, H: i32, W: i32, kH: i32, kW: i32,
+  sH: i32, sW: i32, pH: i32, pW: i32, dH: i32, dW: i32, outH: i32, outW: i32, ld: i32,
+): bool {
+  const ctl = CTL;
+  const per = channelsPerPanel(C);
+  const elements = <f64>(C * kH * kW) * <f64>nc * <f64>outH * <f64>outW;
+  if (!splitConv(ctl, C, elements, <f64>nc * <f64>per * <f64>(H * W) * 4)) return false;
+  storeGeometry(ctl, C, H, W, kH, kW, sH, sW, pH, pW, dH, dW, outH, outW);
+  publishJob(ctl, cols, <usize>ld, dx, nc, 0, C * H * W, F_COL2IM, per * H * W);
+  runShared(ctl, (C + per - 1) / per, elements * FLOPS_PER_ELEMENT, 0);
   return true;
 }
 
