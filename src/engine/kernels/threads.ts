@@ -35,6 +35,8 @@ export interface ControlLayout {
   alive: number;
   helperBuf: number;
   helperBufBytes: number;
+  packBuf: number;
+  packBufBytes: number;
   /** each panel's state, one i32 per panel from here */
   states: number;
   bytes: number;
@@ -48,6 +50,8 @@ export function controlLayout(ex: GemmExports): ControlLayout {
     alive: ex.CONTROL_ALIVE.value,
     helperBuf: ex.CONTROL_HELPER_BUF.value,
     helperBufBytes: ex.CONTROL_HELPER_BUF_BYTES.value,
+    packBuf: ex.CONTROL_PACK_BUF.value,
+    packBufBytes: ex.CONTROL_PACK_BUF_BYTES.value,
     states: ex.CONTROL_STATES.value,
     bytes: ex.CONTROL_BYTES.value,
   };
@@ -55,6 +59,11 @@ export function controlLayout(ex: GemmExports): ControlLayout {
 
 /** The helper's private copy of one panel of C (a product whose panel is larger stays on one thread). */
 const PANEL_BUFFER_BYTES = 4 << 20;
+/**
+ * The caller's copy of the operand a product's panels share (A for column panels, B for row panels),
+ * packed once instead of by every panel: 1M floats holds a ResNet-18's largest (256×2304, 4608×128).
+ */
+const PACK_BUFFER_BYTES = 4 << 20;
 
 /** A realm's helper thread: the block it serves and the memory it lives in. */
 export interface HelperThread {
@@ -83,6 +92,8 @@ export function startHelper(
   i32[(control + layout.helperWorkBytes) >> 2] = workBytes;
   i32[(control + layout.helperBuf) >> 2] = work + workBytes;
   i32[(control + layout.helperBufBytes) >> 2] = PANEL_BUFFER_BYTES;
+  i32[(control + layout.packBuf) >> 2] = work + workBytes + PANEL_BUFFER_BYTES;
+  i32[(control + layout.packBufBytes) >> 2] = PACK_BUFFER_BYTES;
   try {
     start({ module: shared.module, memory: shared.memory, control, layout });
   } catch {
@@ -98,9 +109,9 @@ function helperWorkBytes(ex: GemmExports): number {
   return ex.gemmWorkBytes(big, big, big, 8);
 }
 
-/** Bytes from the control block's address to the end of the helper's workspace and panel buffer (64-aligned). */
+/** Bytes from the control block's address to the end of the helper's workspace, its panel buffer and the caller's packed operand (64-aligned). */
 export function helperBytes(ex: GemmExports): number {
-  return controlLayout(ex).bytes + align64(helperWorkBytes(ex)) + PANEL_BUFFER_BYTES;
+  return controlLayout(ex).bytes + align64(helperWorkBytes(ex)) + PANEL_BUFFER_BYTES + PACK_BUFFER_BYTES;
 }
 
 /** Panels the helper thread has computed so far (tests and benchmarks). */

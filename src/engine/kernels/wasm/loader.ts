@@ -98,6 +98,8 @@ export interface GemmExports {
   CONTROL_ALIVE: WebAssembly.Global;
   CONTROL_HELPER_BUF: WebAssembly.Global;
   CONTROL_HELPER_BUF_BYTES: WebAssembly.Global;
+  CONTROL_PACK_BUF: WebAssembly.Global;
+  CONTROL_PACK_BUF_BYTES: WebAssembly.Global;
   CONTROL_STATES: WebAssembly.Global;
   CONTROL_BYTES: WebAssembly.Global;
   rmspropF32(

@@ -410,14 +410,35 @@ function microKernel<T>(
 // Driver
 
 /**
+ * All of op(A) (packedA: MR-row panels, depth block by depth block) or op(B) (packedB: NR-column
+ * panels), packed once as gemmRange packs each of its blocks, at dst; its bytes: packedBytes. The two
+ * threads' panels of one product share it instead of packing the same operand again (threads.ts).
+ */
+@inline
+export function packedBytes(rows: i32, k: i32, elemBytes: i32, isA: bool): f64 {
+  return <f64>roundUp(rows, isA ? MR : PANEL_BYTES / elemBytes) * <f64>k * <f64>elemBytes;
+}
+@inline
+export function packAllA<T>(a: usize, transA: bool, m: i32, k: i32, dst: usize): void {
+  const mR = roundUp(m, MR);
+  for (let pc = 0; pc < k; pc += KC) packA<T>(a, transA, m, k, 0, pc, m, min(KC, k - pc), dst + <usize>(pc * mR) * sizeof<T>());
+}
+@inline
+export function packAllB<T>(b: usize, transB: bool, k: i32, n: i32, dst: usize): void {
+  const nR = roundUp(n, PANEL_BYTES / <i32>sizeof<T>());
+  for (let pc = 0; pc < k; pc += KC) packB<T>(b, transB, k, n, pc, 0, min(KC, k - pc), n, dst + <usize>(pc * nR) * sizeof<T>());
+}
+
+/**
  * Block [i0:i1, j0:j1] of the product, written (or added) at `out` = that block's first element,
  * rows `ldo` elements apart (C itself: out = &C[i0][j0], ldo = n; or a thread's private copy).
+ * packedA / packedB: the operand already packed whole (packAllA/B), or 0 to pack block by block.
  */
 @inline
 export function gemmRange<T>(
   a: usize, b: usize, out: usize, ldo: i32, m: i32, k: i32, n: i32,
   transA: bool, transB: bool, accumulate: bool, work: usize,
-  i0: i32, i1: i32, j0: i32, j1: i32,
+  i0: i32, i1: i32, j0: i32, j1: i32, packedA: usize = 0, packedB: usize = 0,
 ): void {
   const es = sizeof<T>();
   const NR = PANEL_BYTES / <i32>es;
@@ -433,18 +454,22 @@ export function gemmRange<T>(
     for (let pc = 0; pc < k; pc += KC) {
       const kc = min(KC, k - pc);
       const add = accumulate || pc > 0;
-      packB<T>(b, transB, k, n, pc, jc, kc, nc, pB);
+      let bBlock = pB;
+      if (packedB != 0) bBlock = packedB + <usize>(pc * roundUp(n, NR) + jc * kc) * es;
+      else packB<T>(b, transB, k, n, pc, jc, kc, nc, pB);
       for (let ic = i0; ic < i1; ic += MC) {
         const mc = min(MC, i1 - ic);
-        packA<T>(a, transA, m, k, ic, pc, mc, kc, pA);
+        let aBlock = pA;
+        if (packedA != 0) aBlock = packedA + <usize>(pc * roundUp(m, MR) + ic * kc) * es;
+        else packA<T>(a, transA, m, k, ic, pc, mc, kc, pA);
         for (let jr = 0; jr < nc; jr += NR) {
           const nr = min(NR, nc - jr);
-          const pb = pB + <usize>(jr * kc) * es;
+          const pb = bBlock + <usize>(jr * kc) * es;
           const cBase = out + <usize>(ic - i0) * ldc + <usize>(jc + jr - j0) * es;
           for (let ir = 0; ir < mc; ir += MR) {
             const mr = min(MR, mc - ir);
             microKernel<T>(
-              kc, pA + <usize>(ir * kc) * es, pb, cBase + <usize>ir * ldc, ldc, mr, nr, add,
+              kc, aBlock + <usize>(ir * kc) * es, pb, cBase + <usize>ir * ldc, ldc, mr, nr, add,
             );
           }
         }

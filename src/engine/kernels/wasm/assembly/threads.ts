@@ -18,13 +18,15 @@
 // The control block (CONTROL bytes at a host-chosen, 8-aligned address `ctl` in the shared memory):
 //   0  i64 claim word: generation << 32 | panels << 16 | next panel
 //  12  i32 panels committed by the helper (a statistic)
-//  16  i32 helper's workspace  20 i32 its bytes  24.. the job: a, b, c, m, k, n, flags, step, MC, KC, NC
+//  16  i32 helper's workspace  20 i32 its bytes  24.. the job: a, b, c, m, k, n, flags, step, MC, KC, NC,
+//      packed (the shared operand packed whole by the caller, or 0)
 //  72  i32 1 once the helper thread runs its loop   76 i32 helper's panel buffer  80 i32 its bytes
+//  84  i32 the caller's buffer for the packed operand  88 i32 its bytes
 // 128  an im2col/col2im job's geometry: C, H, W, kH, kW, sH, sW, pH, pW, dH, dW, outH, outW (13 × i32)
 // 192  i32 state of each panel (MAX_PANELS): FREE, HELPER (computing), COMMITTING, COMMITTED, CALLER
 // A job's fields are written before its claim word is published and stay put until every panel is
 // done; a thread reads them only after it claimed a panel, so it always reads the live job's.
-import { gemmRange, gemmWorkBytes, setBlocking, blockMC, blockKC, blockNC } from "./gemm";
+import { gemmRange, gemmWorkBytes, setBlocking, blockMC, blockKC, blockNC, packAllA, packAllB, packedBytes } from "./gemm";
 import { col2imChannels, im2colChannels } from "./im2col";
 
 // The fields the host writes or reads are exported (immutable globals): kernels/threads.ts reads
@@ -33,10 +35,12 @@ const WORD = 0;
 export const CONTROL_HELPER_PANELS: i32 = 12;
 export const CONTROL_HELPER_WORK: i32 = 16;
 export const CONTROL_HELPER_WORK_BYTES: i32 = 20;
-const JOB = 24; // a, b, c, m, k, n, flags, step, MC, KC, NC: 11 × i32
+const JOB = 24; // a, b, c, m, k, n, flags, step, MC, KC, NC, packed: 12 × i32
 export const CONTROL_ALIVE: i32 = 72;
 export const CONTROL_HELPER_BUF: i32 = 76;
 export const CONTROL_HELPER_BUF_BYTES: i32 = 80;
+export const CONTROL_PACK_BUF: i32 = 84;
+export const CONTROL_PACK_BUF_BYTES: i32 = 88;
 const GEO = 128;
 export const CONTROL_STATES: i32 = 192;
 const MAX_PANELS = 64;
@@ -48,6 +52,8 @@ const HELPER_WORK_BYTES = CONTROL_HELPER_WORK_BYTES;
 const ALIVE = CONTROL_ALIVE;
 const HELPER_BUF = CONTROL_HELPER_BUF;
 const HELPER_BUF_BYTES = CONTROL_HELPER_BUF_BYTES;
+const PACK_BUF = CONTROL_PACK_BUF;
+const PACK_BUF_BYTES = CONTROL_PACK_BUF_BYTES;
 const STATES = CONTROL_STATES;
 
 // a panel's state
@@ -142,6 +148,7 @@ function runPanel(ctl: usize, p: i32, work: usize, buf: usize): void {
   const k = load<i32>(ctl + JOB + 16);
   const n = load<i32>(ctl + JOB + 20);
   const flags = load<i32>(ctl + JOB + 24);
+  const packed = <usize>load<i32>(ctl + JOB + 44);
   panelBlock(ctl, p);
   const i0 = I0, i1 = I1, j0 = J0, j1 = J1;
   if (flags & (F_IM2COL | F_COL2IM)) {
@@ -159,8 +166,11 @@ function runPanel(ctl: usize, p: i32, work: usize, buf: usize): void {
     out = buf;
     ldo = j1 - j0;
   }
-  if (flags & F_F64) gemmRange<f64>(a, b, out, ldo, m, k, n, tA, tB, acc, work, i0, i1, j0, j1);
-  else gemmRange<f32>(a, b, out, ldo, m, k, n, tA, tB, acc, work, i0, i1, j0, j1);
+  // row panels share B, column panels A: packed whole once by the caller when it fits its buffer
+  const rows = (flags & F_ROWS) != 0;
+  const pA: usize = rows ? 0 : packed, pB: usize = rows ? packed : 0;
+  if (flags & F_F64) gemmRange<f64>(a, b, out, ldo, m, k, n, tA, tB, acc, work, i0, i1, j0, j1, pA, pB);
+  else gemmRange<f32>(a, b, out, ldo, m, k, n, tA, tB, acc, work, i0, i1, j0, j1, pA, pB);
 }
 
 @inline
@@ -238,13 +248,20 @@ export function gemmShared<T>(
   let flags = (transA ? F_TRANS_A : 0) | (transB ? F_TRANS_B : 0) | (accumulate ? F_ACCUMULATE : 0);
   if (es == 8) flags |= F_F64;
   if (rows) flags |= F_ROWS;
-  publishJob(ctl, a, b, c, m, k, n, flags, step);
+  // every panel would pack the operand they share again: pack it once (same blocks, same results)
+  let packed: usize = 0;
+  if (packedBytes(rows ? n : m, k, <i32>es, !rows) <= <f64>load<i32>(ctl + PACK_BUF_BYTES)) {
+    packed = <usize>load<i32>(ctl + PACK_BUF);
+    if (rows) packAllB<T>(b, transB, k, n, packed);
+    else packAllA<T>(a, transA, m, k, packed);
+  }
+  publishJob(ctl, a, b, c, m, k, n, flags, step, packed);
   runShared(ctl, panels, flops, work);
   return true;
 }
 
 /** The job's fields (the current blocking with them, so the helper's panels are the caller's). */
-function publishJob(ctl: usize, a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, flags: i32, step: i32): void {
+function publishJob(ctl: usize, a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, flags: i32, step: i32, packed: usize): void {
   store<i32>(ctl + JOB, <i32>a);
   store<i32>(ctl + JOB + 4, <i32>b);
   store<i32>(ctl + JOB + 8, <i32>c);
@@ -256,6 +273,7 @@ function publishJob(ctl: usize, a: usize, b: usize, c: usize, m: i32, k: i32, n:
   store<i32>(ctl + JOB + 32, blockMC());
   store<i32>(ctl + JOB + 36, blockKC());
   store<i32>(ctl + JOB + 40, blockNC());
+  store<i32>(ctl + JOB + 44, <i32>packed);
 }
 
 /** Publishes the job written in ctl as `panels` panels and runs it to the end with the helper. */
@@ -330,7 +348,7 @@ export function im2colShared(
   const elements = <f64>K * <f64>nc * <f64>outH * <f64>outW;
   if (!splitConv(ctl, C, elements, <f64>per * <f64>(kH * kW) * <f64>ld * 4)) return false;
   storeGeometry(ctl, C, H, W, kH, kW, sH, sW, pH, pW, dH, dW, outH, outW);
-  publishJob(ctl, x, <usize>(C * H * W), cols, K, nc, ld, F_IM2COL | F_ROWS, per * kH * kW);
+  publishJob(ctl, x, <usize>(C * H * W), cols, K, nc, ld, F_IM2COL | F_ROWS, per * kH * kW, 0);
   runShared(ctl, (C + per - 1) / per, elements * FLOPS_PER_ELEMENT, 0);
   return true;
 }
@@ -345,7 +363,7 @@ export function col2imShared(
   const elements = <f64>(C * kH * kW) * <f64>nc * <f64>outH * <f64>outW;
   if (!splitConv(ctl, C, elements, <f64>nc * <f64>per * <f64>(H * W) * 4)) return false;
   storeGeometry(ctl, C, H, W, kH, kW, sH, sW, pH, pW, dH, dW, outH, outW);
-  publishJob(ctl, cols, <usize>ld, dx, nc, 0, C * H * W, F_COL2IM, per * H * W);
+  publishJob(ctl, cols, <usize>ld, dx, nc, 0, C * H * W, F_COL2IM, per * H * W, 0);
   runShared(ctl, (C + per - 1) / per, elements * FLOPS_PER_ELEMENT, 0);
   return true;
 }
