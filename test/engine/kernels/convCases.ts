@@ -1,5 +1,7 @@
 // Convolution cases and their oracle, shared by the conv kernel tests (one thread: conv.test.ts; two: convThreads.test.ts).
+import { convBackwardInto, convForwardInto, type ConvDims } from "../../../src/engine/kernels/conv";
 import { im2colGeometry } from "../../../src/engine/kernels/im2col";
+import { expectClose, randArray } from "./util";
 
 export interface Case {
   N: number; C: number; H: number; W: number; Cout: number; kH: number; kW: number;
@@ -46,4 +48,24 @@ export function direct(c: Case, x: Float32Array, w: Float32Array, gy: Float32Arr
               }
         }
   return { y, scale, dx, dw, L: g.L };
+}
+
+/**
+ * One conv case's forward and gradients (its im2col and col2im jobs split when the threshold is 0),
+ * written over NaN, against the direct convolution.
+ */
+export function checkConv(c: Case, seed: number, label: string): void {
+  const image = im2colGeometry(1, c.C, c.H, c.W, c.kH, c.kW, c.stride, c.padding, c.dilation);
+  const d: ConvDims = { N: c.N, Cout: c.Cout, groups: c.groups, image };
+  const x = randArray(Float32Array, c.N * c.C * c.H * c.W, seed) as Float32Array;
+  const w = randArray(Float32Array, c.Cout * (image.K / c.groups), seed + 1) as Float32Array;
+  const gy = randArray(Float32Array, c.N * c.Cout * image.L, seed + 2) as Float32Array;
+  const want = direct(c, x, w, gy);
+  const y = new Float32Array(want.y.length).fill(Number.NaN);
+  const dx = new Float32Array(x.length).fill(Number.NaN), dw = new Float32Array(w.length).fill(Number.NaN);
+  convForwardInto(x, w, y, d);
+  convBackwardInto(x, w, gy, dx, dw, d);
+  expectClose(y, want.y, want.scale, 1e-6, 0, `${label} forward`);
+  expectClose(dx, want.dx, null, 1e-5, 1e-5, `${label} input grad`);
+  expectClose(dw, want.dw, null, 1e-5, 1e-4, `${label} weight grad`);
 }
