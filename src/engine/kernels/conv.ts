@@ -6,7 +6,9 @@
  * float32 runs in wasm: the images, weight and gradients are copied in once per call and each
  * image's column matrix (several images' side by side when the maps are small) is built, multiplied
  * and scattered in wasm memory (it is K/C times the
- * image, ~9× for a 3×3 kernel, so copying it across was most of the cost). float64, the JS kernel
+ * image, ~9× for a 3×3 kernel, so copying it across was most of the cost). With a helper thread,
+ * large im2col/col2im calls are split by channels between the two threads like the GEMMs
+ * (assembly/threads.ts). float64, the JS kernel
  * set and realms without wasm use the JS im2col and the matmul dispatcher, one column matrix at a time.
  */
 import { col2imInto, im2colInto, type Im2colGeometry } from "./im2col";

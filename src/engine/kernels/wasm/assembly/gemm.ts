@@ -418,6 +418,11 @@ function microKernel<T>(
 export function packedBytes(rows: i32, k: i32, elemBytes: i32, isA: bool): f64 {
   return <f64>roundUp(rows, isA ? MR : PANEL_BYTES / elemBytes) * <f64>k * <f64>elemBytes;
 }
+/** Rows of a micro tile (row panels of a product are multiples of it). */
+@inline
+export function microRows(): i32 {
+  return MR;
+}
 @inline
 export function packAllA<T>(a: usize, transA: bool, m: i32, k: i32, dst: usize): void {
   const mR = roundUp(m, MR);

@@ -26,7 +26,7 @@
 // 192  i32 state of each panel (MAX_PANELS): FREE, HELPER (computing), COMMITTING, COMMITTED, CALLER
 // A job's fields are written before its claim word is published and stay put until every panel is
 // done; a thread reads them only after it claimed a panel, so it always reads the live job's.
-import { gemmRange, gemmWorkBytes, setBlocking, blockMC, blockKC, blockNC, packAllA, packAllB, packedBytes } from "./gemm";
+import { gemmRange, gemmWorkBytes, setBlocking, blockMC, blockKC, blockNC, packAllA, packAllB, packedBytes, microRows } from "./gemm";
 import { col2imChannels, im2colChannels } from "./im2col";
 
 // The fields the host writes or reads are exported (immutable globals): kernels/threads.ts reads
@@ -75,6 +75,9 @@ const F_COL2IM = 64;
 const PANELS = 16;
 /** The narrowest panel (columns, or rows): narrower ones spend too much time repacking the other operand. */
 const MIN_PANEL = 64;
+/** The same when the shared operand is packed once (FINE_PANELS ≤ MAX_PANELS). */
+const FINE_PANELS = 32;
+const FINE_MIN_PANEL = 32;
 /** The caller waits for a started helper panel up to its time at this rate (FLOP per ns) before taking it over. */
 const PATIENCE_FLOPS_PER_NS: f64 = 20;
 /**
@@ -239,8 +242,12 @@ export function gemmShared<T>(
   const rows = m > n;
   const extent = rows ? m : n;
   const other = rows ? n : m;
-  const quantum = rows ? blockMC() : 32 / <i32>es;
-  const step = roundUp(max(MIN_PANEL, (extent + PANELS - 1) / PANELS), quantum);
+  // with the operand the panels share packed once, a narrow panel costs little more than a wide one:
+  // finer panels, so the caller waits less for the helper's last one
+  const packable = packedBytes(other, k, <i32>es, !rows) <= <f64>load<i32>(ctl + PACK_BUF_BYTES);
+  const quantum = rows ? (packable ? microRows() : blockMC()) : 32 / <i32>es;
+  const want = packable ? FINE_PANELS : PANELS;
+  const step = roundUp(max(packable ? FINE_MIN_PANEL : MIN_PANEL, (extent + want - 1) / want), quantum);
   const panels = (extent + step - 1) / step;
   if (panels < 2 || panels > MAX_PANELS) return false;
   // and its buffer one panel
@@ -250,7 +257,7 @@ export function gemmShared<T>(
   if (rows) flags |= F_ROWS;
   // every panel would pack the operand they share again: pack it once (same blocks, same results)
   let packed: usize = 0;
-  if (packedBytes(rows ? n : m, k, <i32>es, !rows) <= <f64>load<i32>(ctl + PACK_BUF_BYTES)) {
+  if (packable) {
     packed = <usize>load<i32>(ctl + PACK_BUF);
     if (rows) packAllB<T>(b, transB, k, n, packed);
     else packAllA<T>(a, transA, m, k, packed);
