@@ -106,6 +106,9 @@ function roundUp(x: i32, q: i32): i32 {
   return ((x + q - 1) / q) * q;
 }
 
+/** The generation of the job this thread last claimed a panel of. */
+let CLAIMED: i64 = 0;
+
 /** Claims the next panel of the live job: its index, or −1 when none is left. */
 @inline
 function claim(ctl: usize): i32 {
@@ -114,7 +117,10 @@ function claim(ctl: usize): i32 {
     const next = <i32>(v & 0xffff);
     const panels = <i32>((v >> 16) & 0xffff);
     if (next >= panels) return -1;
-    if (atomic.cmpxchg<i64>(ctl + WORD, v, v + 1) == v) return next;
+    if (atomic.cmpxchg<i64>(ctl + WORD, v, v + 1) == v) {
+      CLAIMED = v >>> 32;
+      return next;
+    }
   }
   return -1; // unreachable (the compiler asks for a return)
 }
@@ -394,6 +400,13 @@ export function helperLoop(ctl: usize): void {
     }
     const at = state(ctl, p);
     if (atomic.cmpxchg<i32>(at, FREE, HELPER) != FREE) continue; // the caller took it over
+    // Descheduled between the claim and that swap, the helper may find the caller done with the
+    // claimed job (it took the panel over) and the state it swapped a later job's: that panel is not
+    // the helper's (the caller may compute it into C itself and move on), so it gives the state back.
+    if ((atomic.load<i64>(ctl + WORD) >>> 32) != CLAIMED) {
+      atomic.store<i32>(at, FREE);
+      continue;
+    }
     // the job's blocking, so panels are bitwise what the caller would compute
     setBlocking(load<i32>(ctl + JOB + 32), load<i32>(ctl + JOB + 36), load<i32>(ctl + JOB + 40));
     runPanel(ctl, p, work, buf);
