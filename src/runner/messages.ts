@@ -1,4 +1,3 @@
-import type { Site } from "../trace/schema";
 import type { LimitNames } from "./limits";
 
 // What the runner hands the child process (one JSON value on its stdin), and what the child writes
@@ -39,8 +38,6 @@ export type Rehearsal = "completed" | "failed" | "off";
 export type ChildMessage =
   /** a waiting child is ready for its input: its engine rehearsal (engineWarmUp.ts) ran to its end, failed, or was off */
   | { type: "ready"; rehearsal: Rehearsal }
-  /** the last engine call's line, written every few dozen ms while the file calls the engine */
-  | { type: "progress"; site: Site | null }
   /** a console line the file printed (as kept in the trace), or null at the first line not kept */
   | { type: "console"; line: string | null }
   /** the trace so far, written now and then to a file in spoolDir: what survives a kill */

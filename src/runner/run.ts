@@ -15,6 +15,7 @@ import { ConsoleCapture } from "./consoleCapture";
 import { childV8Flags } from "./v8Flags";
 import { childGlibcTunables } from "./mallocTunables";
 import { WARM_UP_ENV, type ChildMessage, type WorkerInput } from "./messages";
+import { PROGRESS_FILE, readProgress } from "./progressFile";
 
 // Runs a user's model file in a child process (worker.ts) and returns its Trace. Never rejects: a
 // file that cannot be bundled, throws, exits, crashes, times out, runs out of memory or is cancelled
@@ -145,7 +146,7 @@ export async function runFile(file: string, options: RunOptions = {}): Promise<T
 }
 
 /** The files a child writes in its spool directory (worker.ts's writeTrace): removed by name, no listing. */
-const SPOOL_FILES = ["trace.json", "snapshot.json", "trace.json.part", "snapshot.json.part"];
+const SPOOL_FILES = ["trace.json", "snapshot.json", "trace.json.part", "snapshot.json.part", PROGRESS_FILE];
 
 function removeSpool(dir: string): void {
   for (const name of SPOOL_FILES) {
@@ -163,8 +164,6 @@ function removeSpool(dir: string): void {
 }
 
 interface Seen {
-  /** the line of the last engine call the child reported */
-  lastSite: Site | null;
   /** trace files it wrote */
   snapshot: string | null;
   done: string | null;
@@ -179,11 +178,10 @@ async function runInChild(
   memoryWatchdog: boolean | undefined,
 ): Promise<{ seen: Seen; outcome: ChildOutcome; childAgeMs: number }> {
   const { child, setOnMessage, ageMs } = takeChild(spec.key, spec.options);
-  const seen: Seen = { lastSite: null, snapshot: null, done: null, console: new ConsoleCapture() };
+  const seen: Seen = { snapshot: null, done: null, console: new ConsoleCapture() };
   setOnMessage((raw) => {
     const m = raw as ChildMessage;
-    if (m?.type === "progress") seen.lastSite = isSite(m.site) ? m.site : null;
-    else if (m?.type === "console") {
+    if (m?.type === "console") {
       if (typeof m.line === "string") seen.console.push(m.line);
       else seen.console.markDropped();
     } else if (m?.type === "snapshot") seen.snapshot = m.file;
@@ -196,12 +194,6 @@ async function runInChild(
   // was left running once its owner (a test worker, the CLI) went away; the exit also carries the
   // memory peak and status the run's verdict needs.
   return { seen, outcome: await child.exited, childAgeMs: ageMs };
-}
-
-/** SiteSchema's check, by hand: it runs for every progress message (TypeBox's checker compiles on first use). */
-function isSite(v: unknown): v is Site {
-  const s = v as Partial<Site> | null;
-  return typeof s === "object" && s !== null && !Array.isArray(s) && typeof s.file === "string" && Number.isInteger(s.line) && Number.isInteger(s.column);
 }
 
 interface Context {
@@ -238,7 +230,8 @@ function traceOf(seen: Seen, outcome: ChildOutcome, ctx: Context): Trace {
     return withEnd(null, { kind: "exception", message: `the check's child process sent an invalid trace: ${done.problem}`, ...ctx.fileSite }, ctx, seen.console.streamed());
   }
   const snapshot = readTrace(seen.snapshot, ctx).trace;
-  const at = seen.lastSite ?? lastSiteOf(snapshot) ?? ctx.fileSite;
+  // the line of the last engine call the child noted (progressFile.ts)
+  const at = readProgress(ctx.spoolDir) ?? lastSiteOf(snapshot) ?? ctx.fileSite;
   return withEnd(snapshot, endError(outcome, at, ctx), ctx, seen.console.streamed());
 }
 

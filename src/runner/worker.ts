@@ -6,7 +6,6 @@ import { performance } from "node:perf_hooks";
 import * as engine from "../engine/index";
 import { setObserver } from "../engine/observer";
 import type { RunError, StopInfo } from "../protocol/report";
-import type { Site } from "../trace/schema";
 import { TraceRecorder } from "../trace/recorder";
 import { SiteCapture } from "../trace/sites";
 import { optimizerConstructionSites, warmUpOptimizerSites } from "../trace/optimizerSites";
@@ -23,13 +22,15 @@ import { Descendants } from "./descendants";
 import { hasProc } from "./processTree";
 import type { ChildMessage, WorkerInput } from "./messages";
 import { installKernelThread } from "./kernelThread";
+import { ProgressWriter } from "./progressFile";
 import { startEngineWarmUp, warmUpEnabled } from "./engineWarmUp";
 
 // The child process (dist/worker.js, started by run.ts, possibly ahead of time): waits for its input
 // on stdin, exposes the engine on globalThis for the user's bundle, observes it with a TraceRecorder,
-// runs the bundle as the body of an async function, and writes messages on fd 3 (channel.ts): the
-// line of the last engine call, snapshots of the trace, and the final trace — at the end of the file,
-// at an early stop, at the soft deadline, or at the first error (keeping what was traced).
+// runs the bundle as the body of an async function, notes the line of the last engine call in its
+// spool directory (progressFile.ts), and writes messages on fd 3 (channel.ts): snapshots of the trace,
+// and the final trace — at the end of the file, at an early stop, at the soft deadline, or at the
+// first error (keeping what was traced).
 
 /** The name V8 gives the user's bundle in stack frames; sites are taken from these frames only. */
 const BUNDLE_FILENAME = "gradlens-user-bundle.js";
@@ -70,7 +71,7 @@ function run(input: WorkerInput): void {
   );
   const memoryLimitBytes = input.memoryMb * 2 ** 20;
   let posted = false;
-  let lastSite: Site | null = null;
+  const progress = new ProgressWriter(input.spoolDir);
 
   const rule = createStopPolicy({
     steps: input.steps,
@@ -94,17 +95,14 @@ function run(input: WorkerInput): void {
     },
   };
 
-  // every site the recorder takes is the line of an engine call: the host learns each new line at
-  // once (a small sync write), so a kill or a block right after it still names it
+  // every site the recorder takes is the line of an engine call: it is noted at once (a small sync
+  // write), so a kill or a block right after it still names it
   const progressSites: Pick<SiteCapture, "capture" | "captureChain"> = {
     // the caller chain names factory-built models and constructor-made modules (the recorder's own use)
     captureChain: (skip, max) => sites.captureChain(skip, max),
     capture(skip, above, path) {
       const site = sites.capture(skip, above, path);
-      if (site !== null && (lastSite === null || site.line !== lastSite.line || site.file !== lastSite.file)) {
-        lastSite = site;
-        send({ type: "progress", site });
-      }
+      if (site !== null) progress.note(site);
       return site;
     },
   };
@@ -143,7 +141,7 @@ function run(input: WorkerInput): void {
     // the limit covers everything the process held, also between two checks
     const peak = process.resourceUsage().maxRSS * 1024;
     if (error === null && peak > memoryLimitBytes) {
-      const at = lastSite ?? fileSite;
+      const at = progress.site ?? fileSite;
       error = { kind: "memory", message: memoryMessage(input.memoryMb, input.limitNames, residentDetail(peak)), ...at };
       stopped = { reason: "memory", message: error.message, ...at };
     }
@@ -193,7 +191,7 @@ function run(input: WorkerInput): void {
       if (process.getActiveResourcesInfo().every((r) => r === "PipeWrap" || r === "TTYWrap")) return;
       if (Date.now() > input.softDeadline) {
         const info: StopInfo = { reason: "timeout", message: pendingMessage(input.timeoutMs, input.limitNames) };
-        if (lastSite !== null) Object.assign(info, lastSite);
+        if (progress.site !== null) Object.assign(info, progress.site);
         return finish(info, errorForStop(info));
       }
       await new Promise<void>((r) => setTimeout(r, 5));

@@ -63,6 +63,23 @@ describe("SiteCapture", () => {
     expect((site as { line: number } | null)?.line).toBe(outer);
   });
 
+  it("gives two calls on one line their own columns, and each position one site object, mapped once", () => {
+    const mapped: string[] = [];
+    const fresh = new SiteCapture(callerFrame().file, {
+      map: (line, column) => (mapped.push(`${line}:${column}`), { file: "t.ts", line, column }),
+    });
+    const twice = (): Array<ReturnType<SiteCapture["capture"]>> => [deep(2, () => fresh.capture()), deep(2, () => fresh.capture())];
+    const line = callerFrame().line + 1;
+    const [[a, b], [a2, b2]] = [twice(), twice()];
+    expect(a?.line).toBe(line - 2); // both calls are on twice()'s line, at two columns
+    expect(b?.line).toBe(line - 2);
+    expect(b!.column).toBeGreaterThan(a!.column);
+    expect([a2, b2]).toEqual([a, b]);
+    expect(a2).toBe(a); // the same object: repeat counters key on it
+    expect(b2).toBe(b);
+    expect(mapped.filter((p) => p.startsWith(`${line - 2}:`))).toHaveLength(2); // mapped once per position
+  });
+
   it("returns null when no frame is the user's", () => {
     const none = new SiteCapture("/no/such/file.js", { map: (line, column) => ({ file: "t.ts", line, column }) });
     expect(deep(3, () => none.capture())).toBeNull();

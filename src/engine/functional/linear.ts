@@ -11,7 +11,7 @@ import { unbroadcast } from "../ops/broadcast";
 import { mm, matmul } from "../ops/matmul";
 import { add } from "../ops/binary";
 import { reshape, t, transpose } from "../ops/shapeOps";
-import { matmulInto } from "../kernels/matmul";
+import { addmmRowsInto, matmulInto } from "../kernels/matmul";
 import type { FloatArray } from "../kernels/matmulRef";
 import { broadcastValues } from "./raw";
 
@@ -57,12 +57,14 @@ export function addmm(bias: Tensor, mat1: Tensor, mat2: Tensor): Tensor {
   const dtype = promote(promote(mat1.dtype, mat2.dtype), bias.dtype) === "float64" ? "float64" : "float32";
   const out = allocateUninitialized(dtype, m * n) as FloatArray;
   const A = matrixOperand(mat1, dtype), B = matrixOperand(mat2, dtype);
-  // a [n] bias is copied into every row and the product accumulated onto it (BLAS's beta = 1), which
-  // costs two memcpy-speed passes instead of a separate addition loop
-  const rowBias = bias.dim() === 1 && bias.shape[0] === n;
-  if (rowBias) fillRows(out, contiguousData(bias), m, n);
-  matmulInto(A.data, B.data, out, m, k, n, A.trans, B.trans, rowBias, A.offset, B.offset, 0);
-  if (!rowBias) addBias(out, bias, m, n);
+  // a [n] bias starts every row and the product is accumulated onto it (BLAS's beta = 1): no
+  // separate addition loop
+  if (bias.dim() === 1 && bias.shape[0] === n && bias.dtype === dtype) {
+    addmmRowsInto(contiguousData(bias) as FloatArray, A.data, B.data, out, m, k, n, A.trans, B.trans, A.offset, B.offset);
+  } else {
+    matmulInto(A.data, B.data, out, m, k, n, A.trans, B.trans, false, A.offset, B.offset, 0);
+    addBias(out, bias, m, n);
+  }
   // decided now: requiresGrad may change before backward runs
   const saveMat1 = mat2.requiresGrad, saveMat2 = mat1.requiresGrad;
   const saved: Tensor[] = [];
@@ -128,14 +130,6 @@ function onesOf(dtype: "float32" | "float64", m: number): FloatArray {
   }
   if (ones64.length < m) ones64 = new Float64Array(Math.max(m, 2 * ones64.length)).fill(1);
   return ones64.subarray(0, m);
-}
-
-/** out[i, :] = b for every row i of an [m, n] matrix. */
-function fillRows(out: TypedArray, b: TypedArray, m: number, n: number): void {
-  if (m === 0 || n === 0) return;
-  out.set(b, 0);
-  // doubling copies: log2(m) memcpy calls instead of m
-  for (let filled = 1; filled < m; filled *= 2) out.copyWithin(filled * n, 0, Math.min(filled, m - filled) * n);
 }
 
 /** out += bias broadcast to [m, n] (a bias that is not one value per column). */

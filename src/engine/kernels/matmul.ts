@@ -237,6 +237,8 @@ function wasmBmm(
   transA: boolean, transB: boolean,
   strideA: number, strideB: number, strideOut: number,
   accumulate: boolean, aOff: number, bOff: number, outOff: number,
+  /** with accumulate: C starts as this row repeated (one product), not as out's values */
+  rowInit: FloatArray | null = null,
 ): boolean {
   const is32 = a instanceof Float32Array;
   const es = is32 ? 4 : 8;
@@ -273,6 +275,8 @@ function wasmBmm(
     if (reduceOut) {
       if (t === 0 && accumulate) view.set(out.subarray(oo, oo + cLen), cPtr / es);
       acc = accumulate || t > 0;
+    } else if (rowInit !== null) {
+      fillRows(view, cPtr / es, rowInit, m, n);
     } else if (accumulate) {
       view.set(out.subarray(oo, oo + cLen), cPtr / es);
     }
@@ -333,6 +337,32 @@ export function matmulInto(
   const s = useWasm(a, b, out, m, k, n);
   if (s && wasmBmm(s, a, b, out, 1, m, k, n, transA, transB, 0, 0, 0, accumulate, aOff, bOff, outOff)) return;
   jsMatmulUnchecked(a, b, out, m, k, n, transA, transB, accumulate, aOff, bOff, outOff);
+}
+
+/**
+ * out[outOff..] = bias + op(a)·op(b) with `bias` (n values) added to every row: nn.Linear's forward.
+ * In wasm the product's rows start as the bias there (BLAS's beta = 1) instead of being filled in
+ * `out` and copied in (one pass over the output fewer).
+ */
+export function addmmRowsInto(
+  bias: FloatArray, a: FloatArray, b: FloatArray, out: FloatArray,
+  m: number, k: number, n: number, transA: boolean, transB: boolean,
+  aOff = 0, bOff = 0, outOff = 0,
+): void {
+  checkBatchArgs(a, b, out, 1, m, k, n, 0, 0, 0, aOff, bOff, outOff, false);
+  if (bias.length !== n) throw new RangeError(`addmmRowsInto: bias has ${bias.length} values, expected ${n}`);
+  const s = bias.constructor === out.constructor ? useWasm(a, b, out, m, k, n) : null;
+  if (s && wasmBmm(s, a, b, out, 1, m, k, n, transA, transB, 0, 0, 0, true, aOff, bOff, outOff, bias)) return;
+  fillRows(out, outOff, bias, m, n);
+  jsMatmulUnchecked(a, b, out, m, k, n, transA, transB, true, aOff, bOff, outOff);
+}
+
+/** out[off + i·n + j] = row[j] for every row i of an [m, n] matrix. */
+function fillRows(out: FloatArray, off: number, row: FloatArray, m: number, n: number): void {
+  if (m === 0 || n === 0) return;
+  out.set(row, off);
+  // doubling copies: log2(m) memcpy calls instead of m
+  for (let filled = 1; filled < m; filled *= 2) out.copyWithin(off + filled * n, off, off + Math.min(filled, m - filled) * n);
 }
 
 /**

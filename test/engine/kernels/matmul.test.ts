@@ -35,6 +35,8 @@ for (const m of SIZES) for (const k of SIZES) for (const n of SIZES) {
   else if ((m * 7 + k * 3 + n) % 11 === 0) SHAPES.push([m, k, n]);
 }
 SHAPES.push([1, 130, 1], [130, 1, 130], [65, 63, 17], [17, 300, 9], [7, 600, 33]);
+// one row tile (B read in place, not packed): full and partial panels, depth over two blocks
+SHAPES.push([5, 300, 17], [1, 520, 40], [4, 64, 1024]);
 
 type Mm = (
   a: FloatArray, b: FloatArray, out: FloatArray, m: number, k: number, n: number,
