@@ -12,7 +12,7 @@ import { API_LIMIT_NAMES, memoryMessage, residentDetail, timeoutMessage, type Li
 import type { ChildOutcome } from "./childProcess";
 import { prestart, takeChild } from "./spare";
 import { ConsoleCapture } from "./consoleCapture";
-import { childV8Flags } from "./v8Flags";
+import { CHILD_HEAP_FLAGS, childV8Flags } from "./v8Flags";
 import { childGlibcTunables } from "./mallocTunables";
 import { WARM_UP_ENV, type ChildMessage, type WorkerInput } from "./messages";
 import { PROGRESS_FILE, readProgress } from "./progressFile";
@@ -75,7 +75,7 @@ function childSpec(workerPath: string, memoryMb: number) {
   const env: NodeJS.ProcessEnv = { ...process.env, ELECTRON_RUN_AS_NODE: "1" }; // VS Code's execPath is Electron
   delete env.NODE_OPTIONS;
   env.GLIBC_TUNABLES = childGlibcTunables(env.GLIBC_TUNABLES);
-  const args = [...childV8Flags(), `--max-old-space-size=${memoryMb}`, workerPath];
+  const args = [...childV8Flags(), ...CHILD_HEAP_FLAGS, `--max-old-space-size=${memoryMb}`, workerPath];
   return { key: JSON.stringify([process.execPath, args]), options: { command: process.execPath, args, env } };
 }
 

@@ -23,6 +23,7 @@ import { hasProc } from "./processTree";
 import type { ChildMessage, WorkerInput } from "./messages";
 import { installKernelThread } from "./kernelThread";
 import { ProgressWriter } from "./progressFile";
+import { installUninitializedMemory } from "./uninitializedMemory";
 import { startEngineWarmUp, warmUpEnabled } from "./engineWarmUp";
 
 // The child process (dist/worker.js, started by run.ts, possibly ahead of time): waits for its input
@@ -213,6 +214,7 @@ function run(input: WorkerInput): void {
 }
 
 installKernelThread();
+installUninitializedMemory();
 warmUpOptimizerSites(); // a pre-started child does it while it waits; the check's own parse is then ~100× faster
 // while it waits, the child rehearses the engine (engineWarmUp.ts); the input stops it between two chunks
 const warmUp = warmUpEnabled() ? startEngineWarmUp() : null;

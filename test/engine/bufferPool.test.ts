@@ -5,7 +5,7 @@
 // with reuse computes the same values as without.
 import { afterEach, describe, expect, it } from "vitest";
 import { F, autograd, manualSeed, nn, optim, randint, randn, type Tensor } from "gradlens";
-import { bufferPoolBytes, clearBufferPool, setBufferPooling } from "../../src/engine/bufferPool";
+import { bufferPoolBytes, clearBufferPool, setBufferPooling, setUninitializedMemory } from "../../src/engine/bufferPool";
 
 /** t's values; a tensor whose memory was taken back reads as empty, which fails here */
 const snap = (t: Tensor) => {
@@ -24,7 +24,10 @@ function mlp() {
   return { model, layers, x, y };
 }
 
-afterEach(() => setBufferPooling(true));
+afterEach(() => {
+  setBufferPooling(true);
+  setUninitializedMemory(null);
+});
 
 describe("buffer reuse after backward", () => {
   it("never changes a forward output, a loss or a leaf gradient the user still holds", () => {
@@ -160,5 +163,54 @@ describe("buffer reuse after backward", () => {
     expect(bufferPoolBytes()).toBeLessThanOrEqual(64 * 1024 * 1024);
     clearBufferPool();
     expect(bufferPoolBytes()).toBe(0);
+  });
+});
+
+describe("op outputs taken without zero-filling (allocateUninitialized)", () => {
+  /** memory full of NaN (as float32 and float64): an element an op forgot to write shows in every value after it */
+  let taken = 0;
+  const poisoned = (bytes: number) => {
+    taken++;
+    const buf = new ArrayBuffer(bytes);
+    new Uint32Array(buf).fill(0x7fc00000);
+    return buf;
+  };
+
+  it("every op that takes it writes all of it: a conv/BatchNorm block and a Transformer layer train to the same values", () => {
+    // each op's output and input gradient has ≥ 1024 elements (the pool's and this path's smallest
+    // length): conv, BatchNorm, relu, linear, LayerNorm, softmax, GELU, forward and backward
+    const run = (poison: boolean, pooling: boolean) => {
+      setBufferPooling(pooling);
+      setUninitializedMemory(poison ? poisoned : null);
+      manualSeed(5);
+      const conv = new nn.Conv2d(3, 8, 3, { padding: 1 }), bn = new nn.BatchNorm2d(8);
+      const proj = new nn.Linear(8 * 8, 32);
+      const layer = new nn.TransformerEncoderLayer(32, 4, { dimFeedforward: 64, dropout: 0, activation: "gelu", batchFirst: true });
+      const head = new nn.Linear(32, 3);
+      const params = [conv, bn, proj, layer, head].flatMap((m) => [...m.parameters()]);
+      const opt = new optim.SGD(params, { lr: 0.05, momentum: 0.9 });
+      const y = randint(0, 3, [4]);
+      const losses: number[] = [];
+      for (let step = 0; step < 2; step++) {
+        const x = randn(4, 3, 16, 8);
+        opt.zeroGrad();
+        const maps = bn.call(conv.call(x)).relu().add(conv.call(x)); // [4, 8, 16, 8]
+        const tokens = proj.call(maps.permute(0, 2, 1, 3).reshape(4, 16, 64)); // [4, 16, 32]
+        const loss = F.crossEntropy(head.call(layer.call(tokens).mean(1)), y);
+        loss.backward();
+        opt.step();
+        losses.push(loss.item());
+      }
+      return { losses, params: params.map(snap) };
+    };
+    const zeroed = run(false, false);
+    expect(zeroed.losses.every(Number.isFinite)).toBe(true);
+    for (const pooling of [false, true]) {
+      taken = 0;
+      const result = run(true, pooling);
+      expect(taken).toBeGreaterThan(pooling ? 0 : 40);
+      expect(result.losses).toEqual(zeroed.losses);
+      expect(result.params).toEqual(zeroed.params);
+    }
   });
 });

@@ -8,7 +8,8 @@ import { stopSpare } from "../../src/runner/spare";
 import { buildDist } from "./buildDist";
 
 // The check's child runs with glibc malloc tunables (huge pages, freed memory kept for reuse;
-// src/runner/mallocTunables.ts), keeping whatever tunables the user set.
+// src/runner/mallocTunables.ts), keeping whatever tunables the user set, and with a small young
+// generation (src/runner/v8Flags.ts CHILD_HEAP_FLAGS) so dead tensors' memory is freed sooner.
 
 let workerPath = "";
 let cleanup = () => {};
@@ -33,6 +34,17 @@ it("the child runs with the malloc tunables in GLIBC_TUNABLES", async () => {
   expect(trace.error).toBeNull();
   expect(trace.console).toEqual([childGlibcTunables(process.env.GLIBC_TUNABLES)]);
   expect(trace.console[0]).toContain("glibc.malloc.hugetlb=");
+}, 40_000);
+
+it("the child's young generation stays small while objects survive (1 MiB semi-spaces)", async () => {
+  // surviving scavenges grows a default new space to 32 MiB (Node 20) or 64 MiB (Node 24)
+  const code = `import "gradlens";\nimport { getHeapSpaceStatistics } from "node:v8";\nconst keep: object[] = [];\nfor (let i = 0; i < 300_000; i++) keep.push({ i, s: [i] });\nconsole.log(String(getHeapSpaceStatistics().find((s) => s.space_name === "new_space")!.space_size), keep.length);\n`;
+  writeFileSync(join(dir, "heap.ts"), code);
+  const trace = await runFile("heap.ts", { workerPath, cwd: dir, timeoutMs: 30_000 });
+  expect(trace.error).toBeNull();
+  const [size, kept] = trace.console[0]!.split(" ").map(Number);
+  expect(kept).toBe(300_000);
+  expect(size).toBeLessThanOrEqual(2 * 2 ** 20);
 }, 40_000);
 
 const OURS = "glibc.malloc.hugetlb=1:glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=268435456";

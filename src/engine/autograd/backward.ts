@@ -89,6 +89,10 @@ class Ownership {
   free(t: Tensor): boolean {
     return t.storage.id >= this.firstFresh && this.holders.get(t.storage) === 0;
   }
+  /** True when a gradient summed into pending `t` may be added into t's memory (same value as a new sum). */
+  accumulatesInPlace(t: Tensor): boolean {
+    return this.recycles && this.owned(t);
+  }
   /** True when `t` may become a leaf's `.grad` as it is. */
   owned(t: Tensor): boolean {
     return (
@@ -143,6 +147,9 @@ function sweep(rootNode: Node, seed: Tensor, retainGraph: boolean, createGraph: 
         if (prev === undefined) {
           ownership.handOut(g);
           buffers.set(next, g);
+        } else if (ownership.accumulatesInPlace(prev)) {
+          // as PyTorch's InputBuffer: memory only this slot holds takes the sum, instead of a fresh buffer
+          prev._addInPlaceRaw(g);
         } else {
           const sum = add(prev, g);
           ownership.release(prev);
