@@ -2,7 +2,7 @@
 // runs it (warm: esbuild warm, and the pre-started child process ready — started and done with its
 // engine rehearsal, as an editor's checks seconds apart find it; back to back, the next check would
 // wait for the child's start), i.e. bundling, the model's construction and its first training step
-// (the check runs until the second optimizer step), tracing and analysis. Median of 3 runs after one
+// (the check runs until the second optimizer step), tracing and analysis. Median of 5 runs after one
 // warm-up run; the wall time and the check process's own duration; then the same check with its child
 // on one thread (GRADLENS_THREADS=1), for the two-thread GEMMs' share.
 import { existsSync } from "node:fs";
@@ -18,6 +18,9 @@ export const MODEL_CHECKS = [
   { file: "test/bench/models/resnet18.ts", name: "ResNet-18 (CIFAR variant, 11.2 M parameters) on 32×32, batch 8, SGD", maxMs: 1500 },
   { file: "test/bench/models/transformerEncoder.ts", name: "2-layer nn.TransformerEncoder (d 128, 4 heads, ff 512, GELU) on 16×32 tokens, AdamW", maxMs: 500 },
 ] as const;
+
+/** warm checks per row: the same check varies by ±20 % minutes apart on a VM, and a median of 3 followed it */
+const RUNS = 5;
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -48,7 +51,7 @@ export async function benchModelChecks(workerPath = join(process.cwd(), "dist", 
     }
     const timed = async () => {
       const wall: number[] = [], run: number[] = [];
-      for (let i = 0; i < 3; i++) {
+      for (let i = 0; i < RUNS; i++) {
         prestartWorker(workerPath);
         await spareReady();
         const start = performance.now();
