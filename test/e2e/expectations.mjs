@@ -46,6 +46,8 @@ export const expectations = {
     fixFor: "GL006",
     quickFixTitle: /Add \.detach\(\) to/,
     fixedText: "D.forward(fake.detach())",
+    /** the line of the new detach(): its lens is only drawn while that line is in view */
+    fixedLine: 21,
     /** codes that must be gone after the fix, the save and a re-run */
     goneAfterFix: ["GL006", "GL011"],
     /** after the re-run, the lens on the new detach() states that G still gets gradient from lossG */
