@@ -51,15 +51,6 @@ export interface GemmExports {
     decay: number, c1: number, beta2: number, c2: number, eps: number, weightDecay: number,
     stepSize: number, bc2Sqrt: number, decoupled: number, amsgrad: number, maximize: number,
   ): void;
-  // one image's im2col / col2im (assembly/im2col.ts); ld = the column matrix's row stride in floats
-  im2colF32(
-    x: number, cols: number, C: number, H: number, W: number, kH: number, kW: number,
-    sH: number, sW: number, pH: number, pW: number, dH: number, dW: number, outH: number, outW: number, ld: number,
-  ): void;
-  col2imF32(
-    cols: number, x: number, C: number, H: number, W: number, kH: number, kW: number,
-    sH: number, sW: number, pH: number, pW: number, dH: number, dW: number, outH: number, outW: number, ld: number,
-  ): void;
   /**
    * nc images' column matrices side by side (image t's columns from t·L; the images C·H·W floats
    * apart), and back: col2imImagesF32 writes the images' gradients (no zeroing first). Large ones

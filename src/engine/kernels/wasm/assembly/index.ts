@@ -6,7 +6,7 @@ export {
   sgemmBatch, dgemmBatch,
 } from "./gemm";
 export * from "./optim";
-export { im2colF32, col2imF32, im2colImagesF32, col2imImagesF32, sideBySideF32, splitSideBySideF32 } from "./im2col";
+export { im2colImagesF32, col2imImagesF32, sideBySideF32, splitSideBySideF32 } from "./im2col";
 export * from "./gelu";
 export * from "./batchNorm";
 export * from "./relu";
