@@ -118,7 +118,7 @@ export function buildTimeline(index: TraceIndex): GradTimeline {
       for (const c of step.changes) {
         const p = index.paramByTensor.get(c.tensor);
         if (p === undefined) continue;
-        const moved = c.maxAbsChange === null || c.maxAbsChange > 0;
+        const moved = c.changed;
         if (moved) changed[p.index] = true;
         const gi = groups.findIndex((g) => g.params.includes(c.tensor));
         const lr = step.lrs[gi] ?? groups[gi]?.lr ?? 0;

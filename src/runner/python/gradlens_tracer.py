@@ -1,5 +1,5 @@
 """GradLens tracer for PyTorch scripts: runs a script like `python train.py` would and writes the
-GradLens Trace (src/trace/schema.ts, version 1) as JSON. Standard library and torch only.
+GradLens Trace (src/trace/schema.ts, version 2) as JSON. Standard library and torch only.
 
 Usage: python gradlens_tracer.py OUT.json CONFIG.json SCRIPT [ARGS...]
 CONFIG: {"steps": N, "timeoutMs": T, "memoryMb": M, "messages": {"timeout": S, "memory": S, "steps": S}, "displayRoot": DIR or null}
@@ -28,7 +28,7 @@ import sys
 import time
 import traceback
 
-TRACE_VERSION = 1
+TRACE_VERSION = 2
 MAX_OPS = 200_000
 MAX_LEAVES = 50_000
 LONE_OPTIMIZER_FACTOR = 50
@@ -669,7 +669,9 @@ class Tracer:
             i = self.tid(p)
             self.ensure_leaf(p)
             diff = float((p.detach() - old).abs().max()) if p.numel() > 0 else 0.0
-            changes.append({"tensor": i, "maxAbsChange": finite_or_none(diff), "hadGrad": had_grad})
+            # a NaN or inf before or after makes diff NaN or inf, != 0: changed, as the TS tracer says
+            changed = bool(diff != 0)
+            changes.append({"tensor": i, "changed": changed, "hadGrad": had_grad})
         self.open_clear = None
         entry = self.optimizers[oid]
         self.steps.append({"seq": self.next_seq(), "optimizer": oid, "index": entry[2], "lrs": lrs, "changes": changes, "site": site})
