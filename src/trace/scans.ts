@@ -11,29 +11,32 @@ import { SCANS_WASM_BASE64 } from "./scans.generated";
 
 interface ScanExports {
   memory: WebAssembly.Memory;
-  /** continues the fingerprint state at byte offset `st` (see FP_WORDS) over n16 groups of 16 floats */
+  /** continues the fingerprint state at byte offset `st` (see STATE_WORDS) over n16 groups of 16 floats */
   fingerprint(p: number, n16: number, st: number): void;
   /** adds to the float64 partial sums s0 … s7 at byte offset `acc` */
   sumSquares(p: number, n8: number, acc: number): void;
 }
 
-/** Below this many elements the copies' fixed cost outweighs the vector loop. */
+/** l2norm: below this many elements the copy's fixed cost outweighs the vector loop. */
 const WASM_MIN_ELEMENTS = 64;
 /** Floats copied in per chunk (a multiple of 16: whole groups of vectors): 64 KiB, cache-sized. */
 const CHUNK = 16384;
 /** Fingerprint lanes (element i goes to lane i mod 16); each has two accumulators, a and b. */
 const LANES = 16;
-/** The fingerprint state in words: a[0..15], b[0..15], then 4 words of max(bits << 1) (non-finite seen). */
-const FP_WORDS = 2 * LANES;
+/** The state in words: a[0..15], b[0..15], then 4 words of max(bits << 1) (non-finite seen). */
+const STATE_WORDS = 2 * LANES + 4;
 /** Byte offsets in the module's memory: the partial sums, the fingerprint state, then a chunk. */
 const ACC = 0, STATE = 64, CHUNK_AT = 256, END = CHUNK_AT + CHUNK * 4;
 /** The accumulators' start and odd multipliers (FNV-1a's 32-bit offset and prime; 2³²/φ, odd). */
 const A0 = 0x811c9dc5 | 0, C1 = 0x01000193, B0 = 0x9e3779b9 | 0, C2 = 0x9e3779b1 | 0;
+const START = new Int32Array(STATE_WORDS).fill(A0, 0, LANES).fill(B0, LANES, 2 * LANES);
 /** (bits << 1) at or above this (unsigned): exponent all ones, a NaN or ±∞ (float32; NONFINITE64 for a float64's high word) */
 const NONFINITE32 = 0xff000000, NONFINITE64 = 0xffe00000;
 
 let scans: ScanExports | null | undefined;
 let view: Float32Array | null = null;
+/** the same memory as 32-bit words: the fingerprint state */
+let ints: Int32Array | null = null;
 
 function instance(): ScanExports | null {
   if (scans !== undefined) return scans;
@@ -56,8 +59,13 @@ const pairs = (n: number): number => (n + 7) >> 3;
 /** Whole groups of four vectors: 16 floats (scans.wat's fingerprint takes four a turn). */
 const quads = (n: number): number => (n + 15) >> 4;
 
-/** A view of the scan module's memory, grown once to hold the sums, the state and a chunk; null if it cannot grow. */
+/**
+ * A view of the scan module's memory, grown once to hold the sums, the state and a chunk; null if it
+ * cannot grow. Nothing else grows it, so the views stay valid (a step scans dozens of small
+ * parameters: a view made per call was a good part of their cost).
+ */
 function memoryView(ex: ScanExports): Float32Array | null {
+  if (view !== null) return view;
   const have = ex.memory.buffer.byteLength;
   if (have < END) {
     try {
@@ -66,61 +74,72 @@ function memoryView(ex: ScanExports): Float32Array | null {
       return null;
     }
   }
-  if (view === null || view.buffer !== ex.memory.buffer) view = new Float32Array(ex.memory.buffer);
+  ints = new Int32Array(ex.memory.buffer);
+  view = new Float32Array(ex.memory.buffer);
   return view;
 }
 
 /** Copies src[from, from + n) to float offset `at` and zeroes the rest of its last `group` floats. */
 function put(v: Float32Array, at: number, src: Float32Array, from: number, n: number, group: number): void {
-  v.set(src.subarray(from, from + n), at);
+  v.set(n === src.length ? src : src.subarray(from, from + n), at);
   v.fill(0, at + n, at + Math.ceil(n / group) * group);
 }
 
 /**
  * What a parameter's values hash to, for "did a step change it": equal values (−0 and +0 alike) give
- * equal fingerprints; a single changed element always gives a different one, several changed ones
- * all but always (see scans.wat). The 32 words of state, or null when a NaN or ±∞ is among the values:
- * a step counts as changing such a parameter, as its |after − before| is NaN or ∞ (PyTorch's tracer
- * computes exactly that).
+ * equal fingerprints; a single changed element always gives a different one (it changes its lane's
+ * accumulators, see scans.wat), several changed ones all but always. The whole state, compared lane
+ * by lane: a fold of lanes into fewer words cancels equal changes in two lanes (a constant bias
+ * stepped to another constant). Null when a NaN or ±∞ is among the values: a step counts as
+ * changing such a parameter, as its |after − before| is NaN or ∞ (PyTorch's tracer computes exactly
+ * that). Two arrays of 16 words: a typed array over 64 bytes lives outside V8's heap, and allocating
+ * and collecting one per parameter per step cost more than a small parameter's scan.
  */
 export interface Fingerprint {
   readonly length: number;
-  readonly words: Int32Array;
+  /** the a accumulators of lanes 0–15 */
+  readonly a: Int32Array;
+  /** the b accumulators of lanes 0–15 */
+  readonly b: Int32Array;
 }
 
 /** Whether a step changed the values fingerprinted before it (`before`) into `after`. */
 export function changedBetween(before: Fingerprint | null, after: Fingerprint | null): boolean {
   if (before === null || after === null || before.length !== after.length) return true;
-  for (let i = 0; i < FP_WORDS; i++) if (before.words[i] !== after.words[i]) return true;
+  for (let i = 0; i < LANES; i++) if (before.a[i] !== after.a[i] || before.b[i] !== after.b[i]) return true;
   return false;
 }
 
+/** Every float32 array runs in wasm, however short: the JavaScript loop costs more than a call. */
 export function fingerprint(values: ArrayLike<number>): Fingerprint | null {
   const n = values.length;
-  if (n >= WASM_MIN_ELEMENTS && values instanceof Float32Array) {
+  if (values instanceof Float32Array) {
     const ex = instance();
     const v = ex === null ? null : memoryView(ex);
-    if (ex !== null && v !== null) {
-      const state = new Int32Array(ex.memory.buffer, STATE, FP_WORDS + 4);
-      startState(state);
+    if (ex !== null && v !== null && ints !== null) {
+      ints.set(START, STATE / 4);
       for (let from = 0; from < n; from += CHUNK) {
         const len = Math.min(CHUNK, n - from);
         put(v, CHUNK_AT / 4, values, from, len, LANES);
         ex.fingerprint(CHUNK_AT, quads(len), STATE);
       }
-      let top = 0;
-      for (let i = FP_WORDS; i < FP_WORDS + 4; i++) top = Math.max(top, state[i]! >>> 0);
-      return top >= NONFINITE32 ? null : { length: n, words: state.slice(0, FP_WORDS) };
+      return fingerprintOf(ints, STATE / 4, n);
     }
   }
   return fingerprintJs(values);
 }
 
-/** Accumulators a and b at their start; the non-finite maxima at 0. */
-function startState(state: Int32Array): void {
-  state.fill(A0, 0, LANES);
-  state.fill(B0, LANES, FP_WORDS);
-  state.fill(0, FP_WORDS);
+/** The state at word `at` as a Fingerprint, or null when it saw a NaN or ±∞ (its last four words). */
+function fingerprintOf(state: Int32Array, at: number, length: number): Fingerprint | null {
+  let top = 0;
+  for (let i = at + 2 * LANES; i < at + STATE_WORDS; i++) top = Math.max(top, state[i]! >>> 0);
+  if (top >= NONFINITE32) return null;
+  const a = new Int32Array(LANES), b = new Int32Array(LANES);
+  for (let i = 0; i < LANES; i++) {
+    a[i] = state[at + i]!;
+    b[i] = state[at + LANES + i]!;
+  }
+  return { length, a, b };
 }
 
 /**
@@ -136,14 +155,12 @@ export function fingerprintJs(values: ArrayLike<number>): Fingerprint | null {
       : Int32Array.from(values);
   const n = words.length;
   const end = quads(n) * LANES; // the wasm path's zero padding, hashed alike
-  const state = new Int32Array(FP_WORDS);
-  startState(state);
-  let top = 0;
+  const state = START.slice();
   for (let i = 0; i < end; i++) {
     let x = i < n ? words[i]! : 0;
     if (f32) {
       if (x === -0x80000000) x = 0;
-      top = Math.max(top, (x << 1) >>> 0);
+      state[2 * LANES] = Math.max(state[2 * LANES]! >>> 0, (x << 1) >>> 0);
     } else if (f64 && (i & 1) === 1) {
       if (x === -0x80000000 && words[i - 1] === 0) x = 0;
       if ((x << 1) >>> 0 >= NONFINITE64) return null;
@@ -151,9 +168,9 @@ export function fingerprintJs(values: ArrayLike<number>): Fingerprint | null {
     const lane = i & (LANES - 1);
     state[lane] = Math.imul(state[lane]! ^ x, C1);
     const t = (state[LANES + lane]! + x) | 0;
-    state[LANES + lane] = Math.imul((t << 13) | (t >>> 19), C2);
+    state[LANES + lane] = Math.imul((t << 16) | (t >>> 16), C2);
   }
-  return top >= NONFINITE32 ? null : { length: values.length, words: state };
+  return fingerprintOf(state, 0, values.length);
 }
 
 /** The Euclidean norm of `d`'s elements. */

@@ -9,7 +9,7 @@
 
   ;; A fingerprint of float32 values, for "did the step change this parameter" without a copy of it:
   ;; 16 lanes (element i goes to lane i mod 16), each with two 32-bit accumulators,
-  ;;   a = (a ^ x) · C1   and   b = rotl(b + x, 13) · C2   (C1, C2 odd),
+  ;;   a = (a ^ x) · C1   and   b = rotl(b + x, 16) · C2   (C1, C2 odd; the rotation is one byte shuffle),
   ;; where x is the value's bits after x + 0 (so −0 and +0 hash alike). Each update is a bijection of
   ;; the accumulator for a fixed x and of x for a fixed accumulator: one changed element ALWAYS changes
   ;; its lane's final state. Several changed elements collide only by chance, in both accumulators of
@@ -53,16 +53,16 @@
         (local.set $a2 (i32x4.mul (v128.xor (local.get $a2) (local.get $v2)) (v128.const i32x4 0x01000193 0x01000193 0x01000193 0x01000193)))
         (local.set $a3 (i32x4.mul (v128.xor (local.get $a3) (local.get $v3)) (v128.const i32x4 0x01000193 0x01000193 0x01000193 0x01000193)))
         (local.set $t (i32x4.add (local.get $b0) (local.get $v0)))
-        (local.set $b0 (i32x4.mul (v128.or (i32x4.shl (local.get $t) (i32.const 13)) (i32x4.shr_u (local.get $t) (i32.const 19)))
+        (local.set $b0 (i32x4.mul (i8x16.shuffle 2 3 0 1 6 7 4 5 10 11 8 9 14 15 12 13 (local.get $t) (local.get $t))
           (v128.const i32x4 0x9e3779b1 0x9e3779b1 0x9e3779b1 0x9e3779b1)))
         (local.set $t (i32x4.add (local.get $b1) (local.get $v1)))
-        (local.set $b1 (i32x4.mul (v128.or (i32x4.shl (local.get $t) (i32.const 13)) (i32x4.shr_u (local.get $t) (i32.const 19)))
+        (local.set $b1 (i32x4.mul (i8x16.shuffle 2 3 0 1 6 7 4 5 10 11 8 9 14 15 12 13 (local.get $t) (local.get $t))
           (v128.const i32x4 0x9e3779b1 0x9e3779b1 0x9e3779b1 0x9e3779b1)))
         (local.set $t (i32x4.add (local.get $b2) (local.get $v2)))
-        (local.set $b2 (i32x4.mul (v128.or (i32x4.shl (local.get $t) (i32.const 13)) (i32x4.shr_u (local.get $t) (i32.const 19)))
+        (local.set $b2 (i32x4.mul (i8x16.shuffle 2 3 0 1 6 7 4 5 10 11 8 9 14 15 12 13 (local.get $t) (local.get $t))
           (v128.const i32x4 0x9e3779b1 0x9e3779b1 0x9e3779b1 0x9e3779b1)))
         (local.set $t (i32x4.add (local.get $b3) (local.get $v3)))
-        (local.set $b3 (i32x4.mul (v128.or (i32x4.shl (local.get $t) (i32.const 13)) (i32x4.shr_u (local.get $t) (i32.const 19)))
+        (local.set $b3 (i32x4.mul (i8x16.shuffle 2 3 0 1 6 7 4 5 10 11 8 9 14 15 12 13 (local.get $t) (local.get $t))
           (v128.const i32x4 0x9e3779b1 0x9e3779b1 0x9e3779b1 0x9e3779b1)))
         (local.set $p (i32.add (local.get $p) (i32.const 64)))
         (br $next)))

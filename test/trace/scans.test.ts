@@ -23,7 +23,7 @@ describe("trace scans", () => {
   /** Both paths' fingerprints of `values`, which must agree bit for bit. */
   function print(values: Float32Array | Float64Array): Fingerprint | null {
     const wasm = fingerprint(values), js = fingerprintJs(values);
-    expect(wasm === null ? null : [wasm.length, [...wasm.words]]).toEqual(js === null ? null : [js.length, [...js.words]]);
+    expect(wasm === null ? null : [wasm.length, [...wasm.a], [...wasm.b]]).toEqual(js === null ? null : [js.length, [...js.a], [...js.b]]);
     return wasm;
   }
   const changed = (a: Float32Array | Float64Array, b: Float32Array | Float64Array): boolean => changedBetween(print(a), print(b));
@@ -47,7 +47,7 @@ describe("trace scans", () => {
       expect(changed(a, negZeros)).toBe(false);
       expect(changed(Float64Array.from(a), Float64Array.from(negZeros))).toBe(false);
     }
-    expect(print(new Float32Array(0))).toEqual({ length: 0, words: expect.any(Int32Array) });
+    expect(print(new Float32Array(0))).toEqual({ length: 0, a: expect.any(Int32Array), b: expect.any(Int32Array) });
   });
 
   it("fingerprint: one changed element always changes it, wherever it is, by however little", () => {
@@ -76,12 +76,21 @@ describe("trace scans", () => {
     const rand = lcg(5);
     const n = 40_003;
     const a = new Float32Array(n).map(() => rand() * 4 - 2);
-    // two sign flips 16 apart (one lane) cancel in a xor-multiply hash's top bit alone
+    // two sign flips in one lane (16 apart) cancel in a xor-multiply hash's top bit alone; in two
+    // lanes (1 or 3 apart) they would in an xor of lanes
     for (const i of [0, 100, 16_380, n - 17]) {
-      const b = a.slice();
-      b[i] = -b[i]!;
-      b[i + 16] = -b[i + 16]!;
-      expect(changed(a, b), `i=${i}`).toBe(true);
+      for (const apart of [16, 1, 3]) {
+        const b = a.slice();
+        b[i] = -b[i]!;
+        b[i + apart] = -b[i + apart]!;
+        expect(changed(a, b), `i=${i} apart=${apart}`).toBe(true);
+      }
+    }
+    // a constant stepped to another constant (a zero bias after its first step): equal changes in
+    // every lane
+    for (const len of [1, 2, 3, 8, 16, 17, 100, 16_385]) {
+      expect(changed(new Float32Array(len), new Float32Array(len).fill(-2)), `len=${len}`).toBe(true);
+      expect(changed(new Float32Array(len).fill(0.5), new Float32Array(len).fill(0.25)), `len=${len}`).toBe(true);
     }
     for (let trial = 0; trial < 50; trial++) {
       const b = a.map((x) => (rand() < 0.01 ? x - (rand() - 0.5) * 1e-3 : x));
