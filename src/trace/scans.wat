@@ -17,7 +17,7 @@
   ;; nf keeps max (bits << 1), unsigned: ≥ 0xff000000 once a NaN or ±∞ was seen (the caller's "changed").
   ;; Scans n16 groups of four vectors at byte offset p, continuing the state at byte offset st
   ;; (a0 a1 a2 a3 | b0 b1 b2 b3 | nf, one vector each): a long array is scanned in chunks.
-  ;; Eight independent multiply chains: the multiplies' latency, not their count, bounds a shorter loop
+  ;; Four vectors a turn: eight independent chains of dependent multiplies in flight at once
   (func (export "fingerprint") (param $p i32) (param $n16 i32) (param $st i32)
     (local $end i32) (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128)
     (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
