@@ -93,14 +93,22 @@ export function buildTimeline(index: TraceIndex): GradTimeline {
   const applied = new Array<boolean>(n).fill(false);
   const changed = new Array<boolean>(n).fill(false);
   const moduleParams = moduleParamIndex(index);
+  // what a step read (a later step reading it again is stale) and what anything read, a step or a
+  // hand-written update: SAM perturbs the weights by hand from one gradient and steps on the next
+  const stepped: Array<Set<number>> = Array.from({ length: n }, () => new Set());
   const consumed: Array<Set<number>> = Array.from({ length: n }, () => new Set());
   const assigned = new Array<boolean>(n).fill(false);
   const manual: Array<ManualUpdateRecord | null> = new Array(n).fill(null);
   const discards: Discard[] = [];
   const use = (step: StepRecord, p: number, moved: boolean, hadGrad: boolean, pending = false): GradUse => {
     const contributions = [...held[p]];
-    const stale = contributions.filter((b) => consumed[p].has(b));
-    if (hadGrad) for (const b of contributions) consumed[p].add(b);
+    const stale = contributions.filter((b) => stepped[p].has(b));
+    if (hadGrad) {
+      for (const b of contributions) {
+        stepped[p].add(b);
+        consumed[p].add(b);
+      }
+    }
     return { step, param: p, contributions, changed: moved, hadGrad, assigned: assigned[p], stale, ...(pending ? { pending } : {}) };
   };
 

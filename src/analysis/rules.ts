@@ -44,6 +44,7 @@ export const RULES: readonly Rule[] = [
   rule("GL005", "warning", "Gradient accumulated from several backward() calls", [
     "micro-batch gradient accumulation: one `backward()` line run several times before one step.",
     "two losses of separate forward passes backpropagated into one step with nothing stepping in between: DCGAN's `errD_real.backward(); errD_fake.backward(); optimizerD.step()`, the WGAN-GP critic's three `backward()` calls. Summing gradients of several losses is what `.grad` is for.",
+    "SAM written by hand: the weights move by ε from one gradient, `zeroGrad()`, a second `backward()`, the weights move back by ε, and the step applies the second gradient (the restore is not a step).",
   ]),
   rule("GL006", "error", "Optimizer steps with gradient left from another loss", [
     "a GAN whose D step uses `fake.detach()` and whose G gradients are cleared before the G loss.",

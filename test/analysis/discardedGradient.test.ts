@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { nn, optim, randn, manualSeed } from "gradlens";
+import { nn, optim, noGrad, randn, manualSeed } from "gradlens";
 import { analyze } from "../../src/analysis";
 import type { Report } from "../../src/protocol/report";
 import { ganModels, traceInProcess } from "./realTrace";
@@ -100,5 +100,36 @@ describe("GL002: a clear between the micro-batches of one step", () => {
     }));
     expect(r.error).toBeNull();
     expect(gl002(r)).toEqual([]);
+  });
+
+  it("SAM by hand: the perturbation reads one gradient, zeroGrad(), the step reads the next one — neither GL002 nor GL005", () => {
+    // the weights move by ε = ρ·g/‖g‖ from the first backward() and back by ε after the second: the
+    // restore is a hand-written update from the old gradient, not a step that applied the new one
+    manualSeed(7);
+    const r = analyze(traceInProcess("sam.ts", (at) => {
+      at(1);
+      const model = new nn.Linear(3, 1);
+      const opt = new optim.SGD(model.parameters(), { lr: 0.1 });
+      const loss = () => {
+        at(3);
+        model.call(randn(4, 3)).pow(2).mean().backward();
+      };
+      for (let i = 0; i < 3; i++) {
+        loss();
+        const ps = [...model.parameters()];
+        at(4);
+        const eps = noGrad(() => ps.map((p) => p.grad!.mul(0.05)));
+        noGrad(() => ps.forEach((p, j) => p.add_(eps[j])));
+        at(5);
+        opt.zeroGrad();
+        loss();
+        at(6);
+        noGrad(() => ps.forEach((p, j) => p.sub_(eps[j])));
+        at(7);
+        opt.step();
+        opt.zeroGrad();
+      }
+    }));
+    expect(r.findings.map((f) => f.code)).toEqual([]);
   });
 });
