@@ -39,7 +39,7 @@ describe("a parameter updated by hand, in words", () => {
     expect(parameterRows(report, ["D.fc2.bias", "G.fc2.bias"]).map((r) => r.description)).toEqual([byHand, "updated"]);
     const [params] = buildSideView(report, null);
     const d = params!.children!.find((m) => m.label === "D.fc1")!.children!.find((n: SideNode) => n.label === "weight")!;
-    expect([d.description, d.tooltip]).toEqual([`${byHand} · [16, 2] · no grad`, `D.fc1.weight: ${byHand} (in no optimizer)`]);
+    expect([d.description, d.tooltip]).toEqual([`${byHand} · [16, 2] · no grad`, `D.fc1.weight: ${byHand}`]);
   });
 
   it("the hover's table on the line that defines them, and the gutter mark's hover", () => {

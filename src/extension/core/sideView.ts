@@ -42,7 +42,7 @@ function parameterNode(p: ParameterReport, module: string | null): SideNode {
   return {
     label: short,
     description: `${statusWords(p)} · [${p.shape.join(", ")}] · ${formatNorm(p.gradNorm)}`,
-    tooltip: `${p.name}: ${statusWords(p)}${p.optimizers.length ? ` (in ${p.optimizers.join(", ")})` : " (in no optimizer)"}${cause}`,
+    tooltip: `${p.name}: ${statusWords(p)}${p.optimizers.length ? ` (in ${p.optimizers.join(", ")})` : p.updatedByHand ? "" : " (in no optimizer)"}${cause}`,
     icon: p.status,
     ...(p.site ? { site: p.site } : {}),
   };
