@@ -407,7 +407,7 @@ function frozenBatchNorm(ctx: FindingContext, set: FindingSet): void {
     const p = index.paramByTensor.get(t)?.index ?? -1;
     // weights written by hand every iteration (BYOL's EMA target) are not frozen: that network's
     // statistics follow the data as its weights follow the online network's
-    return !changes.slice(firstFreeze + 1).some((c) => c.flag) && !ctx.facts[p]?.gotGrad && ctx.timeline.handWritten[p] == null;
+    return !changes.slice(firstFreeze + 1).some((c) => c.flag) && !ctx.facts[p]?.gotGrad && (ctx.timeline.handWritten[p] ?? null) === null;
   };
   const frozenTree = (id: number) => {
     const ps = paramsUnder.get(id) ?? [];
