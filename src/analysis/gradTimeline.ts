@@ -1,4 +1,4 @@
-import type { BackwardRecord, GradAssignmentRecord, ManualUpdateRecord, StepRecord, Trace, ZeroGradRecord } from "../trace/schema";
+import type { BackwardRecord, GradAssignmentRecord, InplaceRecord, ManualUpdateRecord, StepRecord, Trace, ZeroGradRecord } from "../trace/schema";
 import type { TraceIndex } from "./traceIndex";
 
 // Replays what each parameter's .grad held over the run: which backward() calls added into it since
@@ -40,6 +40,22 @@ export interface GradTimeline {
   changed: boolean[];
   /** param index → the first hand-written update that used its gradient (`p.data.add_(p.grad, ...)`) */
   manual: Array<ManualUpdateRecord | null>;
+  /**
+   * param index → the first in-place write into it outside autograd once training began (after the
+   * first backward()): an EMA/momentum target (`pt.mul_(m).add_(po, ...)`, `lerp_`, `copy_`) whose
+   * values change every iteration although no optimizer holds it. Writes before the first backward()
+   * are initialisation (loading weights, `nn.init`), not updates.
+   */
+  handWritten: Array<InplaceRecord | null>;
+  /** gradients a clear threw away before any step or hand-written update read them */
+  discards: Discard[];
+}
+
+export interface Discard {
+  zero: ZeroGradRecord;
+  param: number;
+  /** backward indices whose gradient the clear dropped unread */
+  backwards: number[];
 }
 
 type Event =
@@ -77,13 +93,22 @@ export function buildTimeline(index: TraceIndex): GradTimeline {
   const applied = new Array<boolean>(n).fill(false);
   const changed = new Array<boolean>(n).fill(false);
   const moduleParams = moduleParamIndex(index);
+  // what a step read (a later step reading it again is stale) and what anything read, a step or a
+  // hand-written update: SAM perturbs the weights by hand from one gradient and steps on the next
+  const stepped: Array<Set<number>> = Array.from({ length: n }, () => new Set());
   const consumed: Array<Set<number>> = Array.from({ length: n }, () => new Set());
   const assigned = new Array<boolean>(n).fill(false);
   const manual: Array<ManualUpdateRecord | null> = new Array(n).fill(null);
+  const discards: Discard[] = [];
   const use = (step: StepRecord, p: number, moved: boolean, hadGrad: boolean, pending = false): GradUse => {
     const contributions = [...held[p]];
-    const stale = contributions.filter((b) => consumed[p].has(b));
-    if (hadGrad) for (const b of contributions) consumed[p].add(b);
+    const stale = contributions.filter((b) => stepped[p].has(b));
+    if (hadGrad) {
+      for (const b of contributions) {
+        stepped[p].add(b);
+        consumed[p].add(b);
+      }
+    }
     return { step, param: p, contributions, changed: moved, hadGrad, assigned: assigned[p], stale, ...(pending ? { pending } : {}) };
   };
 
@@ -96,6 +121,8 @@ export function buildTimeline(index: TraceIndex): GradTimeline {
       }
     } else if (ev.kind === "zero") {
       for (const p of clearedBy(ev.rec, trace, index, moduleParams)) {
+        const unread = held[p].filter((b) => !consumed[p].has(b));
+        if (unread.length > 0) discards.push({ zero: ev.rec, param: p, backwards: unread });
         held[p] = [];
         assigned[p] = false;
       }
@@ -140,7 +167,23 @@ export function buildTimeline(index: TraceIndex): GradTimeline {
       if (held[p].length > 0) uses.push({ step: null, param: p, contributions: [...held[p]], changed: false, hadGrad: true, assigned: assigned[p], stale: [] });
     }
   }
-  return { uses, ownerOf, memberships, applied, changed, manual };
+  return { uses, ownerOf, memberships, applied, changed, manual, handWritten: handWrites(index), discards };
+}
+
+function handWrites(index: TraceIndex): Array<InplaceRecord | null> {
+  const trace = index.trace;
+  const out: Array<InplaceRecord | null> = index.params.map(() => null);
+  if (trace.backwards.length === 0) return out;
+  const trainingFrom = trace.backwards.reduce((m, b) => Math.min(m, b.seq), Number.POSITIVE_INFINITY);
+  for (const rec of trace.inplaces) {
+    const p = index.paramByTensor.get(rec.tensor);
+    if (p === undefined || rec.seq < trainingFrom || out[p.index] !== null) continue;
+    // an op autograd recorded is part of a graph, not a write beside it
+    const op = rec.producer === null ? undefined : index.op(rec.producer);
+    if (op !== undefined && op.gradFn !== null) continue;
+    out[p.index] = rec;
+  }
+  return out;
 }
 
 /**
