@@ -3,7 +3,7 @@ import type { OpInput, Site, ZeroGradRecord } from "../trace/schema";
 import type { TraceIndex } from "./traceIndex";
 import { describeCut, type CutSiteRegistry } from "./cutSites";
 import type { BackwardReach } from "./reach";
-import type { GradTimeline, GradUse } from "./gradTimeline";
+import { onlySkippedSteps, type GradTimeline, type GradUse } from "./gradTimeline";
 import type { ParamFacts } from "./paramStatus";
 import { attributeSaved, type MemoryAnalysis } from "./memory";
 import { listNames, toSourceSite, where } from "./sites";
@@ -134,14 +134,18 @@ function gradNotApplied(ctx: FindingContext, set: FindingSet): void {
     const g = p.groups.find((x) => (p.cause!.kind === "lr-zero" ? x.lr === 0 : x.lr !== 0))!;
     const opt = trace.optimizers.find((o) => o.name === g.optimizer)!;
     const bySchedule = p.cause.kind === "lr-zero" && p.cause.message.includes("(scheduler:");
+    // mixed precision whose every step overflowed: the parameters are meant to train, freezing is the wrong advice
+    const skipped = p.cause.kind === "not-stepped" && onlySkippedSteps(trace, opt.id);
     const why = bySchedule
       ? `every step of ${g.optimizer} that ran used lr 0 for group ${g.group} (scheduler)`
-      : p.cause.kind === "lr-zero" ? `group ${g.group} of ${g.optimizer} has lr = 0` : `${g.optimizer}.step() never ran while they held one`;
+      : p.cause.kind === "lr-zero" ? `group ${g.group} of ${g.optimizer} has lr = 0`
+      : skipped ? `GradScaler skipped every ${g.optimizer}.step() of the run: the gradients were inf or NaN each time` : `${g.optimizer}.step() never ran while they held one`;
+    const advice = skipped
+      ? "look for what overflows or turns NaN in the loss, or start GradScaler at a lower init_scale"
+      : "if they are meant to stay fixed, freeze them with requiresGrad_(false) or run them under noGrad";
     set.add(
       `${p.cause.kind}|${opt.id}|${g.group}|${bySchedule}`, "GL002", "warning", opt.site, trace.file,
-      (names) =>
-        `backward() computes a gradient for ${listNames(names)} that is never applied (${why}); ` +
-        `if they are meant to stay fixed, freeze them with requiresGrad_(false) or run them under noGrad`,
+      (names) => `backward() computes a gradient for ${listNames(names)} that is never applied (${why}); ${advice}`,
       [p.name], [],
     );
   }
@@ -249,6 +253,8 @@ function accumulation(ctx: FindingContext, set: FindingSet): void {
     const name = index.params[use.param].leaf.name;
     const contributions = use.contributions;
     if (contributions.length === 0) continue;
+    // a step GradScaler skipped applied nothing; the steps that ran say what was applied
+    if (use.step?.skipped === true) continue;
     if (use.step !== null) {
       const stepOpt = use.step.optimizer;
       const stale = contributions.filter((b) => timeline.ownerOf[b] !== null && timeline.ownerOf[b] !== stepOpt);

@@ -6,7 +6,7 @@ import type { TraceIndex } from "./traceIndex";
 // (GL005, GL006) and the "moved without a gradient" rule (GL009) look at.
 
 export interface GradUse {
-  /** the step that read the gradient, or null for the end of a run without optimizers */
+  /** the step that read the gradient (one GradScaler skipped included), or null for the end of a run without optimizers */
   step: StepRecord | null;
   param: number;
   /** backward indices whose gradient the .grad held at that moment, in order */
@@ -34,7 +34,7 @@ export interface GradTimeline {
   ownerOf: Array<number | null>;
   /** param index → its optimizer groups */
   memberships: Membership[][];
-  /** param index → some step applied a non-null gradient to it with a non-zero lr */
+  /** param index → some step applied a non-null gradient to it with a non-zero lr (a skipped step applies nothing) */
   applied: boolean[];
   /** param index → some step changed its value */
   changed: boolean[];
@@ -105,7 +105,9 @@ export function buildTimeline(index: TraceIndex): GradTimeline {
     const stale = contributions.filter((b) => stepped[p].has(b));
     if (hadGrad) {
       for (const b of contributions) {
-        stepped[p].add(b);
+        // a step GradScaler skipped read the gradient (a clear after it drops nothing unread) but
+        // applied none of it, so a later step that reads it again does not apply it twice
+        if (step.skipped !== true) stepped[p].add(b);
         consumed[p].add(b);
       }
     }
@@ -145,11 +147,11 @@ export function buildTimeline(index: TraceIndex): GradTimeline {
       for (const c of step.changes) {
         const p = index.paramByTensor.get(c.tensor);
         if (p === undefined) continue;
-        const moved = c.changed;
+        const moved = c.changed && step.skipped !== true;
         if (moved) changed[p.index] = true;
         const gi = groups.findIndex((g) => g.params.includes(c.tensor));
         const lr = step.lrs[gi] ?? groups[gi]?.lr ?? 0;
-        if (c.hadGrad && lr !== 0) applied[p.index] = true;
+        if (c.hadGrad && lr !== 0 && step.skipped !== true) applied[p.index] = true;
         if (c.hadGrad || moved) uses.push(use(step, p.index, moved, c.hadGrad));
       }
     }
@@ -244,4 +246,10 @@ function moduleParamIndex(index: TraceIndex): Map<number, number[]> {
     }
   }
   return out;
+}
+
+/** The optimizer's every step call was one GradScaler skipped (and there was at least one). */
+export function onlySkippedSteps(trace: Trace, optimizer: number): boolean {
+  const mine = trace.steps.filter((s) => s.optimizer === optimizer);
+  return mine.length > 0 && mine.every((s) => s.skipped === true);
 }

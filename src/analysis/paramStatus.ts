@@ -2,7 +2,7 @@ import type { Cause, CauseKind, CutKind, OptimizerMembership, ParameterReport, P
 import type { TraceIndex } from "./traceIndex";
 import { describeCut, type CutSite, type CutSiteRegistry } from "./cutSites";
 import type { BackwardReach } from "./reach";
-import type { GradTimeline } from "./gradTimeline";
+import { onlySkippedSteps, type GradTimeline } from "./gradTimeline";
 import { toSourceSite, where } from "./sites";
 
 // One status and one cause per parameter (see docs/findings.md, "Parameter statuses").
@@ -205,6 +205,8 @@ function notAppliedCause(index: TraceIndex, p: number, groups: OptimizerMembersh
   return {
     ...toSourceSite(o.site, trace.file),
     kind: "not-stepped",
-    message: `${name} gets a gradient, but ${g.optimizer}.step() never ran while it held one`,
+    message: onlySkippedSteps(trace, o.id)
+      ? `${name} gets a gradient, but GradScaler skipped every ${g.optimizer}.step() of the run (inf or NaN gradients each time)`
+      : `${name} gets a gradient, but ${g.optimizer}.step() never ran while it held one`,
   };
 }

@@ -249,6 +249,14 @@ export class TraceBuilder {
     this.trace.steps.push({ seq: this.seq++, optimizer, index, lrs: o.groups.map((g) => g.lr), changes, site: this.site(line, 5) });
   }
 
+  /** scaler.step(opt) that found inf/NaN gradients: torch's GradScaler does not call opt.step(), so nothing moves. */
+  skippedStep(optimizer: number, line: number): void {
+    const o = this.trace.optimizers[optimizer];
+    const changes = o.groups.flatMap((g) => g.params.map((t) => ({ tensor: t, changed: false, hadGrad: this.state(t).grad !== "none" })));
+    const index = this.trace.steps.filter((s) => s.optimizer === optimizer).length;
+    this.trace.steps.push({ seq: this.seq++, optimizer, index, lrs: o.groups.map((g) => g.lr), changes, site: this.site(line, 5), skipped: true });
+  }
+
   zeroGrad(owner: ZeroGradRecord["owner"], line: number, setToNone = true): void {
     const tensors =
       owner.kind === "optimizer" ? this.trace.optimizers[owner.optimizer].groups.flatMap((g) => g.params)
