@@ -34,6 +34,7 @@ export const RULES: readonly Rule[] = [
     "a clear at an epoch's start that drops the last, partial accumulation window of the epoch before: the next step reads a whole window (several runs of the `backward()` line).",
     "a `backward()` whose gradient reaches parameters another optimizer holds (a GAN's generator loss through D), cleared by that optimizer's `zeroGrad()`.",
     "LBFGS, whose `step(closure)` clears and recomputes the gradient several times.",
+    "mixed precision's `scaler.step(opt)` skipping `opt.step()` while the gradients overflow (the first iterations): the skipped call read the gradient, so the `zero_grad()` after it drops nothing; the check runs on until a step that runs.",
   ]),
   rule("GL003", "info", "Frozen parameters handed to an optimizer", []),
   rule("GL004", "warning", "Gradient computed for a parameter no optimizer holds", [
