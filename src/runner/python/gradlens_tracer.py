@@ -159,7 +159,8 @@ class StopRule:
         return None
 
     def before_scaler_step(self, skipped_in_row):
-        """GradScaler skipping every step (a NaN loss) never reaches the step budget: bound it like a lone optimizer."""
+        """GradScaler skipping every step (a NaN loss) never reaches the step budget: bound it like a
+        lone optimizer. Python only: the engine has no GradScaler, so stopRule.ts has no twin of it."""
         if skipped_in_row < self.steps * LONE_OPTIMIZER_FACTOR:
             return None
         return {"reason": "step-budget",
