@@ -2,8 +2,8 @@ import { decodeBase64 } from "../engine/kernels/wasm/loader";
 import { SCANS_WASM_BASE64 } from "./scans.generated";
 
 // The recorder's scans over whole parameters and gradients, run at every step: whether a step changed
-// each parameter (a fingerprint before and after: no copy of the parameter) and each gradient's L2
-// norm. On a small model they were a third of the tracer's cost as JavaScript loops (~1 ns per
+// each parameter (a large one: a fingerprint before and after, no copy; a small one: max |after −
+// before| against a copy, which costs less than two fingerprints) and each gradient's L2 norm. On a small model they were a third of the tracer's cost as JavaScript loops (~1 ns per
 // element); float32 arrays run in wasm SIMD (scans.wat), copied in at memcpy speed, a chunk at a time:
 // a whole ResNet-18 weight (9.4 MB) would grow the module's memory by fresh pages that cost more to
 // fault in than the scan saves. Both paths compute the same values in the same order: the results are
@@ -11,6 +11,7 @@ import { SCANS_WASM_BASE64 } from "./scans.generated";
 
 interface ScanExports {
   memory: WebAssembly.Memory;
+  maxAbsDiff(a: number, b: number, n8: number): number;
   /** continues the fingerprint state at byte offset `st` (see STATE_WORDS) over n16 groups of 16 floats */
   fingerprint(p: number, n16: number, st: number): void;
   /** adds to the float64 partial sums s0 … s7 at byte offset `acc` */
@@ -25,8 +26,8 @@ const CHUNK = 16384;
 const LANES = 16;
 /** The state in words: a[0..15], b[0..15], then 4 words of max(bits << 1) (non-finite seen). */
 const STATE_WORDS = 2 * LANES + 4;
-/** Byte offsets in the module's memory: the partial sums, the fingerprint state, then a chunk. */
-const ACC = 0, STATE = 64, CHUNK_AT = 256, END = CHUNK_AT + CHUNK * 4;
+/** Byte offsets in the module's memory: the partial sums, the fingerprint state, then two chunks (maxAbsDiff's operands). */
+const ACC = 0, STATE = 64, CHUNK_AT = 256, CHUNK_B = CHUNK_AT + CHUNK * 4, END = CHUNK_B + CHUNK * 4;
 /** The accumulators' start and odd multipliers (FNV-1a's 32-bit offset and prime; 2³²/φ, odd). */
 const A0 = 0x811c9dc5 | 0, C1 = 0x01000193, B0 = 0x9e3779b9 | 0, C2 = 0x9e3779b1 | 0;
 const START = new Int32Array(STATE_WORDS).fill(A0, 0, LANES).fill(B0, LANES, 2 * LANES);
@@ -173,6 +174,30 @@ export function fingerprintJs(values: ArrayLike<number>): Fingerprint | null {
   return fingerprintOf(state, 0, values.length);
 }
 
+/**
+ * max |b[i] − a[i]| with float32 differences, as the PyTorch tracer's `(p - before).abs().max()`
+ * (zero exactly when nothing changed); NaN when any difference is NaN (a NaN or ∞ − ∞ value).
+ */
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  const n = Math.min(a.length, b.length);
+  if (n >= WASM_MIN_ELEMENTS && a instanceof Float32Array && b instanceof Float32Array) {
+    const ex = instance();
+    const v = ex === null ? null : memoryView(ex);
+    if (ex !== null && v !== null) {
+      // a maximum over chunks is the maximum; NaN once any chunk's is
+      let max = 0;
+      for (let from = 0; from < n; from += CHUNK) {
+        const len = Math.min(CHUNK, n - from);
+        put(v, CHUNK_AT / 4, a, from, len, 8);
+        put(v, CHUNK_B / 4, b, from, len, 8);
+        max = Math.max(max, ex.maxAbsDiff(CHUNK_AT, CHUNK_B, pairs(len)));
+      }
+      return max;
+    }
+  }
+  return maxAbsDiffJs(a, b, n);
+}
+
 /** The Euclidean norm of `d`'s elements. */
 export function l2norm(d: ArrayLike<number>): number {
   const n = d.length;
@@ -192,6 +217,26 @@ export function l2norm(d: ArrayLike<number>): number {
     }
   }
   return Math.sqrt(sumSquaresJs(d));
+}
+
+export function maxAbsDiffJs(a: ArrayLike<number>, b: ArrayLike<number>, n = Math.min(a.length, b.length)): number {
+  // four running maxima; Math.max is NaN once any difference is. fround of the float64 difference
+  // is the float32 one (it is exact in float64, or the smaller operand is too small to round it to a
+  // float32 midpoint). The tail runs in the same loop: a separate tail loop that most calls never
+  // reach has no type feedback (V8 deoptimized at it)
+  const f = Math.fround;
+  let m0 = 0, m1 = 0, m2 = 0, m3 = 0;
+  for (let i = 0; i < n; i += 4) {
+    m0 = Math.max(m0, Math.abs(f(b[i] - a[i])));
+    if (i + 3 < n) {
+      m1 = Math.max(m1, Math.abs(f(b[i + 1] - a[i + 1])));
+      m2 = Math.max(m2, Math.abs(f(b[i + 2] - a[i + 2])));
+      m3 = Math.max(m3, Math.abs(f(b[i + 3] - a[i + 3])));
+    } else {
+      for (let j = i + 1; j < n; j++) m1 = Math.max(m1, Math.abs(f(b[j] - a[j])));
+    }
+  }
+  return Math.max(m0, m1, m2, m3);
 }
 
 export function sumSquaresJs(d: ArrayLike<number>): number {

@@ -1,6 +1,7 @@
-// "Was the parameter updated" rests on the tracer seeing a step change it. The tracer compares
-// fingerprints, not copies (src/trace/scans.ts): a step that changes one element of a parameter
-// longer than the scan's 16,384-float chunk must still count, wherever the element is.
+// "Was the parameter updated" rests on the tracer seeing a step change it. The tracer compares a
+// large parameter's fingerprints (over 65,536 elements) and a small one's copy (src/trace/recorder.ts,
+// scans.ts): a step that changes one element must count on both paths, wherever the element is (the
+// scans take 16,384-float chunks).
 import { describe, expect, it } from "vitest";
 import { nn, optim, tensor } from "gradlens";
 import { analyze } from "../../src/analysis";
@@ -27,20 +28,26 @@ function stepOneRow(rows: number, row: number, lr: number) {
   return { changedElements, report: analyze(trace) };
 }
 
-describe("a step that changes one element of a large parameter", () => {
-  // the first element, the last of the first chunk, the first of the second, the last of a length not a multiple of 16
-  for (const row of [0, 16_383, 16_384, 20_000]) {
-    it(`is seen at element ${row} of 20,001: the embedding is updated`, () => {
-      const { changedElements, report } = stepOneRow(20_001, row, 0.1);
+describe("a step that changes one element of a parameter", () => {
+  // the first element, the last of a chunk, the first of the next, the last of a length not a multiple of 16
+  const cases: Array<[number, number]> = [
+    ...[0, 16_383, 16_384, 20_000].map((row): [number, number] => [20_001, row]), // copied
+    ...[0, 16_384, 65_535, 65_536, 70_000].map((row): [number, number] => [70_001, row]), // fingerprinted
+  ];
+  for (const [rows, row] of cases) {
+    it(`is seen at element ${row} of ${rows}: the embedding is updated`, () => {
+      const { changedElements, report } = stepOneRow(rows, row, 0.1);
       expect(changedElements).toBe(1);
       expect(report.parameters.map((p) => [p.status, p.updated])).toEqual([["updated", true]]);
       expect(report.findings.filter((f) => f.severity !== "info")).toEqual([]);
     });
   }
 
-  it("at lr 0 nothing changes: the embedding got a gradient and is not updated", () => {
-    const { changedElements, report } = stepOneRow(20_001, 16_384, 0);
-    expect(changedElements).toBe(0);
-    expect(report.parameters.map((p) => [p.status, p.updated, p.gotGrad])).toEqual([["grad-not-applied", false, true]]);
-  });
+  for (const rows of [20_001, 70_001]) {
+    it(`at lr 0 nothing changes (${rows} elements): the embedding got a gradient and is not updated`, () => {
+      const { changedElements, report } = stepOneRow(rows, 16_384, 0);
+      expect(changedElements).toBe(0);
+      expect(report.parameters.map((p) => [p.status, p.updated, p.gotGrad])).toEqual([["grad-not-applied", false, true]]);
+    });
+  }
 });

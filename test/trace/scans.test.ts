@@ -1,10 +1,11 @@
 // The recorder's per-step scans: the wasm SIMD path must give exactly the JavaScript loops' values
 // (the same arithmetic in the same order), whatever the length. The loops themselves are checked
 // against plain definitions: the fingerprint against "some element's value differs (−0 = +0), or a
-// NaN or ±∞ is there", the sum of squares against eight partial sums.
+// NaN or ±∞ is there", max |b − a| against float32 differences, the sum of squares against eight
+// partial sums.
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { changedBetween, fingerprint, fingerprintJs, l2norm, scansInWasm, sumSquaresJs, type Fingerprint } from "../../src/trace/scans";
+import { changedBetween, fingerprint, fingerprintJs, l2norm, maxAbsDiff, maxAbsDiffJs, scansInWasm, sumSquaresJs, type Fingerprint } from "../../src/trace/scans";
 
 /** A seeded generator, so a failure reproduces. */
 function lcg(seed: number): () => number {
@@ -126,6 +127,33 @@ describe("trace scans", () => {
     expect(changedBetween(fingerprint(u), fingerprint(v))).toBe(false);
     v[4] = 0;
     expect(changedBetween(fingerprint(u), fingerprint(v))).toBe(true);
+  });
+
+  it("maxAbsDiff: the wasm path equals the loop, and the loop is max |b − a| in float32 (NaN when any difference is NaN)", () => {
+    const rand = lcg(1);
+    for (const n of [1, 3, 5, ...LENGTHS]) {
+      const a = new Float32Array(n).map(() => rand() * 4 - 2);
+      const b = a.map((x) => (rand() < 0.5 ? x : x + (rand() - 0.5) * 1e-3));
+      // float32 differences, as PyTorch's (p - before).abs().max()
+      const diffs = new Float32Array(n).map((_, i) => Math.abs(b[i] - a[i]));
+      const direct = Math.max(0, ...diffs);
+      expect(maxAbsDiffJs(a, b)).toBe(direct);
+      expect(maxAbsDiff(a, b)).toBe(direct);
+      // the biggest change in the last, partial vector
+      b[n - 1] = a[n - 1] + 10;
+      expect(maxAbsDiff(a, b)).toBe(Math.fround(Math.abs(b[n - 1] - a[n - 1])));
+      b[n >> 1] = Number.NaN;
+      expect(maxAbsDiff(a, b)).toBeNaN();
+      expect(maxAbsDiffJs(a, b)).toBeNaN();
+      b[n >> 1] = a[n >> 1] = Number.POSITIVE_INFINITY; // ∞ − ∞
+      expect(maxAbsDiff(a, b)).toBeNaN();
+    }
+    expect(maxAbsDiff(new Float32Array(100), new Float32Array(100))).toBe(0);
+    // 1 − 1e-10 is 0.9999999999 in float64, 1 in float32
+    for (const n of [5, 100]) {
+      expect(maxAbsDiff(new Float32Array(n).fill(1e-10), new Float32Array(n).fill(1))).toBe(1);
+      expect(maxAbsDiffJs(new Float32Array(n).fill(1e-10), new Float32Array(n).fill(1))).toBe(1);
+    }
   });
 
   it("l2norm: the wasm path equals the loop's eight partial sums bit for bit, at every length", () => {
