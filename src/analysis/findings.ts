@@ -1,9 +1,9 @@
 import type { Finding, ParameterReport, RelatedSite, Severity } from "../protocol/report";
-import type { OpInput, Site } from "../trace/schema";
+import type { OpInput, Site, ZeroGradRecord } from "../trace/schema";
 import type { TraceIndex } from "./traceIndex";
 import { describeCut, type CutSiteRegistry } from "./cutSites";
 import type { BackwardReach } from "./reach";
-import type { GradTimeline } from "./gradTimeline";
+import { onlySkippedSteps, type GradTimeline, type GradUse } from "./gradTimeline";
 import type { ParamFacts } from "./paramStatus";
 import { attributeSaved, type MemoryAnalysis } from "./memory";
 import { listNames, toSourceSite, where } from "./sites";
@@ -76,6 +76,7 @@ export function buildFindings(ctx: FindingContext): Finding[] {
   const set = new FindingSet();
   const gl001 = neverGetGradient(ctx, set);
   gradNotApplied(ctx, set);
+  discardedGradient(ctx, set);
   frozenInOptimizer(ctx, set);
   notInOptimizer(ctx, set);
   accumulation(ctx, set);
@@ -133,17 +134,72 @@ function gradNotApplied(ctx: FindingContext, set: FindingSet): void {
     const g = p.groups.find((x) => (p.cause!.kind === "lr-zero" ? x.lr === 0 : x.lr !== 0))!;
     const opt = trace.optimizers.find((o) => o.name === g.optimizer)!;
     const bySchedule = p.cause.kind === "lr-zero" && p.cause.message.includes("(scheduler:");
+    // mixed precision whose every step overflowed: the parameters are meant to train, freezing is the wrong advice
+    const skipped = p.cause.kind === "not-stepped" && onlySkippedSteps(trace, opt.id);
     const why = bySchedule
       ? `every step of ${g.optimizer} that ran used lr 0 for group ${g.group} (scheduler)`
-      : p.cause.kind === "lr-zero" ? `group ${g.group} of ${g.optimizer} has lr = 0` : `${g.optimizer}.step() never ran while they held one`;
+      : p.cause.kind === "lr-zero" ? `group ${g.group} of ${g.optimizer} has lr = 0`
+      : skipped ? `GradScaler skipped every ${g.optimizer}.step() of the run: the gradients were inf or NaN each time` : `${g.optimizer}.step() never ran while they held one`;
+    const advice = skipped
+      ? "look for what overflows or turns NaN in the loss, or start GradScaler at a lower init_scale"
+      : "if they are meant to stay fixed, freeze them with requiresGrad_(false) or run them under noGrad";
     set.add(
       `${p.cause.kind}|${opt.id}|${g.group}|${bySchedule}`, "GL002", "warning", opt.site, trace.file,
-      (names) =>
-        `backward() computes a gradient for ${listNames(names)} that is never applied (${why}); ` +
-        `if they are meant to stay fixed, freeze them with requiresGrad_(false) or run them under noGrad`,
+      (names) => `backward() computes a gradient for ${listNames(names)} that is never applied (${why}); ${advice}`,
       [p.name], [],
     );
   }
+}
+
+/**
+ * GL002, a clear between micro-batches: the gradient of a backward() is cleared before the optimizer
+ * it was for (the first to step after it) read it, and that step reads just one run of the same
+ * backward() line — zeroGrad() sits inside the accumulation loop, before backward(), so each step
+ * applies only the last micro-batch. Silent on a clear at an epoch's start that drops a last partial
+ * window (the next step reads a whole window: several runs of the line), and on LBFGS, whose step
+ * calls its closure (zeroGrad, backward) several times.
+ */
+function discardedGradient(ctx: FindingContext, set: FindingSet): void {
+  const { index, timeline } = ctx;
+  const trace = index.trace;
+  const bw = (b: number) => trace.backwards[b];
+  const usesOf = new Map<string, GradUse[]>();
+  for (const u of timeline.uses) {
+    if (u.step === null) continue;
+    const key = `${u.step.optimizer}|${u.param}`;
+    const list = usesOf.get(key) ?? [];
+    list.push(u);
+    usesOf.set(key, list);
+  }
+  for (const d of timeline.discards) {
+    for (const b of d.backwards) {
+      const owner = timeline.ownerOf[b];
+      if (owner === null || trace.optimizers[owner].className === "LBFGS") continue;
+      const read = usesOf.get(`${owner}|${d.param}`)?.find((u) => u.step!.seq > d.zero.seq);
+      if (read === undefined || read.contributions.filter((c) => sameSiteOf(bw(c).site, bw(b).site)).length !== 1) continue;
+      const opt = trace.optimizers[owner];
+      const step = read.step!;
+      set.add(
+        `discard|${siteKey(d.zero.site)}|${siteKey(bw(b).site)}|${owner}`, "GL002", "warning", d.zero.site, trace.file,
+        (names) =>
+          `${clearName(trace, d.zero)} at ${where(d.zero.site)} clears the gradient that backward() at ${where(bw(b).site)} computed for ` +
+          `${listNames(names)} before ${opt.name}.step() at ${where(step.site)} used it, so each step applies only the last backward()'s gradient; ` +
+          `to accumulate gradients over micro-batches, clear them after step() (or once before the loop), not before each backward()`,
+        [index.params[d.param].leaf.name],
+        [...related(bw(b).site, trace.file, "computes the gradient that is thrown away"), ...related(step.site, trace.file, `${opt.name}.step() applies only the last one`)],
+      );
+      break;
+    }
+  }
+}
+
+/** "opt.zeroGrad()", "model.zeroGrad()", or the hand-written `p.grad = null` / `p.grad.zero_()`. */
+function clearName(trace: FindingContext["index"]["trace"], rec: ZeroGradRecord): string {
+  const owner = rec.owner;
+  if (owner.kind === "optimizer") return `${trace.optimizers[owner.optimizer]?.name ?? "optimizer"}.zeroGrad()`;
+  if (owner.kind === "module") return `${trace.modules[owner.module]?.path || "module"}.zeroGrad()`;
+  if (owner.kind === "assignment") return "the hand-written clear of .grad";
+  return "zeroGrad()";
 }
 
 /** GL003: frozen parameters handed to an optimizer. */
@@ -197,6 +253,8 @@ function accumulation(ctx: FindingContext, set: FindingSet): void {
     const name = index.params[use.param].leaf.name;
     const contributions = use.contributions;
     if (contributions.length === 0) continue;
+    // a step GradScaler skipped applied nothing; the steps that ran say what was applied
+    if (use.step?.skipped === true) continue;
     if (use.step !== null) {
       const stepOpt = use.step.optimizer;
       const stale = contributions.filter((b) => timeline.ownerOf[b] !== null && timeline.ownerOf[b] !== stepOpt);
@@ -352,7 +410,10 @@ function frozenBatchNorm(ctx: FindingContext, set: FindingSet): void {
     // unfrozen again after a freeze: frozen only for a phase
     const changes = trace.requiresGradChanges.filter((c) => c.tensor === t);
     const firstFreeze = changes.findIndex((c) => !c.flag);
-    return !changes.slice(firstFreeze + 1).some((c) => c.flag) && !ctx.facts[index.paramByTensor.get(t)?.index ?? -1]?.gotGrad;
+    const p = index.paramByTensor.get(t)?.index ?? -1;
+    // weights written by hand every iteration (BYOL's EMA target) are not frozen: that network's
+    // statistics follow the data as its weights follow the online network's
+    return !changes.slice(firstFreeze + 1).some((c) => c.flag) && !ctx.facts[p]?.gotGrad && (ctx.timeline.handWritten[p] ?? null) === null;
   };
   const frozenTree = (id: number) => {
     const ps = paramsUnder.get(id) ?? [];

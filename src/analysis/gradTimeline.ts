@@ -1,4 +1,4 @@
-import type { BackwardRecord, GradAssignmentRecord, ManualUpdateRecord, StepRecord, Trace, ZeroGradRecord } from "../trace/schema";
+import type { BackwardRecord, GradAssignmentRecord, InplaceRecord, ManualUpdateRecord, StepRecord, Trace, ZeroGradRecord } from "../trace/schema";
 import type { TraceIndex } from "./traceIndex";
 
 // Replays what each parameter's .grad held over the run: which backward() calls added into it since
@@ -6,7 +6,7 @@ import type { TraceIndex } from "./traceIndex";
 // (GL005, GL006) and the "moved without a gradient" rule (GL009) look at.
 
 export interface GradUse {
-  /** the step that read the gradient, or null for the end of a run without optimizers */
+  /** the step that read the gradient (one GradScaler skipped included), or null for the end of a run without optimizers */
   step: StepRecord | null;
   param: number;
   /** backward indices whose gradient the .grad held at that moment, in order */
@@ -34,12 +34,28 @@ export interface GradTimeline {
   ownerOf: Array<number | null>;
   /** param index → its optimizer groups */
   memberships: Membership[][];
-  /** param index → some step applied a non-null gradient to it with a non-zero lr */
+  /** param index → some step applied a non-null gradient to it with a non-zero lr (a skipped step applies nothing) */
   applied: boolean[];
   /** param index → some step changed its value */
   changed: boolean[];
   /** param index → the first hand-written update that used its gradient (`p.data.add_(p.grad, ...)`) */
   manual: Array<ManualUpdateRecord | null>;
+  /**
+   * param index → the first in-place write into it outside autograd once training began (after the
+   * first backward()): an EMA/momentum target (`pt.mul_(m).add_(po, ...)`, `lerp_`, `copy_`) whose
+   * values change every iteration although no optimizer holds it. Writes before the first backward()
+   * are initialisation (loading weights, `nn.init`), not updates.
+   */
+  handWritten: Array<InplaceRecord | null>;
+  /** gradients a clear threw away before any step or hand-written update read them */
+  discards: Discard[];
+}
+
+export interface Discard {
+  zero: ZeroGradRecord;
+  param: number;
+  /** backward indices whose gradient the clear dropped unread */
+  backwards: number[];
 }
 
 type Event =
@@ -77,13 +93,24 @@ export function buildTimeline(index: TraceIndex): GradTimeline {
   const applied = new Array<boolean>(n).fill(false);
   const changed = new Array<boolean>(n).fill(false);
   const moduleParams = moduleParamIndex(index);
+  // what a step read (a later step reading it again is stale) and what anything read, a step or a
+  // hand-written update: SAM perturbs the weights by hand from one gradient and steps on the next
+  const stepped: Array<Set<number>> = Array.from({ length: n }, () => new Set());
   const consumed: Array<Set<number>> = Array.from({ length: n }, () => new Set());
   const assigned = new Array<boolean>(n).fill(false);
   const manual: Array<ManualUpdateRecord | null> = new Array(n).fill(null);
+  const discards: Discard[] = [];
   const use = (step: StepRecord, p: number, moved: boolean, hadGrad: boolean, pending = false): GradUse => {
     const contributions = [...held[p]];
-    const stale = contributions.filter((b) => consumed[p].has(b));
-    if (hadGrad) for (const b of contributions) consumed[p].add(b);
+    const stale = contributions.filter((b) => stepped[p].has(b));
+    if (hadGrad) {
+      for (const b of contributions) {
+        // a step GradScaler skipped read the gradient (a clear after it drops nothing unread) but
+        // applied none of it, so a later step that reads it again does not apply it twice
+        if (step.skipped !== true) stepped[p].add(b);
+        consumed[p].add(b);
+      }
+    }
     return { step, param: p, contributions, changed: moved, hadGrad, assigned: assigned[p], stale, ...(pending ? { pending } : {}) };
   };
 
@@ -96,6 +123,8 @@ export function buildTimeline(index: TraceIndex): GradTimeline {
       }
     } else if (ev.kind === "zero") {
       for (const p of clearedBy(ev.rec, trace, index, moduleParams)) {
+        const unread = held[p].filter((b) => !consumed[p].has(b));
+        if (unread.length > 0) discards.push({ zero: ev.rec, param: p, backwards: unread });
         held[p] = [];
         assigned[p] = false;
       }
@@ -118,11 +147,11 @@ export function buildTimeline(index: TraceIndex): GradTimeline {
       for (const c of step.changes) {
         const p = index.paramByTensor.get(c.tensor);
         if (p === undefined) continue;
-        const moved = c.maxAbsChange === null || c.maxAbsChange > 0;
+        const moved = c.changed && step.skipped !== true;
         if (moved) changed[p.index] = true;
         const gi = groups.findIndex((g) => g.params.includes(c.tensor));
         const lr = step.lrs[gi] ?? groups[gi]?.lr ?? 0;
-        if (c.hadGrad && lr !== 0) applied[p.index] = true;
+        if (c.hadGrad && lr !== 0 && step.skipped !== true) applied[p.index] = true;
         if (c.hadGrad || moved) uses.push(use(step, p.index, moved, c.hadGrad));
       }
     }
@@ -140,7 +169,23 @@ export function buildTimeline(index: TraceIndex): GradTimeline {
       if (held[p].length > 0) uses.push({ step: null, param: p, contributions: [...held[p]], changed: false, hadGrad: true, assigned: assigned[p], stale: [] });
     }
   }
-  return { uses, ownerOf, memberships, applied, changed, manual };
+  return { uses, ownerOf, memberships, applied, changed, manual, handWritten: handWrites(index), discards };
+}
+
+function handWrites(index: TraceIndex): Array<InplaceRecord | null> {
+  const trace = index.trace;
+  const out: Array<InplaceRecord | null> = index.params.map(() => null);
+  if (trace.backwards.length === 0) return out;
+  const trainingFrom = trace.backwards.reduce((m, b) => Math.min(m, b.seq), Number.POSITIVE_INFINITY);
+  for (const rec of trace.inplaces) {
+    const p = index.paramByTensor.get(rec.tensor);
+    if (p === undefined || rec.seq < trainingFrom || out[p.index] !== null) continue;
+    // an op autograd recorded is part of a graph, not a write beside it
+    const op = rec.producer === null ? undefined : index.op(rec.producer);
+    if (op !== undefined && op.gradFn !== null) continue;
+    out[p.index] = rec;
+  }
+  return out;
 }
 
 /**
@@ -201,4 +246,10 @@ function moduleParamIndex(index: TraceIndex): Map<number, number[]> {
     }
   }
   return out;
+}
+
+/** The optimizer's every step call was one GradScaler skipped (and there was at least one). */
+export function onlySkippedSteps(trace: Trace, optimizer: number): boolean {
+  const mine = trace.steps.filter((s) => s.optimizer === optimizer);
+  return mine.length > 0 && mine.every((s) => s.skipped === true);
 }

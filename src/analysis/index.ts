@@ -54,10 +54,10 @@ export function analyze(trace: Trace, options: AnalyzeOptions = {}): Report {
   };
 }
 
-/** Every optimizer the run made stepped at least once; without optimizers, some backward() ran. */
+/** Every optimizer the run made stepped at least once (a step GradScaler skipped is none); without optimizers, some backward() ran. */
 export function reachedFullIteration(trace: Trace): boolean {
   if (trace.optimizers.length === 0) return trace.backwards.some((b) => b.error === null);
-  return trace.optimizers.every((o) => trace.steps.some((s) => s.optimizer === o.id));
+  return trace.optimizers.every((o) => trace.steps.some((s) => s.optimizer === o.id && s.skipped !== true));
 }
 
 /** Site files are display paths ("model.ts", "./model.ts", "/abs/model.ts"): compare without "./". */

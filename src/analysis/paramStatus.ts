@@ -2,7 +2,7 @@ import type { Cause, CauseKind, CutKind, OptimizerMembership, ParameterReport, P
 import type { TraceIndex } from "./traceIndex";
 import { describeCut, type CutSite, type CutSiteRegistry } from "./cutSites";
 import type { BackwardReach } from "./reach";
-import type { GradTimeline } from "./gradTimeline";
+import { onlySkippedSteps, type GradTimeline } from "./gradTimeline";
 import { toSourceSite, where } from "./sites";
 
 // One status and one cause per parameter (see docs/findings.md, "Parameter statuses").
@@ -72,15 +72,21 @@ export function buildParameterReports(
     }));
     const optimizers = [...new Set(groups.map((g) => g.optimizer))];
     const manual = timeline.manual[p];
-    // one fact for both fields: a gradient was applied (by a step with lr ≠ 0, or by hand)
-    const updated = f.gotGrad && (timeline.applied[p] || manual !== null);
+    // no gradient, but its values are written by hand every iteration (an EMA target): it is updated,
+    // and "frozen" or "cut" would say it stays as it is
+    const written = f.gotGrad ? null : timeline.handWritten[p];
+    const byHand = manual !== null ? manual.site : written?.site ?? null;
+    // one fact for both fields: a gradient was applied (by a step with lr ≠ 0, or by hand), or a hand write changed it
+    const updated = (f.gotGrad && (timeline.applied[p] || manual !== null)) || written !== null;
     let status: ParamStatus;
     let cause: Cause | null = null;
     let note: string | undefined;
     const name = leaf.name;
     if (updated) {
       status = "updated";
-      if (manual === null && !timeline.changed[p]) {
+      if (written !== null) {
+        note = `${name} gets no gradient; it is updated by hand ${written.site !== null ? `at ${where(written.site)} ` : ""}(${written.op}, not by an optimizer), e.g. as a moving average of other weights`;
+      } else if (manual === null && !timeline.changed[p]) {
         note = `the step applied ${name}'s gradient, but it was exactly zero (gradient norm ${f.gradNorm ?? 0}), so its value did not change`;
       }
     } else if (f.gotGrad) {
@@ -118,7 +124,7 @@ export function buildParameterReports(
       optimizers,
       groups,
       updated,
-      ...(manual !== null && manual.site !== null ? { updatedByHand: toSourceSite(manual.site, trace.file) } : {}),
+      ...(byHand !== null ? { updatedByHand: toSourceSite(byHand, trace.file) } : {}),
       ...(note !== undefined ? { note } : {}),
       status,
       cause,
@@ -199,6 +205,8 @@ function notAppliedCause(index: TraceIndex, p: number, groups: OptimizerMembersh
   return {
     ...toSourceSite(o.site, trace.file),
     kind: "not-stepped",
-    message: `${name} gets a gradient, but ${g.optimizer}.step() never ran while it held one`,
+    message: onlySkippedSteps(trace, o.id)
+      ? `${name} gets a gradient, but GradScaler skipped every ${g.optimizer}.step() of the run (inf or NaN gradients each time)`
+      : `${name} gets a gradient, but ${g.optimizer}.step() never ran while it held one`,
   };
 }

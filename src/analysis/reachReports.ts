@@ -52,7 +52,8 @@ export function buildOptimizerReports(index: TraceIndex, parameters: ParameterRe
   const updatedOf = new Map(parameters.map((p) => [p.name, p.updated]));
   return trace.optimizers.map((o) => {
     const held = [...new Set(o.groups.flatMap((g) => g.params.map(nameOf)))];
-    const steps = trace.steps.filter((s) => s.optimizer === o.id);
+    // the steps that ran: one GradScaler skipped (inf/NaN gradients) applied nothing
+    const steps = trace.steps.filter((s) => s.optimizer === o.id && s.skipped !== true);
     return {
       ...toSourceSite(o.site, trace.file),
       name: o.name,

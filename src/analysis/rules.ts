@@ -31,6 +31,10 @@ export const RULES: readonly Rule[] = [
   rule("GL002", "warning", "Gradient computed but never applied", [
     "a parameter in no optimizer (that is GL004).",
     "the first step of a linear warm-up schedule, which runs at lr 0: the check keeps running until a step with lr > 0, and the lr column shows the lr each parameter's last step used.",
+    "a clear at an epoch's start that drops the last, partial accumulation window of the epoch before: the next step reads a whole window (several runs of the `backward()` line).",
+    "a `backward()` whose gradient reaches parameters another optimizer holds (a GAN's generator loss through D), cleared by that optimizer's `zeroGrad()`.",
+    "LBFGS, whose `step(closure)` clears and recomputes the gradient several times.",
+    "mixed precision's `scaler.step(opt)` skipping `opt.step()` while the gradients overflow (the first iterations): the skipped call read the gradient, so the `zero_grad()` after it drops nothing; the check runs on until a step that runs.",
   ]),
   rule("GL003", "info", "Frozen parameters handed to an optimizer", []),
   rule("GL004", "warning", "Gradient computed for a parameter no optimizer holds", [
@@ -41,6 +45,7 @@ export const RULES: readonly Rule[] = [
   rule("GL005", "warning", "Gradient accumulated from several backward() calls", [
     "micro-batch gradient accumulation: one `backward()` line run several times before one step.",
     "two losses of separate forward passes backpropagated into one step with nothing stepping in between: DCGAN's `errD_real.backward(); errD_fake.backward(); optimizerD.step()`, the WGAN-GP critic's three `backward()` calls. Summing gradients of several losses is what `.grad` is for.",
+    "SAM written by hand: the weights move by ε from one gradient, `zeroGrad()`, a second `backward()`, the weights move back by ε, and the step applies the second gradient (the restore is not a step).",
   ]),
   rule("GL006", "error", "Optimizer steps with gradient left from another loss", [
     "a GAN whose D step uses `fake.detach()` and whose G gradients are cleared before the G loss.",
@@ -53,6 +58,7 @@ export const RULES: readonly Rule[] = [
   rule("GL008", "info", "Frozen module's BatchNorm statistics still change", [
     "a module frozen only for a phase: pix2pix's `setRequiresGrad(netD, false)` for the generator step and `true` again for D's own step (D is trained; its statistics are meant to follow the data).",
     "each BatchNorm layer of one frozen tree separately.",
+    "a target network whose weights are written by hand every iteration (BYOL's or MoCo's momentum encoder, a model EMA): it gets no gradient but is not frozen (status `updated`, by hand).",
   ]),
   rule("GL009", "warning", "Optimizer moves a parameter that has no gradient", [
     "gradients assigned by hand (`p.grad = g` with a non-zero `g`: gradient surgery, PCGrad, restoring saved gradients): the assigned gradient is the step's input.",

@@ -57,7 +57,11 @@ export interface ParameterReport {
    * update did; `status` is "updated" exactly when this is true
    */
   updated: boolean;
-  /** where a hand-written update (`p.data.add_(p.grad, { alpha: -lr })`) changed it, when one did */
+  /**
+   * where a hand-written update changed it, when one did: from its gradient (`p.data.add_(p.grad,
+   * { alpha: -lr })`), or, for a parameter that gets no gradient, a write outside autograd during
+   * training (an EMA target's `pt.mul_(m).add_(po, { alpha: 1 - m })`)
+   */
   updatedByHand?: SourceSite;
   /** a remark on an `updated` parameter, e.g. that its applied gradient was exactly zero */
   note?: string;

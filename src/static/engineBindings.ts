@@ -110,9 +110,15 @@ export function optimizerClassOf(path: readonly string[]): string | null {
   const last = path[path.length - 1];
   if (last === undefined) return null;
   if (OPTIMIZER_CLASSES.has(last)) return last;
-  // Any capitalised member of `optim` other than the base class is an optimizer (custom ones too).
+  // Any capitalised member of `optim` other than the base class and the lr schedulers, which live
+  // beside the optimizers (optim.LambdaLR, SequentialLR, ReduceLROnPlateau, CosineAnnealingWarmRestarts,
+  // ChainedScheduler), is an optimizer (custom ones too).
   const viaOptim = path.length >= 2 && path[path.length - 2] === "optim";
-  return viaOptim && /^[A-Z]/.test(last) && last !== "Optimizer" ? last : null;
+  return viaOptim && /^[A-Z]/.test(last) && last !== "Optimizer" && !isScheduler(last) ? last : null;
+}
+
+function isScheduler(className: string): boolean {
+  return /LR$|LROnPlateau$|Scheduler$|WarmRestarts$/.test(className);
 }
 
 /** Local → canonical names, for StaticScan.imports. Namespaces map to "*". */

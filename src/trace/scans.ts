@@ -1,29 +1,42 @@
 import { decodeBase64 } from "../engine/kernels/wasm/loader";
 import { SCANS_WASM_BASE64 } from "./scans.generated";
 
-// The recorder's scans over whole parameters and gradients, run at every step: how far a step moved
-// each parameter (max |after − before|) and each gradient's L2 norm. On a small model they were a
-// third of the tracer's cost as JavaScript loops (~1 ns per element); float32 arrays run in wasm SIMD
-// (scans.wat), copied in at memcpy speed, a chunk at a time: a whole ResNet-18 weight (9.4 MB, twice
-// for a difference) would grow the module's memory by fresh pages that cost more to fault in than the
-// scan saves. Both paths compute the same values in the same order: the results are identical.
+// The recorder's scans over whole parameters and gradients, run at every step: whether a step changed
+// each parameter (a fingerprint before and after: no copy of the parameter) and each gradient's L2
+// norm. On a small model they were a third of the tracer's cost as JavaScript loops (~1 ns per
+// element); float32 arrays run in wasm SIMD (scans.wat), copied in at memcpy speed, a chunk at a time:
+// a whole ResNet-18 weight (9.4 MB) would grow the module's memory by fresh pages that cost more to
+// fault in than the scan saves. Both paths compute the same values in the same order: the results are
+// identical.
 
 interface ScanExports {
   memory: WebAssembly.Memory;
-  maxAbsDiff(a: number, b: number, n8: number): number;
+  /** continues the fingerprint state at byte offset `st` (see STATE_WORDS) over n16 groups of 16 floats */
+  fingerprint(p: number, n16: number, st: number): void;
   /** adds to the float64 partial sums s0 … s7 at byte offset `acc` */
   sumSquares(p: number, n8: number, acc: number): void;
 }
 
-/** Below this many elements the copies' fixed cost outweighs the vector loop. */
+/** l2norm: below this many elements the copy's fixed cost outweighs the vector loop. */
 const WASM_MIN_ELEMENTS = 64;
-/** Floats copied in per chunk (a multiple of 8: whole pairs of vectors): 64 KiB, cache-sized. */
+/** Floats copied in per chunk (a multiple of 16: whole groups of vectors): 64 KiB, cache-sized. */
 const CHUNK = 16384;
-/** Byte offsets in the module's memory: the partial sums, then the chunks of the two operands. */
-const ACC = 0, A = 64, B = A + CHUNK * 4, END = B + CHUNK * 4;
+/** Fingerprint lanes (element i goes to lane i mod 16); each has two accumulators, a and b. */
+const LANES = 16;
+/** The state in words: a[0..15], b[0..15], then 4 words of max(bits << 1) (non-finite seen). */
+const STATE_WORDS = 2 * LANES + 4;
+/** Byte offsets in the module's memory: the partial sums, the fingerprint state, then a chunk. */
+const ACC = 0, STATE = 64, CHUNK_AT = 256, END = CHUNK_AT + CHUNK * 4;
+/** The accumulators' start and odd multipliers (FNV-1a's 32-bit offset and prime; 2³²/φ, odd). */
+const A0 = 0x811c9dc5 | 0, C1 = 0x01000193, B0 = 0x9e3779b9 | 0, C2 = 0x9e3779b1 | 0;
+const START = new Int32Array(STATE_WORDS).fill(A0, 0, LANES).fill(B0, LANES, 2 * LANES);
+/** (bits << 1) at or above this (unsigned): exponent all ones, a NaN or ±∞ (float32; NONFINITE64 for a float64's high word) */
+const NONFINITE32 = 0xff000000, NONFINITE64 = 0xffe00000;
 
 let scans: ScanExports | null | undefined;
 let view: Float32Array | null = null;
+/** the same memory as 32-bit words: the fingerprint state */
+let ints: Int32Array | null = null;
 
 function instance(): ScanExports | null {
   if (scans !== undefined) return scans;
@@ -41,11 +54,18 @@ export function scansInWasm(): boolean {
   return instance() !== null;
 }
 
-/** Whole pairs of vectors: 8 floats (scans.wat's maxAbsDiff takes two vectors a turn). */
+/** Whole pairs of vectors: 8 floats (scans.wat's sumSquares takes two vectors a turn). */
 const pairs = (n: number): number => (n + 7) >> 3;
+/** Whole groups of four vectors: 16 floats (scans.wat's fingerprint takes four a turn). */
+const quads = (n: number): number => (n + 15) >> 4;
 
-/** A view of the scan module's memory, grown once to hold the sums and two chunks; null if it cannot grow. */
+/**
+ * A view of the scan module's memory, grown once to hold the sums, the state and a chunk; null if it
+ * cannot grow. Nothing else grows it, so the views stay valid (a step scans dozens of small
+ * parameters: a view made per call was a good part of their cost).
+ */
 function memoryView(ex: ScanExports): Float32Array | null {
+  if (view !== null) return view;
   const have = ex.memory.buffer.byteLength;
   if (have < END) {
     try {
@@ -54,38 +74,103 @@ function memoryView(ex: ScanExports): Float32Array | null {
       return null;
     }
   }
-  if (view === null || view.buffer !== ex.memory.buffer) view = new Float32Array(ex.memory.buffer);
+  ints = new Int32Array(ex.memory.buffer);
+  view = new Float32Array(ex.memory.buffer);
   return view;
 }
 
-/** Copies src[from, from + n) to float offset `at` and zeroes the rest of its last pair of vectors. */
-function put(v: Float32Array, at: number, src: Float32Array, from: number, n: number): void {
-  v.set(src.subarray(from, from + n), at);
-  v.fill(0, at + n, at + pairs(n) * 8);
+/** Copies src[from, from + n) to float offset `at` and zeroes the rest of its last `group` floats. */
+function put(v: Float32Array, at: number, src: Float32Array, from: number, n: number, group: number): void {
+  v.set(n === src.length ? src : src.subarray(from, from + n), at);
+  v.fill(0, at + n, at + Math.ceil(n / group) * group);
 }
 
 /**
- * max |b[i] − a[i]| with float32 differences, as the PyTorch tracer's `(p - before).abs().max()`
- * (zero exactly when nothing changed); NaN when any difference is NaN (a NaN or ∞ − ∞ value).
+ * What a parameter's values hash to, for "did a step change it": equal values (−0 and +0 alike) give
+ * equal fingerprints; a single changed element always gives a different one (it changes its lane's
+ * accumulators, see scans.wat), several changed ones all but always. The whole state, compared lane
+ * by lane: a fold of lanes into fewer words cancels equal changes in two lanes (a constant bias
+ * stepped to another constant). Null when a NaN or ±∞ is among the values: a step counts as
+ * changing such a parameter, as its |after − before| is NaN or ∞ (PyTorch's tracer computes exactly
+ * that). Two arrays of 16 words: a typed array over 64 bytes lives outside V8's heap, and allocating
+ * and collecting one per parameter per step cost more than a small parameter's scan.
  */
-export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  const n = Math.min(a.length, b.length);
-  if (n >= WASM_MIN_ELEMENTS && a instanceof Float32Array && b instanceof Float32Array) {
+export interface Fingerprint {
+  readonly length: number;
+  /** the a accumulators of lanes 0–15 */
+  readonly a: Int32Array;
+  /** the b accumulators of lanes 0–15 */
+  readonly b: Int32Array;
+}
+
+/** Whether a step changed the values fingerprinted before it (`before`) into `after`. */
+export function changedBetween(before: Fingerprint | null, after: Fingerprint | null): boolean {
+  if (before === null || after === null || before.length !== after.length) return true;
+  for (let i = 0; i < LANES; i++) if (before.a[i] !== after.a[i] || before.b[i] !== after.b[i]) return true;
+  return false;
+}
+
+/** Every float32 array runs in wasm, however short: the JavaScript loop costs more than a call. */
+export function fingerprint(values: ArrayLike<number>): Fingerprint | null {
+  const n = values.length;
+  if (values instanceof Float32Array) {
     const ex = instance();
     const v = ex === null ? null : memoryView(ex);
-    if (ex !== null && v !== null) {
-      // a maximum over chunks is the maximum; NaN once any chunk's is
-      let max = 0;
+    if (ex !== null && v !== null && ints !== null) {
+      ints.set(START, STATE / 4);
       for (let from = 0; from < n; from += CHUNK) {
         const len = Math.min(CHUNK, n - from);
-        put(v, A / 4, a, from, len);
-        put(v, B / 4, b, from, len);
-        max = Math.max(max, ex.maxAbsDiff(A, B, pairs(len)));
+        put(v, CHUNK_AT / 4, values, from, len, LANES);
+        ex.fingerprint(CHUNK_AT, quads(len), STATE);
       }
-      return max;
+      return fingerprintOf(ints, STATE / 4, n);
     }
   }
-  return maxAbsDiffJs(a, b, n);
+  return fingerprintJs(values);
+}
+
+/** The state at word `at` as a Fingerprint, or null when it saw a NaN or ±∞ (its last four words). */
+function fingerprintOf(state: Int32Array, at: number, length: number): Fingerprint | null {
+  let top = 0;
+  for (let i = at + 2 * LANES; i < at + STATE_WORDS; i++) top = Math.max(top, state[i]! >>> 0);
+  if (top >= NONFINITE32) return null;
+  const a = new Int32Array(LANES), b = new Int32Array(LANES);
+  for (let i = 0; i < LANES; i++) {
+    a[i] = state[at + i]!;
+    b[i] = state[at + LANES + i]!;
+  }
+  return { length, a, b };
+}
+
+/**
+ * scans.wat's fingerprint as a loop over 32-bit words, bit for bit for float32 (its x + 0 turns
+ * only −0's bits into +0's). Other arrays: float64 values as their two words each (each word is an
+ * element of the loop, so one changed value still always shows), bool/uint8 as the value.
+ */
+export function fingerprintJs(values: ArrayLike<number>): Fingerprint | null {
+  const f32 = values instanceof Float32Array, f64 = values instanceof Float64Array;
+  const words =
+    values instanceof Float32Array || values instanceof Float64Array
+      ? new Int32Array(values.buffer, values.byteOffset, values.length * (f64 ? 2 : 1))
+      : Int32Array.from(values);
+  const n = words.length;
+  const end = quads(n) * LANES; // the wasm path's zero padding, hashed alike
+  const state = START.slice();
+  for (let i = 0; i < end; i++) {
+    let x = i < n ? words[i]! : 0;
+    if (f32) {
+      if (x === -0x80000000) x = 0;
+      state[2 * LANES] = Math.max(state[2 * LANES]! >>> 0, (x << 1) >>> 0);
+    } else if (f64 && (i & 1) === 1) {
+      if (x === -0x80000000 && words[i - 1] === 0) x = 0;
+      if ((x << 1) >>> 0 >= NONFINITE64) return null;
+    }
+    const lane = i & (LANES - 1);
+    state[lane] = Math.imul(state[lane]! ^ x, C1);
+    const t = (state[LANES + lane]! + x) | 0;
+    state[LANES + lane] = Math.imul((t << 16) | (t >>> 16), C2);
+  }
+  return fingerprintOf(state, 0, values.length);
 }
 
 /** The Euclidean norm of `d`'s elements. */
@@ -100,8 +185,8 @@ export function l2norm(d: ArrayLike<number>): number {
       sums.fill(0);
       for (let from = 0; from < n; from += CHUNK) {
         const len = Math.min(CHUNK, n - from);
-        put(v, A / 4, d, from, len);
-        ex.sumSquares(A, pairs(len), ACC);
+        put(v, CHUNK_AT / 4, d, from, len, 8);
+        ex.sumSquares(CHUNK_AT, pairs(len), ACC);
       }
       return Math.sqrt(sums[0]! + sums[1]! + sums[2]! + sums[3]! + sums[4]! + sums[5]! + sums[6]! + sums[7]!);
     }
@@ -109,30 +194,10 @@ export function l2norm(d: ArrayLike<number>): number {
   return Math.sqrt(sumSquaresJs(d));
 }
 
-export function maxAbsDiffJs(a: ArrayLike<number>, b: ArrayLike<number>, n = Math.min(a.length, b.length)): number {
-  // four running maxima; Math.max is NaN once any difference is. fround of the float64 difference
-  // is the float32 one (it is exact in float64, or the smaller operand is too small to round it to a
-  // float32 midpoint). The tail runs in the same loop: a separate tail loop that most calls never
-  // reach has no type feedback (V8 deoptimized at it)
-  const f = Math.fround;
-  let m0 = 0, m1 = 0, m2 = 0, m3 = 0;
-  for (let i = 0; i < n; i += 4) {
-    m0 = Math.max(m0, Math.abs(f(b[i] - a[i])));
-    if (i + 3 < n) {
-      m1 = Math.max(m1, Math.abs(f(b[i + 1] - a[i + 1])));
-      m2 = Math.max(m2, Math.abs(f(b[i + 2] - a[i + 2])));
-      m3 = Math.max(m3, Math.abs(f(b[i + 3] - a[i + 3])));
-    } else {
-      for (let j = i + 1; j < n; j++) m1 = Math.max(m1, Math.abs(f(b[j] - a[j])));
-    }
-  }
-  return Math.max(m0, m1, m2, m3);
-}
-
 export function sumSquaresJs(d: ArrayLike<number>): number {
   // eight partial sums, as scans.wat's (one running sum is a chain of dependent adds, several times
   // slower); element i goes to s(i mod 8). The last group's missing elements read as 0 in the same
-  // loop (see above)
+  // loop: a separate tail loop that most calls never reach has no type feedback (V8 deoptimized at it)
   const n = d.length;
   const at = (i: number): number => (i < n ? d[i] : 0);
   let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;

@@ -220,12 +220,18 @@ export type OptimizerRecord = Static<typeof OptimizerRecordSchema>;
 export const StepRecordSchema = Type.Object({
   seq: Int,
   optimizer: Int,
-  index: Type.Integer({ description: "0-based count of this optimizer's steps" }),
+  index: Type.Integer({ description: "0-based position among this optimizer's step records, skipped ones included" }),
   lrs: Type.Array(Num, { description: "lr of each group at this step" }),
-  // every parameter in the optimizer's groups: max |new - old| (null when not finite) and whether it
-  // held a .grad when the step began
-  changes: Type.Array(Type.Object({ tensor: Int, maxAbsChange: Nullable(Num), hadGrad: Bool })),
+  // every parameter in the optimizer's groups: whether the step changed some element's value (−0 = +0;
+  // a NaN or ±∞ before or after counts as changed, as |new − old| is then not finite) and whether it
+  // held a .grad when the step began. Version 1 had maxAbsChange instead: only "changed" was ever read,
+  // and measuring the amount took a copy of every parameter
+  changes: Type.Array(Type.Object({ tensor: Int, changed: Bool, hadGrad: Bool })),
   site: OptSite,
+  // GradScaler.step found inf/NaN gradients and did not call the optimizer's step (mixed precision's
+  // first iterations): the call read the gradients but applied nothing, so every change is false.
+  // Absent on a step that ran; only the PyTorch backend writes it
+  skipped: Type.Optional(Type.Literal(true)),
 });
 export type StepRecord = Static<typeof StepRecordSchema>;
 

@@ -47,6 +47,6 @@ export function sequentialOfLinears(n: number, file = "big.ts"): Trace {
   t.ops.push({ seq: seq++, id: t.ops.length, op: "sum", gradFn: "SumBackward0", inputs: [input], outputs: [loss], shape: [], dtype: "float32", gradEnabled: true, savedBytes: 0, saved: [], inPlace: false, module: null, modulePath: null, site: site(3) });
   t.optimizers.push({ seq: seq++, id: 0, name: "opt", className: "SGD", groups: [{ lr: 0.1, momentum: 0, weightDecay: 0, params }], site: site(2) });
   t.backwards.push({ seq: seq++, index: 0, root: loss, rootProducer: t.ops.length - 1, retainGraph: false, createGraph: false, reached: params.map((p) => ({ tensor: p, gradNorm: 1 })), error: null, site: site(3) });
-  t.steps.push({ seq: seq++, optimizer: 0, index: 0, lrs: [0.1], changes: params.map((p) => ({ tensor: p, maxAbsChange: 0.1, hadGrad: true })), site: site(4) });
+  t.steps.push({ seq: seq++, optimizer: 0, index: 0, lrs: [0.1], changes: params.map((p) => ({ tensor: p, changed: true, hadGrad: true })), site: site(4) });
   return t;
 }

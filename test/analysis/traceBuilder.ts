@@ -2,6 +2,7 @@ import type {
   BackwardRecord, DetachRecord, GradModeRecord, LeafRecord, ModuleRecord, OpRecord, OptimizerRecord,
   RequiresGradChangeRecord, SavedTensorRecord, Site, StepRecord, Trace, ZeroGradRecord, BufferUpdateRecord,
 } from "../../src/trace/schema";
+import { TRACE_VERSION } from "../../src/trace/schema";
 
 // Builds Traces by hand for the analysis tests, applying the engine's rules as it goes (an op
 // records a node only with grad on and an input that requires grad; backward() reaches the leaves
@@ -29,7 +30,7 @@ export class TraceBuilder {
 
   constructor(readonly file = "model.ts") {
     this.trace = {
-      version: 1, file, leaves: [], ops: [], modules: [], detaches: [], gradModes: [], requiresGradChanges: [],
+      version: TRACE_VERSION, file, leaves: [], ops: [], modules: [], detaches: [], gradModes: [], requiresGradChanges: [],
       inplaces: [], backwards: [], optimizers: [], steps: [], zeroGrads: [], bufferUpdates: [],
       stopped: { reason: "end-of-file", message: "" }, error: null, console: [],
       limits: { maxOps: 100000, opsDropped: 0, maxLeaves: 100000, leavesDropped: 0 }, durationMs: 1,
@@ -241,11 +242,19 @@ export class TraceBuilder {
         const hadGrad = st.grad !== "none";
         const moves = g.lr !== 0 && (st.grad === "value" || (hadGrad && (g.momentum ?? 0) > 0 && this.moved.has(t)) || (hadGrad && (g.weightDecay ?? 0) > 0));
         if (moves) this.moved.add(t);
-        changes.push({ tensor: t, maxAbsChange: moves ? 0.01 : 0, hadGrad });
+        changes.push({ tensor: t, changed: moves, hadGrad });
       }
     }
     const index = this.trace.steps.filter((s) => s.optimizer === optimizer).length;
     this.trace.steps.push({ seq: this.seq++, optimizer, index, lrs: o.groups.map((g) => g.lr), changes, site: this.site(line, 5) });
+  }
+
+  /** scaler.step(opt) that found inf/NaN gradients: torch's GradScaler does not call opt.step(), so nothing moves. */
+  skippedStep(optimizer: number, line: number): void {
+    const o = this.trace.optimizers[optimizer];
+    const changes = o.groups.flatMap((g) => g.params.map((t) => ({ tensor: t, changed: false, hadGrad: this.state(t).grad !== "none" })));
+    const index = this.trace.steps.filter((s) => s.optimizer === optimizer).length;
+    this.trace.steps.push({ seq: this.seq++, optimizer, index, lrs: o.groups.map((g) => g.lr), changes, site: this.site(line, 5), skipped: true });
   }
 
   zeroGrad(owner: ZeroGradRecord["owner"], line: number, setToNone = true): void {

@@ -118,3 +118,33 @@ describe("a two-phase script (train a teacher, then distil a student) is seen th
     expect(report.parameters.filter((p) => p.name.startsWith("student.")).map((p) => p.status)).toEqual(Array(4).fill("updated"));
   }, 90_000);
 });
+
+describe("a target network written by hand (EMA) is updated, by hand, not frozen", () => {
+  // BYOL's momentum target and a timm-style ModelEma: requiresGrad false, no gradient, and their values
+  // change every iteration by `mul_(m).add_(online, …)` / `lerp_` under noGrad at that line
+  it.each([
+    ["byolEma.ts", "target.", 44, "mul_"], ["byolEma.py", "target.", 54, "mul_"],
+    ["modelEmaClipWarmup.ts", "ema.", 22, "lerp_"], ["modelEmaClipWarmup.py", "ema.", 28, "lerp_"],
+  ])("%s", async (file, prefix, line, op) => {
+    const report = await check(file, 60_000);
+    const targets = report.parameters.filter((p) => p.name.startsWith(prefix));
+    expect(targets.length).toBeGreaterThan(0);
+    for (const p of targets) {
+      expect(p).toMatchObject({ status: "updated", updated: true, requiresGrad: false, gotGrad: false, optimizers: [], cause: null, updatedByHand: { line } });
+      expect(p.note).toBe(`${p.name} gets no gradient; it is updated by hand at ${file}:${line} (${op}, not by an optimizer), e.g. as a moving average of other weights`);
+    }
+  }, 90_000);
+});
+
+describe("zeroGrad() inside the accumulation loop, before backward(), is a GL002 at the clear", () => {
+  it.each([["buggyAccumulationZeroGrad.ts", 15, 16, 17], ["buggyAccumulationZeroGrad.py", 16, 17, 19]])("%s", async (file, clear, backward, step) => {
+    const report = await check(file, 60_000);
+    const [f] = report.findings.filter((x) => x.code === "GL002");
+    expect(f.message).toBe(
+      `optimizer.zeroGrad() at ${file}:${clear} clears the gradient that backward() at ${file}:${backward} computed for model.0.weight, model.0.bias, model.2.weight and model.2.bias ` +
+        `before optimizer.step() at ${file}:${step} used it, so each step applies only the last backward()'s gradient; ` +
+        "to accumulate gradients over micro-batches, clear them after step() (or once before the loop), not before each backward()",
+    );
+    expect(f.related.map((r) => r.line)).toEqual([backward, step]);
+  }, 90_000);
+});

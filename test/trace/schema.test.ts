@@ -15,11 +15,11 @@ describe("validateTrace", () => {
   });
   it("names the path of each mismatch", () => {
     const t = valid() as unknown as Record<string, unknown>;
-    t.version = 2;
+    t.version = 1;
     t.ops = [{ id: 0 }];
     delete t.console;
     const errors = validateTrace(t);
-    expect(errors).toContain("$.version: expected 1, got 2");
+    expect(errors).toContain("$.version: expected 2, got 1");
     expect(errors).toContain("$.ops[0].seq: missing");
     expect(errors).toContain("$.console: missing");
     expect(isTrace(t)).toBe(false);

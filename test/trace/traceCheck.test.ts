@@ -13,7 +13,7 @@ describe("traceCheck.generated.ts", () => {
   it("accepts a trace and rejects a wrong one", () => {
     const trace = emptyTrace("m.ts", { reason: "end-of-file", message: "done" }, null, [], 3);
     expect(checkTrace(trace)).toBe(true);
-    expect(checkTrace({ ...trace, version: 2 })).toBe(false);
+    expect(checkTrace({ ...trace, version: 1 })).toBe(false);
     expect(checkTrace({ ...trace, leaves: [{ id: 0 }] })).toBe(false);
     expect(checkTrace(null)).toBe(false);
   });

@@ -2,6 +2,7 @@
 // status on that line; the hover says what the icon means.
 import type { ParamStatus, Report } from "../../protocol/report";
 import { siteInFile } from "./files";
+import { statusWords } from "./parameterList";
 import { listNames, plural, unique } from "./reportQueries";
 
 export type GutterStatus = ParamStatus;
@@ -25,6 +26,9 @@ export const STATUS_MEANING: Record<GutterStatus, string> = {
   unused: "no backward() reached it and no cut is responsible",
 };
 
+/** What "updated by hand at line N (not by an optimizer)" means (the parameter list's words for it). */
+const BY_HAND_MEANING = "no optimizer steps it; the file's own code writes its values (an EMA target, a hand-written update)";
+
 const STATUS_TITLE: Record<GutterStatus, string> = {
   updated: "updated",
   "grad-not-applied": "gradient not applied",
@@ -39,11 +43,11 @@ function worst(statuses: Iterable<GutterStatus>): GutterStatus {
 }
 
 export function buildGutterMarks(report: Report, filePath: string): GutterMark[] {
-  const params = new Map<number, Array<{ name: string; status: GutterStatus }>>();
+  const params = new Map<number, Array<{ name: string; status: GutterStatus; words: string }>>();
   for (const p of report.parameters) {
     if (!p.site || !siteInFile(p.site, report, filePath)) continue;
     const list = params.get(p.site.line) ?? [];
-    list.push({ name: p.name, status: p.status });
+    list.push({ name: p.name, status: p.status, words: statusWords(p) });
     params.set(p.site.line, list);
   }
   const cuts = new Map<number, string[]>();
@@ -77,8 +81,11 @@ export function buildGutterMarks(report: Report, filePath: string): GutterMark[]
       );
     }
     for (const s of GUTTER_STATUSES) {
-      const names = defined.filter((d) => d.status === s).map((d) => d.name);
-      if (names.length) parts.push(`${STATUS_TITLE[s]}: ${listNames(names, 4)} — ${STATUS_MEANING[s]}.`);
+      const here = defined.filter((d) => d.status === s);
+      for (const words of unique(here.map((d) => d.words))) {
+        const names = here.filter((d) => d.words === words).map((d) => d.name);
+        parts.push(`${words}: ${listNames(names, 4)} — ${words === STATUS_TITLE[s] ? STATUS_MEANING[s] : BY_HAND_MEANING}.`);
+      }
     }
     return { line, status, hover: parts.join("\n\n") };
   });

@@ -5,15 +5,24 @@
 import type { ParameterReport, Report } from "../../protocol/report";
 import { baseName, siteInFile } from "./files";
 import { optimizerFacts } from "./lenses";
+import { STATUS_ROW, statusWords } from "./parameterList";
 import { plural, unique } from "./reportQueries";
 
-const STATUS_BADGE: Record<ParameterReport["status"], string> = {
-  updated: "✓ updated",
-  "grad-not-applied": "⚠ gradient not applied",
-  frozen: "❄ frozen",
-  cut: "✗ cut",
-  unused: "○ unused",
+const STATUS_ICON: Record<ParameterReport["status"], string> = {
+  updated: "✓",
+  "grad-not-applied": "⚠",
+  frozen: "❄",
+  cut: "✗",
+  unused: "○",
 };
+
+/** "✓ updated", in the parameter list's words. */
+const statusBadge = (s: ParameterReport["status"]): string => `${STATUS_ICON[s]} ${STATUS_ROW.find(([x]) => x === s)![2]}`;
+
+/** The table's cell: the icon and the parameter's own words ("✓ updated by hand at line 44 (not by an optimizer)"). */
+function badge(p: ParameterReport): string {
+  return `${STATUS_ICON[p.status]} ${statusWords(p)}`;
+}
 
 const STATUS_ORDER: readonly ParameterReport["status"][] = ["cut", "grad-not-applied", "unused", "frozen", "updated"];
 
@@ -44,7 +53,7 @@ function formatNorm(norm: number | null): string {
 function counts(params: readonly ParameterReport[]): string {
   return STATUS_ORDER.map((s) => [s, params.filter((p) => p.status === s).length] as const)
     .filter(([, n]) => n > 0)
-    .map(([s, n]) => `${n} ${STATUS_BADGE[s]}`)
+    .map(([s, n]) => `${n} ${statusBadge(s)}`)
     .join(", ");
 }
 
@@ -57,7 +66,7 @@ function table(params: readonly ParameterReport[]): string[] {
     });
     return ["| module | parameters | status |", "|---|---:|---|", ...rows];
   }
-  const rows = params.map((p) => `| \`${p.name}\` | ${STATUS_BADGE[p.status]} | [${p.shape.join(", ")}] | ${formatNorm(p.gradNorm)} |`);
+  const rows = params.map((p) => `| \`${p.name}\` | ${badge(p)} | [${p.shape.join(", ")}] | ${formatNorm(p.gradNorm)} |`);
   return ["| parameter | status | shape | grad norm |", "|---|---|---|---|", ...rows];
 }
 

@@ -1,6 +1,6 @@
 // What a lens that counts parameters lists when clicked: one row per parameter, worst status first,
 // with the words and icons the hover uses and where the parameter was created (to reveal it).
-import type { ParamStatus, Report, SourceSite } from "../../protocol/report";
+import type { ParamStatus, ParameterReport, Report, SourceSite } from "../../protocol/report";
 import { baseName } from "./files";
 import { parametersByName } from "./reportQueries";
 
@@ -24,6 +24,18 @@ export const STATUS_ROW: ReadonlyArray<[ParamStatus, string, string]> = [
   ["updated", "$(pass)", "updated"],
 ];
 
+/**
+ * One parameter's status in words, for every place that names it (hover, gutter, side view, this
+ * list): a parameter no optimizer holds that was updated by hand — an EMA target written under
+ * noGrad, a hand-written SGD step — says so and where, never just "updated" as if an optimizer did it.
+ */
+export function statusWords(p: ParameterReport): string {
+  if (p.status === "updated" && p.updatedByHand !== undefined && p.groups.length === 0) {
+    return `updated by hand at line ${p.updatedByHand.line} (not by an optimizer)`;
+  }
+  return STATUS_ROW.find(([s]) => s === p.status)![2];
+}
+
 export function parameterRows(report: Report, names: readonly string[]): ParameterRow[] {
   const params = parametersByName(report);
   // A name the report does not know (it should not happen) goes last.
@@ -40,7 +52,7 @@ export function parameterRows(report: Report, names: readonly string[]): Paramet
       return {
         name,
         label: `${row?.[1] ?? "$(question)"} ${name}`,
-        description: `${row?.[2] ?? "not in the report"}${cause}`,
+        description: `${p !== undefined ? statusWords(p) : "not in the report"}${cause}`,
         detail: p?.site ? `${baseName(p.site.file)}:${p.site.line}` : "",
         site: p?.site ?? null,
       };

@@ -4,7 +4,7 @@
 import type { BackwardReport, ParamStatus, ParameterReport, Report, Severity, SourceSite } from "../../protocol/report";
 import type { StaticScan } from "../../static/types";
 import { baseName } from "./files";
-import { STATUS_ROW } from "./parameterList";
+import { STATUS_ROW, statusWords } from "./parameterList";
 import { backwardName, plural, topLevelModuleOf, topLevelModules, unique } from "./reportQueries";
 
 export interface SideNode {
@@ -41,8 +41,8 @@ function parameterNode(p: ParameterReport, module: string | null): SideNode {
   const cause = p.cause ? `\n${p.cause.message} (${baseName(p.cause.file)}:${p.cause.line})` : "";
   return {
     label: short,
-    description: `${word(p.status)} · [${p.shape.join(", ")}] · ${formatNorm(p.gradNorm)}`,
-    tooltip: `${p.name}: ${word(p.status)}${p.optimizers.length ? ` (in ${p.optimizers.join(", ")})` : " (in no optimizer)"}${cause}`,
+    description: `${statusWords(p)} · [${p.shape.join(", ")}] · ${formatNorm(p.gradNorm)}`,
+    tooltip: `${p.name}: ${statusWords(p)}${p.optimizers.length ? ` (in ${p.optimizers.join(", ")})` : p.updatedByHand ? "" : " (in no optimizer)"}${cause}`,
     icon: p.status,
     ...(p.site ? { site: p.site } : {}),
   };

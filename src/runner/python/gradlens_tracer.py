@@ -1,5 +1,5 @@
 """GradLens tracer for PyTorch scripts: runs a script like `python train.py` would and writes the
-GradLens Trace (src/trace/schema.ts, version 1) as JSON. Standard library and torch only.
+GradLens Trace (src/trace/schema.ts, version 2) as JSON. Standard library and torch only.
 
 Usage: python gradlens_tracer.py OUT.json CONFIG.json SCRIPT [ARGS...]
 CONFIG: {"steps": N, "timeoutMs": T, "memoryMb": M, "messages": {"timeout": S, "memory": S, "steps": S}, "displayRoot": DIR or null}
@@ -14,7 +14,8 @@ What it observes and how (each the torch 1.13 / 2.x public seam):
 - grad modes: no_grad / enable_grad / set_grad_enabled / inference_mode entered from user code;
 - backward: torch.autograd.backward, reach = the AccumulateGrad nodes behind the root's grad_fn;
 - optimizers: Optimizer.__init__, step wrapped per class (step hooks exist only from torch 2.0),
-  zero_grad; memory saved for backward: torch.autograd.graph.saved_tensors_hooks.
+  zero_grad; GradScaler.step (a call that returns without the optimizer's step is a skipped step);
+  memory saved for backward: torch.autograd.graph.saved_tensors_hooks.
 Sites are the innermost frame in the user's files (the script's folder, outside site-packages).
 """
 import ast
@@ -28,7 +29,7 @@ import sys
 import time
 import traceback
 
-TRACE_VERSION = 1
+TRACE_VERSION = 2
 MAX_OPS = 200_000
 MAX_LEAVES = 50_000
 LONE_OPTIMIZER_FACTOR = 50
@@ -157,6 +158,14 @@ class StopRule:
                     "message": f"stopped before the {ordinal(mine + 1)} step of one optimizer; another optimizer never stepped"}
         return None
 
+    def before_scaler_step(self, skipped_in_row):
+        """GradScaler skipping every step (a NaN loss) never reaches the step budget: bound it like a
+        lone optimizer. Python only: the engine has no GradScaler, so stopRule.ts has no twin of it."""
+        if skipped_in_row < self.steps * LONE_OPTIMIZER_FACTOR:
+            return None
+        return {"reason": "step-budget",
+                "message": f"stopped before the {ordinal(skipped_in_row + 1)} scaler.step() of one optimizer: GradScaler skipped the {skipped_in_row} before it (inf or NaN gradients each time)"}
+
     def before_backward(self, n_optimizers, backwards):
         budget = self.steps * BACKWARDS_PER_STEP_WITHOUT_OPTIMIZER
         if n_optimizers > 0 or backwards < budget:
@@ -284,6 +293,11 @@ class Tracer:
         self.inplaces = []
         self.backwards = []
         self.steps = []
+        # per optimizer id: its step() calls begun, its step records (skipped ones included), and
+        # GradScaler's skips since its last step that ran
+        self.step_calls = {}
+        self.step_records = {}
+        self.skips_in_row = {}
         self.zero_grads = []
         self.buffer_updates = []
         self.module_stack = []
@@ -650,6 +664,7 @@ class Tracer:
 
     def step(self, o, run):
         oid = self.optimizer_entry(o)
+        self.step_calls[oid] = self.step_calls.get(oid, 0) + 1
         site = self.sites.capture(skip_self=o, skip_names=("step",))
         made = [e[0]["site"] for e in self.optimizers]
         self.rule.made_lines = [m["line"] if m is not None else None for m in made]
@@ -669,11 +684,45 @@ class Tracer:
             i = self.tid(p)
             self.ensure_leaf(p)
             diff = float((p.detach() - old).abs().max()) if p.numel() > 0 else 0.0
-            changes.append({"tensor": i, "maxAbsChange": finite_or_none(diff), "hadGrad": had_grad})
+            # a NaN or inf before or after makes diff NaN or inf, != 0: changed, as the TS tracer says
+            changed = bool(diff != 0)
+            changes.append({"tensor": i, "changed": changed, "hadGrad": had_grad})
         self.open_clear = None
-        entry = self.optimizers[oid]
-        self.steps.append({"seq": self.next_seq(), "optimizer": oid, "index": entry[2], "lrs": lrs, "changes": changes, "site": site})
-        entry[2] += 1
+        self.steps.append({"seq": self.next_seq(), "optimizer": oid, "index": self.next_step_index(oid), "lrs": lrs, "changes": changes, "site": site})
+        self.optimizers[oid][2] += 1
+        self.skips_in_row[oid] = 0
+        return result
+
+    def next_step_index(self, oid):
+        i = self.step_records.get(oid, 0)
+        self.step_records[oid] = i + 1
+        return i
+
+    def scaler_step(self, o, run):
+        """GradScaler.step(o): it calls o.step() only when the unscaled gradients are all finite. A call
+        that returns without it is recorded as a skipped step: it read the gradients (the user clears
+        them next) but changed nothing, and it is not a step of the budget (the check waits for one
+        that runs)."""
+        oid = self.optimizer_ids.get(id(o))
+        if oid is None or self.optimizers[oid][1] is not o:
+            return run()  # not a torch optimizer the run made
+        site = self.sites.capture(skip_self=o, skip_names=("step",))
+        decision = self.rule.before_scaler_step(self.skips_in_row.get(oid, 0))
+        if decision:
+            self.halt(decision, site)
+        had = [(p, p.grad is not None) for g in o.param_groups for p in g["params"]]
+        lrs = [float(g.get("lr", 0.0)) for g in o.param_groups]
+        calls = self.step_calls.get(oid, 0)
+        result = run()
+        if self.step_calls.get(oid, 0) == calls:
+            changes = []
+            for p, had_grad in had:
+                self.ensure_leaf(p)
+                changes.append({"tensor": self.tid(p), "changed": False, "hadGrad": had_grad})
+            self.open_clear = None
+            self.steps.append({"seq": self.next_seq(), "optimizer": oid, "index": self.next_step_index(oid), "lrs": lrs,
+                               "changes": changes, "site": site, "skipped": True})
+            self.skips_in_row[oid] = self.skips_in_row.get(oid, 0) + 1
         return result
 
     def zero_grad(self, owner, set_to_none):
@@ -832,7 +881,7 @@ def install(tr):
             frame = frame.f_back
         return frame is not None and tr.sites.is_user(frame.f_code.co_filename)
 
-    state = {"grad_ctx": 0, "train": 0, "rg": 0, "zero": 0, "step": 0}
+    state = {"grad_ctx": 0, "train": 0, "rg": 0, "zero": 0, "step": 0, "scaler": 0}
 
     def patch_region(cls, enter_kind, exit_kind, condition=lambda self: True):
         enter, exit_ = cls.__enter__, cls.__exit__
@@ -1012,6 +1061,33 @@ def install(tr):
             tr.optimizer_entry(self)
 
     torch.optim.Optimizer.__init__ = patched_opt_init
+
+    # mixed precision: GradScaler.step skips the optimizer's step when the gradients overflowed.
+    # torch.amp.GradScaler (2.3+) is the class torch.cuda.amp's and torch.cpu.amp's derive from without
+    # their own step; before 2.3 only torch.cuda.amp's exists. Each class defining step is wrapped once
+    def wrap_scaler_step(cls):
+        if cls is None or "step" not in cls.__dict__ or cls.__dict__.get("_gradlens_scaler_step"):
+            return
+        original = cls.step
+
+        @functools.wraps(original)
+        def patched_scaler_step(self, optimizer, *args, **kwargs):
+            if state["scaler"] > 0 or tr.machinery:
+                return original(self, optimizer, *args, **kwargs)
+            state["scaler"] += 1
+            try:
+                return tr.scaler_step(optimizer, lambda: original(self, optimizer, *args, **kwargs))
+            finally:
+                state["scaler"] -= 1
+
+        cls.step = patched_scaler_step
+        cls._gradlens_scaler_step = True
+
+    for owner in ("amp", "cuda.amp", "cpu.amp"):
+        module = torch
+        for part in owner.split("."):
+            module = getattr(module, part, None)
+        wrap_scaler_step(getattr(module, "GradScaler", None))
 
     backward = torch.autograd.backward
 

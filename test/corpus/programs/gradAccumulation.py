@@ -1,0 +1,20 @@
+# @corpus correct
+# gradAccumulation.ts in PyTorch: loss / accum_steps backpropagated every micro-batch; step() and
+# zero_grad() every accum_steps-th micro-batch.
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+torch.manual_seed(21)
+model = nn.Sequential(nn.Linear(12, 16), nn.GELU(), nn.Dropout(0.1), nn.Linear(16, 3))
+optimizer = torch.optim.AdamW(model.parameters(), lr=3e-4, weight_decay=0.01)
+accum_steps = 4
+model.train()
+optimizer.zero_grad()
+for i in range(10):
+    inputs, labels = torch.randn(2, 12), torch.randint(0, 3, (2,))
+    loss = F.cross_entropy(model(inputs), labels) / accum_steps
+    loss.backward()
+    if (i + 1) % accum_steps == 0:
+        optimizer.step()
+        optimizer.zero_grad()
