@@ -5,6 +5,7 @@ import { runInThisContext } from "node:vm";
 import { performance } from "node:perf_hooks";
 import * as engine from "../engine/index";
 import { setObserver } from "../engine/observer";
+import { kernelMemoryPrefaulter } from "../engine/kernels/prefault";
 import type { RunError, StopInfo } from "../protocol/report";
 import { TraceRecorder } from "../trace/recorder";
 import { SiteCapture } from "../trace/sites";
@@ -213,13 +214,35 @@ function run(input: WorkerInput): void {
   })();
 }
 
+/**
+ * The kernels' wasm memory a waiting child touches in advance (prefault.ts): its fixed areas (~12 MB
+ * with the helper thread) and the scratch of a mid-size CNN's largest conv (ResNet-18's peaks at 25 MB).
+ */
+const PREFAULT_KERNEL_MEMORY_BYTES = 32 << 20;
+
+/** Touches the kernels' memory a chunk at a time, until done or until the input arrives. */
+function prefaultWhileWaiting(): Promise<void> {
+  return new Promise((done) => {
+    let touch: (() => boolean) | null = null;
+    const chunk = (): void => {
+      if (inputArrived) return done();
+      touch ??= kernelMemoryPrefaulter(PREFAULT_KERNEL_MEMORY_BYTES);
+      if (touch()) setImmediate(chunk);
+      else done();
+    };
+    setImmediate(chunk);
+  });
+}
+
 installKernelThread();
 installUninitializedMemory();
 warmUpOptimizerSites(); // a pre-started child does it while it waits; the check's own parse is then ~100× faster
-// while it waits, the child rehearses the engine (engineWarmUp.ts); the input stops it between two chunks
+// while it waits, the child rehearses the engine (engineWarmUp.ts), then takes its kernel memory's
+// page faults; the input stops either between two chunks
 const warmUp = warmUpEnabled() ? startEngineWarmUp() : null;
 let inputArrived = false;
-void (warmUp?.finished ?? Promise.resolve(null)).then((r) => {
+void (warmUp?.finished ?? Promise.resolve(null)).then(async (r) => {
+  await prefaultWhileWaiting();
   if (!inputArrived) send({ type: "ready", rehearsal: r === null ? "off" : r.completed ? "completed" : "failed" });
 });
 void readInput().then(
