@@ -54,9 +54,12 @@ function parameterTable(report: Report): string[] {
   const sum = (ps: ParameterReport[]) => ps.reduce((a, p) => a + p.numel, 0);
   const updated = params.filter((p) => p.updated);
   const trainable = params.filter((p) => p.requiresGrad);
+  // an EMA target is updated by hand without being trainable: Updated can exceed Trainable, so say why
+  const byHand = updated.filter((p) => p.updatedByHand !== undefined);
+  const handPart = byHand.length > 0 ? `, by hand ${thousands(sum(byHand))} (${byHand.length})` : "";
   lines.push(
     `Total elements: ${thousands(sum(params))} in ${params.length} tensors`,
-    `Trainable: ${thousands(sum(trainable))} (${trainable.length})   Updated: ${thousands(sum(updated))} (${updated.length})   Not updated: ${thousands(sum(params) - sum(updated))} (${params.length - updated.length})`,
+    `Trainable: ${thousands(sum(trainable))} (${trainable.length})   Updated: ${thousands(sum(updated))} (${updated.length})${handPart}   Not updated: ${thousands(sum(params) - sum(updated))} (${params.length - updated.length})`,
   );
   return lines;
 }

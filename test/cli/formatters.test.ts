@@ -25,6 +25,15 @@ describe("formatText", () => {
   it("lists each finding with its code and file:line:column", () => {
     for (const f of report.findings) expect(text).toContain(`${f.code}  ${f.file}:${f.line}:${f.column}  ${f.message}`);
   });
+  it("sums the elements and tensors: trainable, updated, not updated", () => {
+    expect(text).toContain("Total elements: 6 in 2 tensors\nTrainable: 6 (2)   Updated: 3 (1)   Not updated: 3 (1)\n");
+  });
+  it("says how many updated elements were written by hand (an EMA target: updated, not trainable)", () => {
+    const r = fixture();
+    const x = r.parameters.find((p) => p.name === "x")!;
+    Object.assign(x, { requiresGrad: false, updated: true, status: "updated", cause: null, updatedByHand: { file: "examples/branch-detach.ts", line: 12, column: 5 } });
+    expect(formatText(r)).toContain("Trainable: 3 (1)   Updated: 6 (2), by hand 3 (1)   Not updated: 0 (0)\n");
+  });
   it("ends with where the run stopped", () => {
     expect(text).toContain(`Stopped: The file ran to the end. 1 backward, 1 optimizer steps traced in`);
   });
