@@ -2,7 +2,7 @@
 // status on that line; the hover says what the icon means.
 import type { ParamStatus, Report } from "../../protocol/report";
 import { siteInFile } from "./files";
-import { statusWords } from "./parameterList";
+import { statusWords, updatedOnlyByHand } from "./parameterList";
 import { listNames, plural, unique } from "./reportQueries";
 
 export type GutterStatus = ParamStatus;
@@ -43,11 +43,11 @@ function worst(statuses: Iterable<GutterStatus>): GutterStatus {
 }
 
 export function buildGutterMarks(report: Report, filePath: string): GutterMark[] {
-  const params = new Map<number, Array<{ name: string; status: GutterStatus; words: string }>>();
+  const params = new Map<number, Array<{ name: string; status: GutterStatus; words: string; byHand: boolean }>>();
   for (const p of report.parameters) {
     if (!p.site || !siteInFile(p.site, report, filePath)) continue;
     const list = params.get(p.site.line) ?? [];
-    list.push({ name: p.name, status: p.status, words: statusWords(p) });
+    list.push({ name: p.name, status: p.status, words: statusWords(p), byHand: updatedOnlyByHand(p) });
     params.set(p.site.line, list);
   }
   const cuts = new Map<number, string[]>();
@@ -83,8 +83,8 @@ export function buildGutterMarks(report: Report, filePath: string): GutterMark[]
     for (const s of GUTTER_STATUSES) {
       const here = defined.filter((d) => d.status === s);
       for (const words of unique(here.map((d) => d.words))) {
-        const names = here.filter((d) => d.words === words).map((d) => d.name);
-        parts.push(`${words}: ${listNames(names, 4)} — ${words === STATUS_TITLE[s] ? STATUS_MEANING[s] : BY_HAND_MEANING}.`);
+        const same = here.filter((d) => d.words === words);
+        parts.push(`${words}: ${listNames(same.map((d) => d.name), 4)} — ${same[0]!.byHand ? BY_HAND_MEANING : STATUS_MEANING[s]}.`);
       }
     }
     return { line, status, hover: parts.join("\n\n") };

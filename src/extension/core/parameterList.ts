@@ -30,10 +30,15 @@ export const STATUS_ROW: ReadonlyArray<[ParamStatus, string, string]> = [
  * noGrad, a hand-written SGD step — says so and where, never just "updated" as if an optimizer did it.
  */
 export function statusWords(p: ParameterReport): string {
-  if (p.status === "updated" && p.updatedByHand !== undefined && p.groups.length === 0) {
+  if (updatedOnlyByHand(p)) {
     return `updated by hand at line ${p.updatedByHand.line} (not by an optimizer)`;
   }
   return STATUS_ROW.find(([s]) => s === p.status)![2];
+}
+
+/** Updated, by the file's own code and by no optimizer (statusWords names where). */
+export function updatedOnlyByHand(p: ParameterReport): p is ParameterReport & Required<Pick<ParameterReport, "updatedByHand">> {
+  return p.status === "updated" && p.updatedByHand !== undefined && p.groups.length === 0;
 }
 
 export function parameterRows(report: Report, names: readonly string[]): ParameterRow[] {
