@@ -257,10 +257,10 @@ function accumulation(ctx: FindingContext, set: FindingSet): void {
     if (use.step?.skipped === true) continue;
     if (use.step !== null) {
       const stepOpt = use.step.optimizer;
-      const stale = contributions.filter((b) => timeline.ownerOf[b] !== null && timeline.ownerOf[b] !== stepOpt);
+      const stale = contributions.filter((b) => timeline.ownersOf[b].length > 0 && !timeline.ownersOf[b].includes(stepOpt));
       if (stale.length > 0) {
         const opt = trace.optimizers[stepOpt];
-        const others = [...new Set(stale.map((b) => timeline.ownerOf[b]!))].map((o) => trace.optimizers[o]);
+        const others = [...new Set(stale.flatMap((b) => timeline.ownersOf[b]))].map((o) => trace.optimizers[o]);
         const staleSites = [...new Map(stale.map((b) => [siteKey(bw(b).site), bw(b)])).values()];
         const rel = [
           ...staleSites.flatMap((b) => related(b.site, trace.file, `this backward() left the gradient (it was for ${others.map((o) => o.name).join(", ")})`)),
@@ -507,10 +507,10 @@ function wastedBackward(ctx: FindingContext, set: FindingSet): void {
   const { index, reaches, timeline } = ctx;
   const trace = index.trace;
   for (const r of reaches) {
-    const owner = timeline.ownerOf[r.backward.index];
-    if (owner === null || r.rootNode === null) continue;
-    const owned = (p: number) => timeline.memberships[p].some((m) => m.optimizer === owner);
-    const otherOnly = (p: number) => !owned(p) && timeline.memberships[p].some((m) => m.optimizer !== owner);
+    const owners = timeline.ownersOf[r.backward.index];
+    if (owners.length === 0 || r.rootNode === null) continue;
+    const owned = (p: number) => timeline.memberships[p].some((m) => owners.includes(m.optimizer));
+    const otherOnly = (p: number) => !owned(p) && timeline.memberships[p].length > 0;
     if (![...r.realParams].some(owned)) continue;
     const { leadsOther, boundaries } = classifyRealOps(ctx, r, owned, otherOnly);
     for (const op of boundaries) {
@@ -521,7 +521,7 @@ function wastedBackward(ctx: FindingContext, set: FindingSet): void {
         `${siteKey(r.backward.site)}|${siteKey(rec.site)}`, "GL011", "info", rec.site, trace.file,
         (names) =>
           `backward() at ${where(r.backward.site)} also computes gradients for ${listNames(names)} (held by ${optNames.join(", ")}), ` +
-          `which ${trace.optimizers[owner].name} does not step: detach() the output of ${rec.op}${rec.modulePath ? ` in ${rec.modulePath}` : ""} here`,
+          `which ${owners.map((o) => trace.optimizers[o].name).join(" and ")} ${owners.length === 1 ? "does" : "do"} not step: detach() the output of ${rec.op}${rec.modulePath ? ` in ${rec.modulePath}` : ""} here`,
         params, related(r.backward.site, trace.file, "this backward()"),
       );
     }

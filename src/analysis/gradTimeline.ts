@@ -30,8 +30,14 @@ export interface Membership {
 
 export interface GradTimeline {
   uses: GradUse[];
-  /** backward index → the optimizer whose step came first after it (the loss it was "for"), or null */
+  /** backward index → the optimizer whose step came first after it, or null */
   ownerOf: Array<number | null>;
+  /**
+   * backward index → every optimizer of the run of steps after it, before the next backward(): the
+   * loss it was "for". One loss through an encoder and a decoder, then `encOpt.step(); decOpt.step()`
+   * (the seq2seq tutorial) is for both optimizers, not just the first to step
+   */
+  ownersOf: number[][];
   /** param index → its optimizer groups */
   memberships: Membership[][];
   /** param index → some step applied a non-null gradient to it with a non-zero lr (a skipped step applies nothing) */
@@ -86,8 +92,10 @@ export function buildTimeline(index: TraceIndex): GradTimeline {
     ...(trace.gradAssignments ?? []).map((rec) => ({ seq: rec.seq, kind: "assign" as const, rec })),
   ].sort((a, b) => a.seq - b.seq);
 
-  const ownerOf: Array<number | null> = trace.backwards.map(() => null);
+  const ownersOf: number[][] = trace.backwards.map(() => []);
+  // backward() calls no step has followed yet, and those the current run of steps is for
   const pendingOwner: number[] = [];
+  let stepRun: number[] = [];
   const held: number[][] = Array.from({ length: n }, () => []);
   const uses: GradUse[] = [];
   const applied = new Array<boolean>(n).fill(false);
@@ -116,6 +124,7 @@ export function buildTimeline(index: TraceIndex): GradTimeline {
 
   for (const ev of events) {
     if (ev.kind === "backward") {
+      stepRun = [];
       pendingOwner.push(ev.rec.index);
       for (const r of ev.rec.reached) {
         const p = index.paramByTensor.get(r.tensor);
@@ -141,8 +150,8 @@ export function buildTimeline(index: TraceIndex): GradTimeline {
       if (p !== undefined) for (const b of held[p.index]) consumed[p.index].add(b);
     } else {
       const step = ev.rec;
-      for (const b of pendingOwner) ownerOf[b] = step.optimizer;
-      pendingOwner.length = 0;
+      if (pendingOwner.length > 0) stepRun = pendingOwner.splice(0);
+      for (const b of stepRun) if (!ownersOf[b].includes(step.optimizer)) ownersOf[b].push(step.optimizer);
       const groups = trace.optimizers[step.optimizer]?.groups ?? [];
       for (const c of step.changes) {
         const p = index.paramByTensor.get(c.tensor);
@@ -158,7 +167,12 @@ export function buildTimeline(index: TraceIndex): GradTimeline {
   }
   const pending = pendingStep(trace);
   if (pending !== null) {
-    for (const b of pendingOwner) ownerOf[b] = pending.optimizer;
+    for (const b of pendingOwner.length > 0 ? pendingOwner : stepRun) {
+      // the run stopped before the steps after this backward() ran: the same line's last run says which follow
+      const site = siteKeyOf(trace.backwards[b].site);
+      const before = trace.backwards.slice(0, b).reverse().find((e) => siteKeyOf(e.site) === site && ownersOf[e.index].length > 0);
+      for (const o of [pending.optimizer, ...(before !== undefined ? ownersOf[before.index] : [])]) if (!ownersOf[b].includes(o)) ownersOf[b].push(o);
+    }
     for (const t of trace.optimizers[pending.optimizer].groups.flatMap((g) => g.params)) {
       const p = index.paramByTensor.get(t);
       if (p !== undefined && held[p.index].length > 0) uses.push(use(pending, p.index, false, true, true));
@@ -169,8 +183,11 @@ export function buildTimeline(index: TraceIndex): GradTimeline {
       if (held[p].length > 0) uses.push({ step: null, param: p, contributions: [...held[p]], changed: false, hadGrad: true, assigned: assigned[p], stale: [] });
     }
   }
-  return { uses, ownerOf, memberships, applied, changed, manual, handWritten: handWrites(index), discards };
+  const ownerOf = ownersOf.map((o) => o[0] ?? null);
+  return { uses, ownerOf, ownersOf, memberships, applied, changed, manual, handWritten: handWrites(index), discards };
 }
+
+const siteKeyOf = (s: { file: string; line: number; column: number } | null) => (s === null ? "?" : `${s.file}:${s.line}:${s.column}`);
 
 function handWrites(index: TraceIndex): Array<InplaceRecord | null> {
   const trace = index.trace;

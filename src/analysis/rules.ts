@@ -49,6 +49,7 @@ export const RULES: readonly Rule[] = [
   ]),
   rule("GL006", "error", "Optimizer steps with gradient left from another loss", [
     "a GAN whose D step uses `fake.detach()` and whose G gradients are cleared before the G loss.",
+    "one loss stepped by several optimizers one after the other, with no `backward()` between the steps (the seq2seq tutorial's encoder and decoder optimizers).",
   ]),
   rule("GL007", "warning", "noGrad or detach cuts parameters the same optimizer steps", [
     "VQ-VAE's straight-through estimator `z.add(zq.sub(z).detach())` and its codebook/commitment terms.",
