@@ -4,6 +4,7 @@
 // module and file names) go into the DOM as text nodes, never as markup.
 
 import type { GraphNode, ParamStatus, Report } from "../../src/protocol/report";
+import { formatLr } from "../../src/protocol/formatLr";
 import {
   isExtensionToWebviewMessage,
   type WebviewFocus,
@@ -799,7 +800,7 @@ export class App {
       rows.push(["requires grad", n.requiresGrad ? "yes" : "no"]);
       if (n.kind === "op" && n.gradEnabled === false) rows.push(["grad mode", "disabled (noGrad)"]);
       if (p) {
-        rows.push(["optimizers", p.optimizers.length ? p.groups.map((g) => `${g.optimizer}[${g.group}] lr=${g.lr}`).join(", ") || p.optimizers.join(", ") : "none"]);
+        rows.push(["optimizers", p.optimizers.length ? p.groups.map((g) => `${g.optimizer}[${g.group}] lr=${formatLr(g.lr)}`).join(", ") || p.optimizers.join(", ") : "none"]);
         rows.push(["updated", p.updated ? "yes" : "no"]);
       }
       rows.push(["reached by", bw(n.backwards ?? [])]);

@@ -4,6 +4,7 @@ import { describeCut, type CutSite, type CutSiteRegistry } from "./cutSites";
 import type { BackwardReach } from "./reach";
 import { onlySkippedSteps, type GradTimeline } from "./gradTimeline";
 import { toSourceSite, where } from "./sites";
+import { formatLr } from "../protocol/formatLr";
 
 // One status and one cause per parameter (see docs/findings.md, "Parameter statuses").
 
@@ -188,7 +189,7 @@ function notAppliedCause(index: TraceIndex, p: number, groups: OptimizerMembersh
       return {
         ...toSourceSite(o.site, trace.file),
         kind: "lr-zero",
-        message: `${name} gets a gradient, but lr was 0 at step ${ranAtZero.map((s) => s.index + 1).join(", ")} of ${o.name} (scheduler: group ${g.group}'s lr is ${nowLr} afterwards)`,
+        message: `${name} gets a gradient, but lr was 0 at step ${ranAtZero.map((s) => s.index + 1).join(", ")} of ${o.name} (scheduler: group ${g.group}'s lr is ${formatLr(nowLr)} afterwards)`,
       };
     }
   }

@@ -1,6 +1,7 @@
 import type { Finding, ParameterReport, Report, RunError, SourceSite } from "../protocol/report";
 import { backwardLines, cutLines, memoryLines } from "./flowSections";
 import { oneLine, stripControl } from "./plainText";
+import { formatLr } from "../protocol/formatLr";
 
 // The human summary of a Report, in the manner of torchinfo: a per-parameter table, totals, what each
 // backward() reached, the cut sites, memory, the findings with file:line, where the run stopped and
@@ -16,7 +17,7 @@ const thousands = (n: number): string => String(n).replace(/\B(?=(\d{3})+(?!\d))
 function optimizerCell(p: ParameterReport): string {
   if (p.updatedByHand !== undefined && p.groups.length === 0) return `by hand at line ${p.updatedByHand.line}`;
   if (p.groups.length === 0) return p.optimizers.length === 0 ? "-" : oneLine(p.optimizers.join(", "));
-  return p.groups.map((g) => `${oneLine(g.optimizer)}[${g.group}] lr=${g.lr}`).join(", ");
+  return p.groups.map((g) => `${oneLine(g.optimizer)}[${g.group}] lr=${formatLr(g.lr)}`).join(", ");
 }
 
 function causeCell(p: ParameterReport): string {

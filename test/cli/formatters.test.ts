@@ -22,6 +22,12 @@ describe("formatText", () => {
     const q = text.split("\n").find((l) => l.startsWith("q "))!;
     expect(q.split(/\s{2,}/)).toEqual(["q", "[3]", "3", "yes", "yes", "opt[0] lr=0.1", "yes"]);
   });
+  it("prints a learning rate as written, not its floating-point noise (0.1 * 0.1 → 0.01, 3e-5)", () => {
+    const r = fixture();
+    r.parameters[0].groups = [{ optimizer: "opt", group: 0, lr: 0.1 * 0.1 }, { optimizer: "opt2", group: 1, lr: 3e-5 }];
+    const x = formatText(r).split("\n").find((l) => l.startsWith("x "))!;
+    expect(x.split(/\s{2,}/)[5]).toBe("opt[0] lr=0.01, opt2[1] lr=3e-5");
+  });
   it("lists each finding with its code and file:line:column", () => {
     for (const f of report.findings) expect(text).toContain(`${f.code}  ${f.file}:${f.line}:${f.column}  ${f.message}`);
   });

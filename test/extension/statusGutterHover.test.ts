@@ -115,6 +115,11 @@ describe("hover", () => {
     expect(md).toContain("| `G.fc1.weight` | ✓ updated |");
     expect(md).toContain("- group 0: lr 0.0002, 4 parameters");
   });
+  it("an optimizer's group lr is shown as written (0.1 * 0.1 is 0.01, not 0.010000000000000002)", () => {
+    const report = goodGanReport();
+    report.optimizers.find((o) => o.name === "optG")!.groups[0].lr = 0.1 * 0.1;
+    expect(buildHover(report, GOOD_FILE, 23, lines[22])).toContain("- group 0: lr 0.01, 4 parameters");
+  });
   it("one voice on the buggy GAN: lens, hover and status bar state GL006, none says all is well", () => {
     const report = buggyGanReport();
     const buggyLines = fixtureSource("gan-buggy").split("\n");

@@ -170,6 +170,18 @@ describe("interaction", () => {
     await page.close();
   });
 
+  it("a parameter's details show its lr as written (0.1 * 0.1 → 0.01)", async () => {
+    const report = fixture("chain-frozen.json");
+    for (const p of report.parameters) p.groups = p.groups.map((g) => ({ ...g, lr: 0.1 * 0.1 }));
+    const { page } = await openReport(env, report, { whole: true });
+    await page.fill(".gl-search", "lin0.weight");
+    await page.press(".gl-search", "Enter");
+    await page.waitForSelector(".gl-details:not([hidden])");
+    const dd = await page.$$eval(".gl-details dt, .gl-details dd", (els) => els.map((e) => e.textContent));
+    expect(dd[dd.indexOf("optimizers") + 1]).toBe("opt[0] lr=0.01");
+    await page.close();
+  });
+
   it("hover shows a tooltip; click shows details; double-click posts reveal", async () => {
     const { page } = await openReport(env, "branch-detach.json");
     const x = page.locator('.gl-node[data-node-id="leaf:x"]');

@@ -3,6 +3,7 @@
 // first (the same counts as the lenses and the status bar), then a table — by module past
 // TABLE_ROWS rows — then why the others were not updated, with file:line links and command links.
 import type { ParameterReport, Report } from "../../protocol/report";
+import { formatLr } from "../../protocol/formatLr";
 import { baseName, siteInFile } from "./files";
 import { optimizerFacts } from "./lenses";
 import { STATUS_ROW, statusWords } from "./parameterList";
@@ -119,7 +120,7 @@ function optimizerHover(report: Report, filePath: string, line: number, links: H
   const facts = optimizerFacts(here, report);
   const names = unique(here.flatMap((o) => o.groups.flatMap((g) => g.params)));
   const params = report.parameters.filter((p) => names.includes(p.name));
-  const groups = here.flatMap((o) => o.groups.map((g) => `- group ${g.index}: lr ${g.lr}, ${plural(g.params.length, "parameter")}`));
+  const groups = here.flatMap((o) => o.groups.map((g) => `- group ${g.index}: lr ${formatLr(g.lr)}, ${plural(g.params.length, "parameter")}`));
   const head = `**GradLens** — optimizer ${unique(here.map((o) => `\`${o.name}\` (${o.type})`)).join(", ")}: ${facts.title}`;
   return [section(head, params, links, line), "", ...groups].join("\n");
 }
