@@ -30,10 +30,11 @@ export function buildGraphReport(
 
   index.params.forEach((p, i) => {
     const rep = parameters[i];
+    // an input that requires grad is a leaf of the graph, with no parameter status
     nodes.push({
-      id: `t${p.leaf.id}`, kind: "param", label: p.leaf.name, shape: [...p.leaf.shape], dtype: p.leaf.dtype,
+      id: `t${p.leaf.id}`, kind: p.input ? "leaf" : "param", label: p.leaf.name, shape: [...p.leaf.shape], dtype: p.leaf.dtype,
       module: p.leaf.modulePath, site: p.leaf.site === null ? null : toSourceSite(p.leaf.site, file), savedBytes: 0,
-      gradNorm: rep.gradNorm, status: rep.status, requiresGrad: p.leaf.requiresGradAtEnd, gradEnabled: true,
+      gradNorm: rep.gradNorm, ...(p.input ? {} : { status: rep.status }), requiresGrad: p.leaf.requiresGradAtEnd, gradEnabled: true,
       backwards: [...rep.reachedBy],
     });
     included.add(`t${p.leaf.id}`);

@@ -6,6 +6,7 @@ import { GradGraph } from "./gradGraph";
 import { analyzeReach } from "./reach";
 import { buildTimeline } from "./gradTimeline";
 import { buildParameterReports, collectParamFacts } from "./paramStatus";
+import { buildInputReports } from "./inputs";
 import { buildBackwardReports, buildCutReports, buildOptimizerReports } from "./reachReports";
 import { buildFindings } from "./findings";
 import { buildMemoryReport } from "./memory";
@@ -34,10 +35,12 @@ export function analyze(trace: Trace, options: AnalyzeOptions = {}): Report {
   // a run that failed before a full iteration: its findings would describe the stop, not the flow
   const all = trace.error !== null && !complete ? [] : buildFindings({ index, registry, reaches, timeline, facts, parameters, memory });
   const { findings, suppressed } = applySuppressions(all, options.suppressions ?? [], sameFile);
+  const inputs = buildInputReports(index, parameters);
   return {
     version: REPORT_VERSION,
     file: trace.file,
-    parameters,
+    parameters: parameters.filter((_, i) => !index.params[i].input),
+    ...(inputs.length > 0 ? { inputs } : {}),
     findings,
     backwards: buildBackwardReports(index),
     cuts,

@@ -10,6 +10,11 @@ export interface ParamInfo {
   leaf: LeafRecord;
   /** top-level module key (see topLevelOf), or null for a free leaf */
   topLevel: string | null;
+  /**
+   * an input that requires grad, not a weight the program trains (see isInput): the rules see it like
+   * a parameter, the report lists it apart
+   */
+  input: boolean;
 }
 
 export class TraceIndex {
@@ -60,7 +65,7 @@ export class TraceIndex {
         leaf.kind === "parameter" ||
         (leaf.kind === "leaf" && (leaf.requiresGrad || everTrainable.has(leaf.id) || inOptimizer.has(leaf.id)));
       if (!isParam) continue;
-      const info: ParamInfo = { index: this.params.length, leaf, topLevel: this.topLevelOf(leaf.modulePath) };
+      const info: ParamInfo = { index: this.params.length, leaf, topLevel: this.topLevelOf(leaf.modulePath), input: false };
       this.params.push(info);
       this.paramByTensor.set(leaf.id, info);
       if (info.topLevel !== null) {
@@ -69,6 +74,7 @@ export class TraceIndex {
         this.paramsByTop.set(info.topLevel, list);
       }
     }
+    markInputs(trace, this.params, inOptimizer);
     for (const d of trace.detaches) {
       const list = this.detachesByResult.get(d.result) ?? [];
       list.push(d);
@@ -125,6 +131,31 @@ export class TraceIndex {
 
   op(id: number): OpRecord {
     return this.trace.ops[id];
+  }
+}
+
+/**
+ * A free tensor that requires grad (not an nn.Parameter, in no module), that no optimizer holds and
+ * nothing writes by hand, made anew at its line in each iteration: the FGSM tutorial's
+ * `data.requires_grad = True` image of each example. The program reads its gradient; it does not
+ * train it. A tensor made once stays a parameter: a weight trained by hand, or one left out of the
+ * optimizer (`grad-not-applied`).
+ */
+function markInputs(trace: Trace, params: ParamInfo[], inOptimizer: Set<number>): void {
+  const written = new Set<number>();
+  for (const u of trace.manualUpdates ?? []) written.add(u.tensor);
+  for (const w of trace.inplaces) written.add(w.tensor);
+  const siteKey = (l: LeafRecord) => (l.site === null ? null : `${l.site.file}:${l.site.line}:${l.site.column}`);
+  const madeAt = new Map<string, number>();
+  for (const p of params) {
+    const k = siteKey(p.leaf);
+    if (k !== null) madeAt.set(k, (madeAt.get(k) ?? 0) + 1);
+  }
+  for (const p of params) {
+    const leaf = p.leaf;
+    if (leaf.kind !== "leaf" || leaf.module !== null || inOptimizer.has(leaf.id) || written.has(leaf.id)) continue;
+    const k = siteKey(leaf);
+    p.input = k !== null && (madeAt.get(k) ?? 0) > 1;
   }
 }
 

@@ -65,6 +65,19 @@ function parameterTable(report: Report): string[] {
   return lines;
 }
 
+/** Inputs that require grad (an attack's image): listed apart, they are not trained. */
+function inputLines(report: Report): string[] {
+  const inputs = report.inputs ?? [];
+  if (inputs.length === 0) return [];
+  const lines = ["Inputs that require grad, not parameters (a new one each iteration, in no optimizer, updated by nothing):"];
+  for (const i of inputs) {
+    const where = i.site === null ? "" : `  made at ${at(i.site)}`;
+    const times = i.count > 1 ? ` (${i.count} tensors)` : "";
+    lines.push(`  ${oneLine(i.name)}  [${i.shape.join(", ")}]  gradient ${yesNo(i.gotGrad)}${times}${where}`);
+  }
+  return lines;
+}
+
 function findingLines(findings: readonly Finding[]): string[] {
   if (findings.length === 0) return ["No findings."];
   const lines = [`Findings (${findings.length}):`];
@@ -110,6 +123,8 @@ export function formatText(report: Report): string {
   const out: string[] = [`GradLens check: ${oneLine(report.file)}`, ""];
   if (report.error !== null) out.push(...errorLines(report.error), "");
   out.push(...parameterTable(report), "");
+  const inputs = inputLines(report);
+  if (inputs.length > 0) out.push(...inputs, "");
   out.push(...backwardLines(report), "");
   out.push(...cutLines(report), "");
   out.push(...memoryLines(report.memory), "");

@@ -72,6 +72,22 @@ export interface ParameterReport {
   /** indices into Report.backwards of the backward() calls that sent it gradient */ reachedBy: number[];
 }
 
+/**
+ * Tensors outside any module that require grad but that the program does not train: no optimizer
+ * holds them and nothing updates them (an adversarial example's image whose gradient is read). One
+ * entry per line that makes them; not rows of the parameter table.
+ */
+export interface InputReport {
+  /** the first one's name ("data"; later ones are "data#2", ...) */ name: string;
+  shape: number[];
+  numel: number;
+  dtype: string;
+  /** how many such tensors that line made */ count: number;
+  /** some backward() sent gradient to one of them */ gotGrad: boolean;
+  /** indices into Report.backwards that reached one of them */ reachedBy: number[];
+  /** where they were made */ site: SourceSite | null;
+}
+
 export interface RelatedSite extends SourceSite {
   message: string;
 }
@@ -196,6 +212,8 @@ export interface Report {
   /** stable */ version: typeof REPORT_VERSION;
   /** the checked file, as given */ file: string;
   /** stable */ parameters: ParameterReport[];
+  /** inputs that require grad, apart from the parameters (see InputReport); absent when none */
+  inputs?: InputReport[];
   /** stable */ findings: Finding[];
   /** stable */ backwards: BackwardReport[];
   /** stable */ cuts: CutReport[];

@@ -28,6 +28,17 @@ describe("formatText", () => {
     const x = formatText(r).split("\n").find((l) => l.startsWith("x "))!;
     expect(x.split(/\s{2,}/)[5]).toBe("opt[0] lr=0.01, opt2[1] lr=3e-5");
   });
+  it("lists inputs that require grad apart from the parameters, one line per line that makes them", () => {
+    const r = fixture();
+    expect(formatText(r)).not.toContain("Inputs that require grad");
+    r.inputs = [{ name: "data", shape: [1, 1, 28, 28], numel: 784, dtype: "float32", count: 3, gotGrad: true, reachedBy: [0, 1, 2], site: { file: "fgsm.ts", line: 27, column: 16 } }];
+    const text = formatText(r);
+    expect(text).toContain(
+      "Total elements: 6 in 2 tensors\nTrainable: 6 (2)   Updated: 3 (1)   Not updated: 3 (1)\n\n" +
+        "Inputs that require grad, not parameters (a new one each iteration, in no optimizer, updated by nothing):\n" +
+        "  data  [1, 1, 28, 28]  gradient yes (3 tensors)  made at fgsm.ts:27\n\n",
+    );
+  });
   it("lists each finding with its code and file:line:column", () => {
     for (const f of report.findings) expect(text).toContain(`${f.code}  ${f.file}:${f.line}:${f.column}  ${f.message}`);
   });

@@ -22,6 +22,9 @@ const reportShape: Shape = object({
     })),
     module: nullable(str), site: optSite, reachedBy: ints,
   })),
+  "inputs?": arrayOf(object({
+    name: str, shape: ints, numel: int, dtype: str, count: int, gotGrad: bool, reachedBy: ints, site: optSite,
+  })),
   findings: arrayOf(object({
     ...sourceSite, code: str, severity: literal("error", "warning", "info"), message: str, parameters: arrayOf(str),
     related: arrayOf(object({ ...sourceSite, message: str })),

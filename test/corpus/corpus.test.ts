@@ -148,3 +148,13 @@ describe("zeroGrad() inside the accumulation loop, before backward(), is a GL002
     expect(f.related.map((r) => r.line)).toEqual([backward, step]);
   }, 90_000);
 });
+
+describe("the FGSM attack's image requires grad but is an input, not a parameter", () => {
+  // a new `data` per example with requiresGrad set, its gradient's sign read, no optimizer: listed
+  // apart from the model's rows, one entry for the line that makes it
+  it.each([["fgsm.ts", 27], ["fgsm.py", 33]])("%s", async (file, line) => {
+    const report = await check(file, 60_000);
+    expect(report.parameters.map((p) => p.name)).toEqual(["model.conv1.weight", "model.conv1.bias", "model.fc.weight", "model.fc.bias"]);
+    expect(report.inputs?.map((i) => [i.name, i.shape, i.count, i.gotGrad, i.site?.line])).toEqual([["data", [1, 1, 14, 14], 3, true, line]]);
+  }, 90_000);
+});
