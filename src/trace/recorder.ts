@@ -155,6 +155,8 @@ export class TraceRecorder implements EngineObserver {
   private readonly tainted = new WeakSet<Tensor>();
   /** the op just dropped as a repeat, recorded after all if an in-place write turns out to follow it */
   private droppedOp: { args: Parameters<TraceRecorder["onOp"]>; site: Site | null; seq: number } | null = null;
+  /** what made the outputs of ops dropped as repeats, should one become a leaf later (adoptLeaf) */
+  private readonly droppedMaker = new WeakMap<Tensor, { op: string; site: Site | null }>();
 
   constructor(private readonly options: RecorderOptions) {
     this.maxOps = options.maxOps ?? 200_000;
@@ -270,6 +272,7 @@ export class TraceRecorder implements EngineObserver {
     if (node === null) {
       if (this.isRepeatedConstantOp(op, inputs, outputs, site)) {
         this.droppedOp = { args: [op, node, inputs, outputs], site, seq: this.seq };
+        for (const t of outputs) this.droppedMaker.set(t, { op, site });
         return;
       }
     } else if (this.graphRepeats.isRepeat(site, op, this.currentModule())) {
@@ -477,10 +480,32 @@ export class TraceRecorder implements EngineObserver {
     return true;
   }
 
+  /**
+   * The result of an op that recorded no graph, made to require grad (style transfer's
+   * `inputImg = contentImg.clone(); inputImg.requiresGrad_(true)`): a leaf, as in PyTorch, named after
+   * the line of the op that made it; later ops read it as a leaf.
+   */
+  private adoptLeaf(t: Tensor): void {
+    const made = this.producerOf.get(t.id);
+    const op = made === undefined ? this.droppedMaker.get(t) : this.ops[made];
+    if (op === undefined) return;
+    if (this.leaves.size >= this.maxLeaves) {
+      this.leavesDropped++;
+      return;
+    }
+    const rec: LeafRecord = {
+      seq: this.seq++, id: t.id, name: "", kind: "leaf", factory: op.op, shape: [...t.shape], dtype: t.dtype, numel: t.numel(),
+      requiresGrad: false, requiresGradAtEnd: false, module: null, modulePath: null, site: op.site,
+    };
+    this.producerOf.delete(t.id);
+    this.leaves.set(t.id, { rec, ref: new WeakRef(t) });
+  }
+
   onRequiresGradChange(t: Tensor, flag: boolean, via: "requiresGrad" | "requiresGrad_"): void {
     this.guard(this.onRequiresGradChange);
     if (this.machineryRunning) return;
     const site = this.site();
+    if (flag && t.gradFn === null && !this.leaves.has(t.id)) this.adoptLeaf(t);
     const leaf = this.leaves.get(t.id);
     if (leaf !== undefined) leaf.rec.requiresGradAtEnd = flag;
     if (!flag) this.tainted.add(t); // frozen: the analysis asks what the freeze blocked

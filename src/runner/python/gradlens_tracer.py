@@ -505,7 +505,14 @@ class Tracer:
             return result
         i = self.ensure_leaf(t)
         if i not in self.leaves:
-            self.add_leaf(t, "tensor", self.sites.capture())
+            # the result of an op that recorded no graph (style transfer's `input_img = content_img.clone()`)
+            # is a leaf: named after the line that made it, and later ops read it as a leaf
+            made = self.producer_of.get(i) if t.grad_fn is None else None
+            if made is not None:
+                self.add_leaf(t, self.ops[made]["op"], self.ops[made]["site"])
+                self.producer_of.pop(i, None)
+            else:
+                self.add_leaf(t, "tensor", self.sites.capture())
         self.leaves[i][0]["requiresGradAtEnd"] = bool(flag)
         module = self.module_rg
         self.rg_changes.append({
@@ -662,7 +669,7 @@ class Tracer:
         """Where an optimizer is made, for the stop message: "line 12" in the script, else "utils.py:7"."""
         return f"line {line}" if file == self.script_display else f"{file}:{line}"
 
-    def step(self, o, run):
+    def step(self, o, run, has_closure=False):
         oid = self.optimizer_entry(o)
         self.step_calls[oid] = self.step_calls.get(oid, 0) + 1
         site = self.sites.capture(skip_self=o, skip_names=("step",))
@@ -682,6 +689,8 @@ class Tracer:
         changes = []
         for p, old, had_grad in before:
             i = self.tid(p)
+            # a closure computed the gradient the step used (the TS LBFGS reports after its first evaluation)
+            had_grad = had_grad or (has_closure and p.grad is not None)
             self.ensure_leaf(p)
             diff = float((p.detach() - old).abs().max()) if p.numel() > 0 else 0.0
             # a NaN or inf before or after makes diff NaN or inf, != 0: changed, as the TS tracer says
@@ -1028,6 +1037,26 @@ def install(tr):
     # optimizers: step hooks exist only from torch 2.0, so step is wrapped per optimizer class
     opt_init = torch.optim.Optimizer.__init__
 
+    def with_user_closure(args, kwargs):
+        """step(closure) (LBFGS) calls the script's closure from inside the optimizer: its zero_grad(),
+        forward and backward() are the script's, traced as the engine's LBFGS traces them."""
+        closure = kwargs.get("closure", args[0] if args else None)
+        if not callable(closure):
+            return args, kwargs, False
+
+        @functools.wraps(closure)
+        def user_closure(*a, **k):
+            outer = tr.machinery
+            tr.machinery = 0
+            try:
+                return closure(*a, **k)
+            finally:
+                tr.machinery = outer
+
+        if "closure" in kwargs:
+            return args, {**kwargs, "closure": user_closure}, True
+        return (user_closure, *args[1:]), kwargs, True
+
     def wrap_step(cls):
         if cls.__dict__.get("_gradlens_step"):
             return
@@ -1039,13 +1068,15 @@ def install(tr):
                 return original(self, *args, **kwargs)
             state["step"] += 1
             try:
+                args, kwargs, has_closure = with_user_closure(args, kwargs)
+
                 def run():
                     tr.machinery += 1
                     try:
                         return original(self, *args, **kwargs)
                     finally:
                         tr.machinery -= 1
-                return tr.step(self, run)
+                return tr.step(self, run, has_closure)
             finally:
                 state["step"] -= 1
 
