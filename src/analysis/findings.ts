@@ -480,6 +480,9 @@ function frozenModuleMemory(ctx: FindingContext, set: FindingSet): void {
     for (const r of reaches) {
       const freezes = params.map((p) => index.freezeFor(p.leaf.id, r.backward.seq));
       if (freezes.some((f) => f === null)) continue;
+      // only a module's parameters can be frozen from the input side; when the gradient is for a tensor
+      // outside modules (style transfer's input image, a soft prompt) the activations are the price of it
+      if (![...r.realParams].some((p) => index.params[p].leaf.modulePath !== null && index.params[p].topLevel !== top)) continue;
       let byTop = savedByReach.get(r);
       if (byTop === undefined) {
         byTop = attributeSaved(index, [...r.realOps].sort((a, b) => a - b).map((id) => trace.ops[id])).byTop;

@@ -216,6 +216,8 @@ function pendingStep(trace: Trace): StepRecord | null {
   const at = trace.steps.filter((s) => s.site !== null && s.site.line === stop.line && s.site.column === stop.column && s.site.file === stop.file);
   if (at.length === 0) return null;
   const optimizer = at[at.length - 1].optimizer;
+  // LBFGS's step(closure) clears and recomputes the gradient before it reads one: the step not taken reads nothing held now
+  if (trace.optimizers[optimizer]?.className === "LBFGS") return null;
   const index = trace.steps.filter((s) => s.optimizer === optimizer).length;
   const groups = trace.optimizers[optimizer]?.groups ?? [];
   return { seq: Number.MAX_SAFE_INTEGER, optimizer, index, lrs: groups.map((g) => g.lr), changes: [], site: at[0].site };

@@ -46,6 +46,7 @@ export const RULES: readonly Rule[] = [
     "micro-batch gradient accumulation: one `backward()` line run several times before one step.",
     "two losses of separate forward passes backpropagated into one step with nothing stepping in between: DCGAN's `errD_real.backward(); errD_fake.backward(); optimizerD.step()`, the WGAN-GP critic's three `backward()` calls. Summing gradients of several losses is what `.grad` is for.",
     "SAM written by hand: the weights move by ε from one gradient, `zeroGrad()`, a second `backward()`, the weights move back by ε, and the step applies the second gradient (the restore is not a step).",
+    "LBFGS stopped in front of its next `step(closure)`: the closure clears and recomputes the gradient before the step reads one.",
   ]),
   rule("GL006", "error", "Optimizer steps with gradient left from another loss", [
     "a GAN whose D step uses `fake.detach()` and whose G gradients are cleared before the G loss.",
@@ -64,7 +65,9 @@ export const RULES: readonly Rule[] = [
   rule("GL009", "warning", "Optimizer moves a parameter that has no gradient", [
     "gradients assigned by hand (`p.grad = g` with a non-zero `g`: gradient surgery, PCGrad, restoring saved gradients): the assigned gradient is the step's input.",
   ]),
-  rule("GL010", "info", "Frozen module still saves activations for backward", []),
+  rule("GL010", "info", "Frozen module still saves activations for backward", [
+    "a frozen network whose gradient is for a tensor outside any module (style transfer's input image, a soft prompt): nothing before it can be frozen, the activations are the price of that gradient.",
+  ]),
   rule("GL011", "info", "backward() computes gradients no optimizer will use", [
     "the generator loss of a GAN, which must run through D to reach G.",
   ]),

@@ -158,3 +158,16 @@ describe("the FGSM attack's image requires grad but is an input, not a parameter
     expect(report.inputs?.map((i) => [i.name, i.shape, i.count, i.gotGrad, i.site?.line])).toEqual([["data", [1, 1, 14, 14], 3, true, line]]);
   }, 90_000);
 });
+
+describe("neural style transfer: the cloned input image is the one tensor LBFGS trains", () => {
+  // `input_img = content_img.clone()` made to require grad is a leaf named after its line, and
+  // step(closure)'s zeroGrad/backward are the script's own (the .py closure ran inside torch's step)
+  it.each([["styleTransfer.ts", "inputImg", 21], ["styleTransfer.py", "input_img", 20]])("%s", async (file, name, backwards) => {
+    const report = await check(file, 60_000);
+    expect(report.parameters.map((p) => `${p.name}: ${p.status}`)).toEqual([
+      "cnn.0.weight: frozen", "cnn.0.bias: frozen", "cnn.2.weight: frozen", "cnn.2.bias: frozen", `${name}: updated`,
+    ]);
+    expect(report.parameters[4]).toMatchObject({ gotGrad: true, optimizers: ["optimizer"], module: null });
+    expect(report.backwards).toHaveLength(backwards);
+  }, 90_000);
+});
