@@ -85,6 +85,8 @@ interface PendingBackward {
 const POLL_EVERY = 16;
 /** the capture path of a module or optimizer first met at a call (made before tracing; maybe nested deep) */
 const FIRST_SEEN = "first-seen";
+/** dropped ops whose outputs adoptLeaf can still name (see droppedIds); a power of two */
+const DROPPED_KEPT = 64;
 
 export class TraceRecorder implements EngineObserver {
   private seq = 0;
@@ -155,8 +157,15 @@ export class TraceRecorder implements EngineObserver {
   private readonly tainted = new WeakSet<Tensor>();
   /** the op just dropped as a repeat, recorded after all if an in-place write turns out to follow it */
   private droppedOp: { args: Parameters<TraceRecorder["onOp"]>; site: Site | null; seq: number } | null = null;
-  /** what made the outputs of ops dropped as repeats, should one become a leaf later (adoptLeaf) */
-  private readonly droppedMaker = new WeakMap<Tensor, { op: string; site: Site | null }>();
+  /**
+   * what made the outputs of the last DROPPED_KEPT ops dropped as repeats, should one become a leaf
+   * (adoptLeaf: `img = content.clone(); img.requiresGrad_(true)` a few lines on). A ring of plain
+   * slots: a map entry per dropped op cost 2.5× the op's recording time in a long evaluation loop
+   */
+  private readonly droppedIds = new Array<number>(DROPPED_KEPT).fill(-1);
+  private readonly droppedOps = new Array<string>(DROPPED_KEPT).fill("");
+  private readonly droppedSites = new Array<Site | null>(DROPPED_KEPT).fill(null);
+  private droppedNext = 0;
 
   constructor(private readonly options: RecorderOptions) {
     this.maxOps = options.maxOps ?? 200_000;
@@ -272,7 +281,7 @@ export class TraceRecorder implements EngineObserver {
     if (node === null) {
       if (this.isRepeatedConstantOp(op, inputs, outputs, site)) {
         this.droppedOp = { args: [op, node, inputs, outputs], site, seq: this.seq };
-        for (const t of outputs) this.droppedMaker.set(t, { op, site });
+        this.rememberDropped(op, outputs, site);
         return;
       }
     } else if (this.graphRepeats.isRepeat(site, op, this.currentModule())) {
@@ -487,7 +496,7 @@ export class TraceRecorder implements EngineObserver {
    */
   private adoptLeaf(t: Tensor): void {
     const made = this.producerOf.get(t.id);
-    const op = made === undefined ? this.droppedMaker.get(t) : this.ops[made];
+    const op = made === undefined ? this.droppedMakerOf(t.id) : this.ops[made];
     if (op === undefined) return;
     if (this.leaves.size >= this.maxLeaves) {
       this.leavesDropped++;
@@ -499,6 +508,21 @@ export class TraceRecorder implements EngineObserver {
     };
     this.producerOf.delete(t.id);
     this.leaves.set(t.id, { rec, ref: new WeakRef(t) });
+  }
+
+  /** the first output only: a constant op with several (split, chunk) makes no tensor one trains */
+  private rememberDropped(op: string, outputs: readonly Tensor[], site: Site | null): void {
+    if (outputs.length === 0) return;
+    const k = this.droppedNext;
+    this.droppedIds[k] = outputs[0].id;
+    this.droppedOps[k] = op;
+    this.droppedSites[k] = site;
+    this.droppedNext = (k + 1) & (DROPPED_KEPT - 1);
+  }
+
+  private droppedMakerOf(id: number): { op: string; site: Site | null } | undefined {
+    const k = this.droppedIds.indexOf(id);
+    return k < 0 ? undefined : { op: this.droppedOps[k], site: this.droppedSites[k] };
   }
 
   onRequiresGradChange(t: Tensor, flag: boolean, via: "requiresGrad" | "requiresGrad_"): void {
