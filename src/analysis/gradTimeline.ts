@@ -42,7 +42,8 @@ export interface GradTimeline {
   manual: Array<ManualUpdateRecord | null>;
   /**
    * param index → the first in-place write into it outside autograd once training began (after the
-   * first backward()): an EMA/momentum target (`pt.mul_(m).add_(po, ...)`, `lerp_`, `copy_`) whose
+   * first backward()), or through an alias of its memory (`pt.data.mul_(m)`, a state-dict value,
+   * loadStateDict): an EMA/momentum target (`pt.mul_(m).add_(po, ...)`, `lerp_`, `copy_`) whose
    * values change every iteration although no optimizer holds it. Writes before the first backward()
    * are initialisation (loading weights, `nn.init`), not updates.
    */
@@ -178,7 +179,8 @@ function handWrites(index: TraceIndex): Array<InplaceRecord | null> {
   if (trace.backwards.length === 0) return out;
   const trainingFrom = trace.backwards.reduce((m, b) => Math.min(m, b.seq), Number.POSITIVE_INFINITY);
   for (const rec of trace.inplaces) {
-    const p = index.paramByTensor.get(rec.tensor);
+    // a write through `.data`, detach() or a state-dict value writes the parameter behind it
+    const p = index.paramByTensor.get(rec.aliasOf ?? rec.tensor);
     if (p === undefined || rec.seq < trainingFrom || out[p.index] !== null) continue;
     // an op autograd recorded is part of a graph, not a write beside it
     const op = rec.producer === null ? undefined : index.op(rec.producer);

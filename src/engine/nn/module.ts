@@ -297,6 +297,8 @@ export class Module {
           continue;
         }
         writeValues(t, valuesOf(src));
+        // a write into the parameter outside autograd, as `t.copy_(src)` under noGrad in PyTorch
+        if (observer !== null) observer.onInplace?.(t, "loadStateDict");
       }
       for (const [name, child] of m._localChildren()) visit(child, `${pre}${name}.`);
     };

@@ -1,0 +1,67 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runPythonFile } from "../../../src/runner/python/runPython";
+import { validateTrace } from "../../../src/trace/schema";
+import { torchPython, NO_TORCH } from "./torchPython";
+
+// The Python tracer records a write into a parameter's memory through another tensor over it
+// (`p.data`, `p.detach()`, a state_dict() value, a view) with `aliasOf` naming the parameter, found by
+// the storage's address; `p.data = x` from the user's code, load_state_dict (one record per parameter
+// loaded, at the caller's line) and torch._foreach_*_ are writes of the parameters themselves. torch
+// runs the script: the printed values show each write reached the parameter (or, for the clone, not).
+
+const SCRIPT = `import torch
+import torch.nn as nn
+
+torch.manual_seed(0)
+a = nn.Linear(2, 1)
+b = nn.Linear(2, 1)
+with torch.no_grad():
+    a.weight.data.mul_(0.5).add_(b.weight.data, alpha=0.5)
+    a.bias.detach().copy_(b.bias)
+    a.weight.data[0, 1:].fill_(3.0)
+    b.state_dict()["bias"].copy_(torch.tensor([7.0]))
+    b.weight.data.clone().mul_(3)
+a.double()
+a.weight.data.mul_(2)
+a.bias.data = a.bias.data * 0.5
+a.load_state_dict({"weight": torch.ones(1, 2), "bias": torch.zeros(1)})
+torch._foreach_mul_(list(b.parameters()), 0.5)
+print(a.bias.dtype, a.weight.tolist(), a.bias.tolist(), b.bias.tolist())
+`;
+
+const dir = mkdtempSync(join(tmpdir(), "gradlens-alias-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const lineOf = (text: string) => SCRIPT.split("\n").findIndex((l) => l.includes(text)) + 1;
+
+describe("writes through aliases of parameters, traced in PyTorch", () => {
+  it("names the parameter behind .data, detach(), a view and a state_dict() value; load_state_dict and _foreach_mul_ write it", async () => {
+    expect(torchPython, NO_TORCH).not.toBeNull();
+    writeFileSync(join(dir, "aliases.py"), SCRIPT);
+    const trace = await runPythonFile("aliases.py", { cwd: dir, python: torchPython!, timeoutMs: 60_000 });
+    expect(trace.error).toBeNull();
+    expect(validateTrace(JSON.parse(JSON.stringify(trace)))).toEqual([]);
+    // torch's values: every write but the clone's reached a parameter, .double() moved a's memory
+    expect(trace.console).toEqual(["torch.float64 [[1.0, 1.0]] [0.0] [3.5]"]);
+    const name = new Map(trace.leaves.map((l) => [l.id, l.name]));
+    expect(trace.inplaces.map((r) => [r.op, name.get(r.tensor) ?? "alias", r.aliasOf === undefined ? null : name.get(r.aliasOf), r.site?.line])).toEqual([
+      ["mul_", "alias", "a.weight", lineOf("a.weight.data.mul_(0.5)")],
+      ["add_", "alias", "a.weight", lineOf("a.weight.data.mul_(0.5)")],
+      ["copy_", "alias", "a.bias", lineOf("a.bias.detach()")],
+      ["fill_", "alias", "a.weight", lineOf("fill_(3.0)")],
+      ["copy_", "alias", "b.bias", lineOf("b.state_dict()")],
+      ["mul_", "alias", null, lineOf("clone()")],
+      // after .double() (torch's own `param.data = ...`, not a write the file made) a's memory is new
+      ["mul_", "alias", "a.weight", lineOf("a.weight.data.mul_(2)")],
+      ["data=", "a.bias", null, lineOf("a.bias.data =")],
+      ["load_state_dict", "a.weight", null, lineOf("load_state_dict")],
+      ["load_state_dict", "a.bias", null, lineOf("load_state_dict")],
+      ["_foreach_mul_", "b.weight", null, lineOf("_foreach_mul_")],
+      ["_foreach_mul_", "b.bias", null, lineOf("_foreach_mul_")],
+    ]);
+    // the copies inside load_state_dict are torch's code, not ops of the file
+    expect(trace.ops.filter((o) => o.site?.line === lineOf("load_state_dict"))).toEqual([]);
+  }, 90_000);
+});
