@@ -88,18 +88,31 @@ describe("in-place writes through an alias of a parameter's memory (trace)", () 
     expect(writes(trace, p)).toEqual([["data=", true, null, 3], ["mul_", false, null, 4], ["add_", false, p.id, 5]]);
   });
 
-  it("loadStateDict writes every parameter and buffer it loads, at the caller's line", () => {
+  it("loadStateDict writes each parameter and buffer whose values it changes, at the caller's line", () => {
     let a!: nn.Sequential, b!: nn.Sequential;
     const trace = record(() => {
       at(1); a = new nn.Sequential(new nn.Linear(2, 2), new nn.BatchNorm1d(2));
       at(2); b = new nn.Sequential(new nn.Linear(2, 2), new nn.BatchNorm1d(2));
       at(3); b.loadStateDict(a.stateDict());
     });
-    const loaded = Object.values(b.stateDict());
-    expect(loaded.map((t) => t.tolist())).toEqual(Object.values(a.stateDict()).map((t) => t.tolist()));
-    const targets = [...b.parameters(), ...b.buffers()].map((t) => t.id).sort((x, y) => x - y);
-    expect(trace.inplaces.map((r) => r.tensor).sort((x, y) => x - y)).toEqual(targets);
-    expect(new Set(trace.inplaces.map((r) => `${r.op}@${r.site?.line}`))).toEqual(new Set(["loadStateDict@3"]));
+    expect(Object.values(b.stateDict()).map((t) => t.tolist())).toEqual(Object.values(a.stateDict()).map((t) => t.tolist()));
+    // the Linear's random values change; BatchNorm's start equal in both (ones, zeros, running stats)
+    const linear = b.at(0) as nn.Linear;
+    expect(trace.inplaces.map((r) => [r.op, r.tensor, r.aliasOf ?? null, r.site?.line])).toEqual([
+      ["loadStateDict", linear.weight.id, null, 3], ["loadStateDict", linear.bias!.id, null, 3],
+    ]);
+  });
+
+  it("loadStateDict of the values a tensor holds already writes nothing (restoring the best weights of a frozen backbone)", () => {
+    let lin!: nn.Linear;
+    const trace = record(() => {
+      at(1); lin = new nn.Linear(2, 1);
+      at(2); const best = Object.fromEntries(Object.entries(lin.stateDict()).map(([k, v]) => [k, v.clone()]));
+      at(3); best["bias"] = best["bias"].add(1);
+      at(4); lin.loadStateDict(best);
+      at(5); lin.loadStateDict(lin.stateDict());
+    });
+    expect(trace.inplaces.map((r) => [r.op, r.tensor, r.site?.line])).toEqual([["loadStateDict", lin.bias!.id, 4]]);
   });
 });
 
@@ -108,7 +121,7 @@ describe("in-place writes through an alias of a parameter's memory (trace)", () 
 /** Parameters by name without the root's "Pair#n." (an in-process run has no variable names). */
 const byName = (r: Report) => Object.fromEntries(r.parameters.map((p) => [p.name.replace(/^[^.]*\./, ""), p]));
 
-type Write = "data-mul-add" | "data-assign" | "state-dict-copy" | "load-state-dict" | "none";
+type Write = "data-mul-add" | "data-assign" | "state-dict-copy" | "load-state-dict" | "restore-at-end" | "none";
 
 /** online trained by SGD; target (frozen unless `targetGrad`) written by `write` at line 7 after each step. */
 function emaRun(write: Write, options: { targetGrad?: boolean; loadFirst?: boolean } = {}): Report {
@@ -126,6 +139,7 @@ function emaRun(write: Write, options: { targetGrad?: boolean; loadFirst?: boole
     if (options.targetGrad !== true) target.requiresGrad_(false);
     at(4);
     const opt = new optim.SGD(online.parameters(), { lr: 0.1 });
+    const best = Object.fromEntries(Object.entries(target.stateDict()).map(([k, v]) => [k, v.clone()]));
     for (let i = 0; i < 2; i++) {
       at(5);
       const x = randn(4, 3);
@@ -149,6 +163,8 @@ function emaRun(write: Write, options: { targetGrad?: boolean; loadFirst?: boole
         target.loadStateDict(sd);
       }
     }
+    at(9);
+    if (write === "restore-at-end") target.loadStateDict(best);
   });
   return analyze(trace);
 }
@@ -175,5 +191,11 @@ describe("a target written through an alias once training began is updated by ha
     expect(frozen).toMatchObject({ status: "frozen", updated: false, cause: { kind: "requires-grad-false" } });
     expect(frozen.updatedByHand).toBeUndefined();
     expect(byName(emaRun("none", { loadFirst: true, targetGrad: true }))["target.0.weight"]).toMatchObject({ status: "cut", updated: false });
+  });
+
+  it("a frozen target whose saved weights are loaded back after training (values unchanged) stays frozen", () => {
+    const p = byName(emaRun("restore-at-end"))["target.0.weight"];
+    expect(p).toMatchObject({ status: "frozen", updated: false, cause: { kind: "requires-grad-false" } });
+    expect(p.updatedByHand).toBeUndefined();
   });
 });

@@ -399,19 +399,35 @@ class Tracer:
             rec["aliasOf"] = alias_of
         self.inplaces.append(rec)
 
-    def on_load_state_dict(self, module, state_dict):
-        """module.load_state_dict(sd) wrote each parameter whose key sd has, as copy_ under no_grad."""
+    def parameters_changed_by(self, module, state_dict):
+        """The parameters module.load_state_dict(sd) is about to give other values: those whose key sd
+        has, unless sd holds what they hold already (restoring the best weights after a fine-tune
+        writes a frozen backbone with its own values). Compared before the load: no copy is made."""
+        torch = self.torch
+        out = []
         try:
-            keys = set(state_dict.keys())
-            named = list(module.named_parameters())
-        except Exception:  # noqa: BLE001 — an odd mapping or module: the load itself succeeded
-            return
+            for name, p in module.named_parameters():
+                v = state_dict.get(name) if hasattr(state_dict, "get") else None
+                if v is None:
+                    continue
+                try:
+                    # load_state_dict casts to the parameter's dtype, so the values are compared after it
+                    same = isinstance(v, torch.Tensor) and v.shape == p.shape and torch.equal(v.to(p.dtype), p.detach())
+                except (RuntimeError, TypeError):
+                    same = False
+                if not same:
+                    out.append(p)
+        except Exception:  # noqa: BLE001 — an odd mapping or module: the load reports its own errors
+            return []
+        return out
+
+    def on_load_state_dict(self, params):
+        """module.load_state_dict(sd) wrote these parameters, as copy_ under no_grad at the caller's line."""
         site = self.sites.capture()
-        for name, p in named:
-            if name in keys:
-                i = self.ensure_leaf(p)
-                if i in self.leaves:
-                    self.hand_write(i, "load_state_dict", site)
+        for p in params:
+            i = self.ensure_leaf(p)
+            if i in self.leaves:
+                self.hand_write(i, "load_state_dict", site)
 
     def on_parameter(self, p, data):
         if data is not None:
@@ -1087,11 +1103,12 @@ def install(tr):
         state["load"] += 1
         tr.machinery += 1
         try:
+            loaded = tr.parameters_changed_by(self, state_dict)
             result = module_load(self, state_dict, *args, **kwargs)
         finally:
             tr.machinery -= 1
             state["load"] -= 1
-        tr.on_load_state_dict(self, state_dict)
+        tr.on_load_state_dict(loaded)
         return result
 
     nn.Module.load_state_dict = patched_load
