@@ -448,6 +448,8 @@ class Tracer:
         if name == "requires_grad_":
             return self.on_requires_grad(args[0], args[1] if len(args) > 1 else kwargs.get("requires_grad", True), "requiresGrad_", func, args, kwargs)
         if not self.module_stack and not self.called_from_user(name):
+            if self.backwards and (name.endswith("_") and not name.endswith("__") or name in INPLACE_DUNDERS):
+                return self.library_write(func, name, args, kwargs)
             return func(*args, **kwargs)  # torch's own code outside a forward: nn.init, data loading, grad clipping
         if name == "detach" or name == "detach_":
             return self.on_detach(func, name, args, kwargs)
@@ -518,6 +520,27 @@ class Tracer:
                 leaf = self.grad_owner.get(target)
                 if leaf is not None:
                     self.hand_clear(leaf, False, site)
+        return result
+
+    def library_write(self, func, name, args, kwargs):
+        """An in-place op a library ran for the file once training began: timm's ModelEmaV2/V3 and
+        torch's swa_utils write the EMA copy's parameters from their own code (`ema_v.copy_(...)`,
+        torch._foreach_lerp_). Only a write into a parameter's memory is recorded, at the user's line
+        that called the library; its ops are the library's, not the model's."""
+        result = func(*args, **kwargs)
+        foreach = name.startswith("_foreach_") and args and isinstance(args[0], (list, tuple))
+        site = None
+        for t in (args[0] if foreach else args[:1]):
+            if not isinstance(t, self.torch.Tensor) or t.grad_fn is not None:
+                continue
+            i = t.__dict__.get("_gradlens_id")
+            own = i is not None and i in self.leaves
+            leaf = i if own else self.aliased_leaf(t)
+            if leaf is None or self.leaves[leaf][0]["kind"] != "parameter":
+                continue
+            if site is None:
+                site = self.sites.capture()
+            self.hand_write(leaf if own else self.tid(t), INPLACE_DUNDERS.get(name, name), site, None, None if own else leaf)
         return result
 
     def foreach_writes(self, tensors, op):
@@ -847,6 +870,19 @@ class Tracer:
             names[base] = n
             return base if n == 1 else f"{base}#{n}"
 
+        # a module made without its __init__ (copy.deepcopy: timm's ModelEma, swa_utils.AveragedModel)
+        # is known only once something calls it: a known module's child is one too, named under it
+        k = 0
+        while k < len(self.modules):
+            m = self.modules[k][1]
+            k += 1
+            try:
+                for _, child in m.named_children():
+                    known = self.module_ids.get(id(child))
+                    if known is None or self.modules[known][1] is not child:
+                        self.module_entry(child)
+            except Exception:  # noqa: BLE001 — a module whose children cannot be listed keeps its tree as seen
+                pass
         # the module tree: parents from named_children, roots named after their variable
         children = {}
         for rec, m in self.modules:
