@@ -198,4 +198,31 @@ describe("a target written through an alias once training began is updated by ha
     expect(p).toMatchObject({ status: "frozen", updated: false, cause: { kind: "requires-grad-false" } });
     expect(p.updatedByHand).toBeUndefined();
   });
+
+  it("a second phase's frozen backbone, made and loaded after the first phase's backward(), stays frozen", () => {
+    manualSeed(6);
+    const trace = record(() => {
+      at(1); const teacher = new nn.Linear(3, 3);
+      at(2); const optT = new optim.SGD(teacher.parameters(), { lr: 0.1 });
+      at(3); teacher.call(randn(4, 3)).pow(2).mean().backward();
+      optT.step();
+      // phase 2: a frozen copy of the teacher as the backbone, a head trained on its features
+      at(5); const backbone = new nn.Linear(3, 3);
+      at(6); backbone.loadStateDict(teacher.stateDict());
+      at(7); backbone.requiresGrad_(false);
+      at(8); const head = new nn.Linear(3, 1);
+      at(9); const optH = new optim.SGD(head.parameters(), { lr: 0.1 });
+      for (let i = 0; i < 2; i++) {
+        at(10); head.call(backbone.call(randn(4, 3))).pow(2).mean().backward();
+        optH.step();
+      }
+    });
+    expect(trace.inplaces.map((r) => `${r.op}@${r.site?.line}`)).toEqual(["loadStateDict@6", "loadStateDict@6"]);
+    const report = analyze(trace);
+    expect(report.parameters.map((p) => [p.name, p.status, p.updatedByHand?.line ?? null])).toEqual([
+      ["Linear#0.weight", "updated", null], ["Linear#0.bias", "updated", null],
+      ["Linear#1.weight", "frozen", null], ["Linear#1.bias", "frozen", null],
+      ["Linear#2.weight", "updated", null], ["Linear#2.bias", "updated", null],
+    ]);
+  });
 });
