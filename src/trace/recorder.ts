@@ -347,9 +347,8 @@ export class TraceRecorder implements EngineObserver {
   /** The leaf a tensor is, or whose storage it shares as `.data` / a detached alias. */
   private leafBehind(t: Tensor): number | undefined {
     if (this.leaves.has(t.id)) return t.id;
-    const base = t.base;
-    if (base !== null && base.storage === t.storage && this.leaves.has(base.id) && t.gradFn === null) return base.id;
-    return undefined;
+    // p.data, detach() and their views share the leaf's memory without being views of it
+    return t.gradFn === null ? this.aliasedLeaf(t) : undefined;
   }
 
   /**
