@@ -1,12 +1,12 @@
 import { renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { freemem } from "node:os";
 import { join } from "node:path";
 import { runInThisContext } from "node:vm";
 import { performance } from "node:perf_hooks";
 import * as engine from "../engine/index";
 import { setObserver } from "../engine/observer";
 import { kernelMemoryPrefaulter } from "../engine/kernels/prefault";
-import { freemem } from "node:os";
 import type { RunError, StopInfo } from "../protocol/report";
 import { TraceRecorder } from "../trace/recorder";
 import { SiteCapture } from "../trace/sites";
