@@ -7,6 +7,8 @@ import { runInNewContext } from "node:vm";
 // ones. A waiting child takes those faults instead: it mallocs and touches the memory a block at a
 // time (Node's ArrayBuffers are malloc'd), then drops it and collects the garbage, so the blocks go
 // back to malloc's heap, whose top stays resident (trim_threshold keeps it) for the check's mallocs.
+// Measured (ResNet-18 warm check, 5 interleaved pairs on a loaded VM): the check child's system time
+// 540 → 180 ms (median), its CPU time 2.74 → 2.55 s, its peak resident size 345 → 352 MiB.
 
 const BLOCK_BYTES = 2 << 20;
 const PAGE = 4096;
