@@ -47,10 +47,11 @@ export interface GradTimeline {
   /** param index → the first hand-written update that used its gradient (`p.data.add_(p.grad, ...)`) */
   manual: Array<ManualUpdateRecord | null>;
   /**
-   * param index → the first in-place write into it outside autograd once training began (after the
-   * first backward()): an EMA/momentum target (`pt.mul_(m).add_(po, ...)`, `lerp_`, `copy_`) whose
-   * values change every iteration although no optimizer holds it. Writes before the first backward()
-   * are initialisation (loading weights, `nn.init`), not updates.
+   * param index → the first in-place write into it outside autograd once training began for it (after
+   * the first backward() that followed its creation), also through an alias of its memory
+   * (`pt.data.mul_(m)`, a state-dict value) or by loadStateDict: an EMA/momentum target
+   * (`pt.mul_(m).add_(po, ...)`, `lerp_`, `copy_`) whose values change every iteration although no
+   * optimizer holds it. Earlier writes are initialisation (loading weights, `nn.init`), not updates.
    */
   handWritten: Array<InplaceRecord | null>;
   /** gradients a clear threw away before any step or hand-written update read them */
@@ -193,10 +194,16 @@ function handWrites(index: TraceIndex): Array<InplaceRecord | null> {
   const trace = index.trace;
   const out: Array<InplaceRecord | null> = index.params.map(() => null);
   if (trace.backwards.length === 0) return out;
-  const trainingFrom = trace.backwards.reduce((m, b) => Math.min(m, b.seq), Number.POSITIVE_INFINITY);
+  const backwardSeqs = trace.backwards.map((b) => b.seq).sort((a, b) => a - b);
   for (const rec of trace.inplaces) {
-    const p = index.paramByTensor.get(rec.tensor);
-    if (p === undefined || rec.seq < trainingFrom || out[p.index] !== null) continue;
+    // a write through `.data`, detach() or a state-dict value writes the parameter behind it
+    const p = index.paramByTensor.get(rec.aliasOf ?? rec.tensor);
+    if (p === undefined || out[p.index] !== null) continue;
+    // training began for it at the first backward() after it was made: a model made and loaded in a
+    // later phase (a frozen backbone for the second stage) is initialised then, not updated
+    const made = index.params[p.index].leaf.seq;
+    const trainingFrom = backwardSeqs.find((b) => b > made);
+    if (trainingFrom === undefined || rec.seq < trainingFrom) continue;
     // an op autograd recorded is part of a graph, not a write beside it
     const op = rec.producer === null ? undefined : index.op(rec.producer);
     if (op !== undefined && op.gradFn !== null) continue;

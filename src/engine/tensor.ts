@@ -262,7 +262,9 @@ export class Tensor {
    */
   get data(): Tensor {
     const out = new Tensor(this.storage, [...this.shape], [...this.strides], this.offset, this.dtype);
-    out.base = this.base ?? this;
+    // not a view of this tensor (PyTorch: p.data._base is None): an in-place op on a view of it, as
+    // p.data.narrow(…).mul_(…), must not be refused as writing into a leaf that requires grad
+    out.base = null;
     return out;
   }
   set data(src: Tensor) {

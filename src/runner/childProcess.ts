@@ -23,6 +23,8 @@ export interface ChildOutcome {
   output: OutputTail;
   /** highest resident size seen by the watchdog (process tree), bytes */
   peakRssBytes: number;
+  /** the tree's resident size when the limits started (a spare's, as it took its input), bytes; 0 unknown */
+  startRssBytes: number;
   /** the process could not be started */
   spawnError: string | null;
 }
@@ -68,6 +70,7 @@ export class LimitedChild {
   private readonly output = new OutputTail();
   private stoppedBy: StopCause | null = null;
   private peakRssBytes = 0;
+  private startRssBytes = 0;
   private deadlineTimer: NodeJS.Timeout | undefined;
   private watchdog: NodeJS.Timeout | undefined;
   private signal: AbortSignal | undefined;
@@ -107,7 +110,7 @@ export class LimitedChild {
         this.killAll();
         this.clearLimits();
         live.delete(this);
-        resolve({ code, signal, stoppedBy: this.stoppedBy, output: this.output, peakRssBytes: this.peakRssBytes, spawnError });
+        resolve({ code, signal, stoppedBy: this.stoppedBy, output: this.output, peakRssBytes: this.peakRssBytes, startRssBytes: this.startRssBytes, spawnError });
       };
       // what the model started dies with it, even if it holds our pipes open
       this.proc.once("exit", () => this.killAll());
@@ -140,6 +143,7 @@ export class LimitedChild {
     }
     const descendants = this.descendants;
     if (descendants !== null) {
+      this.startRssBytes = this.peakRssBytes = descendants.sample();
       const max = limits.memoryMb !== undefined && limits.memoryWatchdog !== false ? limits.memoryMb * 2 ** 20 : Infinity;
       this.watchdog = setInterval(() => {
         const rss = descendants.sample();

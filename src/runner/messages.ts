@@ -36,7 +36,7 @@ export const WARM_UP_ENV = "GRADLENS_CHILD_WARMUP";
 export type Rehearsal = "completed" | "failed" | "off";
 
 export type ChildMessage =
-  /** a waiting child is ready for its input: its engine rehearsal (engineWarmUp.ts) ran to its end, failed, or was off, and its kernel memory is touched (prefault.ts) */
+  /** a waiting child is ready for its input: its engine rehearsal (engineWarmUp.ts) ran to its end, failed, or was off, its kernel memory is touched (prefault.ts), and the malloc memory the host's hint asked for faulted in and freed (heapPrefault.ts) */
   | { type: "ready"; rehearsal: Rehearsal }
   /** a console line the file printed (as kept in the trace), or null at the first line not kept */
   | { type: "console"; line: string | null }

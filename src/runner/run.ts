@@ -14,6 +14,7 @@ import { prestart, takeChild } from "./spare";
 import { ConsoleCapture } from "./consoleCapture";
 import { CHILD_HEAP_FLAGS, childV8Flags } from "./v8Flags";
 import { childGlibcTunables } from "./mallocTunables";
+import { formatHeapHint, HEAP_HINT_ENV } from "./heapHint";
 import { WARM_UP_ENV, type ChildMessage, type WorkerInput } from "./messages";
 import { PROGRESS_FILE, readProgress } from "./progressFile";
 
@@ -79,6 +80,16 @@ function childSpec(workerPath: string, memoryMb: number) {
   return { key: JSON.stringify([process.execPath, args]), options: { command: process.execPath, args, env } };
 }
 
+/** the last check's resident sizes (its watchdog's), for the next spare's heap prefault (heapHint.ts) */
+let lastCheck: Pick<ChildOutcome, "peakRssBytes" | "startRssBytes"> | null = null;
+
+/** A spare's options: with the hint of how much malloc memory to fault in while it waits, once a check has run. */
+function spareOptions(spec: ReturnType<typeof childSpec>, memoryMb: number) {
+  if (lastCheck === null) return spec.options;
+  const hint = formatHeapHint({ lastPeakRssBytes: lastCheck.peakRssBytes, lastStartRssBytes: lastCheck.startRssBytes, memoryLimitBytes: memoryMb * 2 ** 20 });
+  return { ...spec.options, env: { ...spec.options.env, [HEAP_HINT_ENV]: hint } };
+}
+
 /**
  * Starts the child the next run with these options takes (a host's warm-up, see warmUp.ts; the next
  * check's spare, see check.ts), with runFile's defaults. Nothing when the worker script is missing:
@@ -87,7 +98,7 @@ function childSpec(workerPath: string, memoryMb: number) {
 export function prestartWorker(workerPath: string = defaultWorkerPath(), memoryMb: number = DEFAULTS.memoryMb): void {
   if (!existsSync(workerPath)) return;
   const spec = childSpec(workerPath, memoryMb);
-  prestart(spec.key, spec.options);
+  prestart(spec.key, spareOptions(spec, memoryMb));
 }
 
 /** GradLens itself cannot run a check (a broken install): not the model's failure, so runFile rejects. */
@@ -133,12 +144,13 @@ export async function runFile(file: string, options: RunOptions = {}): Promise<T
     const ctx: Context = { file, fileSite, timeoutMs, memoryMb, limitNames, spoolDir, elapsed: 0 };
     const { seen, outcome, childAgeMs } = await runInChild(input, spec, options.signal, options.memoryWatchdog);
     options.onPhase?.("model run", `child started ${Math.round(childAgeMs)} ms before`);
+    if (outcome.peakRssBytes > 0) lastCheck = { peakRssBytes: outcome.peakRssBytes, startRssBytes: outcome.startRssBytes };
     const trace = traceOf(seen, outcome, { ...ctx, elapsed: elapsed() });
     options.onPhase?.("trace read");
     const printed = outcome.output.lines();
     if (printed.length > 0) trace.console.push(...printed);
     // the spare starts after the trace is read: it would compete with that for the cores
-    if (options.keepWarm !== false && options.startSpare !== false) prestart(spec.key, spec.options);
+    if (options.keepWarm !== false && options.startSpare !== false) prestart(spec.key, spareOptions(spec, memoryMb));
     return trace;
   } finally {
     removeSpool(spoolDir);

@@ -1,5 +1,6 @@
 import { renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { freemem } from "node:os";
 import { join } from "node:path";
 import { runInThisContext } from "node:vm";
 import { performance } from "node:perf_hooks";
@@ -26,6 +27,8 @@ import { installKernelThread } from "./kernelThread";
 import { ProgressWriter } from "./progressFile";
 import { installUninitializedMemory } from "./uninitializedMemory";
 import { startEngineWarmUp, warmUpEnabled } from "./engineWarmUp";
+import { HEAP_HINT_ENV, heapPrefaultBytes, parseHeapHint } from "./heapHint";
+import { heapPrefaulter } from "./heapPrefault";
 
 // The child process (dist/worker.js, started by run.ts, possibly ahead of time): waits for its input
 // on stdin, exposes the engine on globalThis for the user's bundle, observes it with a TraceRecorder,
@@ -234,15 +237,41 @@ function prefaultWhileWaiting(): Promise<void> {
   });
 }
 
+/**
+ * Faults in the malloc memory the host's hint says the check will need (heapHint.ts, heapPrefault.ts)
+ * a block at a time, until done or until the input arrives; done, the memory is freed back to
+ * malloc, resident. The baseline is this child's own size now, once everything else is touched.
+ */
+function prefaultHeapWhileWaiting(): Promise<void> {
+  const hint = parseHeapHint(process.env[HEAP_HINT_ENV]);
+  if (hint === null) return Promise.resolve();
+  const bytes = heapPrefaultBytes({ ...hint, baselineRssBytes: process.memoryUsage.rss(), freeMemBytes: freemem() });
+  if (bytes === 0) return Promise.resolve();
+  const heap = heapPrefaulter(bytes);
+  return new Promise((done) => {
+    const chunk = (): void => {
+      if (inputArrived) {
+        heap.release(false);
+        return done();
+      }
+      if (heap.next()) return void setImmediate(chunk);
+      heap.release(true);
+      done();
+    };
+    setImmediate(chunk);
+  });
+}
+
 installKernelThread();
 installUninitializedMemory();
 warmUpOptimizerSites(); // a pre-started child does it while it waits; the check's own parse is then ~100× faster
 // while it waits, the child rehearses the engine (engineWarmUp.ts), then takes its kernel memory's
-// page faults; the input stops either between two chunks
+// page faults, then those of the malloc memory the check will need; the input stops each between two chunks
 const warmUp = warmUpEnabled() ? startEngineWarmUp() : null;
 let inputArrived = false;
 void (warmUp?.finished ?? Promise.resolve(null)).then(async (r) => {
   await prefaultWhileWaiting();
+  await prefaultHeapWhileWaiting();
   if (!inputArrived) send({ type: "ready", rehearsal: r === null ? "off" : r.completed ? "completed" : "failed" });
 });
 void readInput().then(

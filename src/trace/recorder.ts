@@ -359,9 +359,20 @@ export class TraceRecorder implements EngineObserver {
   /** The leaf a tensor is, or whose storage it shares as `.data` / a detached alias. */
   private leafBehind(t: Tensor): number | undefined {
     if (this.leaves.has(t.id)) return t.id;
-    const base = t.base;
-    if (base !== null && base.storage === t.storage && this.leaves.has(base.id) && t.gradFn === null) return base.id;
-    return undefined;
+    // p.data, detach() and their views share the leaf's memory without being views of it
+    return t.gradFn === null ? this.aliasedLeaf(t) : undefined;
+  }
+
+  /**
+   * The leaf whose memory `t` is another tensor over (`.data`, detach(), a state-dict value, a view):
+   * the storage is the key, as every such tensor shares the leaf's Storage object. Only while the
+   * leaf still holds that storage (`p.data = x` gives it a new one).
+   */
+  private aliasedLeaf(t: Tensor): number | undefined {
+    if (this.leaves.has(t.id)) return undefined;
+    const owner = this.leafByStorage.get(t.storage);
+    if (owner === undefined) return undefined;
+    return this.leaves.get(owner)?.ref.deref()?.storage === t.storage ? owner : undefined;
   }
 
   private producerFor(t: Tensor): number | null {
@@ -401,7 +412,8 @@ export class TraceRecorder implements EngineObserver {
       if (computedBy.gradFn !== null || !this.leaves.has(t.id)) this.producerOf.set(t.id, computedBy.id);
     }
     const site = this.site();
-    this.inplaces.push({ seq: this.seq++, tensor: t.id, op, producer, site });
+    const aliasOf = this.aliasedLeaf(t);
+    this.inplaces.push(aliasOf === undefined ? { seq: this.seq++, tensor: t.id, op, producer, site } : { seq: this.seq++, tensor: t.id, op, producer, site, aliasOf });
     this.noteManualUpdate(t, op, computedBy?.inputs ?? [], site);
     if (op === "zero_") {
       const leaf = this.gradOwner.get(t);
@@ -667,10 +679,15 @@ export class TraceRecorder implements EngineObserver {
       }
       case "data-set": {
         const leaf = this.leafBehind(event.tensor);
-        const from = this.gradSource(event.source);
-        if (leaf !== undefined && from !== undefined) {
-          this.manualUpdates.push({ seq: this.seq++, tensor: leaf, op: "data=", site: this.site() });
+        if (leaf === undefined) return;
+        const site = this.site();
+        // its values were replaced outside autograd: a write like copy_ (an EMA target's `pk.data = ...`).
+        // Assigning an alias's .data replaces that alias's memory only: the leaf is untouched
+        if (leaf === event.tensor.id) {
+          this.leafByStorage.set(event.tensor.storage, leaf); // the memory its aliases share from now on
+          this.inplaces.push({ seq: this.seq++, tensor: leaf, op: "data=", producer: null, site });
         }
+        if (this.gradSource(event.source) !== undefined) this.manualUpdates.push({ seq: this.seq++, tensor: leaf, op: "data=", site });
         return;
       }
     }

@@ -270,6 +270,11 @@ export const InplaceRecordSchema = Type.Object({
   op: Str,
   producer: Type.Union([Int, Type.Null()], { description: "the op record that computed the new value" }),
   site: OptSite,
+  // `tensor` is not a recorded leaf but shares one's memory (`p.data`, `p.detach()`, a state-dict
+  // value, a view of it): the write changed that leaf's values. MoCo's `pk.data.mul_(m).add_(...)`
+  // and timm's `ema_v.copy_(...)` over state_dict() values write a parameter only through such an
+  // alias. Absent when `tensor` is the leaf itself or no leaf's memory
+  aliasOf: Type.Optional(Type.Integer({ description: "tensor id of the leaf whose memory was written" })),
 });
 export type InplaceRecord = Static<typeof InplaceRecordSchema>;
 

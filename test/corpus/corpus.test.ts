@@ -149,6 +149,25 @@ describe("zeroGrad() inside the accumulation loop, before backward(), is a GL002
   }, 90_000);
 });
 
+describe("a target network written through an alias of its memory is updated by hand, on both backends", () => {
+  // MoCo's `pk.data.mul_(m).add_(pq.data, …)`, timm's ModelEmaV2 copying into state_dict() values, and
+  // the DQN tutorial's soft update through load_state_dict: no gradient, but its values change every
+  // iteration at that line (the writes before the first backward() are the copy that starts it)
+  it.each([
+    ["mocoMomentum.ts", "encoderK.", 29, "mul_", false], ["mocoMomentum.py", "encoder_k.", 32, "mul_", false],
+    ["timmModelEmaV2.ts", "modelEma.", 23, "copy_", true], ["timmModelEmaV2.py", "model_ema.", 24, "copy_", true],
+    ["dqn.ts", "targetNet.", 43, "loadStateDict", true], ["dqn.py", "target_net.", 53, "load_state_dict", true],
+  ])("%s", async (file, prefix, line, op, requiresGrad) => {
+    const report = await check(file, 60_000);
+    const targets = report.parameters.filter((p) => p.name.startsWith(prefix));
+    expect(targets.length).toBeGreaterThan(0);
+    for (const p of targets) {
+      expect(p).toMatchObject({ status: "updated", updated: true, requiresGrad, gotGrad: false, optimizers: [], cause: null, updatedByHand: { line } });
+      expect(p.note).toBe(`${p.name} gets no gradient; it is updated by hand at ${file}:${line} (${op}, not by an optimizer), e.g. as a moving average of other weights`);
+    }
+  }, 90_000);
+});
+
 describe("the FGSM attack's image requires grad but is an input, not a parameter", () => {
   // a new `data` per example with requiresGrad set, its gradient's sign read, no optimizer: listed
   // apart from the model's rows, one entry for the line that makes it

@@ -73,13 +73,25 @@ export async function until(what, effect, act, attempts) {
   }
 }
 
+/** What the open quick-fix menu (or any context view) shows, for the log. */
+async function menuText(page) {
+  const texts = await page.locator(".context-view, .action-widget").allInnerTexts().catch((e) => [`(unreadable: ${e.message})`]);
+  const shown = texts.map((t) => t.replace(/\s+/g, " ").trim()).filter((t) => t !== "");
+  return shown.length === 0 ? "no menu open" : shown.join(" | ");
+}
+
 /** Opens the quick-fix menu on the Problems row of `code` and clicks the option. */
 export async function quickFix(s, code, title) {
   const option = s.page.locator(".context-view, .action-widget").getByText(title).first();
   // The menu does not open while the workbench is busy with the previous focus change, nor before
   // the TypeScript server has started on a fresh workspace (seen to take over a minute).
+  // Once (in CI, after 17 scenarios) the option never showed in 10 attempts; what the menu held then
+  // is logged, so a failure tells a menu that never opened from one without GradLens's fix.
   await until(`quick-fix menu with "${title}"`, () => option.waitFor({ timeout: 15_000 }), async (attempt) => {
-    if (attempt > 1) await s.page.keyboard.press("Escape");
+    if (attempt > 1) {
+      log(`quick-fix menu on attempt ${attempt - 1}: ${await menuText(s.page)}`);
+      await s.page.keyboard.press("Escape");
+    }
     await s.page.locator(".markers-panel .monaco-list-row", { hasText: code }).first().click();
     await s.page.keyboard.press("Control+.");
   }, 10);

@@ -47,6 +47,15 @@ describe("views of a base changed in place", () => {
     expect(v.requiresGrad).toBe(true);
     expect(v.isLeaf).toBe(true);
   });
+  it("p.data is no view of p: it does not require grad, and a view of it may be written in place", () => {
+    const p = tensor([[1, 2], [3, 4]], { requiresGrad: true });
+    const d = p.data;
+    expect([d.requiresGrad, d.base, d.isLeaf]).toEqual([false, null, true]);
+    const v = d.narrow(1, 1, 1);
+    expect([v.requiresGrad, v.base === d]).toEqual([false, true]);
+    v.mul_(2);
+    expect(p.detach().tolist()).toEqual([[1, 4], [3, 8]]);
+  });
   it("retainGrad() of a base rebased through its view reports the gradient at its old node", () => {
     // PyTorch's rebase_history moves retains_grad hooks only for the tensor modified itself
     const a = tensor([1, 2, 3], { requiresGrad: true });

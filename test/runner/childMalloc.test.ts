@@ -56,16 +56,16 @@ it("the child collects its old generation without concurrent markers", async () 
   expect(trace.console[0]!.split(" ")).toEqual(expect.arrayContaining(["--max-semi-space-size=1", "--no-concurrent-marking"]));
 }, 40_000);
 
-const OURS = "glibc.malloc.hugetlb=1:glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=268435456";
+const OURS = "glibc.malloc.hugetlb=1:glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=536870912:glibc.malloc.top_pad=67108864";
 
 it("adds its tunables to the user's, and leaves a key the user set alone", () => {
   expect(childGlibcTunables(undefined)).toBe(OURS);
   expect(childGlibcTunables("")).toBe(OURS);
   expect(childGlibcTunables("glibc.malloc.arena_max=2")).toBe(`glibc.malloc.arena_max=2:${OURS}`);
   expect(childGlibcTunables("glibc.malloc.hugetlb=0")).toBe(
-    "glibc.malloc.hugetlb=0:glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=268435456",
+    "glibc.malloc.hugetlb=0:glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=536870912:glibc.malloc.top_pad=67108864",
   );
   expect(childGlibcTunables("glibc.malloc.trim_threshold=0:glibc.malloc.hugetlb=2")).toBe(
-    "glibc.malloc.trim_threshold=0:glibc.malloc.hugetlb=2:glibc.malloc.mmap_threshold=33554432",
+    "glibc.malloc.trim_threshold=0:glibc.malloc.hugetlb=2:glibc.malloc.mmap_threshold=33554432:glibc.malloc.top_pad=67108864",
   );
 });

@@ -296,7 +296,13 @@ export class Module {
           );
           continue;
         }
-        writeValues(t, valuesOf(src));
+        const values = valuesOf(src);
+        // the observer hears of it as an in-place write outside autograd (`t.copy_(src)` under noGrad
+        // in PyTorch) when it changes values: restoring the best weights after a fine-tune writes a
+        // frozen backbone with the values it already has
+        const changes = observer !== null && !sameValues(valuesOf(t), values);
+        writeValues(t, values);
+        if (changes) observer?.onInplace?.(t, "loadStateDict");
       }
       for (const [name, child] of m._localChildren()) visit(child, `${pre}${name}.`);
     };
@@ -353,4 +359,11 @@ export function zeroGradOf(p: Tensor, setToNone: boolean): void {
   if (g === null) return;
   if (g.gradFn !== null) g.detach_();
   updateInPlace(g, (d, o, n) => d.fill(0, o, o + n));
+}
+
+/** Element-wise equal (NaN equals NaN: loading a NaN over a NaN changes nothing). */
+function sameValues(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && (a[i] === a[i] || b[i] === b[i])) return false;
+  return true;
 }

@@ -305,6 +305,7 @@ class Tracer:
         self.saved = None
         self.module_rg = None  # module id while its requires_grad_() runs
         self.grad_owner = {}  # a leaf's current .grad tensor id -> leaf id
+        self.param_by_storage = None  # storage address -> parameter id (aliased_leaf), rebuilt when stale
         self.open_clear = None
         self.ops_dropped = 0
         self.leaves_dropped = 0
@@ -345,6 +346,8 @@ class Tracer:
         except TypeError:
             ref = None
         self.leaves[i] = (rec, ref)
+        if kind == "parameter":
+            self.param_by_storage = None
         return rec
 
     def ensure_leaf(self, t):
@@ -356,6 +359,75 @@ class Tracer:
             kind = "parameter" if isinstance(t, self.torch.nn.Parameter) else "leaf"
             self.add_leaf(t, "Parameter" if kind == "parameter" else "tensor", self.sites.capture(), kind)
         return i
+
+    def storage_address(self, t):
+        # untyped_storage() from torch 2.0; 1.13's storage() (which 2.x deprecates) is the same memory
+        storage = getattr(t, "untyped_storage", None) or t.storage
+        try:
+            return storage().data_ptr()
+        except (RuntimeError, TypeError, NotImplementedError):
+            return 0  # a tensor without storage (sparse, a functorch wrapper)
+
+    def aliased_leaf(self, t):
+        """The parameter whose memory `t` is another tensor over (`p.data`, `p.detach()`, a
+        state_dict() value, a view): found by its storage's address, and only while the parameter
+        still holds that storage (`p.data = x` and `.to()` give it another)."""
+        address = self.storage_address(t)
+        if address == 0:
+            return None  # empty tensors share address 0
+        for attempt in (0, 1):
+            if self.param_by_storage is None:
+                table = {}
+                for i, (rec, ref) in self.leaves.items():
+                    p = ref() if ref is not None and rec["kind"] == "parameter" else None
+                    if p is not None:
+                        table.setdefault(self.storage_address(p), i)
+                self.param_by_storage = table
+            i = self.param_by_storage.get(address)
+            if i is None:
+                return None
+            entry = self.leaves.get(i)
+            p = entry[1]() if entry is not None and entry[1] is not None else None
+            if p is not None and self.storage_address(p) == address:
+                return i
+            self.param_by_storage = None  # stale: rebuild once
+        return None
+
+    def hand_write(self, target, op, site, producer=None, alias_of=None):
+        rec = {"seq": self.next_seq(), "tensor": target, "op": op, "producer": producer, "site": site}
+        if alias_of is not None:
+            rec["aliasOf"] = alias_of
+        self.inplaces.append(rec)
+
+    def parameters_changed_by(self, module, state_dict):
+        """The parameters module.load_state_dict(sd) is about to give other values: those whose key sd
+        has, unless sd holds what they hold already (restoring the best weights after a fine-tune
+        writes a frozen backbone with its own values). Compared before the load: no copy is made."""
+        torch = self.torch
+        out = []
+        try:
+            for name, p in module.named_parameters():
+                v = state_dict.get(name) if hasattr(state_dict, "get") else None
+                if v is None:
+                    continue
+                try:
+                    # load_state_dict casts to the parameter's dtype, so the values are compared after it
+                    same = isinstance(v, torch.Tensor) and v.shape == p.shape and torch.equal(v.to(p.dtype), p.detach())
+                except (RuntimeError, TypeError):
+                    same = False
+                if not same:
+                    out.append(p)
+        except Exception:  # noqa: BLE001 — an odd mapping or module: the load reports its own errors
+            return []
+        return out
+
+    def on_load_state_dict(self, params):
+        """module.load_state_dict(sd) wrote these parameters, as copy_ under no_grad at the caller's line."""
+        site = self.sites.capture()
+        for p in params:
+            i = self.ensure_leaf(p)
+            if i in self.leaves:
+                self.hand_write(i, "load_state_dict", site)
 
     def on_parameter(self, p, data):
         if data is not None:
@@ -376,6 +448,8 @@ class Tracer:
         if name == "requires_grad_":
             return self.on_requires_grad(args[0], args[1] if len(args) > 1 else kwargs.get("requires_grad", True), "requiresGrad_", func, args, kwargs)
         if not self.module_stack and not self.called_from_user(name):
+            if self.backwards and (name.endswith("_") and not name.endswith("__") or name in INPLACE_DUNDERS):
+                return self.library_write(func, name, args, kwargs)
             return func(*args, **kwargs)  # torch's own code outside a forward: nn.init, data loading, grad clipping
         if name == "detach" or name == "detach_":
             return self.on_detach(func, name, args, kwargs)
@@ -404,6 +478,8 @@ class Tracer:
         outputs = []
         self.collect_inputs(result, outputs, depth=1)
         if not outputs:
+            if in_place and name.startswith("_foreach_") and args and isinstance(args[0], (list, tuple)):
+                self.foreach_writes(args[0], op)
             return result
         if not inputs:
             # a factory (torch.randn, torch.tensor, ...): a leaf, not an op
@@ -438,16 +514,48 @@ class Tracer:
             target = out_ids[0]
             if gf is None and target in self.leaves:
                 self.producer_of.pop(target, None)  # a leaf written under no_grad stays a leaf
-            self.inplaces.append({"seq": self.next_seq(), "tensor": target, "op": op, "producer": op_id, "site": site})
+            alias_of = self.aliased_leaf(first) if gf is None and target not in self.leaves else None
+            self.hand_write(target, op, site, op_id, alias_of)
             if op == "zero_":
                 leaf = self.grad_owner.get(target)
                 if leaf is not None:
                     self.hand_clear(leaf, False, site)
         return result
 
-    def called_from_user(self, name):
+    def library_write(self, func, name, args, kwargs):
+        """An in-place op a library ran for the file once training began: timm's ModelEmaV2/V3 and
+        torch's swa_utils write the EMA copy's parameters from their own code (`ema_v.copy_(...)`,
+        torch._foreach_lerp_). Only a write into a parameter's memory is recorded, at the user's line
+        that called the library; its ops are the library's, not the model's."""
+        result = func(*args, **kwargs)
+        foreach = name.startswith("_foreach_") and args and isinstance(args[0], (list, tuple))
+        site = None
+        for t in (args[0] if foreach else args[:1]):
+            if not isinstance(t, self.torch.Tensor) or t.grad_fn is not None:
+                continue
+            i = t.__dict__.get("_gradlens_id")
+            own = i is not None and i in self.leaves
+            leaf = i if own else self.aliased_leaf(t)
+            if leaf is None or self.leaves[leaf][0]["kind"] != "parameter":
+                continue
+            if site is None:
+                site = self.sites.capture()
+            self.hand_write(leaf if own else self.tid(t), INPLACE_DUNDERS.get(name, name), site, None, None if own else leaf)
+        return result
+
+    def foreach_writes(self, tensors, op):
+        """torch._foreach_mul_(params, m) (timm's ModelEmaV3 lerps with _foreach_lerp_): an in-place
+        write into each tensor of the list, with no output to record as an op."""
+        site = self.sites.capture()
+        for t in tensors:
+            if not isinstance(t, self.torch.Tensor) or t.grad_fn is not None:
+                continue
+            target = self.tid(t)
+            self.hand_write(target, op, site, None, None if target in self.leaves else self.aliased_leaf(t))
+
+    def called_from_user(self, name, depth=3):
         """The torch function was called by the user's code (not by torch's, e.g. nn.init in a constructor)."""
-        frame = sys._getframe(3)  # called_from_user < on_call < the mode's __torch_function__ < the caller
+        frame = sys._getframe(depth)  # called_from_user < on_call < the mode's __torch_function__ < the caller
         while frame is not None and frame.f_code.co_filename.endswith(OVERRIDES_FILE):
             frame = frame.f_back
         if frame is not None and not self.sites.is_user(frame.f_code.co_filename) and frame.f_code.co_name in (name, "wrapped"):
@@ -490,6 +598,12 @@ class Tracer:
         if prop == "requires_grad" and len(args) >= 2 and isinstance(args[0], self.torch.Tensor):
             return self.on_requires_grad(args[0], args[1], "requiresGrad", func, args, kwargs)
         result = func(*args, **kwargs)
+        if prop == "data" and len(args) >= 2 and isinstance(args[0], self.torch.Tensor):
+            self.param_by_storage = None  # the parameter's aliases are another memory from now on
+            i = args[0].__dict__.get("_gradlens_id")
+            # MoCo v1's `pk.data = pk.data * m + pq.data * (1 - m)`; not torch's own (`.to()`, `.half()`)
+            if i is not None and i in self.leaves and self.called_from_user("__set__", 4):
+                self.hand_write(i, "data=", self.sites.capture())
         if prop == "grad" and len(args) >= 2 and isinstance(args[0], self.torch.Tensor):
             i = args[0].__dict__.get("_gradlens_id")
             if i is not None and i in self.leaves:
@@ -765,6 +879,19 @@ class Tracer:
             names[base] = n
             return base if n == 1 else f"{base}#{n}"
 
+        # a module made without its __init__ (copy.deepcopy: timm's ModelEma, swa_utils.AveragedModel)
+        # is known only once something calls it: a known module's child is one too, named under it
+        k = 0
+        while k < len(self.modules):
+            m = self.modules[k][1]
+            k += 1
+            try:
+                for _, child in m.named_children():
+                    known = self.module_ids.get(id(child))
+                    if known is None or self.modules[known][1] is not child:
+                        self.module_entry(child)
+            except Exception:  # noqa: BLE001 — a module whose children cannot be listed keeps its tree as seen
+                pass
         # the module tree: parents from named_children, roots named after their variable
         children = {}
         for rec, m in self.modules:
@@ -890,7 +1017,7 @@ def install(tr):
             frame = frame.f_back
         return frame is not None and tr.sites.is_user(frame.f_code.co_filename)
 
-    state = {"grad_ctx": 0, "train": 0, "rg": 0, "zero": 0, "step": 0, "scaler": 0}
+    state = {"grad_ctx": 0, "train": 0, "rg": 0, "zero": 0, "step": 0, "scaler": 0, "load": 0}
 
     def patch_region(cls, enter_kind, exit_kind, condition=lambda self: True):
         enter, exit_ = cls.__enter__, cls.__exit__
@@ -1009,6 +1136,27 @@ def install(tr):
             tr.module_rg = None
 
     nn.Module.requires_grad_ = patched_module_rg
+
+    # load_state_dict copies into the parameters inside torch's code, which the mode leaves out: the
+    # writes are recorded at the caller's line (the DQN tutorial's soft update of its target net)
+    module_load = nn.Module.load_state_dict
+
+    @functools.wraps(module_load)
+    def patched_load(self, state_dict, *args, **kwargs):
+        if state["load"] > 0 or tr.machinery:
+            return module_load(self, state_dict, *args, **kwargs)
+        state["load"] += 1
+        tr.machinery += 1
+        try:
+            loaded = tr.parameters_changed_by(self, state_dict)
+            result = module_load(self, state_dict, *args, **kwargs)
+        finally:
+            tr.machinery -= 1
+            state["load"] -= 1
+        tr.on_load_state_dict(loaded)
+        return result
+
+    nn.Module.load_state_dict = patched_load
 
     # zero_grad: the default of set_to_none is the installed torch's (False in 1.13, True from 2.0)
     def patch_zero(cls):

@@ -1,5 +1,5 @@
 # @corpus correct
-# @status target_net. cut
+# target_net gets no gradient (used under no_grad only) and is updated by hand: the soft update's load_state_dict
 # dqn.ts in PyTorch: the DQN tutorial (reinforcement_q_learning.py): target_net loaded from
 # policy_net's state dict, next-state values under no_grad, SmoothL1Loss, AdamW(amsgrad), gradient
 # value clipping, and the soft update of target_net through state dicts. Random batches stand in for

@@ -1,5 +1,5 @@
 // @corpus correct
-// @status targetNet. cut
+// targetNet gets no gradient (used under noGrad only) and is updated by hand: the soft update's loadStateDict
 // Follows the PyTorch DQN tutorial (reinforcement_q_learning.py): policy_net and target_net of the
 // same class, target_net.load_state_dict(policy_net.state_dict()), next-state values computed with
 // target_net under no_grad, SmoothL1Loss, AdamW, clip_grad_value_, and the soft update
