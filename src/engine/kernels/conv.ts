@@ -14,6 +14,7 @@
 import { col2imInto, im2colInto, type Im2colGeometry } from "./im2col";
 import { matmulInto, wasmScratch } from "./matmul";
 import type { FloatArray } from "./matmulRef";
+import { winogradForwardF32, winogradInputGradF32 } from "./winograd";
 
 export interface ConvDims {
   /** batch size */
@@ -88,6 +89,7 @@ export function convForwardInto(x: FloatArray, w: FloatArray, out: FloatArray, d
   const { K, L } = image;
   const Kg = K / groups, Coutg = Cout / groups;
   const inImage = image.C * image.H * image.W, outImage = Cout * L;
+  if (useWasm(x, w, out) && winogradForwardF32(x as Float32Array, w as Float32Array, out as Float32Array, d)) return;
   const nc = imagesPerGemm(d);
   const placed = useWasm(x, w, out) ? layout(d, nc, [N * inImage, Cout * Kg, N * outImage], [[Coutg, Kg, nc * L]]) : null;
   if (placed !== null) {
@@ -130,6 +132,10 @@ export function convForwardInto(x: FloatArray, w: FloatArray, out: FloatArray, d
  */
 export function convBackwardInto(x: FloatArray | null, w: FloatArray, gy: FloatArray, dx: FloatArray | null, dw: FloatArray | null, d: ConvDims): void {
   if (dw !== null && x === null) throw new Error("convBackwardInto: the weight gradient needs the input");
+  if (dx !== null && useWasm(w, gy, dx) && winogradInputGradF32(w as Float32Array, gy as Float32Array, dx as Float32Array, d)) {
+    if (dw === null) return;
+    dx = null; // written: the weight gradient below as without dx
+  }
   const { N, Cout, groups, image } = d;
   const { K, L } = image;
   const Kg = K / groups, Coutg = Cout / groups;

@@ -67,6 +67,13 @@ export interface GemmExports {
   /** nc images' [rows, L] blocks side by side as one [rows, nc·L] matrix, and back */
   sideBySideF32(src: number, dst: number, rows: number, nc: number, L: number): void;
   splitSideBySideF32(src: number, dst: number, rows: number, nc: number, L: number): void;
+  // Winograd F(2×2, 3×3) transforms (assembly/winograd.ts)
+  winogradPlaneFloats(tH: number, tWp: number): number;
+  winogradWeightF32(w: number, U: number, Cout: number, C: number, flip: number): void;
+  winogradInputF32(
+    x: number, nc: number, C: number, H: number, W: number, pH: number, pW: number, tH: number, tWp: number, V: number, pad: number,
+  ): void;
+  winogradOutputF32(M: number, nc: number, Cout: number, tH: number, tWp: number, y: number, outH: number, outW: number, pad: number): void;
   // batch_norm's passes over float32 [N, C, S] (assembly/batchNorm.ts); per-channel float64 arrays
   bnMomentsF32(x: number, N: number, C: number, S: number, moments: number): void;
   bnNormalizeF32(x: number, N: number, C: number, S: number, scale: number, shift: number): void;

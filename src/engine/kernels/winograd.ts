@@ -1,0 +1,100 @@
+/**
+ * Winograd F(2×2, 3×3) for the float32 wasm path of 3×3, stride-1 convolutions (groups 1): the
+ * forward, and the input gradient as the full correlation of the output gradient with the kernel
+ * rotated by 180° (Cout and C swapped, padding 2 − p). Per 2×2 output tile it multiplies 16 times
+ * instead of 36, and its transformed input is 4× the image where im2col's column matrix is 9×
+ * (assembly/winograd.ts has the transforms; the 16 products per chunk are the existing sgemm).
+ * The weight gradient stays im2col + GEMM (conv.ts).
+ */
+import type { ConvDims } from "./conv";
+import { wasmScratch } from "./matmul";
+
+/** "auto": by shape (winogradWins); tests force either path. */
+export type WinogradPolicy = "auto" | "always" | "never";
+let policy: WinogradPolicy = "auto";
+
+/** Which 3×3 convolutions take the Winograd path (tests and benchmarks). */
+export function setWinogradPolicy(p: WinogradPolicy): void {
+  if (p !== "auto" && p !== "always" && p !== "never") throw new TypeError(`unknown Winograd policy ${String(p)}`);
+  policy = p;
+}
+
+/** The convolutions F(2×2, 3×3) computes: 3×3, stride 1, dilation 1, groups 1, padding ≤ 2 (the input gradient's is 2 − p). */
+function applies(d: ConvDims): boolean {
+  const g = d.image;
+  return d.groups === 1 && g.kH === 3 && g.kW === 3 && g.sH === 1 && g.sW === 1 && g.dH === 1 && g.dW === 1 && g.pH <= 2 && g.pW <= 2;
+}
+
+/**
+ * Where it is faster than im2col + one GEMM (kernel timings in the commit that set it):
+ * channel counts wide enough that the 16 products are GEMMs rather than packing, and enough tiles.
+ */
+function wins(cin: number, cout: number, tiles: number): boolean {
+  return cin >= 16 && cout >= 16 && tiles >= 64;
+}
+
+const align16 = (bytes: number): number => (bytes + 15) & ~15;
+
+/** Tile columns per chunk of images: the 16 products' width (a whole image at least). */
+const CHUNK_TILES = 1024;
+
+/**
+ * out[N, rows, oH, oW] from inp[N, cin, iH, iW] and the weight [Cout][C][3][3] as the forward
+ * stores it (flip: the input gradient's, rows = C, cin = Cout), copied through wasm memory. False
+ * (nothing written) when the memory cannot grow.
+ */
+function run(
+  inp: Float32Array, w: Float32Array, out: Float32Array, N: number, cin: number, iH: number, iW: number,
+  pH: number, pW: number, rows: number, oH: number, oW: number, flip: boolean,
+): boolean {
+  const tH = (oH + 1) >> 1, tWp = (((oW + 1) >> 1) + 3) & ~3;
+  const perImage = tH * tWp;
+  const nc = Math.max(1, Math.min(N, Math.floor(CHUNK_TILES / perImage)));
+  const T = nc * perImage;
+  const s0 = wasmScratch(0);
+  if (s0 === null) return false;
+  const ex = s0.ex;
+  const inFloats = N * cin * iH * iW, outFloats = N * rows * oH * oW, wFloats = rows * cin * 9;
+  let at = s0.base;
+  const take = (bytes: number): number => {
+    const p = at;
+    at += align16(bytes);
+    return p;
+  };
+  const inP = take(inFloats * 4), wP = take(wFloats * 4), outP = take(outFloats * 4);
+  const U = take(16 * rows * cin * 4), V = take(16 * cin * T * 4), M = take(16 * rows * T * 4);
+  const pad = take(Math.max(ex.winogradPlaneFloats(tH, tWp), 4 * perImage) * 4);
+  const work = take(ex.gemmWorkBytes(rows, cin, T, 4) + 64);
+  const s = wasmScratch(at - s0.base);
+  if (s === null) return false;
+  s.f32.set(inp.subarray(0, inFloats), inP >> 2);
+  s.f32.set(w.subarray(0, wFloats), wP >> 2);
+  // U[ξ] is [rows][cin]: [Cout][C] for the forward, [C][Cout] for the input gradient
+  ex.winogradWeightF32(wP, U, flip ? cin : rows, flip ? rows : cin, flip ? 1 : 0);
+  const inImage = cin * iH * iW, outImage = rows * oH * oW;
+  for (let n0 = 0; n0 < N; n0 += nc) {
+    const c = Math.min(nc, N - n0);
+    const Tc = c * perImage;
+    ex.winogradInputF32(inP + n0 * inImage * 4, c, cin, iH, iW, pH, pW, tH, tWp, V, pad);
+    ex.sgemmBatch(U, V, M, 16, rows, cin, Tc, 0, 0, 0, rows * cin, cin * Tc, rows * Tc, work);
+    ex.winogradOutputF32(M, c, rows, tH, tWp, outP + n0 * outImage * 4, oH, oW, pad);
+  }
+  out.set(s.f32.subarray(outP >> 2, (outP >> 2) + outFloats));
+  return true;
+}
+
+/** out[N, Cout, outH, outW] = conv(x, w) when Winograd applies and wins here; false: use im2col. */
+export function winogradForwardF32(x: Float32Array, w: Float32Array, out: Float32Array, d: ConvDims): boolean {
+  if (policy === "never" || !applies(d)) return false;
+  const g = d.image;
+  if (policy === "auto" && !wins(g.C, d.Cout, d.N * Math.ceil(g.outH / 2) * Math.ceil(g.outW / 2))) return false;
+  return run(x, w, out, d.N, g.C, g.H, g.W, g.pH, g.pW, d.Cout, g.outH, g.outW, false);
+}
+
+/** dx[N, C, H, W] (written) from gy[N, Cout, outH, outW] and the forward's w, like winogradForwardF32. */
+export function winogradInputGradF32(w: Float32Array, gy: Float32Array, dx: Float32Array, d: ConvDims): boolean {
+  if (policy === "never" || !applies(d)) return false;
+  const g = d.image;
+  if (policy === "auto" && !wins(d.Cout, g.C, d.N * Math.ceil(g.H / 2) * Math.ceil(g.W / 2))) return false;
+  return run(gy, w, dx, d.N, d.Cout, g.outH, g.outW, 2 - g.pH, 2 - g.pW, g.C, g.H, g.W, true);
+}
