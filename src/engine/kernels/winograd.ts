@@ -34,6 +34,12 @@ function wins(cin: number, cout: number, tiles: number): boolean {
 }
 
 const align16 = (bytes: number): number => (bytes + 15) & ~15;
+/**
+ * Floats between the 16 ξ blocks of U, V and M: a block's size plus one cache line. The transforms
+ * write (read) the 16 blocks at once, and blocks a power of two apart (64·1024 floats: 256 KiB)
+ * all map to the same cache sets: 16 streams thrashing them (layer3's weight transform ran ~8× slower).
+ */
+const ldXi = (floats: number): number => align16(floats * 4) / 4 + 16;
 
 /** Tile columns per chunk of images: the 16 products' width (a whole image at least). */
 const CHUNK_TILES = 1024;
@@ -62,7 +68,8 @@ function run(
     return p;
   };
   const inP = take(inFloats * 4), wP = take(wFloats * 4), outP = take(outFloats * 4);
-  const U = take(16 * rows * cin * 4), V = take(16 * cin * T * 4), M = take(16 * rows * T * 4);
+  const ldU = ldXi(rows * cin), ldV = ldXi(cin * T), ldM = ldXi(rows * T);
+  const U = take(16 * ldU * 4), V = take(16 * ldV * 4), M = take(16 * ldM * 4);
   const pad = take(Math.max(ex.winogradPlaneFloats(tH, tWp), 4 * perImage) * 4);
   const work = take(ex.gemmWorkBytes(rows, cin, T, 4) + 64);
   const s = wasmScratch(at - s0.base);
@@ -70,14 +77,13 @@ function run(
   s.f32.set(inp.subarray(0, inFloats), inP >> 2);
   s.f32.set(w.subarray(0, wFloats), wP >> 2);
   // U[ξ] is [rows][cin]: [Cout][C] for the forward, [C][Cout] for the input gradient
-  ex.winogradWeightF32(wP, U, flip ? cin : rows, flip ? rows : cin, flip ? 1 : 0);
+  ex.winogradWeightF32(wP, U, flip ? cin : rows, flip ? rows : cin, flip ? 1 : 0, ldU);
   const inImage = cin * iH * iW, outImage = rows * oH * oW;
   for (let n0 = 0; n0 < N; n0 += nc) {
     const c = Math.min(nc, N - n0);
-    const Tc = c * perImage;
-    ex.winogradInputF32(inP + n0 * inImage * 4, c, cin, iH, iW, pH, pW, tH, tWp, V, pad);
-    ex.sgemmBatch(U, V, M, 16, rows, cin, Tc, 0, 0, 0, rows * cin, cin * Tc, rows * Tc, work);
-    ex.winogradOutputF32(M, c, rows, tH, tWp, outP + n0 * outImage * 4, oH, oW, pad);
+    ex.winogradInputF32(inP + n0 * inImage * 4, c, cin, iH, iW, pH, pW, tH, tWp, V, ldV, pad);
+    ex.sgemmBatchSplit(U, V, M, 16, rows, cin, c * perImage, 0, 0, 0, ldU, ldV, ldM, work);
+    ex.winogradOutputF32(M, ldM, c, rows, tH, tWp, outP + n0 * outImage * 4, oH, oW, pad);
   }
   out.set(s.f32.subarray(outP >> 2, (outP >> 2) + outFloats));
   return true;

@@ -3,7 +3,7 @@
 export {
   heapBase, setBlocking, blockMC, blockKC, blockNC, gemmWorkBytes, microKernelF32, microKernelF64,
   microKernel4F32, microKernel4F64, sgemm, dgemm,
-  sgemmBatch, dgemmBatch,
+  sgemmBatch, dgemmBatch, sgemmBatchSplit,
 } from "./gemm";
 export * from "./optim";
 export { im2colImagesF32, col2imImagesF32, sideBySideF32, splitSideBySideF32 } from "./im2col";

@@ -18,10 +18,11 @@ export function winogradPlaneFloats(tH: i32, tWp: i32): i32 {
 
 /**
  * U[ξ][co][c] = (G w[co][c] Gᵀ)[ξ] for w [Cout][C][3][3]; with `flip`, the input gradient's weight:
- * U[ξ][c][co] from w[co][c] rotated by 180° (the full correlation with Cout and C swapped).
+ * U[ξ][c][co] from w[co][c] rotated by 180° (the full correlation with Cout and C swapped). ξ blocks
+ * are ldXi floats apart.
  */
-export function winogradWeightF32(w: usize, U: usize, Cout: i32, C: i32, flip: bool): void {
-  const plane = <usize>Cout * <usize>C;
+export function winogradWeightF32(w: usize, U: usize, Cout: i32, C: i32, flip: bool, ldXi: i32): void {
+  const plane = <usize>ldXi;
   for (let co = 0; co < Cout; co++) {
     for (let c = 0; c < C; c++) {
       const g = w + ((<usize>(co * C + c) * 9) << 2);
@@ -175,31 +176,31 @@ export function winogradOutputPlaneF32(
 
 /**
  * The input transform of nc images × C channels (images C·H·W floats apart from x) into V (rows =
- * channels, T = nc·tH·tWp columns, ξ blocks C·T apart).
+ * channels, T = nc·tH·tWp columns, ξ blocks ldXi ≥ C·T floats apart).
  */
 export function winogradInputF32(
-  x: usize, nc: i32, C: i32, H: i32, W: i32, pH: i32, pW: i32, tH: i32, tWp: i32, V: usize, pad: usize,
+  x: usize, nc: i32, C: i32, H: i32, W: i32, pH: i32, pW: i32, tH: i32, tWp: i32, V: usize, ldXi: i32, pad: usize,
 ): void {
   const T = nc * tH * tWp;
   const plane = <usize>H * <usize>W;
   for (let c = 0; c < C; c++) {
     for (let n = 0; n < nc; n++) {
       winogradInputPlaneF32(
-        x + ((<usize>(n * C + c) * plane) << 2), H, W, pH, pW, tH, tWp, V, C * T, T, c, n * tH * tWp, pad,
+        x + ((<usize>(n * C + c) * plane) << 2), H, W, pH, pW, tH, tWp, V, ldXi, T, c, n * tH * tWp, pad,
       );
     }
   }
 }
 
-/** The output transform of M (rows = Cout, as winogradInputF32's V) into nc images y (Cout·outH·outW floats apart). */
+/** The output transform of M (rows = Cout, ξ blocks ldXi apart, as winogradInputF32's V) into nc images y (Cout·outH·outW floats apart). */
 export function winogradOutputF32(
-  M: usize, nc: i32, Cout: i32, tH: i32, tWp: i32, y: usize, outH: i32, outW: i32, pad: usize,
+  M: usize, ldXi: i32, nc: i32, Cout: i32, tH: i32, tWp: i32, y: usize, outH: i32, outW: i32, pad: usize,
 ): void {
   const T = nc * tH * tWp;
   const plane = <usize>outH * <usize>outW;
   for (let co = 0; co < Cout; co++) {
     for (let n = 0; n < nc; n++) {
-      winogradOutputPlaneF32(M, Cout * T, T, co, n * tH * tWp, tH, tWp, y + ((<usize>(n * Cout + co) * plane) << 2), outH, outW, pad);
+      winogradOutputPlaneF32(M, ldXi, T, co, n * tH * tWp, tH, tWp, y + ((<usize>(n * Cout + co) * plane) << 2), outH, outW, pad);
     }
   }
 }
