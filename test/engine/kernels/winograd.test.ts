@@ -86,4 +86,29 @@ describe("Winograd policy", () => {
     expectClose(a, b, null, 1e-5, 1e-5, "always vs never");
     expect(() => setWinogradPolicy("sometimes" as never)).toThrow(TypeError);
   });
+
+  it("'auto' takes Winograd for wide channels on maps ≥ 6 wide, im2col for thin channels and 4×4 maps", () => {
+    setKernelBackend("wasm", { variant: "auto" });
+    const forward = (c: Case, p: "always" | "never" | "auto") => {
+      setWinogradPolicy(p);
+      const image = im2colGeometry(1, c.C, c.H, c.W, 3, 3, 1, 1, 1);
+      const x = randArray(Float32Array, c.N * c.C * c.H * c.W, 3) as Float32Array;
+      const w = randArray(Float32Array, c.Cout * image.K, 4) as Float32Array;
+      const y = new Float32Array(c.N * c.Cout * image.L);
+      convForwardInto(x, w, y, { N: c.N, Cout: c.Cout, groups: 1, image });
+      return y;
+    };
+    const picks = (c: Case) => {
+      const auto = forward(c, "auto"), always = forward(c, "always"), never = forward(c, "never");
+      expect(always).not.toEqual(never);
+      if (auto.every((v, i) => Object.is(v, always[i]))) return "winograd";
+      expect(auto).toEqual(never);
+      return "im2col";
+    };
+    expect(picks(conv3(2, 16, 8, 8, 32, 1))).toBe("winograd");
+    expect(picks(conv3(2, 32, 6, 6, 16, 1))).toBe("winograd"); // 3 of 4 tile columns real
+    expect(picks(conv3(2, 8, 8, 8, 32, 1))).toBe("im2col"); // 8 input channels
+    expect(picks(conv3(4, 32, 4, 4, 32, 1))).toBe("im2col"); // 2 of 4 tile columns real
+    expect(picks(conv3(1, 32, 2, 2, 32, 1))).toBe("im2col"); // 4 tile columns in all
+  });
 });
