@@ -14,7 +14,7 @@
 import { col2imInto, im2colInto, type Im2colGeometry } from "./im2col";
 import { matmulInto, wasmScratch } from "./matmul";
 import type { FloatArray } from "./matmulRef";
-import { winogradForwardF32, winogradInputGradF32 } from "./winograd";
+import { winogradForwardF32, winogradInputGradF32, winogradWeightGradF32 } from "./winograd";
 
 export interface ConvDims {
   /** batch size */
@@ -135,6 +135,10 @@ export function convBackwardInto(x: FloatArray | null, w: FloatArray, gy: FloatA
   if (dx !== null && useWasm(w, gy, dx) && winogradInputGradF32(w as Float32Array, gy as Float32Array, dx as Float32Array, d)) {
     if (dw === null) return;
     dx = null; // written: the weight gradient below as without dx
+  }
+  if (dw !== null && useWasm(x!, gy, dw) && winogradWeightGradF32(x as Float32Array, gy as Float32Array, dw as Float32Array, d)) {
+    if (dx === null) return;
+    dw = null;
   }
   const { N, Cout, groups, image } = d;
   const { K, L } = image;

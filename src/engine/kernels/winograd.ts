@@ -4,7 +4,8 @@
  * rotated by 180° (Cout and C swapped, padding 2 − p). Per 2×2 output tile it multiplies 16 times
  * instead of 36, and its transformed input is 4× the image where im2col's column matrix is 9×
  * (assembly/winograd.ts has the transforms; the 16 products per chunk are the existing sgemm).
- * The weight gradient stays im2col + GEMM (conv.ts).
+ * The weight gradient is the adjoint: the same tiles of the input, the output gradient's 2×2 tiles
+ * transformed, one product per ξ over all tiles.
  */
 import type { ConvDims } from "./conv";
 import { wasmScratch } from "./matmul";
@@ -108,4 +109,46 @@ export function winogradInputGradF32(w: Float32Array, gy: Float32Array, dx: Floa
   const g = d.image;
   if (policy === "auto" && !wins(d.Cout, g.C, d.N, g.H, g.W)) return false;
   return run(gy, w, dx, d.N, d.Cout, g.outH, g.outW, 2 - g.pH, 2 - g.pW, g.C, g.H, g.W, true);
+}
+
+/**
+ * dw[Cout][C][3][3] (written) from x and gy: per chunk of images the input's tiles (as the forward's)
+ * and the output gradient's, then per ξ S (+)= Ĝ · Vᵀ over the chunk's tiles, and dw = Gᵀ S G.
+ */
+export function winogradWeightGradF32(x: Float32Array, gy: Float32Array, dw: Float32Array, d: ConvDims): boolean {
+  if (policy === "never" || !applies(d)) return false;
+  const g = d.image, { N, Cout } = d, C = g.C;
+  if (policy === "auto" && !wins(C, Cout, N, g.outH, g.outW)) return false;
+  const tH = (g.outH + 1) >> 1, tWp = (((g.outW + 1) >> 1) + 3) & ~3;
+  const perImage = tH * tWp;
+  const nc = Math.max(1, Math.min(N, Math.floor(CHUNK_TILES / perImage)));
+  const T = nc * perImage;
+  const s0 = wasmScratch(0);
+  if (s0 === null) return false;
+  const ex = s0.ex;
+  const inImage = C * g.H * g.W, outImage = Cout * g.outH * g.outW, wFloats = Cout * C * 9;
+  let at = s0.base;
+  const take = (bytes: number): number => {
+    const p = at;
+    at += align16(bytes);
+    return p;
+  };
+  const xP = take(N * inImage * 4), gyP = take(N * outImage * 4), dwP = take(wFloats * 4);
+  const ldV = ldXi(C * T), ldG = ldXi(Cout * T), ldS = ldXi(Cout * C);
+  const V = take(16 * ldV * 4), G = take(16 * ldG * 4), S = take(16 * ldS * 4);
+  const pad = take(Math.max(ex.winogradPlaneFloats(tH, tWp), 4 * perImage) * 4);
+  const work = take(ex.gemmWorkBytes(Cout, T, C, 4) + 64);
+  const s = wasmScratch(at - s0.base);
+  if (s === null) return false;
+  s.f32.set(x.subarray(0, N * inImage), xP >> 2);
+  s.f32.set(gy.subarray(0, N * outImage), gyP >> 2);
+  for (let n0 = 0; n0 < N; n0 += nc) {
+    const c = Math.min(nc, N - n0);
+    ex.winogradInputF32(xP + n0 * inImage * 4, c, C, g.H, g.W, g.pH, g.pW, tH, tWp, V, ldV, pad);
+    ex.winogradGradOutputF32(gyP + n0 * outImage * 4, c, Cout, g.outH, g.outW, tH, tWp, G, ldG, pad);
+    ex.sgemmBatchSplit(G, V, S, 16, Cout, c * perImage, C, 0, 1, n0 === 0 ? 0 : 1, ldG, ldV, ldS, work);
+  }
+  ex.winogradWeightGradF32(S, ldS, Cout, C, dwP);
+  dw.set(s.f32.subarray(dwP >> 2, (dwP >> 2) + wFloats));
+  return true;
 }

@@ -1,7 +1,7 @@
 // Winograd F(2×2, 3×3) (src/engine/kernels/winograd.ts, assembly/winograd.ts), forced on for every
 // 3×3 stride-1 case: forward and input gradient against a direct convolution in float64, on odd and
 // even maps (tile grids that overhang the map, tile rows padded to 4), padding 0, 1 and 2, one image
-// and many channels, on both wasm builds. The weight gradient stays im2col (checked alongside).
+// and many channels, on both wasm builds; the weight gradient too.
 import { afterAll, describe, expect, it } from "vitest";
 import { convBackwardInto, convForwardInto, type ConvDims } from "../../../src/engine/kernels/conv";
 import { im2colGeometry } from "../../../src/engine/kernels/im2col";
@@ -32,7 +32,7 @@ const CASES: Case[] = [
 ];
 
 function run(label: string): void {
-  it(`forward and input gradient match a direct convolution (${label})`, () => {
+  it(`forward, input and weight gradients match a direct convolution (${label})`, () => {
     setWinogradPolicy("always");
     let seed = 100;
     for (const c of CASES) {
@@ -50,9 +50,11 @@ function run(label: string): void {
       convBackwardInto(x, w, gy, dx, dw, d);
       expectClose(dx, want.dx, null, 1e-5, 1e-5, `${label} input grad ${JSON.stringify(c)}`);
       expectClose(dw, want.dw, null, 1e-5, 1e-4, `${label} weight grad ${JSON.stringify(c)}`);
-      const dxOnly = new Float32Array(x.length).fill(Number.NaN);
+      const dxOnly = new Float32Array(x.length).fill(Number.NaN), dwOnly = new Float32Array(w.length).fill(Number.NaN);
       convBackwardInto(null, w, gy, dxOnly, null, d);
+      convBackwardInto(x, w, gy, null, dwOnly, d);
       expect(dxOnly).toEqual(dx);
+      expect(dwOnly).toEqual(dw);
     }
   });
 }
@@ -75,15 +77,19 @@ describe("Winograd policy", () => {
     const d: ConvDims = { N: c.N, Cout: c.Cout, groups: 1, image };
     const x = randArray(Float32Array, c.N * c.C * c.H * c.W, 7) as Float32Array;
     const w = randArray(Float32Array, c.Cout * image.K, 8) as Float32Array;
+    const gy = randArray(Float32Array, c.N * c.Cout * image.L, 9) as Float32Array;
     const out = (p: "always" | "never") => {
       setWinogradPolicy(p);
-      const y = new Float32Array(c.N * c.Cout * image.L);
+      const y = new Float32Array(c.N * c.Cout * image.L), dx = new Float32Array(x.length), dw = new Float32Array(w.length);
       convForwardInto(x, w, y, d);
-      return y;
+      convBackwardInto(x, w, gy, dx, dw, d);
+      return [y, dx, dw] as const;
     };
     const a = out("always"), b = out("never");
-    expect(a).not.toEqual(b); // the two paths really ran (different rounding)
-    expectClose(a, b, null, 1e-5, 1e-5, "always vs never");
+    for (let i = 0; i < 3; i++) {
+      expect(a[i]).not.toEqual(b[i]); // the two paths really ran (different rounding)
+      expectClose(a[i]!, b[i]!, null, 1e-5, 1e-4, `always vs never, ${["forward", "input grad", "weight grad"][i]}`);
+    }
     expect(() => setWinogradPolicy("sometimes" as never)).toThrow(TypeError);
   });
 

@@ -1,4 +1,4 @@
-// Winograd's 16 products per chunk shared between the threads, one product per panel
+// Winograd's 16 products per chunk (forward, input and weight gradients) shared between the threads, one product per panel
 // (assembly/threads.ts gemmBatchShared): against the direct convolution, bitwise what one thread
 // computes (each product is the one-thread driver whichever thread runs it), and the helper's panels
 // really are some of them.
@@ -17,7 +17,8 @@ afterAll(() => setWinogradPolicy("auto"));
 const conv3 = (N: number, C: number, H: number, W: number, Cout: number, p: number): Case => ({
   N, C, H, W, Cout, kH: 3, kW: 3, stride: [1, 1], padding: [p, p], dilation: [1, 1], groups: 1,
 });
-const CASES = [conv3(2, 24, 9, 10, 20, 1), conv3(3, 16, 6, 6, 32, 0), conv3(1, 4, 5, 7, 3, 1)];
+// the last: one image per chunk (1024 tile columns), so the weight gradient's products accumulate
+const CASES = [conv3(2, 24, 9, 10, 20, 1), conv3(3, 16, 6, 6, 32, 0), conv3(1, 4, 5, 7, 3, 1), conv3(2, 16, 64, 64, 16, 1)];
 
 function run(c: Case, seed: number) {
   const image = im2colGeometry(1, c.C, c.H, c.W, 3, 3, c.stride, c.padding, c.dilation);
@@ -27,9 +28,10 @@ function run(c: Case, seed: number) {
   const gy = randArray(Float32Array, c.N * c.Cout * image.L, seed + 2) as Float32Array;
   const once = () => {
     const y = new Float32Array(c.N * c.Cout * image.L).fill(Number.NaN), dx = new Float32Array(x.length).fill(Number.NaN);
+    const dw = new Float32Array(w.length).fill(Number.NaN);
     convForwardInto(x, w, y, d);
-    convBackwardInto(null, w, gy, dx, null, d);
-    return { y, dx };
+    convBackwardInto(x, w, gy, dx, dw, d);
+    return { y, dx, dw };
   };
   setThreadMinFlops(0);
   const two = once();
@@ -64,7 +66,9 @@ for (const variant of ["simd", "relaxed-simd"] as const) {
           expectClose(two.y, want.y, want.scale, 1e-6, 0, `${label} forward`);
           expectClose(two.dx, want.dx, null, 1e-5, 1e-5, `${label} input grad`);
           expectSame(two.y, one.y, `${label} forward`);
+          expectClose(two.dw, want.dw, null, 1e-5, 1e-4, `${label} weight grad`);
           expectSame(two.dx, one.dx, `${label} input grad`);
+          expectSame(two.dw, one.dw, `${label} weight grad`);
         });
         await new Promise((r) => setTimeout(r, 1));
       }

@@ -81,6 +81,10 @@ export interface GemmExports {
   winogradOutputF32(
     M: number, ldXi: number, nc: number, Cout: number, tH: number, tWp: number, y: number, outH: number, outW: number, pad: number,
   ): void;
+  winogradGradOutputF32(
+    gy: number, nc: number, Cout: number, outH: number, outW: number, tH: number, tWp: number, G: number, ldXi: number, pad: number,
+  ): void;
+  winogradWeightGradF32(S: number, ldXi: number, Cout: number, C: number, dw: number): void;
   // batch_norm's passes over float32 [N, C, S] (assembly/batchNorm.ts); per-channel float64 arrays
   bnMomentsF32(x: number, N: number, C: number, S: number, moments: number): void;
   bnNormalizeF32(x: number, N: number, C: number, S: number, scale: number, shift: number): void;

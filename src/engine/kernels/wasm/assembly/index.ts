@@ -7,7 +7,9 @@ export {
 } from "./gemm";
 export * from "./optim";
 export { im2colImagesF32, col2imImagesF32, sideBySideF32, splitSideBySideF32 } from "./im2col";
-export { winogradPlaneFloats, winogradWeightF32, winogradInputF32, winogradOutputF32 } from "./winograd";
+export { winogradPlaneFloats, winogradWeightF32, winogradInputF32, winogradOutputF32,
+  winogradGradOutputF32, winogradWeightGradF32,
+} from "./winograd";
 export * from "./gelu";
 export * from "./batchNorm";
 export * from "./relu";

@@ -218,3 +218,89 @@ function zero(dst: usize, n: i32): void {
   for (; i + 4 <= n; i += 4) v128.store(dst + (<usize>i << 2), f32x4.splat(0));
   for (; i < n; i++) store<f32>(dst + (<usize>i << 2), 0);
 }
+
+// The weight gradient: with Y = Aᵀ[(G g Gᵀ) ⊙ V]A per tile,
+//   dg = Gᵀ [ Σ_tiles (A dY Aᵀ) ⊙ V ] G
+// so per ξ one product over the tiles: S[ξ][co][c] = Σ_t Ĝ[ξ][co][t] · V[ξ][c][t], with Ĝ the output
+// gradient's 2×2 tiles transformed (zero past the map: padded tiles and the odd edge add nothing).
+
+/**
+ * Ĝ's columns for nc images' output gradients gy (Cout planes of outH × outW each), tiles as in
+ * winogradInputF32 (rows = Cout, ξ blocks ldXi apart); `pad` holds 4·tH·tWp floats.
+ */
+export function winogradGradOutputF32(
+  gy: usize, nc: i32, Cout: i32, outH: i32, outW: i32, tH: i32, tWp: i32, G: usize, ldXi: i32, pad: usize,
+): void {
+  const T = nc * tH * tWp;
+  const Wo = 2 * tWp;
+  const plane = <usize>outH * <usize>outW;
+  const direct = outW == Wo && outH == 2 * tH;
+  const xiBytes = <usize>ldXi << 2;
+  for (let co = 0; co < Cout; co++) {
+    for (let n = 0; n < nc; n++) {
+      let src = gy + ((<usize>(n * Cout + co) * plane) << 2);
+      if (!direct) {
+        // the plane, zero-padded to the tile grid
+        for (let r = 0; r < 2 * tH; r++) {
+          const dst = pad + ((<usize>r * <usize>Wo) << 2);
+          if (r < outH) {
+            copy(dst, src + ((<usize>r * <usize>outW) << 2), outW);
+            zero(dst + (<usize>outW << 2), Wo - outW);
+          } else {
+            zero(dst, Wo);
+          }
+        }
+        src = pad;
+      }
+      const t0 = n * tH * tWp;
+      for (let th = 0; th < tH; th++) {
+        const out0 = G + ((<usize>co * <usize>T + <usize>(t0 + th * tWp)) << 2);
+        const r0 = src + ((<usize>(2 * th) * <usize>Wo) << 2), r1 = r0 + (<usize>Wo << 2);
+        for (let tw = 0; tw < tWp; tw += 4) {
+          const c = <usize>(2 * tw) << 2;
+          const a = v128.load(r0 + c), b = v128.load(r0 + c, 16), e = v128.load(r1 + c), f = v128.load(r1 + c, 16);
+          const g00 = v128.shuffle<f32>(a, b, 0, 2, 4, 6), g01 = v128.shuffle<f32>(a, b, 1, 3, 5, 7);
+          const g10 = v128.shuffle<f32>(e, f, 0, 2, 4, 6), g11 = v128.shuffle<f32>(e, f, 1, 3, 5, 7);
+          // A·g: rows (g0), (g0 + g1), (g0 − g1), (−g1); then each row (p, q) → (p, p + q, p − q, −q)
+          const o = out0 + (<usize>tw << 2);
+          gradRow(o, xiBytes, 0, g00, g01);
+          gradRow(o, xiBytes, 4, f32x4.add(g00, g10), f32x4.add(g01, g11));
+          gradRow(o, xiBytes, 8, f32x4.sub(g00, g10), f32x4.sub(g01, g11));
+          gradRow(o, xiBytes, 12, f32x4.neg(g10), f32x4.neg(g11));
+        }
+      }
+    }
+  }
+}
+
+@inline
+function gradRow(o: usize, xiBytes: usize, xi0: i32, p: v128, q: v128): void {
+  v128.store(o + <usize>xi0 * xiBytes, p);
+  v128.store(o + <usize>(xi0 + 1) * xiBytes, f32x4.add(p, q));
+  v128.store(o + <usize>(xi0 + 2) * xiBytes, f32x4.sub(p, q));
+  v128.store(o + <usize>(xi0 + 3) * xiBytes, f32x4.neg(q));
+}
+
+/** dw[co][c] (3 × 3) = Gᵀ S[·][co][c] G from the summed products S (rows = Cout, cols = C, ξ blocks ldXi apart). */
+export function winogradWeightGradF32(S: usize, ldXi: i32, Cout: i32, C: i32, dw: usize): void {
+  const xs = <usize>ldXi << 2;
+  for (let co = 0; co < Cout; co++) {
+    for (let c = 0; c < C; c++) {
+      const s = S + ((<usize>co * <usize>C + <usize>c) << 2);
+      // Gᵀ·S: rows a = S0 + (S1 + S2)/2, b = (S1 − S2)/2, d = (S1 + S2)/2 + S3 (rows of the 4×4)
+      const s0 = load<f32>(s), s1 = load<f32>(s + xs), s2 = load<f32>(s + 2 * xs), s3 = load<f32>(s + 3 * xs);
+      const s4 = load<f32>(s + 4 * xs), s5 = load<f32>(s + 5 * xs), s6 = load<f32>(s + 6 * xs), s7 = load<f32>(s + 7 * xs);
+      const s8 = load<f32>(s + 8 * xs), s9 = load<f32>(s + 9 * xs), s10 = load<f32>(s + 10 * xs), s11 = load<f32>(s + 11 * xs);
+      const s12 = load<f32>(s + 12 * xs), s13 = load<f32>(s + 13 * xs), s14 = load<f32>(s + 14 * xs), s15 = load<f32>(s + 15 * xs);
+      const h: f32 = 0.5;
+      const a0 = s0 + h * (s4 + s8), a1 = s1 + h * (s5 + s9), a2 = s2 + h * (s6 + s10), a3 = s3 + h * (s7 + s11);
+      const b0 = h * (s4 - s8), b1 = h * (s5 - s9), b2 = h * (s6 - s10), b3 = h * (s7 - s11);
+      const d0 = h * (s4 + s8) + s12, d1 = h * (s5 + s9) + s13, d2 = h * (s6 + s10) + s14, d3 = h * (s7 + s11) + s15;
+      const o = dw + ((<usize>(co * C + c) * 9) << 2);
+      // ·G: each row (p0, p1, p2, p3) → (p0 + (p1 + p2)/2, (p1 − p2)/2, (p1 + p2)/2 + p3)
+      store<f32>(o, a0 + h * (a1 + a2)); store<f32>(o, h * (a1 - a2), 4); store<f32>(o, h * (a1 + a2) + a3, 8);
+      store<f32>(o, b0 + h * (b1 + b2), 12); store<f32>(o, h * (b1 - b2), 16); store<f32>(o, h * (b1 + b2) + b3, 20);
+      store<f32>(o, d0 + h * (d1 + d2), 24); store<f32>(o, h * (d1 - d2), 28); store<f32>(o, h * (d1 + d2) + d3, 32);
+    }
+  }
+}
