@@ -8,7 +8,8 @@
  * and scattered in wasm memory (it is K/C times the
  * image, ~9× for a 3×3 kernel, so copying it across was most of the cost). With a helper thread,
  * large im2col/col2im calls are split by channels between the two threads like the GEMMs
- * (assembly/threads.ts). float64, the JS kernel
+ * (assembly/threads.ts). 3×3 stride-1 convolutions of wide enough channels take Winograd F(2×2, 3×3)
+ * instead, for all three products (winograd.ts). float64, the JS kernel
  * set and realms without wasm use the JS im2col and the matmul dispatcher, one column matrix at a time.
  */
 import { col2imInto, im2colInto, type Im2colGeometry } from "./im2col";
