@@ -10,7 +10,7 @@
 import type { ConvDims } from "./conv";
 import { wasmScratch } from "./matmul";
 
-/** "auto": by shape (winogradWins); tests force either path. */
+/** "auto": by shape (wins below); tests and benchmarks force either path. */
 export type WinogradPolicy = "auto" | "always" | "never";
 let policy: WinogradPolicy = "auto";
 
@@ -28,15 +28,16 @@ function applies(d: ConvDims): boolean {
 
 /**
  * Where it is faster than im2col + GEMM. Kernel timings (CPU ms, one thread, im2col vs Winograd,
- * medians of 7): N=32 16→32 32×32 (the steps bench's CNN) forward 10.7 vs 6.3, input grad 9.6 vs
- * 7.7; N=1 64→64 32×32 2.3 vs 1.0; N=1 256→256 8×8 (16 tiles) 2.2 vs 1.6 and 2.2 vs 2.1; N=8
- * 512→512 4×4 15.9 vs 17.2 and 18.6 vs 19.2: a 4×4 map is 2 tiles wide, padded to 4, so half the
- * products' columns are padding. So: both channel counts ≥ 16 (thinner products are mostly packing),
- * ≥ 16 tile columns per call, and at least 60 % of a tile row real.
+ * medians of 7; forward, input grad, weight grad): N=32 16→32 32×32 (the steps bench's CNN) 10.7 vs
+ * 6.3, 9.6 vs 7.7, 10.4 vs 6.8; N=32 8→16 32×32 4.7 vs 2.5, 4.6 vs 3.6, 3.6 vs 2.3; N=8 4→16 32×32
+ * 0.44 vs 0.41, 0.43 vs 0.37, 0.44 vs 0.53; N=8 3→64 32×32 (a stem) 0.9 vs 2.2, –, 1.1 vs 1.8;
+ * N=1 256→256 8×8 (16 tiles) 2.2 vs 1.6, 2.2 vs 2.1, 2.1 vs 1.7; N=8 512→512 4×4 15.9 vs 17.2,
+ * 18.6 vs 19.2: a 4×4 map is 2 tiles wide, padded to 4, so half the products' columns are padding.
+ * So: both channel counts ≥ 8, ≥ 16 tile columns per call, and at least 60 % of a tile row real.
  */
 function wins(cin: number, cout: number, N: number, outH: number, outW: number): boolean {
   const tW = Math.ceil(outW / 2), tWp = (tW + 3) & ~3;
-  return cin >= 16 && cout >= 16 && N * Math.ceil(outH / 2) * tWp >= 16 && tW >= 0.6 * tWp;
+  return cin >= 8 && cout >= 8 && N * Math.ceil(outH / 2) * tWp >= 16 && tW >= 0.6 * tWp;
 }
 
 const align16 = (bytes: number): number => (bytes + 15) & ~15;

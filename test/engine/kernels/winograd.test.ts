@@ -93,7 +93,7 @@ describe("Winograd policy", () => {
     expect(() => setWinogradPolicy("sometimes" as never)).toThrow(TypeError);
   });
 
-  it("'auto' takes Winograd for wide channels on maps ≥ 6 wide, im2col for thin channels and 4×4 maps", () => {
+  it("'auto' takes Winograd for ≥ 8 channels on maps ≥ 6 wide, im2col for thinner channels and 4×4 maps", () => {
     setKernelBackend("wasm", { variant: "auto" });
     const forward = (c: Case, p: "always" | "never" | "auto") => {
       setWinogradPolicy(p);
@@ -113,7 +113,8 @@ describe("Winograd policy", () => {
     };
     expect(picks(conv3(2, 16, 8, 8, 32, 1))).toBe("winograd");
     expect(picks(conv3(2, 32, 6, 6, 16, 1))).toBe("winograd"); // 3 of 4 tile columns real
-    expect(picks(conv3(2, 8, 8, 8, 32, 1))).toBe("im2col"); // 8 input channels
+    expect(picks(conv3(2, 8, 8, 8, 32, 1))).toBe("winograd"); // 8 input channels
+    expect(picks(conv3(2, 4, 8, 8, 32, 1))).toBe("im2col"); // 4 input channels
     expect(picks(conv3(4, 32, 4, 4, 32, 1))).toBe("im2col"); // 2 of 4 tile columns real
     expect(picks(conv3(1, 32, 2, 2, 32, 1))).toBe("im2col"); // 4 tile columns in all
   });
