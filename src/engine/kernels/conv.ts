@@ -8,12 +8,14 @@
  * and scattered in wasm memory (it is K/C times the
  * image, ~9× for a 3×3 kernel, so copying it across was most of the cost). With a helper thread,
  * large im2col/col2im calls are split by channels between the two threads like the GEMMs
- * (assembly/threads.ts). float64, the JS kernel
+ * (assembly/threads.ts). 3×3 stride-1 convolutions of wide enough channels take Winograd F(2×2, 3×3)
+ * instead, for all three products (winograd.ts). float64, the JS kernel
  * set and realms without wasm use the JS im2col and the matmul dispatcher, one column matrix at a time.
  */
 import { col2imInto, im2colInto, type Im2colGeometry } from "./im2col";
 import { matmulInto, wasmScratch } from "./matmul";
 import type { FloatArray } from "./matmulRef";
+import { winogradForwardF32, winogradInputGradF32, winogradWeightGradF32 } from "./winograd";
 
 export interface ConvDims {
   /** batch size */
@@ -88,6 +90,7 @@ export function convForwardInto(x: FloatArray, w: FloatArray, out: FloatArray, d
   const { K, L } = image;
   const Kg = K / groups, Coutg = Cout / groups;
   const inImage = image.C * image.H * image.W, outImage = Cout * L;
+  if (useWasm(x, w, out) && winogradForwardF32(x as Float32Array, w as Float32Array, out as Float32Array, d)) return;
   const nc = imagesPerGemm(d);
   const placed = useWasm(x, w, out) ? layout(d, nc, [N * inImage, Cout * Kg, N * outImage], [[Coutg, Kg, nc * L]]) : null;
   if (placed !== null) {
@@ -130,6 +133,14 @@ export function convForwardInto(x: FloatArray, w: FloatArray, out: FloatArray, d
  */
 export function convBackwardInto(x: FloatArray | null, w: FloatArray, gy: FloatArray, dx: FloatArray | null, dw: FloatArray | null, d: ConvDims): void {
   if (dw !== null && x === null) throw new Error("convBackwardInto: the weight gradient needs the input");
+  if (dx !== null && useWasm(w, gy, dx) && winogradInputGradF32(w as Float32Array, gy as Float32Array, dx as Float32Array, d)) {
+    if (dw === null) return;
+    dx = null; // written: the weight gradient below as without dx
+  }
+  if (dw !== null && useWasm(x!, gy, dw) && winogradWeightGradF32(x as Float32Array, gy as Float32Array, dw as Float32Array, d)) {
+    if (dx === null) return;
+    dw = null;
+  }
   const { N, Cout, groups, image } = d;
   const { K, L } = image;
   const Kg = K / groups, Coutg = Cout / groups;

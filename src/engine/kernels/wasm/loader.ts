@@ -36,6 +36,11 @@ export interface GemmExports {
     a: number, b: number, c: number, batch: number, m: number, k: number, n: number,
     transA: number, transB: number, accumulate: number, strideA: number, strideB: number, strideC: number, work: number,
   ): void;
+  /** sgemmBatch with the products shared between the threads (one per panel) when a helper runs */
+  sgemmBatchSplit(
+    a: number, b: number, c: number, batch: number, m: number, k: number, n: number,
+    transA: number, transB: number, accumulate: number, strideA: number, strideB: number, strideC: number, work: number,
+  ): void;
   dgemmBatch(
     a: number, b: number, c: number, batch: number, m: number, k: number, n: number,
     transA: number, transB: number, accumulate: number, strideA: number, strideB: number, strideC: number, work: number,
@@ -67,6 +72,19 @@ export interface GemmExports {
   /** nc images' [rows, L] blocks side by side as one [rows, nc·L] matrix, and back */
   sideBySideF32(src: number, dst: number, rows: number, nc: number, L: number): void;
   splitSideBySideF32(src: number, dst: number, rows: number, nc: number, L: number): void;
+  // Winograd F(2×2, 3×3) transforms (assembly/winograd.ts)
+  winogradPlaneFloats(tH: number, tWp: number): number;
+  winogradWeightF32(w: number, U: number, Cout: number, C: number, flip: number, ldXi: number): void;
+  winogradInputF32(
+    x: number, nc: number, C: number, H: number, W: number, pH: number, pW: number, tH: number, tWp: number, V: number, ldXi: number, pad: number,
+  ): void;
+  winogradOutputF32(
+    M: number, ldXi: number, nc: number, Cout: number, tH: number, tWp: number, y: number, outH: number, outW: number, pad: number,
+  ): void;
+  winogradGradOutputF32(
+    gy: number, nc: number, Cout: number, outH: number, outW: number, tH: number, tWp: number, G: number, ldXi: number, pad: number,
+  ): void;
+  winogradWeightGradF32(S: number, ldXi: number, Cout: number, C: number, dw: number): void;
   // batch_norm's passes over float32 [N, C, S] (assembly/batchNorm.ts); per-channel float64 arrays
   bnMomentsF32(x: number, N: number, C: number, S: number, moments: number): void;
   bnNormalizeF32(x: number, N: number, C: number, S: number, scale: number, shift: number): void;

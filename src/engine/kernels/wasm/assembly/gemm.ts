@@ -15,7 +15,7 @@
 // out A, B, C and a workspace of `gemmWorkBytes(...)` bytes above heapBase().
 // When compiled with relaxed-simd enabled, the kernel uses relaxed_madd (FMA). When compiled with
 // threads (shared memory), large products are split with a helper thread: see threads.ts.
-import { gemmShared } from "./threads";
+import { gemmBatchShared, gemmShared } from "./threads";
 
 // Rows per micro tile. 12 accumulators fit V8's 15 allocatable xmm registers
 // only with FMA (no temporary for the product); with mul+add use 5 rows.
@@ -548,6 +548,20 @@ export function sgemmBatch(
   a: usize, b: usize, c: usize, batch: i32, m: i32, k: i32, n: i32,
   transA: bool, transB: bool, accumulate: bool, strideA: i32, strideB: i32, strideC: i32, work: usize,
 ): void {
+  gemmBatch<f32>(a, b, c, batch, m, k, n, transA, transB, accumulate, strideA, strideB, strideC, work);
+}
+
+/**
+ * sgemmBatch, the products shared between the threads (one per panel) when there is a helper and the
+ * batch is large enough together (Winograd's 16 products).
+ */
+export function sgemmBatchSplit(
+  a: usize, b: usize, c: usize, batch: i32, m: i32, k: i32, n: i32,
+  transA: bool, transB: bool, accumulate: bool, strideA: i32, strideB: i32, strideC: i32, work: usize,
+): void {
+  if (ASC_FEATURE_THREADS) {
+    if (k > 0 && gemmBatchShared<f32>(a, b, c, batch, m, k, n, transA, transB, accumulate, strideA, strideB, strideC, work)) return;
+  }
   gemmBatch<f32>(a, b, c, batch, m, k, n, transA, transB, accumulate, strideA, strideB, strideC, work);
 }
 

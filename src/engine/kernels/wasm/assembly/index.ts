@@ -3,10 +3,13 @@
 export {
   heapBase, setBlocking, blockMC, blockKC, blockNC, gemmWorkBytes, microKernelF32, microKernelF64,
   microKernel4F32, microKernel4F64, sgemm, dgemm,
-  sgemmBatch, dgemmBatch,
+  sgemmBatch, dgemmBatch, sgemmBatchSplit,
 } from "./gemm";
 export * from "./optim";
 export { im2colImagesF32, col2imImagesF32, sideBySideF32, splitSideBySideF32 } from "./im2col";
+export { winogradPlaneFloats, winogradWeightF32, winogradInputF32, winogradOutputF32,
+  winogradGradOutputF32, winogradWeightGradF32,
+} from "./winograd";
 export * from "./gelu";
 export * from "./batchNorm";
 export * from "./relu";

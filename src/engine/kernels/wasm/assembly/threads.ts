@@ -22,7 +22,8 @@
 //      packed (the shared operand packed whole by the caller, or 0)
 //  72  i32 1 once the helper thread runs its loop   76 i32 helper's panel buffer  80 i32 its bytes
 //  84  i32 the caller's buffer for the packed operand  88 i32 its bytes
-// 128  an im2col/col2im job's geometry: C, H, W, kH, kW, sH, sW, pH, pW, dH, dW, outH, outW (13 × i32)
+// 128  an im2col/col2im job's geometry: C, H, W, kH, kW, sH, sW, pH, pW, dH, dW, outH, outW (13 × i32),
+//      or a batch job's strides of A, B and C in elements (3 × i32): its panels are whole products
 // 192  i32 state of each panel (MAX_PANELS): FREE, HELPER (computing), COMMITTING, COMMITTED, CALLER
 // A job's fields are written before its claim word is published and stay put until every panel is
 // done; a thread reads them only after it claimed a panel, so it always reads the live job's.
@@ -70,6 +71,7 @@ const F_F64 = 8;
 const F_ROWS = 16;
 const F_IM2COL = 32;
 const F_COL2IM = 64;
+const F_BATCH = 128;
 
 /** Panels per product: enough that the two threads finish together when one starts late. */
 const PANELS = 16;
@@ -158,6 +160,10 @@ function runPanel(ctl: usize, p: i32, work: usize, buf: usize): void {
   const n = load<i32>(ctl + JOB + 20);
   const flags = load<i32>(ctl + JOB + 24);
   const packed = <usize>load<i32>(ctl + JOB + 44);
+  if (flags & F_BATCH) {
+    runBatchPanel(ctl, p, a, b, c, m, k, n, flags, work, buf);
+    return;
+  }
   panelBlock(ctl, p);
   const i0 = I0, i1 = I1, j0 = J0, j1 = J1;
   if (flags & (F_IM2COL | F_COL2IM)) {
@@ -180,6 +186,22 @@ function runPanel(ctl: usize, p: i32, work: usize, buf: usize): void {
   const pA: usize = rows ? 0 : packed, pB: usize = rows ? packed : 0;
   if (flags & F_F64) gemmRange<f64>(a, b, out, ldo, m, k, n, tA, tB, acc, work, i0, i1, j0, j1, pA, pB);
   else gemmRange<f32>(a, b, out, ldo, m, k, n, tA, tB, acc, work, i0, i1, j0, j1, pA, pB);
+}
+
+/** Product p of a batch job, into C_p (buf = 0) or the private buffer buf (rows n apart). */
+function runBatchPanel(ctl: usize, p: i32, a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, flags: i32, work: usize, buf: usize): void {
+  const tA = (flags & F_TRANS_A) != 0;
+  const tB = (flags & F_TRANS_B) != 0;
+  const acc = (flags & F_ACCUMULATE) != 0;
+  const es: usize = flags & F_F64 ? 8 : 4;
+  const ap = a + <usize>p * <usize>geo(ctl, 0) * es, bp = b + <usize>p * <usize>geo(ctl, 1) * es;
+  let out = c + <usize>p * <usize>geo(ctl, 2) * es;
+  if (buf != 0) {
+    if (acc) memory.copy(buf, out, <usize>m * <usize>n * es);
+    out = buf;
+  }
+  if (flags & F_F64) gemmRange<f64>(ap, bp, out, n, m, k, n, tA, tB, acc, work, 0, m, 0, n);
+  else gemmRange<f32>(ap, bp, out, n, m, k, n, tA, tB, acc, work, 0, m, 0, n);
 }
 
 @inline
@@ -223,7 +245,12 @@ function copyBlock(src: usize, srcStride: usize, dst: usize, dstStride: usize, r
 function copyOut(ctl: usize, p: i32, buf: usize): void {
   const c = <usize>load<i32>(ctl + JOB + 8);
   const n = load<i32>(ctl + JOB + 20);
-  const es: usize = load<i32>(ctl + JOB + 24) & F_F64 ? 8 : 4;
+  const flags = load<i32>(ctl + JOB + 24);
+  const es: usize = flags & F_F64 ? 8 : 4;
+  if (flags & F_BATCH) {
+    memory.copy(c + <usize>p * <usize>geo(ctl, 2) * es, buf, <usize>load<i32>(ctl + JOB + 12) * <usize>n * es);
+    return;
+  }
   panelBlock(ctl, p);
   const w = <usize>(J1 - J0) * es;
   copyBlock(buf, w, c + (<usize>I0 * <usize>n + <usize>J0) * es, <usize>n * es, I1 - I0, w);
@@ -270,6 +297,31 @@ export function gemmShared<T>(
   }
   publishJob(ctl, a, b, c, m, k, n, flags, step, packed);
   runShared(ctl, panels, flops, work);
+  return true;
+}
+
+/**
+ * A batch of products (gemmBatch's arguments) on both threads, one product per panel: for products
+ * too small to split one by one (Winograd's 16 per chunk, 2·m·k·n ≈ 17 MFLOP each in a ResNet-18
+ * at batch 8) but worth it together. False when the caller should run them alone.
+ */
+export function gemmBatchShared<T>(
+  a: usize, b: usize, c: usize, batch: i32, m: i32, k: i32, n: i32,
+  transA: bool, transB: bool, accumulate: bool, strideA: i32, strideB: i32, strideC: i32, work: usize,
+): bool {
+  const ctl = CTL;
+  if (ctl == 0 || batch < 2 || batch > MAX_PANELS || strideC == 0) return false;
+  const flops = 2.0 * <f64>m * <f64>k * <f64>n * <f64>batch;
+  if (flops < MIN_FLOPS) return false;
+  const es = sizeof<T>();
+  if (gemmWorkBytes(m, k, n, <i32>es) > load<i32>(ctl + HELPER_WORK_BYTES)) return false;
+  if (<f64>m * <f64>n * <f64>es > <f64>load<i32>(ctl + HELPER_BUF_BYTES)) return false;
+  let flags = F_BATCH | (transA ? F_TRANS_A : 0) | (transB ? F_TRANS_B : 0) | (accumulate ? F_ACCUMULATE : 0);
+  if (es == 8) flags |= F_F64;
+  const g = ctl + GEO;
+  store<i32>(g, strideA); store<i32>(g, strideB, 4); store<i32>(g, strideC, 8);
+  publishJob(ctl, a, b, c, m, k, n, flags, 1, 0);
+  runShared(ctl, batch, flops, work);
   return true;
 }
 
