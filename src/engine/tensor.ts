@@ -82,8 +82,23 @@ export class Tensor {
   size(dim?: number): number | number[] {
     return dim === undefined ? [...this.shape] : this.shape[normalizeDim(dim, this.dim())];
   }
+  /**
+   * The counter in-place writes bump and saved tensors compare (PyTorch's version counter): the
+   * storage's by default, shared by every view, detach() and alias of the tensor; `.data` gets its
+   * own, so writing through it is not seen as modifying a saved tensor (PyTorch's documented
+   * difference between .data and detach()).
+   */
+  _counter: { version: number } | null = null;
+  get _versionCounter(): { version: number } {
+    return this._counter ?? this.storage;
+  }
+  /** A tensor over the same memory that shares this one's version counter. */
+  _sameCounterAs(other: Tensor): this {
+    this._counter = other._versionCounter;
+    return this;
+  }
   get version(): number {
-    return this.storage.version;
+    return this._versionCounter.version;
   }
   isContiguous(): boolean {
     let expected = 1;
@@ -265,12 +280,14 @@ export class Tensor {
     // not a view of this tensor (PyTorch: p.data._base is None): an in-place op on a view of it, as
     // p.data.narrow(…).mul_(…), must not be refused as writing into a leaf that requires grad
     out.base = null;
+    out._counter = { version: 0 };
     return out;
   }
   set data(src: Tensor) {
     const values = allocate(src.dtype, src.numel());
     values.set(contiguousData(src));
     const self = this as unknown as { storage: Storage; shape: number[]; strides: number[]; offset: number; dtype: DType };
+    this._counter = this._versionCounter; // new memory, the same version counter (PyTorch's set_data)
     self.storage = new Storage(values);
     self.shape = [...src.shape];
     self.strides = contiguousStrides(src.shape);
@@ -281,7 +298,7 @@ export class Tensor {
 
   /** A new tensor sharing storage, cut from the graph. */
   detach(): Tensor {
-    const out = new Tensor(this.storage, [...this.shape], [...this.strides], this.offset, this.dtype);
+    const out = new Tensor(this.storage, [...this.shape], [...this.strides], this.offset, this.dtype)._sameCounterAs(this);
     // shares storage but is not a differentiable view: views of it have it as their base (PyTorch)
     out.base = null;
     if (observer !== null) observer.onDetach?.(this, out, false);

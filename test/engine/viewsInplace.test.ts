@@ -56,6 +56,29 @@ describe("views of a base changed in place", () => {
     v.mul_(2);
     expect(p.detach().tolist()).toEqual([[1, 4], [3, 8]]);
   });
+  it("p.data has its own version counter: writing through it (or a view of it) does not invalidate a saved p, detach() does", () => {
+    const p = tensor([1, 2], { requiresGrad: true });
+    const y = p.mul(p).sum();
+    p.data.mul_(2);
+    y.backward();
+    expect(p.grad!.tolist()).toEqual([4, 8]); // 2·p with the new values
+    const q = tensor([1, 2], { requiresGrad: true });
+    const z = q.mul(q).sum();
+    q.data.narrow(0, 0, 1).mul_(3);
+    z.backward();
+    expect(q.grad!.tolist()).toEqual([6, 4]);
+    const r = tensor([1, 2], { requiresGrad: true });
+    const w = r.mul(r).sum();
+    r.detach().mul_(2);
+    expect(() => w.backward()).toThrow("is at version 1; expected version 0 instead");
+  });
+  it("assigning p.data keeps p's version counter: a saved p stays valid and backward reads the new values", () => {
+    const p = tensor([1, 2], { requiresGrad: true });
+    const y = p.mul(p).sum();
+    p.data = tensor([5, 6]);
+    y.backward();
+    expect([p.grad!.tolist(), p.version]).toEqual([[10, 12], 0]);
+  });
   it("retainGrad() of a base rebased through its view reports the gradient at its old node", () => {
     // PyTorch's rebase_history moves retains_grad hooks only for the tensor modified itself
     const a = tensor([1, 2, 3], { requiresGrad: true });

@@ -201,7 +201,7 @@ function applyOnce(node: Node, grad: Tensor): Array<Tensor | null> {
   }
   return grads.map((g) => {
     if (g === null || g === undefined) return null;
-    const out = new Tensor(g.storage, [...g.shape], [...g.strides], g.offset, g.dtype);
+    const out = new Tensor(g.storage, [...g.shape], [...g.strides], g.offset, g.dtype)._sameCounterAs(g);
     const inputs = grad.requiresGrad ? [grad] : [];
     out._setGradFn(new Node("DelayedError", inputs, () => {
       throw new Error(ONCE_DIFFERENTIABLE);
@@ -269,7 +269,7 @@ function accumulate(leaf: Tensor, grad: Tensor, createGraph: boolean, ownership:
     // Without createGraph the new `.grad` is memory only this leaf holds: an observer is lent it for
     // its call below and keeps no hold on it (observer.ts), so zeroGrad may recycle it traced or not.
     if (createGraph) leaf._setGradQuietly(ownership.owned(grad) ? grad : grad.clone());
-    else if (ownership.owned(grad)) leaf._setGradQuietly(new Tensor(grad.storage, [...grad.shape], [...grad.strides], 0, grad.dtype), true);
+    else if (ownership.owned(grad)) leaf._setGradQuietly(new Tensor(grad.storage, [...grad.shape], [...grad.strides], 0, grad.dtype)._sameCounterAs(grad), true);
     else leaf._setGradQuietly(grad.detach().clone(), true);
     if (leaf._peekGrad()!.storage === grad.storage) ownership.expose(grad); // the leaf keeps it
   } else if (createGraph) {

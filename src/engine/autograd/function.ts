@@ -46,7 +46,7 @@ export abstract class Function {
     const result = noGrad(() => this.forward(ctx, ...args));
     if (!(result instanceof Tensor)) throw new Error(`${this.name}.forward must return a Tensor`);
     // a fresh tensor object sharing storage, so an input returned as is keeps its own history
-    const out = new Tensor(result.storage, [...result.shape], [...result.strides], result.offset, result.dtype);
+    const out = new Tensor(result.storage, [...result.shape], [...result.strides], result.offset, result.dtype)._sameCounterAs(result);
     const positions = args.flatMap((a, i) => (a instanceof Tensor ? [i] : []));
     const inputs = positions.map((i) => args[i] as Tensor);
     const cls = this;

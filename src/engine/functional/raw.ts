@@ -42,7 +42,7 @@ export function writeValues(t: Tensor, values: ArrayLike<number>): void {
     for (let i = 0; i < tmp.length; i++) tmp[i] = values[i];
     scatterStrided(tmp, t.storage.data, t.offset, t.shape, t.strides);
   }
-  t.storage.version++;
+  t._versionCounter.version++;
 }
 
 /** Applies `f(data, offset)` to a tensor's contiguous elements, writing back when it is a strided view. */
@@ -54,12 +54,12 @@ export function updateInPlace(t: Tensor, f: (data: TypedArray, offset: number, n
     f(tmp, 0, tmp.length);
     scatterStrided(tmp, t.storage.data, t.offset, t.shape, t.strides);
   }
-  t.storage.version++;
+  t._versionCounter.version++;
 }
 
 /** A view sharing t's storage, cut from the graph, made without telling the observer (state dicts). */
 export function aliasOf(t: Tensor): Tensor {
-  const out = new Tensor(t.storage, [...t.shape], [...t.strides], t.offset, t.dtype);
+  const out = new Tensor(t.storage, [...t.shape], [...t.strides], t.offset, t.dtype)._sameCounterAs(t);
   out.base = t.base ?? t;
   return out;
 }

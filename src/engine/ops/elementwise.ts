@@ -90,5 +90,5 @@ export function zipTernary(
 export function expandRaw(t: Tensor, shape: readonly number[]): Tensor {
   if (shapesEqual(t.shape, shape)) return t;
   const Ctor = t.constructor as new (...args: ConstructorParameters<typeof Tensor>) => Tensor;
-  return new Ctor(t.storage, [...shape], broadcastStrides(t.shape, t.strides, shape), t.offset, t.dtype);
+  return new Ctor(t.storage, [...shape], broadcastStrides(t.shape, t.strides, shape), t.offset, t.dtype)._sameCounterAs(t);
 }

@@ -78,7 +78,7 @@ function writeInto(t: Tensor, values: Tensor): void {
     throw new Error(`output with shape ${formatShape(t.shape)} doesn't match the broadcast shape ${formatShape(values.shape)}`);
   }
   scatterStrided(contiguousData(values), t.storage.data, t.offset, t.shape, t.strides);
-  t.storage.version++;
+  t._versionCounter.version++;
 }
 
 function snapshot(t: Tensor): Tensor {
@@ -117,7 +117,7 @@ function rebaseHistory(t: Tensor, result: Tensor): void {
   }
   const geometry = logicalGeometry(t, base);
   if (geometry === null) throw new Error("in-place operation on a view of a non-contiguous tensor is not supported");
-  const oldBase = new Tensor(base.storage, base.shape, base.strides, base.offset, base.dtype);
+  const oldBase = new Tensor(base.storage, base.shape, base.strides, base.offset, base.dtype)._sameCounterAs(base);
   oldBase.gradFn = base.gradFn;
   if (base.isLeaf) oldBase._initRequiresGrad(base.requiresGrad);
   else oldBase._setGradFn(base.gradFn);
@@ -241,7 +241,7 @@ export function addRaw(t: Tensor, other: Tensor): void {
     const d = t.storage.data, o = t.offset;
     // float32 in the wasm vector kernel (~5× the JS loop on a 512×784 gradient)
     if (addInto(d as FloatArray, o, src as FloatArray, src.length)) {
-      t.storage.version++;
+      t._versionCounter.version++;
       return;
     }
     for (let i = 0; i < src.length; i++) d[o + i] += src[i];
@@ -250,5 +250,5 @@ export function addRaw(t: Tensor, other: Tensor): void {
     for (let i = 0; i < src.length; i++) cur[i] += src[i];
     scatterStrided(cur, t.storage.data, t.offset, t.shape, t.strides);
   }
-  t.storage.version++;
+  t._versionCounter.version++;
 }

@@ -12,7 +12,7 @@ import { stridedScatter } from "./strided";
 // back to the input's shape.
 
 function viewOf(x: Tensor, shape: number[], strides: number[], offset = x.offset): Tensor {
-  const out = new Tensor(x.storage, shape, strides, offset, x.dtype);
+  const out = new Tensor(x.storage, shape, strides, offset, x.dtype)._sameCounterAs(x);
   out.base = x.base ?? x;
   out._differentiableView = true;
   out._viewVersion = x.version;

@@ -56,7 +56,7 @@ export class Adagrad extends Optimizer<AdagradOptions> {
           d[o + i] -= (clr * gi) / (Math.sqrt(sum[i]) + eps);
         }
       });
-      (state.sum as Tensor).storage.version++;
+      (state.sum as Tensor)._versionCounter.version++;
     }
   }
 }

@@ -44,7 +44,7 @@ export class SGD extends Optimizer<SGDOptions> {
       const b = momentum !== 0 ? (buf!.storage.data as FloatArray) : null;
       const hyper = { lr, weightDecay, momentum, dampening, nesterov, maximize, first };
       updateInPlace(p, (d, o, n) => sgdUpdate(d as FloatArray, o, g, b, n, hyper));
-      if (buf) buf.storage.version++;
+      if (buf) buf._versionCounter.version++;
     }
   }
 }
