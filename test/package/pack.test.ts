@@ -97,9 +97,10 @@ describe("npm package", () => {
     if (existsSync(join(repoRoot, "src/runner/python/gradlens_tracer.py"))) expected.push("dist/gradlens_tracer.py");
     expect(outside.sort()).toEqual(expected.sort());
     expect(paths).toContain("dist/types/gradlens/index.d.ts");
-    // the README states the size; a jump means something unplanned is shipping
-    expect(packed.size).toBeLessThan(760_000);
-    expect(packed.unpackedSize).toBeLessThan(3_000_000);
+    // the README states the size; a jump means something unplanned is shipping (the Winograd
+    // kernels, in each bundle's four wasm builds, took it from ~710 to ~820 kB)
+    expect(packed.size).toBeLessThan(860_000);
+    expect(packed.unpackedSize).toBeLessThan(3_300_000);
   });
 
   it("type-checks a model file against the shipped declarations (NodeNext, no skipLibCheck)", () => {
