@@ -51,6 +51,27 @@ const ldXi = (floats: number): number => align16(floats * 4) / 4 + 16;
 /** Tile columns per chunk of images: the 16 products' width (a whole image at least). */
 const CHUNK_TILES = 1024;
 
+/** 2×2 output tiles of an oH×oW map (rows padded to whole vectors of 4) and the images per chunk. */
+function tiling(N: number, oH: number, oW: number) {
+  const tH = (oH + 1) >> 1, tWp = (((oW + 1) >> 1) + 3) & ~3;
+  const perImage = tH * tWp;
+  const nc = Math.max(1, Math.min(N, Math.floor(CHUNK_TILES / perImage)));
+  return { tH, tWp, perImage, nc, T: nc * perImage };
+}
+
+/** Consecutive 16-byte-aligned regions of wasm memory from `base`: take(bytes) gives each its address. */
+function regions(base: number) {
+  let at = base;
+  return {
+    take(bytes: number): number {
+      const p = at;
+      at += align16(bytes);
+      return p;
+    },
+    end: (): number => at,
+  };
+}
+
 /**
  * out[N, rows, oH, oW] from inp[N, cin, iH, iW] and the weight [Cout][C][3][3] as the forward
  * stores it (flip: the input gradient's, rows = C, cin = Cout), copied through wasm memory. False
@@ -60,26 +81,18 @@ function run(
   inp: Float32Array, w: Float32Array, out: Float32Array, N: number, cin: number, iH: number, iW: number,
   pH: number, pW: number, rows: number, oH: number, oW: number, flip: boolean,
 ): boolean {
-  const tH = (oH + 1) >> 1, tWp = (((oW + 1) >> 1) + 3) & ~3;
-  const perImage = tH * tWp;
-  const nc = Math.max(1, Math.min(N, Math.floor(CHUNK_TILES / perImage)));
-  const T = nc * perImage;
+  const { tH, tWp, perImage, nc, T } = tiling(N, oH, oW);
   const s0 = wasmScratch(0);
   if (s0 === null) return false;
   const ex = s0.ex;
   const inFloats = N * cin * iH * iW, outFloats = N * rows * oH * oW, wFloats = rows * cin * 9;
-  let at = s0.base;
-  const take = (bytes: number): number => {
-    const p = at;
-    at += align16(bytes);
-    return p;
-  };
+  const { take, end } = regions(s0.base);
   const inP = take(inFloats * 4), wP = take(wFloats * 4), outP = take(outFloats * 4);
   const ldU = ldXi(rows * cin), ldV = ldXi(cin * T), ldM = ldXi(rows * T);
   const U = take(16 * ldU * 4), V = take(16 * ldV * 4), M = take(16 * ldM * 4);
   const pad = take(Math.max(ex.winogradPlaneFloats(tH, tWp), 4 * perImage) * 4);
   const work = take(ex.gemmWorkBytes(rows, cin, T, 4) + 64);
-  const s = wasmScratch(at - s0.base);
+  const s = wasmScratch(end() - s0.base);
   if (s === null) return false;
   s.f32.set(inp.subarray(0, inFloats), inP >> 2);
   s.f32.set(w.subarray(0, wFloats), wP >> 2);
@@ -120,26 +133,18 @@ export function winogradWeightGradF32(x: Float32Array, gy: Float32Array, dw: Flo
   if (policy === "never" || !applies(d)) return false;
   const g = d.image, { N, Cout } = d, C = g.C;
   if (policy === "auto" && !wins(C, Cout, N, g.outH, g.outW)) return false;
-  const tH = (g.outH + 1) >> 1, tWp = (((g.outW + 1) >> 1) + 3) & ~3;
-  const perImage = tH * tWp;
-  const nc = Math.max(1, Math.min(N, Math.floor(CHUNK_TILES / perImage)));
-  const T = nc * perImage;
+  const { tH, tWp, perImage, nc, T } = tiling(N, g.outH, g.outW);
   const s0 = wasmScratch(0);
   if (s0 === null) return false;
   const ex = s0.ex;
   const inImage = C * g.H * g.W, outImage = Cout * g.outH * g.outW, wFloats = Cout * C * 9;
-  let at = s0.base;
-  const take = (bytes: number): number => {
-    const p = at;
-    at += align16(bytes);
-    return p;
-  };
+  const { take, end } = regions(s0.base);
   const xP = take(N * inImage * 4), gyP = take(N * outImage * 4), dwP = take(wFloats * 4);
   const ldV = ldXi(C * T), ldG = ldXi(Cout * T), ldS = ldXi(Cout * C);
   const V = take(16 * ldV * 4), G = take(16 * ldG * 4), S = take(16 * ldS * 4);
   const pad = take(Math.max(ex.winogradPlaneFloats(tH, tWp), 4 * perImage) * 4);
   const work = take(ex.gemmWorkBytes(Cout, T, C, 4) + 64);
-  const s = wasmScratch(at - s0.base);
+  const s = wasmScratch(end() - s0.base);
   if (s === null) return false;
   s.f32.set(x.subarray(0, N * inImage), xP >> 2);
   s.f32.set(gy.subarray(0, N * outImage), gyP >> 2);
