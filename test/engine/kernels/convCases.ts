@@ -52,9 +52,9 @@ export function direct(c: Case, x: Float32Array, w: Float32Array, gy: Float32Arr
 
 /**
  * One conv case's forward and gradients (its im2col and col2im jobs split when the threshold is 0),
- * written over NaN, against the direct convolution.
+ * written over NaN, against the direct convolution. Returns the operands and both gradients.
  */
-export function checkConv(c: Case, seed: number, label: string): void {
+export function checkConv(c: Case, seed: number, label: string) {
   const image = im2colGeometry(1, c.C, c.H, c.W, c.kH, c.kW, c.stride, c.padding, c.dilation);
   const d: ConvDims = { N: c.N, Cout: c.Cout, groups: c.groups, image };
   const x = randArray(Float32Array, c.N * c.C * c.H * c.W, seed) as Float32Array;
@@ -68,4 +68,5 @@ export function checkConv(c: Case, seed: number, label: string): void {
   expectClose(y, want.y, want.scale, 1e-6, 0, `${label} forward`);
   expectClose(dx, want.dx, null, 1e-5, 1e-5, `${label} input grad`);
   expectClose(dw, want.dw, null, 1e-5, 1e-4, `${label} weight grad`);
+  return { x, w, gy, d, dx, dw };
 }

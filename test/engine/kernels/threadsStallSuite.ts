@@ -29,10 +29,12 @@ for (;;) {
 `;
 
 /** im2col and col2im jobs of 16 panels (32 channels), long enough (~0.3 ms) for the helper to claim one. */
-export const checkBigConv = (seed: number): void => checkConv(
-  { N: 1, C: 32, H: 32, W: 32, Cout: 4, kH: 3, kW: 3, stride: [1, 1], padding: [1, 1], dilation: [1, 1], groups: 1 },
-  seed, `conv ${seed}`,
-);
+export const checkBigConv = (seed: number): void => {
+  checkConv(
+    { N: 1, C: 32, H: 32, W: 32, Cout: 4, kH: 3, kW: 3, stride: [1, 1], padding: [1, 1], dilation: [1, 1], groups: 1 },
+    seed, `conv ${seed}`,
+  );
+};
 
 /** Runs `job(i)` (checking its result) until the helper holds a panel of one, then products and a conv. */
 export function stallingHelperSuite(what: string, job: (i: number) => void): void {

@@ -7,7 +7,7 @@ import { convBackwardInto, convForwardInto, type ConvDims } from "../../../src/e
 import { im2colGeometry } from "../../../src/engine/kernels/im2col";
 import { setKernelBackend } from "../../../src/engine/kernels/matmul";
 import { setWinogradPolicy } from "../../../src/engine/kernels/winograd";
-import { direct, type Case } from "./convCases";
+import { checkConv, type Case } from "./convCases";
 import { expectClose, kernelBackendFixture, randArray } from "./util";
 
 kernelBackendFixture();
@@ -36,20 +36,8 @@ function run(label: string): void {
     setWinogradPolicy("always");
     let seed = 100;
     for (const c of CASES) {
-      const image = im2colGeometry(1, c.C, c.H, c.W, 3, 3, c.stride, c.padding, c.dilation);
-      const d: ConvDims = { N: c.N, Cout: c.Cout, groups: 1, image };
-      const x = randArray(Float32Array, c.N * c.C * c.H * c.W, seed++) as Float32Array;
-      const w = randArray(Float32Array, c.Cout * image.K, seed++) as Float32Array;
-      const gy = randArray(Float32Array, c.N * c.Cout * image.L, seed++) as Float32Array;
-      const want = direct(c, x, w, gy);
-      const y = new Float32Array(want.y.length).fill(Number.NaN);
-      convForwardInto(x, w, y, d);
-      // the existing conv tests' tolerances (relative to Σ|w·x| for the forward)
-      expectClose(y, want.y, want.scale, 1e-6, 0, `${label} forward ${JSON.stringify(c)}`);
-      const dx = new Float32Array(x.length).fill(Number.NaN), dw = new Float32Array(w.length).fill(Number.NaN);
-      convBackwardInto(x, w, gy, dx, dw, d);
-      expectClose(dx, want.dx, null, 1e-5, 1e-5, `${label} input grad ${JSON.stringify(c)}`);
-      expectClose(dw, want.dw, null, 1e-5, 1e-4, `${label} weight grad ${JSON.stringify(c)}`);
+      const { x, w, gy, d, dx, dw } = checkConv(c, seed, `${label} ${JSON.stringify(c)}`);
+      seed += 3;
       const dxOnly = new Float32Array(x.length).fill(Number.NaN), dwOnly = new Float32Array(w.length).fill(Number.NaN);
       convBackwardInto(null, w, gy, dxOnly, null, d);
       convBackwardInto(x, w, gy, null, dwOnly, d);
